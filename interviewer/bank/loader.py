@@ -1,0 +1,155 @@
+"""Load and validate the question bank.
+
+Questions live in YAML files (a top-level list of questions, or one question mapping);
+notes are Markdown files with front matter. A user's bank directory merges with the
+built-in one: their questions and notes are added, and a user question with a built-in
+id replaces it. Every problem is reported with file, line and field.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from interviewer import paths
+from interviewer.bank.notes import Note, load_notes
+from interviewer.bank.yamlpos import YamlError, line_of, load_with_lines
+from interviewer.domain import Question
+
+
+@dataclass(frozen=True)
+class BankIssue:
+    file: Path
+    line: int
+    message: str
+    field: str = ""
+
+    def __str__(self) -> str:
+        where = f" [{self.field}]" if self.field else ""
+        return f"{self.file}:{self.line}:{where} {self.message}"
+
+
+class BankError(Exception):
+    """Raised when a bank that must be clean is not; carries every issue."""
+
+    def __init__(self, issues: Sequence[BankIssue]) -> None:
+        self.issues = list(issues)
+        super().__init__("\n".join(str(i) for i in self.issues))
+
+
+@dataclass
+class Bank:
+    questions: dict[str, Question] = field(default_factory=dict)
+    notes: dict[str, Note] = field(default_factory=dict)
+    sources: dict[str, tuple[Path, int]] = field(default_factory=dict)
+    """Where each question was defined: file and line."""
+    issues: list[BankIssue] = field(default_factory=list)
+
+    def question(self, qid: str) -> Question:
+        try:
+            return self.questions[qid]
+        except KeyError:
+            raise KeyError(f"unknown question id {qid!r}") from None
+
+    def by_track(self, track: str | None = None) -> list[Question]:
+        return [q for q in self.questions.values() if track is None or q.track == track]
+
+
+def _question_files(root: Path) -> list[Path]:
+    if root.is_file():
+        return [root]
+    base = root / "questions" if (root / "questions").is_dir() else root
+    return sorted([*base.rglob("*.yaml"), *base.rglob("*.yml")])
+
+
+def _note_root(root: Path) -> Path | None:
+    if root.is_file():
+        return None
+    return root / "notes" if (root / "notes").is_dir() else None
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _load_question_file(file: Path, bank: Bank, replace: bool) -> None:
+    try:
+        data, lines = load_with_lines(file)
+    except YamlError as exc:
+        bank.issues.append(BankIssue(file, exc.line, exc.message))
+        return
+    if data is None:
+        return
+    items = data if isinstance(data, list) else [data]
+    for i, item in enumerate(items):
+        prefix: tuple[str | int, ...] = (i,) if isinstance(data, list) else ()
+        line = line_of(lines, prefix)
+        if not isinstance(item, dict):
+            bank.issues.append(BankIssue(file, line, "a question must be a mapping"))
+            continue
+        try:
+            question = Question.model_validate(item)
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+                err_line = line_of(lines, (*prefix, *loc))
+                qid = item.get("id", f"#{i + 1}")
+                bank.issues.append(BankIssue(file, err_line, f"question {qid}: {err['msg']}", _field_path(loc)))
+            continue
+        if question.id in bank.questions and not replace:
+            prev_file, prev_line = bank.sources[question.id]
+            bank.issues.append(
+                BankIssue(file, line, f"duplicate question id {question.id!r} (first at {prev_file}:{prev_line})", "id")
+            )
+            continue
+        bank.questions[question.id] = question
+        bank.sources[question.id] = (file, line)
+
+
+def _check_note_refs(bank: Bank) -> None:
+    for qid, question in bank.questions.items():
+        file, line = bank.sources[qid]
+        for note_id in question.notes:
+            if note_id not in bank.notes:
+                bank.issues.append(BankIssue(file, line, f"question {qid}: unknown note id {note_id!r}", "notes"))
+
+
+def user_bank_dirs() -> list[Path]:
+    """Directories named by INTERVIEWER_BANK (os.pathsep-separated)."""
+    env = os.environ.get("INTERVIEWER_BANK", "")
+    return [Path(p).expanduser() for p in env.split(os.pathsep) if p.strip()]
+
+
+def load_bank(extra: Iterable[Path] = (), *, builtin: bool = True, strict: bool = False) -> Bank:
+    """Load the built-in bank merged with ``extra`` directories (default: INTERVIEWER_BANK)."""
+    bank = Bank()
+    roots: list[tuple[Path, bool]] = []
+    if builtin:
+        roots.append((paths.data_dir(), False))
+    extra_list = list(extra) or user_bank_dirs()
+    roots.extend((Path(p), True) for p in extra_list)
+    for root, _ in roots:
+        if not root.exists():
+            bank.issues.append(BankIssue(root, 0, "no such file or directory"))
+            continue
+        note_root = _note_root(root)
+        if note_root is not None:
+            notes, errors = load_notes(note_root)
+            bank.notes.update(notes)
+            bank.issues.extend(BankIssue(e.file, e.line, e.message) for e in errors)
+    for root, replace in roots:
+        if root.exists():
+            for file in _question_files(root):
+                _load_question_file(file, bank, replace)
+    _check_note_refs(bank)
+    if strict and bank.issues:
+        raise BankError(bank.issues)
+    return bank
+

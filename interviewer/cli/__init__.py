@@ -1,0 +1,1 @@
+"""Command-line interface. Handlers import heavy modules lazily so `--help` stays fast."""

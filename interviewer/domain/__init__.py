@@ -1,0 +1,33 @@
+"""Domain model: plain pydantic types shared by every other part. No I/O here."""
+
+from interviewer.domain.grade import CriterionGrade, Grade
+from interviewer.domain.question import (
+    TRACKS,
+    Criterion,
+    FollowUpSeed,
+    KeyPoint,
+    Lang,
+    LocalizedText,
+    NoteMeta,
+    Question,
+    Rubric,
+    Terms,
+)
+from interviewer.domain.session import Session, Turn
+
+__all__ = [
+    "TRACKS",
+    "Criterion",
+    "CriterionGrade",
+    "FollowUpSeed",
+    "Grade",
+    "KeyPoint",
+    "Lang",
+    "LocalizedText",
+    "NoteMeta",
+    "Question",
+    "Rubric",
+    "Session",
+    "Terms",
+    "Turn",
+]

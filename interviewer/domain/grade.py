@@ -1,0 +1,64 @@
+"""Grades: per-criterion scores with evidence, produced by the offline or an LLM judge."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Flag = Literal["empty", "too_short", "off_topic", "keyword_stuffing", "prompt_injection", "padding"]
+FLAGS: tuple[str, ...] = ("empty", "too_short", "off_topic", "keyword_stuffing", "prompt_injection", "padding")
+
+
+class CriterionGrade(BaseModel):
+    id: str
+    score: int = Field(ge=0, le=4)
+    reason: str = ""
+    evidence: list[str] = Field(default_factory=list)
+    """Quotes from the answer (always real substrings of it)."""
+    missing: list[str] = Field(default_factory=list)
+    """Key points of this criterion the answer did not cover (their text)."""
+    missing_ids: list[str] = Field(default_factory=list)
+    covered_ids: list[str] = Field(default_factory=list)
+    references: list[str] = Field(default_factory=list)
+    """Chunk ids of the reference passages that back the criterion."""
+    spread: float | None = None
+
+
+class Grade(BaseModel):
+    question_id: str
+    overall: float = Field(ge=0, le=100)
+    criteria: list[CriterionGrade]
+    flags: list[Flag] = Field(default_factory=list)
+    judge: str = "offline"
+    """'offline' or 'llm:MODEL'."""
+    spread: float | None = None
+    """Spread (max - min) of the overall score when sampled several times."""
+    rubric_version: int = 1
+    summary: str = ""
+    graded_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+
+    def public(self) -> dict[str, object]:
+        """The stable JSON contract: {question_id, overall, criteria, flags, judge, spread}."""
+        return {
+            "question_id": self.question_id,
+            "overall": round(self.overall, 1),
+            "criteria": [
+                {
+                    "id": c.id,
+                    "score": c.score,
+                    "reason": c.reason,
+                    "evidence": c.evidence,
+                    "missing": c.missing,
+                    "references": c.references,
+                }
+                for c in self.criteria
+            ],
+            "flags": list(self.flags),
+            "judge": self.judge,
+            "spread": self.spread,
+        }
+
+    def missing_key_points(self) -> list[str]:
+        return [m for c in self.criteria for m in c.missing_ids]

@@ -1,0 +1,177 @@
+"""Questions, rubrics and reference-note metadata.
+
+A rubric is data: weighted criteria, each with concrete key points (bilingual, with
+alias terms) and level descriptors 0-4. The judge, the agent and the TUI all read it.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+
+#: The nine tracks of the seed question set, in the seed's order.
+TRACKS: dict[str, dict[str, str]] = {
+    "system_design": {"zh": "系统设计与架构", "en": "System design"},
+    "llm_fundamentals": {"zh": "LLM基础与高级应用", "en": "LLM fundamentals"},
+    "agents_tools": {"zh": "智能体与工具调用", "en": "Agents & tools"},
+    "training_alignment": {"zh": "训练、微调与对齐", "en": "Training & alignment"},
+    "coding": {"zh": "编程与实现", "en": "Coding"},
+    "ml_fundamentals": {"zh": "机器学习基础", "en": "ML fundamentals"},
+    "production_mlops": {"zh": "生产环境与MLOps", "en": "Production & MLOps"},
+    "behavioral": {"zh": "行为面试/项目经验", "en": "Behavioral"},
+    "frontier": {"zh": "前沿热点", "en": "Frontier topics"},
+}
+
+_STRICT = ConfigDict(extra="forbid", frozen=True)
+
+
+class LocalizedText(BaseModel):
+    """The same text in Chinese and English; both are required and non-empty."""
+
+    model_config = _STRICT
+
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    @field_validator("zh", "en")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("translation is blank")
+        return value.strip()
+
+    def get(self, lang: Lang) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class Terms(BaseModel):
+    """Alias terms of a key point in both languages (e.g. RoPE / rotary / 旋转位置编码)."""
+
+    model_config = _STRICT
+
+    zh: list[str] = Field(default_factory=list)
+    en: list[str] = Field(default_factory=list)
+
+    def all(self) -> list[str]:
+        return [*self.en, *self.zh]
+
+
+class KeyPoint(BaseModel):
+    """One concrete, checkable statement a good answer makes."""
+
+    model_config = _STRICT
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    text: LocalizedText
+    aliases: Terms = Field(default_factory=Terms)
+
+    @model_validator(mode="after")
+    def _has_aliases(self) -> KeyPoint:
+        if not self.aliases.en or not self.aliases.zh:
+            raise ValueError("a key point needs alias terms in both languages (aliases.en and aliases.zh)")
+        return self
+
+
+class Criterion(BaseModel):
+    """A weighted rubric criterion with its key points and level descriptors 0-4."""
+
+    model_config = _STRICT
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    name: LocalizedText
+    weight: float = Field(gt=0, le=1)
+    key_points: list[KeyPoint] = Field(min_length=2, max_length=5)
+    levels: list[LocalizedText] = Field(min_length=5, max_length=5)
+    """What a missing (0), vague (1), partial (2), correct (3) and excellent (4) answer looks like."""
+
+
+class Rubric(BaseModel):
+    model_config = _STRICT
+
+    version: int = 1
+    criteria: list[Criterion] = Field(min_length=3, max_length=6)
+
+    @model_validator(mode="after")
+    def _check(self) -> Rubric:
+        total = sum(c.weight for c in self.criteria)
+        if abs(total - 1.0) > 0.011:
+            raise ValueError(f"criterion weights sum to {total:.3f}; they must sum to 1.0")
+        ids = [c.id for c in self.criteria]
+        dup = {i for i in ids if ids.count(i) > 1}
+        if dup:
+            raise ValueError(f"duplicate criterion ids: {sorted(dup)}")
+        kp_ids = [k.id for c in self.criteria for k in c.key_points]
+        dup = {i for i in kp_ids if kp_ids.count(i) > 1}
+        if dup:
+            raise ValueError(f"duplicate key point ids: {sorted(dup)}")
+        return self
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        for c in self.criteria:
+            if c.id == criterion_id:
+                return c
+        raise KeyError(criterion_id)
+
+    def key_points(self) -> list[tuple[Criterion, KeyPoint]]:
+        return [(c, k) for c in self.criteria for k in c.key_points]
+
+
+class FollowUpSeed(BaseModel):
+    """A ready follow-up question aimed at one criterion (optionally one key point)."""
+
+    model_config = _STRICT
+
+    criterion: str
+    key_point: str | None = None
+    text: LocalizedText
+
+
+class Question(BaseModel):
+    model_config = _STRICT
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    track: str
+    difficulty: int = Field(ge=1, le=5)
+    text: LocalizedText
+    tags: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(min_length=1)
+    rubric: Rubric
+    follow_ups: list[FollowUpSeed] = Field(min_length=2, max_length=4)
+
+    @field_validator("track")
+    @classmethod
+    def _known_track(cls, value: str) -> str:
+        if value not in TRACKS:
+            raise ValueError(f"unknown track {value!r}; expected one of {', '.join(TRACKS)}")
+        return value
+
+    @model_validator(mode="after")
+    def _follow_ups_target_criteria(self) -> Question:
+        ids = {c.id for c in self.rubric.criteria}
+        kps = {k.id for _, k in self.rubric.key_points()}
+        for f in self.follow_ups:
+            if f.criterion not in ids:
+                raise ValueError(f"follow-up targets unknown criterion {f.criterion!r}")
+            if f.key_point is not None and f.key_point not in kps:
+                raise ValueError(f"follow-up targets unknown key point {f.key_point!r}")
+        return self
+
+    def prompt(self, lang: Lang) -> str:
+        return self.text.get(lang)
+
+
+class NoteMeta(BaseModel):
+    """Front matter of a reference note under data/notes."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    title: str
+    tags: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)
+    lang: Lang = "en"
+    path: str = ""

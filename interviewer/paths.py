@@ -1,0 +1,71 @@
+"""Every path the app reads or writes comes from here.
+
+Bundled content (``data/``, ``prompts/``, ``evals/datasets``) is found next to the package in a
+source checkout, or inside the installed wheel (``interviewer/_bundled/...``). Everything the app
+writes lives under one home directory that ``INTERVIEWER_HOME`` moves.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_PKG = Path(__file__).resolve().parent
+
+
+def _bundled(name: str) -> Path:
+    checkout = _PKG.parent / name
+    if checkout.is_dir():
+        return checkout
+    return _PKG / "_bundled" / name
+
+
+def data_dir() -> Path:
+    return _bundled("data")
+
+
+def prompts_dir() -> Path:
+    return _bundled("prompts")
+
+
+def evals_dir() -> Path:
+    return _bundled("evals")
+
+
+def questions_dir() -> Path:
+    return data_dir() / "questions"
+
+
+def notes_dir() -> Path:
+    return data_dir() / "notes"
+
+
+def home() -> Path:
+    """Where the app writes: config, SQLite, Chroma index, exports."""
+    env = os.environ.get("INTERVIEWER_HOME")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("interviewer", appauthor=False))
+
+
+def config_file() -> Path:
+    env = os.environ.get("INTERVIEWER_HOME")
+    if env:
+        return Path(env).expanduser() / "config.toml"
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("interviewer", appauthor=False)) / "config.toml"
+
+
+def db_file(root: Path | None = None) -> Path:
+    return (root or home()) / "interviewer.sqlite3"
+
+
+def index_dir(root: Path | None = None) -> Path:
+    return (root or home()) / "index"
+
+
+def exports_dir(root: Path | None = None) -> Path:
+    return (root or home()) / "exports"
