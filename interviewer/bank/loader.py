@@ -152,4 +152,3 @@ def load_bank(extra: Iterable[Path] = (), *, builtin: bool = True, strict: bool 
     if strict and bank.issues:
         raise BankError(bank.issues)
     return bank
-

@@ -1,0 +1,409 @@
+"""The interview agent: an async stream of typed events.
+
+For each question: retrieve notes, ask, listen, then decide between a follow-up and moving on
+(LLM or offline), within hard guards: max follow-ups per question, max turns per session, a
+token budget, per-call timeouts (in the client) and repeat detection. Grading of a closed
+question runs in the background; the next question does not wait for the judge.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from interviewer.agent.events import (
+    AnswerGraded,
+    AnswerReceived,
+    Event,
+    Fallback,
+    FollowUpAsked,
+    QuestionAsked,
+    QuestionClosed,
+    SessionEnded,
+    SessionStarted,
+    TokenStreamed,
+)
+from interviewer.agent.followup import Decision, LLMDecision, check_llm_decision, offline_decision
+from interviewer.agent.selection import Selector
+from interviewer.agent.summary import llm_summary_messages, offline_summary
+from interviewer.domain import Lang, Question, Session
+from interviewer.judge.service import Judge
+from interviewer.llm.base import ChatModel
+from interviewer.llm.errors import LLMError
+from interviewer.llm.prompts import messages as prompt_messages
+from interviewer.rag.retriever import Hit, Retriever
+
+
+@dataclass
+class Reply:
+    action: Literal["answer", "skip", "end", "pass"]
+    text: str = ""
+
+
+class AnswerSource(Protocol):
+    async def reply(self, prompt: QuestionAsked | FollowUpAsked) -> Reply: ...
+
+
+Sink = Callable[[Event], None]
+
+
+@dataclass
+class Limits:
+    max_follow_ups: int = 2
+    max_turns: int = 60
+    token_budget: int = 200_000
+
+
+@dataclass
+class InterviewPlan:
+    count: int = 5
+    tracks: list[str] = field(default_factory=list)
+    difficulty: int | None = None
+    lang: Lang = "en"
+    forced: list[str] = field(default_factory=list)
+    avoid: set[str] = field(default_factory=set)
+
+
+def new_session_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+class Interviewer:
+    def __init__(
+        self,
+        questions: list[Question],
+        judge: Judge,
+        retriever: Retriever | None,
+        plan: InterviewPlan,
+        *,
+        llm: ChatModel | None = None,
+        limits: Limits | None = None,
+        sinks: list[Sink] | None = None,
+        session: Session | None = None,
+        stream_follow_ups: bool = True,
+    ) -> None:
+        self.questions = {q.id: q for q in questions}
+        self.judge = judge
+        self.retriever = retriever
+        self.plan = plan
+        self.llm = llm
+        self.limits = limits or Limits()
+        self.sinks = list(sinks or [])
+        self.stream_follow_ups = stream_follow_ups
+        self.resumed = session is not None
+        self.session = session or Session(
+            id=new_session_id(),
+            lang=plan.lang,
+            tracks=plan.tracks,
+            model=llm.name if llm else "",
+            difficulty=plan.difficulty,
+            count=plan.count,
+        )
+        self.selector = Selector(
+            list(questions), plan.tracks, plan.difficulty, plan.avoid, seed=self.session.id, forced=list(plan.forced)
+        )
+        self._queue: asyncio.Queue[Event | None] = asyncio.Queue()
+        self._grading: set[asyncio.Task[None]] = set()
+        self._turns = 0
+        self._llm_disabled = False
+
+    # -- plumbing --------------------------------------------------------------------------
+    @property
+    def lang(self) -> Lang:
+        return self.session.lang
+
+    def _emit(self, event: Event) -> None:
+        if not isinstance(event, TokenStreamed):
+            from interviewer.agent.transcript import apply
+
+            apply(self.session, event)
+        for sink in self.sinks:
+            sink(event)
+        self._queue.put_nowait(event)
+
+    def _llm(self) -> ChatModel | None:
+        if self.llm is None or self._llm_disabled:
+            return None
+        if self.llm.usage.total_tokens >= self.limits.token_budget:
+            self._llm_disabled = True
+            self._emit(
+                Fallback(
+                    session_id=self.session.id,
+                    stage="budget",
+                    reason=f"token budget of {self.limits.token_budget} reached; offline engine from here",
+                )
+            )
+            return None
+        return self.llm
+
+    async def events(self, source: AnswerSource) -> AsyncIterator[Event]:
+        """Run the interview, yielding every event as it happens."""
+        runner = asyncio.create_task(self._run(source))
+        try:
+            while True:
+                event = await self._queue.get()
+                if event is None:
+                    break
+                yield event
+            await runner
+        finally:
+            if not runner.done():
+                runner.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await runner
+            for task in list(self._grading):
+                task.cancel()
+
+    async def run(self, source: AnswerSource) -> Session:
+        async for _ in self.events(source):
+            pass
+        return self.session
+
+    # -- the loop --------------------------------------------------------------------------
+    async def _run(self, source: AnswerSource) -> None:
+        try:
+            await self._interview(source)
+        finally:
+            self._queue.put_nowait(None)
+
+    async def _interview(self, source: AnswerSource) -> None:
+        if not self.resumed:
+            self._emit(SessionStarted(session_id=self.session.id, session=self.session))
+        status: Literal["completed", "abandoned"] = "completed"
+        pending = self._pending()
+        while True:
+            asked = self.session.asked()
+            if pending is not None:
+                question, resume_index = pending
+                pending = None
+            else:
+                if len(asked) >= self.plan.count:
+                    break
+                last = self.session.grades.get(asked[-1]) if asked else None
+                self.selector.adapt(last.overall if last else None)
+                next_q = self.selector.next(asked)
+                if next_q is None:
+                    break
+                question, resume_index = next_q, -1
+            if self._turns >= self.limits.max_turns:
+                self._emit(QuestionClosed(session_id=self.session.id, question_id=question.id, reason="turn_limit"))
+                break
+            outcome = await self._one_question(question, source, resume_index)
+            if outcome == "end":
+                status = "abandoned" if not self.session.answers_for(question.id) and len(asked) == 0 else "completed"
+                break
+        if self._grading:
+            await asyncio.gather(*self._grading, return_exceptions=True)
+        summary = await self._summary()
+        overall = self.session.overall()
+        self._emit(SessionEnded(session_id=self.session.id, status=status, overall=overall, summary=summary))
+
+    def _pending(self) -> tuple[Question, int] | None:
+        """On resume: the question left open when the session stopped, and its last prompt index."""
+        if not self.resumed:
+            return None
+        from interviewer.agent.transcript import pending_question
+
+        closed = {t.question_id for t in self.session.turns if t.kind == "skip"}
+        open_q = pending_question(self.session)
+        if open_q and open_q[0] in self.questions and open_q[0] not in closed:
+            return self.questions[open_q[0]], open_q[1]
+        last = self.session.turns[-1] if self.session.turns else None
+        if last and last.question_id in self.questions and last.question_id not in self.session.grades:
+            return self.questions[last.question_id], -2  # answered, not yet closed/graded
+        return None
+
+    async def _retrieve(self, question: Question) -> list[Hit]:
+        if self.retriever is None:
+            return []
+        try:
+            return await asyncio.to_thread(self.retriever.search, question.text.en, 4, note_ids=question.notes)
+        except Exception as exc:  # retrieval must never stop an interview
+            self._emit(Fallback(session_id=self.session.id, stage="retrieval", reason=str(exc)[:200]))
+            return []
+
+    async def _one_question(self, question: Question, source: AnswerSource, resume_index: int) -> str:
+        sid = self.session.id
+        hits = await self._retrieve(question)
+        prepare = asyncio.create_task(asyncio.to_thread(self.judge.offline.prepare, question))
+        answers = [t.text for t in self.session.answers_for(question.id)]
+        asked_follow_ups = [
+            t.text for t in self.session.turns if t.question_id == question.id and t.kind == "follow_up"
+        ]
+        probed: set[str] = set()
+        prompt: QuestionAsked | FollowUpAsked
+        if resume_index == -1:
+            prompt = QuestionAsked(
+                session_id=sid,
+                question_id=question.id,
+                index=len(self.session.asked()) + 1,
+                total=self.plan.count,
+                text=question.prompt(self.lang),
+                track=question.track,
+                difficulty=question.difficulty,
+                references=[h.chunk.chunk_id for h in hits],
+            )
+            self._emit(prompt)
+            self._turns += 1
+        else:
+            index = self.session.asked().index(question.id) + 1 if question.id in self.session.asked() else 1
+            prompt = QuestionAsked(
+                session_id=sid,
+                question_id=question.id,
+                index=index,
+                total=self.plan.count,
+                text=question.prompt(self.lang),
+                track=question.track,
+                difficulty=question.difficulty,
+                references=[h.chunk.chunk_id for h in hits],
+            )
+            if resume_index > 0:
+                prompt = FollowUpAsked(
+                    session_id=sid,
+                    question_id=question.id,
+                    follow_up_index=resume_index,
+                    text=asked_follow_ups[-1] if asked_follow_ups else question.prompt(self.lang),
+                )
+        follow_index = max(resume_index, 0)
+        while resume_index != -2:
+            reply = await source.reply(prompt)
+            if reply.action == "end":
+                self._close(question, "ended", answers)
+                return "end"
+            if reply.action == "skip":
+                self._close(question, "skipped", answers)
+                return "next"
+            if reply.action == "pass":
+                break
+            text = reply.text
+            answers.append(text)
+            self._emit(AnswerReceived(session_id=sid, question_id=question.id, follow_up_index=follow_index, text=text))
+            await prepare
+            decision = await self._decide(question, answers, asked_follow_ups, probed, hits, follow_index)
+            if decision.action == "move_on":
+                self._close(question, decision.reason, answers)
+                return "next"
+            if self._turns >= self.limits.max_turns:
+                self._close(question, "turn_limit", answers)
+                return "end"
+            follow_index += 1
+            asked_follow_ups.append(decision.text)
+            probed.add(decision.key_point)
+            prompt = FollowUpAsked(
+                session_id=sid,
+                question_id=question.id,
+                follow_up_index=follow_index,
+                text=decision.text,
+                criterion=decision.criterion,
+                key_point=decision.key_point,
+                source=decision.source,
+            )
+            self._emit(prompt)
+            self._turns += 1
+        self._close(question, "covered", answers)
+        return "next"
+
+    def _close(self, question: Question, reason: str, answers: list[str]) -> None:
+        self._emit(QuestionClosed(session_id=self.session.id, question_id=question.id, reason=reason))  # type: ignore[arg-type]
+        if answers and reason != "skipped":
+            task = asyncio.create_task(self._grade(question, list(answers)))
+            self._grading.add(task)
+            task.add_done_callback(self._grading.discard)
+
+    async def _grade(self, question: Question, answers: list[str]) -> None:
+        text = "\n\n".join(a for a in answers if a.strip())
+        grade, fallback = await self.judge.grade(question, text, self.lang, llm=self._llm())
+        if fallback:
+            self._emit(Fallback(session_id=self.session.id, stage="judge", reason=fallback))
+        self._emit(AnswerGraded(session_id=self.session.id, question_id=question.id, grade=grade))
+
+    # -- decisions -------------------------------------------------------------------------
+    async def _decide(
+        self,
+        question: Question,
+        answers: list[str],
+        asked: list[str],
+        probed: set[str],
+        hits: list[Hit],
+        follow_index: int,
+    ) -> Decision:
+        remaining = self.limits.max_follow_ups - follow_index
+        coverage = await asyncio.to_thread(self.judge.offline.coverage, question, "\n".join(answers))
+        offline = offline_decision(question, coverage, asked, probed, remaining, self.lang)
+        llm = self._llm()
+        if llm is None or remaining <= 0:
+            return offline
+        missing = [{"id": p.key_point.id, "text": p.key_point.text.get(self.lang)} for p in coverage.missing()]
+        msgs = prompt_messages(
+            "follow_up",
+            self.lang,
+            question=question.prompt(self.lang),
+            track=question.track,
+            difficulty=question.difficulty,
+            missing=missing,
+            asked=asked,
+            remaining=remaining,
+            references=[{"chunk_id": h.chunk.chunk_id, "text": h.chunk.text[:600]} for h in hits[:3]],
+            answers=[a[:4000] for a in answers],
+        )
+        try:
+            reply = await llm.structured(msgs, LLMDecision, purpose="follow_up")
+        except LLMError as exc:
+            self._emit(Fallback(session_id=self.session.id, stage="follow_up", reason=str(exc)[:200]))
+            return offline
+        checked = check_llm_decision(question, reply, coverage, asked)
+        if checked is None:
+            self._emit(
+                Fallback(
+                    session_id=self.session.id,
+                    stage="follow_up",
+                    reason="model follow-up repeated an earlier one or targeted a covered point",
+                )
+            )
+            return offline
+        if checked.action == "follow_up" and self.stream_follow_ups:
+            checked.text = await self._phrase(llm, question, checked, answers[-1]) or checked.text
+        return checked
+
+    async def _phrase(self, llm: ChatModel, question: Question, decision: Decision, last_answer: str) -> str:
+        """Let the persona phrase the follow-up, streaming tokens to the UI; '' on failure."""
+        target = next(
+            (k.text.get(self.lang) for _, k in question.rubric.key_points() if k.id == decision.key_point), ""
+        )
+        msgs = prompt_messages(
+            "persona", self.lang, question=question.prompt(self.lang), target=target, last_answer=last_answer[:3000]
+        )
+        try:
+            text = await llm.complete(
+                msgs,
+                purpose="persona",
+                max_tokens=120,
+                on_token=lambda t: self._emit(TokenStreamed(session_id=self.session.id, text=t)),
+            )
+        except LLMError as exc:
+            self._emit(Fallback(session_id=self.session.id, stage="persona", reason=str(exc)[:200]))
+            return ""
+        return text.strip()
+
+    async def _summary(self) -> str:
+        text = offline_summary(self.session, self.questions, self.lang)
+        llm = self._llm()
+        if llm is None or not self.session.grades:
+            return text
+        try:
+            msgs = llm_summary_messages(self.session, self.questions, self.lang)
+            return (
+                await llm.complete(
+                    msgs,
+                    purpose="summary",
+                    max_tokens=600,
+                    on_token=lambda t: self._emit(TokenStreamed(session_id=self.session.id, text=t)),
+                )
+            ).strip() or text
+        except LLMError as exc:
+            self._emit(Fallback(session_id=self.session.id, stage="summary", reason=str(exc)[:200]))
+            return text

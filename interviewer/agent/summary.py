@@ -1,0 +1,65 @@
+"""End-of-session feedback: strengths, gaps and what to study next, by track."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from interviewer.domain import TRACKS, Lang, Question, Session
+from interviewer.llm.prompts import messages as prompt_messages
+
+
+def _missing(session: Session, qid: str, lang: Lang, limit: int = 3) -> list[str]:
+    grade = session.grades.get(qid)
+    if grade is None:
+        return []
+    return [m for c in grade.criteria for m in c.missing][:limit]
+
+
+def offline_summary(session: Session, questions: dict[str, Question], lang: Lang) -> str:
+    """A Markdown summary computed from the grades alone."""
+    if not session.grades:
+        return "没有已评分的回答。" if lang == "zh" else "No graded answers."
+    by_track: dict[str, list[float]] = defaultdict(list)
+    for qid, grade in session.grades.items():
+        q = questions.get(qid)
+        by_track[q.track if q else "?"].append(grade.overall)
+    strong = [qid for qid, g in session.grades.items() if g.overall >= 70]
+    weak = sorted(session.grades, key=lambda qid: session.grades[qid].overall)
+    notes: list[str] = []
+    for qid in weak:
+        if session.grades[qid].overall < 70 and qid in questions:
+            notes.extend(n for n in questions[qid].notes if n not in notes)
+    zh = lang == "zh"
+    lines = ["### 各方向得分" if zh else "### Score by track"]
+    for track, scores in sorted(by_track.items()):
+        name = TRACKS.get(track, {}).get(lang, track)
+        lines.append(f"- {name}: {sum(scores) / len(scores):.0f}/100 ({len(scores)})")
+    lines.append("\n### 优势" if zh else "\n### Strengths")
+    lines.extend(f"- {questions[q].prompt(lang) if q in questions else q}" for q in strong[:3])
+    if not strong:
+        lines.append("- 暂无 70 分以上的题目" if zh else "- No question scored 70 or more yet")
+    lines.append("\n### 不足" if zh else "\n### Gaps")
+    for qid in weak[:3]:
+        if session.grades[qid].overall >= 70:
+            continue
+        missed = "；".join(_missing(session, qid, lang)) if zh else "; ".join(_missing(session, qid, lang))
+        lines.append(f"- {qid}: {missed}")
+    lines.append("\n### 下一步学习" if zh else "\n### What to study next")
+    lines.extend(f"- `{n}`" for n in notes[:6])
+    if not notes:
+        lines.append("- 保持练习更难的题目" if zh else "- Keep practising harder questions")
+    return "\n".join(lines)
+
+
+def llm_summary_messages(session: Session, questions: dict[str, Question], lang: Lang) -> list[dict[str, str]]:
+    rows = [
+        {
+            "id": qid,
+            "track": questions[qid].track if qid in questions else "?",
+            "overall": round(g.overall),
+            "missing": _missing(session, qid, lang, 5),
+        }
+        for qid, g in session.grades.items()
+    ]
+    notes = sorted({n for qid in session.grades if qid in questions for n in questions[qid].notes})
+    return prompt_messages("summary", lang, questions=rows, notes=notes)

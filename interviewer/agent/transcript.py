@@ -1,0 +1,83 @@
+"""Fold an event stream into a Session: the one place that knows how events build a transcript.
+
+The store uses it to load sessions, replay uses it to step through them, import uses it to
+rebuild them, so a session always equals what its events say.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from interviewer.agent.events import (
+    AnswerGraded,
+    AnswerReceived,
+    Event,
+    FollowUpAsked,
+    QuestionAsked,
+    QuestionClosed,
+    SessionEnded,
+    SessionStarted,
+)
+from interviewer.domain import Session, Turn
+
+
+def apply(session: Session | None, event: Event) -> Session | None:
+    """Apply one event; returns the (possibly new) session."""
+    if isinstance(event, SessionStarted):
+        return event.session.model_copy(deep=True)
+    if session is None:
+        return None
+    if isinstance(event, QuestionAsked):
+        if event.question_id not in session.plan:
+            session.plan.append(event.question_id)
+        session.turns.append(
+            Turn(question_id=event.question_id, role="interviewer", kind="question", text=event.text, at=event.at)
+        )
+    elif isinstance(event, FollowUpAsked):
+        session.turns.append(
+            Turn(
+                question_id=event.question_id,
+                role="interviewer",
+                kind="follow_up",
+                text=event.text,
+                follow_up_index=event.follow_up_index,
+                at=event.at,
+            )
+        )
+    elif isinstance(event, AnswerReceived):
+        session.turns.append(
+            Turn(
+                question_id=event.question_id,
+                role="candidate",
+                kind="answer",
+                text=event.text,
+                follow_up_index=event.follow_up_index,
+                at=event.at,
+            )
+        )
+    elif isinstance(event, QuestionClosed) and event.reason == "skipped":
+        session.turns.append(Turn(question_id=event.question_id, role="candidate", kind="skip", text="", at=event.at))
+    elif isinstance(event, AnswerGraded):
+        session.grades[event.question_id] = event.grade
+    elif isinstance(event, SessionEnded):
+        session.status = event.status
+        session.ended_at = event.at
+        session.summary = event.summary
+    return session
+
+
+def fold(events: Iterable[Event]) -> Session | None:
+    session: Session | None = None
+    for event in events:
+        session = apply(session, event)
+    return session
+
+
+def pending_question(session: Session) -> tuple[str, int] | None:
+    """The question (and follow-up index) left unanswered when a session stopped, if any."""
+    if not session.turns:
+        return None
+    last = session.turns[-1]
+    if last.role == "interviewer":
+        return last.question_id, last.follow_up_index
+    return None

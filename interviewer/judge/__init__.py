@@ -1,0 +1,1 @@
+"""Judges: rubric grading with evidence. Offline (embeddings + aliases) or LLM (via interviewer.llm)."""

@@ -1,0 +1,36 @@
+"""The judge the rest of the app calls: the LLM judge when a model is given, the offline judge
+otherwise and whenever the LLM fails. The candidate's answer is never lost to a judge failure."""
+
+from __future__ import annotations
+
+import asyncio
+
+from interviewer.domain import Grade, Lang, Question
+from interviewer.judge.llm_judge import LLMJudge
+from interviewer.judge.offline import OfflineJudge
+from interviewer.llm.base import ChatModel
+from interviewer.llm.errors import LLMError
+
+
+class Judge:
+    def __init__(self, offline: OfflineJudge, samples: int = 1) -> None:
+        self.offline = offline
+        self.samples = samples
+
+    async def grade(
+        self, question: Question, answer: str, lang: Lang, llm: ChatModel | None = None
+    ) -> tuple[Grade, str | None]:
+        """(grade, fallback reason or None)."""
+        if llm is not None:
+            judge = LLMJudge(llm, self.offline.references, samples=self.samples)
+            try:
+                return await judge.grade(question, answer, lang), None
+            except LLMError as exc:
+                grade = await asyncio.to_thread(self.offline.grade, question, answer, lang)
+                return grade, f"LLM judge failed ({exc}); graded offline"
+        return await asyncio.to_thread(self.offline.grade, question, answer, lang), None
+
+    def grade_sync(
+        self, question: Question, answer: str, lang: Lang, llm: ChatModel | None = None
+    ) -> tuple[Grade, str | None]:
+        return asyncio.run(self.grade(question, answer, lang, llm))

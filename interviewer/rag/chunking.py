@@ -1,0 +1,122 @@
+"""Markdown-aware chunking: split by heading, cap the size, overlap long sections.
+
+Each chunk carries its note id, title, heading path and a stable id that depends only on
+the note id, the heading path and the part number, so unchanged sections keep their ids.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from interviewer.bank.notes import Note
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+@dataclass(frozen=True)
+class Chunk:
+    chunk_id: str
+    note_id: str
+    title: str
+    heading: str
+    """Heading path, e.g. 'RoPE > Relative property'."""
+    text: str
+    track: str = ""
+    line: int = 0
+
+    def embed_text(self) -> str:
+        """What gets embedded and BM25-indexed: title and heading give the chunk its context."""
+        head = f"{self.title} — {self.heading}" if self.heading else self.title
+        return f"{head}\n{self.text}"
+
+    def digest(self) -> str:
+        return hashlib.sha1(self.embed_text().encode("utf-8")).hexdigest()[:16]
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^\w]+", "-", text.lower(), flags=re.UNICODE).strip("-")
+    return slug[:48] or "intro"
+
+
+def _sections(body: str) -> list[tuple[list[str], list[str], int]]:
+    """(heading path, lines, first line index) per section; headings inside code fences are text."""
+    sections: list[tuple[list[str], list[str], int]] = []
+    path: list[tuple[int, str]] = []
+    current: list[str] = []
+    start = 0
+    in_fence = False
+    for i, line in enumerate(body.splitlines()):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        match = None if in_fence else _HEADING.match(line)
+        if match:
+            if any(s.strip() for s in current):
+                sections.append(([h for _, h in path], current, start))
+            level = len(match.group(1))
+            path = [(lv, h) for lv, h in path if lv < level] + [(level, match.group(2))]
+            current, start = [], i + 1
+        else:
+            current.append(line)
+    if any(s.strip() for s in current):
+        sections.append(([h for _, h in path], current, start))
+    return sections
+
+
+def _split(text: str, max_chars: int, overlap: int) -> list[str]:
+    """Split on paragraph (then line) boundaries into pieces of at most ~max_chars, with overlap."""
+    if len(text) <= max_chars:
+        return [text]
+    paragraphs = re.split(r"\n\s*\n", text)
+    units: list[str] = []
+    for p in paragraphs:
+        if len(p) <= max_chars:
+            units.append(p)
+        else:
+            units.extend(p[i : i + max_chars] for i in range(0, len(p), max_chars - overlap))
+    pieces: list[str] = []
+    buf = ""
+    for unit in units:
+        if buf and len(buf) + len(unit) + 2 > max_chars:
+            pieces.append(buf)
+            tail = buf[-overlap:] if overlap else ""
+            buf = f"{tail}\n\n{unit}" if tail else unit
+        else:
+            buf = f"{buf}\n\n{unit}" if buf else unit
+    if buf:
+        pieces.append(buf)
+    return pieces
+
+
+def chunk_note(note: Note, max_chars: int = 1200, overlap: int = 150) -> list[Chunk]:
+    track = note.meta.path.split("/", 1)[0] if "/" in note.meta.path else ""
+    chunks: list[Chunk] = []
+    seen: dict[str, int] = {}
+    for heads, lines, start in _sections(note.body):
+        # The note's own H1 title adds nothing to the path.
+        if heads and heads[0].strip().lower() == note.meta.title.strip().lower():
+            heads = heads[1:]
+        heading = " > ".join(heads)
+        body = "\n".join(lines).strip()
+        if not body:
+            continue
+        base = _slug(heads[-1]) if heads else "intro"
+        for part, piece in enumerate(_split(body, max_chars, overlap)):
+            key = f"{base}-{part}"
+            n = seen.get(key, 0)
+            seen[key] = n + 1
+            suffix = f"{key}" if n == 0 else f"{key}-{n}"
+            chunks.append(
+                Chunk(
+                    chunk_id=f"{note.id}::{suffix}",
+                    note_id=note.id,
+                    title=note.meta.title,
+                    heading=heading,
+                    text=piece,
+                    track=track,
+                    line=note.body_line + start,
+                )
+            )
+    return chunks

@@ -1,0 +1,158 @@
+"""Hybrid retrieval: dense (Chroma) and BM25 fused by reciprocal rank fusion.
+
+Filters restrict hits to some notes (a question's notes) or a track. Every hit says which
+retrievers found it and at what rank, so callers and the eval can see why it surfaced.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from interviewer.bank.notes import Note
+from interviewer.rag.bm25 import BM25
+from interviewer.rag.chunking import Chunk, chunk_note
+from interviewer.rag.embedders import Embedder
+from interviewer.rag.index import NoteIndex, Progress, UpdateReport
+
+Mode = Literal["hybrid", "dense", "bm25"]
+RRF_K = 60
+
+
+class EmptyQueryError(ValueError):
+    pass
+
+
+@dataclass
+class Hit:
+    chunk: Chunk
+    score: float
+    found_by: dict[str, int] = field(default_factory=dict)
+    """Retriever name -> 1-based rank at which it found the chunk."""
+    similarity: float | None = None
+    """Cosine similarity from the dense retriever, when it found the chunk."""
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "note_id": self.chunk.note_id,
+            "chunk_id": self.chunk.chunk_id,
+            "title": self.chunk.title,
+            "heading": self.chunk.heading,
+            "text": self.chunk.text,
+            "score": round(self.score, 6),
+            "found_by": sorted(self.found_by),
+        }
+
+
+def chunk_notes(notes: Iterable[Note]) -> list[Chunk]:
+    return [c for note in notes for c in chunk_note(note)]
+
+
+class Retriever:
+    """Search over note chunks. Building the index (if missing) happens on first use."""
+
+    def __init__(
+        self,
+        chunks: Sequence[Chunk],
+        index: NoteIndex,
+        dense_weight: float = 1.0,
+        bm25_weight: float = 1.0,
+    ) -> None:
+        self.chunks = list(chunks)
+        self.by_id = {c.chunk_id: c for c in self.chunks}
+        self.index = index
+        self.dense_weight = dense_weight
+        self.bm25_weight = bm25_weight
+        self._bm25: BM25 | None = None
+        self._ready = False
+        self._lock = threading.Lock()
+
+    @property
+    def embedder(self) -> Embedder:
+        return self.index.embedder
+
+    def ensure_index(self, progress: Progress | None = None, rebuild: bool = False) -> UpdateReport:
+        with self._lock:
+            report = self.index.update(self.chunks, progress=progress, rebuild=rebuild)
+            self._ready = True
+            return report
+
+    def bm25(self) -> BM25:
+        if self._bm25 is None:
+            self._bm25 = BM25([c.embed_text() for c in self.chunks])
+        return self._bm25
+
+    def warm(self) -> None:
+        """Load everything a first search needs (index, BM25, embedder)."""
+        if not self._ready:
+            self.ensure_index()
+        self.bm25()
+        self.embedder.embed_queries(["warm up"])
+
+    def _allowed(self, note_ids: Sequence[str] | None, track: str | None) -> list[int] | None:
+        if not note_ids and not track:
+            return None
+        wanted = set(note_ids or ())
+        return [
+            i
+            for i, c in enumerate(self.chunks)
+            if (not wanted or c.note_id in wanted) and (not track or c.track == track)
+        ]
+
+    def _where(self, note_ids: Sequence[str] | None, track: str | None) -> dict[str, Any] | None:
+        clauses: list[dict[str, Any]] = []
+        if note_ids:
+            clauses.append({"note_id": {"$in": list(note_ids)}})
+        if track:
+            clauses.append({"track": track})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def dense(
+        self, query: str, k: int, note_ids: Sequence[str] | None = None, track: str | None = None
+    ) -> list[tuple[str, float]]:
+        if not self._ready:
+            self.ensure_index()
+        vector = self.embedder.embed_queries([query])[0]
+        return self.index.query(vector.tolist(), k, self._where(note_ids, track))
+
+    def sparse(
+        self, query: str, k: int, note_ids: Sequence[str] | None = None, track: str | None = None
+    ) -> list[tuple[str, float]]:
+        allowed = self._allowed(note_ids, track)
+        hits = self.bm25().search(query, k, set(allowed) if allowed is not None else None)
+        return [(self.chunks[i].chunk_id, s) for i, s in hits]
+
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        *,
+        note_ids: Sequence[str] | None = None,
+        track: str | None = None,
+        mode: Mode = "hybrid",
+    ) -> list[Hit]:
+        if not query or not query.strip():
+            raise EmptyQueryError("the query is empty")
+        depth = max(k * 4, 20)
+        lists: dict[str, list[tuple[str, float]]] = {}
+        if mode in ("hybrid", "dense"):
+            lists["dense"] = self.dense(query, depth, note_ids, track)
+        if mode in ("hybrid", "bm25"):
+            lists["bm25"] = self.sparse(query, depth, note_ids, track)
+        weights = {"dense": self.dense_weight, "bm25": self.bm25_weight}
+        hits: dict[str, Hit] = {}
+        for name, ranked in lists.items():
+            for rank, (chunk_id, raw) in enumerate(ranked, start=1):
+                chunk = self.by_id.get(chunk_id)
+                if chunk is None:  # a stale id in a shared server collection
+                    continue
+                hit = hits.setdefault(chunk_id, Hit(chunk=chunk, score=0.0))
+                hit.found_by[name] = rank
+                hit.score += weights[name] / (RRF_K + rank)
+                if name == "dense":
+                    hit.similarity = raw
+        return sorted(hits.values(), key=lambda h: (-h.score, h.chunk.chunk_id))[:k]

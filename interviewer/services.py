@@ -1,0 +1,92 @@
+"""Wiring: build the bank, retriever, judges, LLM client and store from settings, lazily.
+
+Nothing heavy is imported until a part is first used, so the CLI and the TUI start fast.
+Tests build a ``Services`` with their own settings and inject fakes (e.g. ``llm=FakeLLM(...)``).
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from interviewer import paths
+from interviewer.config import Settings
+
+if TYPE_CHECKING:
+    from interviewer.bank import Bank
+    from interviewer.judge.offline import OfflineJudge
+    from interviewer.judge.references import ReferenceFinder
+    from interviewer.llm.client import LLMClient
+    from interviewer.rag.retriever import Retriever
+    from interviewer.store.db import Store
+
+
+class Services:
+    def __init__(self, settings: Settings, *, llm: Any = None, store: Any = None, bank: Any = None) -> None:
+        self.settings = settings
+        self._llm = llm
+        self._store = store
+        self._bank = bank
+        self._lock = threading.RLock()
+
+    @property
+    def home(self) -> Path:
+        return self.settings.home
+
+    @cached_property
+    def bank(self) -> Bank:
+        if self._bank is not None:
+            return self._bank  # type: ignore[no-any-return]
+        from interviewer.bank import load_bank
+
+        extra = [Path(self.settings.bank)] if self.settings.bank else []
+        return load_bank(extra)
+
+    @cached_property
+    def retriever(self) -> Retriever:
+        from interviewer.rag.embedders import get_embedder
+        from interviewer.rag.index import NoteIndex
+        from interviewer.rag.retriever import Retriever, chunk_notes
+
+        embedder = get_embedder(self.settings.embedder)
+        index = NoteIndex(
+            paths.index_dir(self.home), embedder, url=self.settings.chroma_url, timeout_s=self.settings.timeout_s
+        )
+        return Retriever(chunk_notes(self.bank.notes.values()), index)
+
+    @cached_property
+    def references(self) -> ReferenceFinder:
+        from interviewer.judge.references import ReferenceFinder
+
+        return ReferenceFinder(self.retriever)
+
+    @cached_property
+    def offline_judge(self) -> OfflineJudge:
+        from interviewer.judge.offline import OfflineJudge
+
+        return OfflineJudge(self.retriever.embedder, self.references)
+
+    def llm(self, model: str | None = None) -> LLMClient | None:
+        """The LLM client for ``model`` (default: settings.model); None means offline."""
+        if self._llm is not None:
+            return self._llm  # type: ignore[no-any-return]
+        name = model if model is not None else self.settings.model
+        if not name:
+            return None
+        from interviewer.llm.client import LLMClient
+
+        return LLMClient(name, api_base=self.settings.api_base or None, timeout_s=self.settings.timeout_s)
+
+    @cached_property
+    def store(self) -> Store:
+        if self._store is not None:
+            return self._store  # type: ignore[no-any-return]
+        from interviewer.store.db import Store
+
+        return Store(paths.db_file(self.home))
+
+    def warm(self) -> None:
+        """Load the slow parts (embedder, index, BM25) ahead of the first question."""
+        self.retriever.warm()

@@ -1,0 +1,1 @@
+"""Persistence: the SQLite session store, exports and imports."""

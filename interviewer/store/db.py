@@ -1,0 +1,328 @@
+"""SQLite store of sessions: every agent event appended as it happens; grades versioned.
+
+WAL mode, a busy timeout and BEGIN IMMEDIATE transactions let two processes write the same
+database safely. Migrations are numbered and append-only; a database from a newer version of
+the app, or a file that is not ours, is refused with a clear message and never overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from interviewer.agent.events import AnswerGraded, Event, SessionEnded, SessionStarted, TokenStreamed, parse_event
+from interviewer.agent.transcript import fold
+from interviewer.domain import Grade, Session
+from interviewer.store.migrations import MIGRATIONS
+
+APP_ID = 0x1A7E4D01  # PRAGMA application_id marking the file as ours
+
+
+class StoreError(Exception):
+    """A user-facing storage problem (corrupt, foreign or newer database)."""
+
+
+class UnknownSession(KeyError):
+    pass
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    id: str
+    started_at: str
+    status: str
+    lang: str
+    tracks: list[str]
+    model: str
+    overall: float | None
+    questions: int
+
+    def public(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "started_at": self.started_at,
+            "status": self.status,
+            "lang": self.lang,
+            "tracks": self.tracks,
+            "model": self.model or "offline",
+            "overall": self.overall,
+            "questions": self.questions,
+        }
+
+
+class Store:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._init_lock = threading.Lock()
+        self._migrated = False
+
+    # -- connection and schema -------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is not None:
+            return conn
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(self.path, timeout=10.0, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"{self.path} is not a readable interviewer database ({exc}); "
+                "move it away to start fresh — it was not modified"
+            ) from None
+        self._local.conn = conn
+        with self._init_lock:
+            if not self._migrated:
+                self._migrate(conn)
+                self._migrated = True
+        return conn
+
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"{self.path} is corrupted or not a database ({exc}); move it away to start fresh — it was not modified"
+            ) from None
+        if tables and app_id != APP_ID:
+            raise StoreError(f"{self.path} is not an interviewer database; it was not modified")
+        if version > len(MIGRATIONS):
+            raise StoreError(
+                f"{self.path} was written by a newer interviewer (schema {version}, this version "
+                f"knows {len(MIGRATIONS)}); upgrade interviewer — the file was not modified"
+            )
+        for number, sql in enumerate(MIGRATIONS, start=1):
+            if number <= version:
+                continue
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                current = conn.execute("PRAGMA user_version").fetchone()[0]
+                if current < number:
+                    for statement in _statements(sql):
+                        conn.execute(statement)
+                    conn.execute(f"PRAGMA application_id = {APP_ID}")
+                    conn.execute(f"PRAGMA user_version = {number}")
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        conn = self._connect()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    # -- writing ---------------------------------------------------------------------------
+    def record(self, event: Event) -> None:
+        """Append one event (and update the session row / grade table it implies)."""
+        if isinstance(event, TokenStreamed):
+            return
+        payload = event.model_dump_json()
+        with self._tx() as conn:
+            if isinstance(event, SessionStarted):
+                s = event.session
+                conn.execute(
+                    "INSERT OR IGNORE INTO sessions (id, started_at, status, lang, tracks, model, count, difficulty)"
+                    " VALUES (?, ?, 'active', ?, ?, ?, ?, ?)",
+                    (s.id, s.started_at.isoformat(), s.lang, json.dumps(s.tracks), s.model, s.count, s.difficulty),
+                )
+            seq = conn.execute(
+                "SELECT coalesce(max(seq), 0) + 1 FROM events WHERE session_id = ?", (event.session_id,)
+            ).fetchone()[0]
+            conn.execute(
+                "INSERT INTO events (session_id, seq, type, at, payload) VALUES (?, ?, ?, ?, ?)",
+                (event.session_id, seq, event.type, event.at.isoformat(), payload),
+            )
+            if isinstance(event, AnswerGraded):
+                self._insert_grade(conn, event.session_id, event.grade, "interview")
+                conn.execute(
+                    "UPDATE sessions SET overall = (SELECT avg(overall) FROM latest_grades WHERE session_id = ?) WHERE id = ?",
+                    (event.session_id, event.session_id),
+                )
+            if isinstance(event, SessionEnded):
+                conn.execute(
+                    "UPDATE sessions SET status = ?, ended_at = ?, summary = ? WHERE id = ?",
+                    (event.status, event.at.isoformat(), event.summary, event.session_id),
+                )
+
+    def _insert_grade(self, conn: sqlite3.Connection, session_id: str, grade: Grade, origin: str) -> None:
+        conn.execute(
+            "INSERT INTO grades (session_id, question_id, judge, rubric_version, graded_at, overall, origin, payload)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                session_id,
+                grade.question_id,
+                grade.judge,
+                grade.rubric_version,
+                grade.graded_at.isoformat(),
+                grade.overall,
+                origin,
+                grade.model_dump_json(),
+            ),
+        )
+
+    def add_grades(self, session_id: str, grades: list[Grade], origin: str = "rescore") -> None:
+        """Store new grade versions (e.g. from rescore); older versions stay."""
+        self._require(session_id)
+        with self._tx() as conn:
+            for grade in grades:
+                self._insert_grade(conn, session_id, grade, origin)
+            conn.execute(
+                "UPDATE sessions SET overall = (SELECT avg(overall) FROM latest_grades WHERE session_id = ?) WHERE id = ?",
+                (session_id, session_id),
+            )
+
+    def delete(self, session_id: str) -> None:
+        self._require(session_id)
+        with self._tx() as conn:
+            conn.execute("DELETE FROM grades WHERE session_id = ?", (session_id,))
+            conn.execute("DELETE FROM events WHERE session_id = ?", (session_id,))
+            conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+
+    def import_events(self, events: list[Event], grades: list[Grade] | None = None) -> str:
+        """Store a whole exported session (its events, then any extra grade versions)."""
+        if not events or not isinstance(events[0], SessionStarted):
+            raise StoreError("an imported session must start with a session_started event")
+        session_id = events[0].session_id
+        if self.exists(session_id):
+            raise StoreError(f"session {session_id} already exists; delete it first to re-import")
+        for event in events:
+            self.record(event)
+        if grades:
+            self.add_grades(session_id, grades, origin="import")
+        return session_id
+
+    # -- reading ---------------------------------------------------------------------------
+    def exists(self, session_id: str) -> bool:
+        row = self._connect().execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        return row is not None
+
+    def _require(self, session_id: str) -> None:
+        if not self.exists(session_id):
+            raise UnknownSession(session_id)
+
+    def resolve(self, prefix: str) -> str:
+        """A full session id from an id or a unique prefix of one."""
+        rows = self._connect().execute("SELECT id FROM sessions WHERE id LIKE ? || '%'", (prefix,)).fetchall()
+        if len(rows) == 1:
+            return str(rows[0][0])
+        if any(r[0] == prefix for r in rows):
+            return prefix
+        raise UnknownSession(prefix)
+
+    def events(self, session_id: str) -> list[Event]:
+        self._require(session_id)
+        rows = (
+            self._connect()
+            .execute("SELECT payload FROM events WHERE session_id = ? ORDER BY seq", (session_id,))
+            .fetchall()
+        )
+        return [parse_event(r[0]) for r in rows]
+
+    def load(self, session_id: str) -> Session:
+        session = fold(self.events(session_id))
+        if session is None:
+            raise StoreError(f"session {session_id} has no start event")
+        for grade in self.latest_grades(session_id):
+            session.grades[grade.question_id] = grade
+        return session
+
+    def grade_versions(self, session_id: str) -> list[tuple[str, Grade]]:
+        """Every stored grade of a session, oldest first, with its origin."""
+        rows = (
+            self._connect()
+            .execute("SELECT origin, payload FROM grades WHERE session_id = ? ORDER BY id", (session_id,))
+            .fetchall()
+        )
+        return [(r[0], Grade.model_validate_json(r[1])) for r in rows]
+
+    def latest_grades(self, session_id: str) -> list[Grade]:
+        rows = (
+            self._connect()
+            .execute("SELECT payload FROM latest_grades WHERE session_id = ? ORDER BY id", (session_id,))
+            .fetchall()
+        )
+        return [Grade.model_validate_json(r[0]) for r in rows]
+
+    def sessions(self, limit: int = 200, status: str | None = None) -> list[SessionRow]:
+        sql = (
+            "SELECT s.id, s.started_at, s.status, s.lang, s.tracks, s.model, s.overall,"
+            " (SELECT count(*) FROM events e WHERE e.session_id = s.id AND e.type = 'question_asked')"
+            " FROM sessions s"
+        )
+        args: tuple[object, ...] = ()
+        if status:
+            sql += " WHERE s.status = ?"
+            args = (status,)
+        sql += " ORDER BY s.started_at DESC LIMIT ?"
+        rows = self._connect().execute(sql, (*args, limit)).fetchall()
+        return [
+            SessionRow(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                json.loads(r[4] or "[]"),
+                r[5] or "",
+                None if r[6] is None else round(r[6], 1),
+                r[7],
+            )
+            for r in rows
+        ]
+
+    def recent_question_ids(self, sessions: int = 3) -> list[str]:
+        """Questions asked in the last few sessions (to avoid repeating them)."""
+        rows = (
+            self._connect()
+            .execute(
+                "SELECT e.payload FROM events e JOIN (SELECT id FROM sessions ORDER BY started_at DESC LIMIT ?) s"
+                " ON e.session_id = s.id WHERE e.type = 'question_asked'",
+                (sessions,),
+            )
+            .fetchall()
+        )
+        return [json.loads(r[0])["question_id"] for r in rows]
+
+    def all_grades(self) -> list[tuple[str, str, Grade]]:
+        """(session id, session start, latest grade) for every graded question, oldest session first."""
+        rows = (
+            self._connect()
+            .execute(
+                "SELECT g.session_id, s.started_at, g.payload FROM latest_grades g JOIN sessions s ON s.id = g.session_id"
+                " ORDER BY s.started_at, g.id"
+            )
+            .fetchall()
+        )
+        return [(r[0], r[1], Grade.model_validate_json(r[2])) for r in rows]
+
+
+def _statements(sql: str) -> list[str]:
+    return [s.strip() for s in sql.split(";") if s.strip()]
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).isoformat()
