@@ -15,7 +15,10 @@ from interviewer import paths
 from interviewer.config import Settings
 
 if TYPE_CHECKING:
+    from interviewer.agent.loop import Interviewer, InterviewPlan
     from interviewer.bank import Bank
+    from interviewer.domain import Session
+    from interviewer.judge.service import Judge
     from interviewer.judge.offline import OfflineJudge
     from interviewer.judge.references import ReferenceFinder
     from interviewer.llm.client import LLMClient
@@ -90,3 +93,39 @@ class Services:
     def warm(self) -> None:
         """Load the slow parts (embedder, index, BM25) ahead of the first question."""
         self.retriever.warm()
+
+    # -- agent -----------------------------------------------------------------------------
+    def judge(self) -> Judge:
+        from interviewer.judge.service import Judge
+
+        return Judge(self.offline_judge, samples=self.settings.judge_samples)
+
+    def interviewer(
+        self,
+        plan: InterviewPlan,
+        *,
+        model: str | None = None,
+        session: Session | None = None,
+        sinks: list[Any] | None = None,
+        record: bool = True,
+    ) -> Interviewer:
+        """An interviewer wired to the bank, retriever, judge, LLM (if any) and the store."""
+        from interviewer.agent.loop import Interviewer, Limits
+
+        s = self.settings
+        if not plan.avoid and record:
+            try:
+                plan.avoid = set(self.store.recent_question_ids())
+            except Exception:
+                plan.avoid = set()
+        all_sinks = ([self.store.record] if record else []) + list(sinks or [])
+        return Interviewer(
+            list(self.bank.questions.values()),
+            self.judge(),
+            self.retriever,
+            plan,
+            llm=self.llm(model),
+            limits=Limits(max_follow_ups=s.max_follow_ups, max_turns=s.max_turns, token_budget=s.token_budget),
+            sinks=all_sinks,
+            session=session,
+        )

@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 Path_ = tuple[str | int, ...]
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class YamlError(Exception):
@@ -23,7 +24,7 @@ def load_with_lines(file: Path) -> tuple[Any, dict[Path_, int]]:
     except UnicodeDecodeError as exc:
         raise YamlError(file, 1, f"not UTF-8 text: {exc}") from exc
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1

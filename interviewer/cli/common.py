@@ -1,0 +1,60 @@
+"""Building settings and services from CLI arguments."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from interviewer.cli.output import fail
+
+if TYPE_CHECKING:
+    from interviewer.config import Settings
+    from interviewer.services import Services
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    from pydantic import ValidationError
+
+    from interviewer.config import load_settings
+
+    overrides = {
+        "lang": getattr(args, "lang", None),
+        "model": getattr(args, "model", None),
+    }
+    try:
+        return load_settings(**overrides)
+    except ValidationError as exc:
+        fail(f"invalid settings: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}")
+
+
+def services_from(args: argparse.Namespace) -> Services:
+    from interviewer.services import Services
+
+    return Services(settings_from(args))
+
+
+def add_plan_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--track", action="append", default=[], help="track to draw from (repeatable)")
+    p.add_argument("--count", type=int, help="number of questions")
+    p.add_argument("--difficulty", type=int, choices=range(1, 6), help="starting difficulty 1-5")
+    p.add_argument("--lang", choices=["zh", "en"], help="interview language")
+    p.add_argument("--model", help="litellm model string; '' for the offline engine")
+
+
+def check_tracks(tracks: list[str]) -> None:
+    from interviewer.domain import TRACKS
+
+    for t in tracks:
+        if t not in TRACKS:
+            fail(f"unknown track {t!r}; tracks: {', '.join(TRACKS)}")
+
+
+def resolve_session(services: Services, prefix: str) -> str:
+    from interviewer.store.db import StoreError, UnknownSession
+
+    try:
+        return services.store.resolve(prefix)
+    except UnknownSession:
+        fail(f"unknown session id {prefix!r} (see `interviewer history`)")
+    except StoreError as exc:
+        fail(str(exc))

@@ -1,0 +1,176 @@
+"""Readable reports of sessions and grades: plain text, Markdown and self-contained HTML."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from interviewer.bank import Bank
+from interviewer.domain import Grade, Lang, Question, Session
+
+_L = {
+    "en": {"q": "Question", "a": "Answer", "f": "Follow-up", "score": "Score", "criterion": "Criterion",
+           "evidence": "Evidence", "missing": "Missing", "read": "Read", "summary": "Summary", "skipped": "(skipped)",
+           "none": "(no answer)", "overall": "Overall", "judge": "judge", "flags": "flags", "progress": "Progress"},
+    "zh": {"q": "题目", "a": "回答", "f": "追问", "score": "得分", "criterion": "评分项", "evidence": "证据",
+           "missing": "遗漏", "read": "阅读", "summary": "总结", "skipped": "（已跳过）", "none": "（未回答）",
+           "overall": "总分", "judge": "评分器", "flags": "标记", "progress": "进步"},
+}
+
+
+def bar(score: int, width: int = 4) -> str:
+    return "█" * score + "░" * (width - score)
+
+
+def grade_lines(grade: Grade, question: Question | None, lang: Lang, bank: Bank | None = None) -> list[str]:
+    t = _L[lang]
+    lines = [f"{t['overall']}: {grade.overall:.0f}/100   ({t['judge']}: {grade.judge}"
+             + (f", {t['flags']}: {', '.join(grade.flags)}" if grade.flags else "") + ")"]
+    for c in grade.criteria:
+        name = c.id
+        if question is not None:
+            try:
+                name = question.rubric.criterion(c.id).name.get(lang)
+            except KeyError:
+                pass
+        lines.append(f"  {bar(c.score)} {c.score}/4  {name}")
+        if c.reason:
+            lines.append(f"      {c.reason}")
+        for e in c.evidence[:3]:
+            lines.append(f"      “{e[:200]}”")
+        for m in c.missing:
+            lines.append(f"      - {t['missing']}: {m}")
+        if c.references and bank is not None:
+            lines.append(f"      {t['read']}: {', '.join(c.references[:3])}")
+    return lines
+
+
+def transcript_markdown(session: Session, bank: Bank, lang: Lang | None = None) -> str:
+    lang = lang or session.lang
+    t = _L[lang]
+    out = [f"# Interview {session.id}", "",
+           f"- {session.started_at:%Y-%m-%d %H:%M} UTC · {session.lang} · {session.model or 'offline'} · "
+           f"{', '.join(session.tracks) or 'all tracks'} · {session.status}"]
+    overall = session.overall()
+    if overall is not None:
+        out.append(f"- **{t['overall']}: {overall:.0f}/100**")
+    for n, qid in enumerate(session.asked(), start=1):
+        q = bank.questions.get(qid)
+        out += ["", f"## {n}. {t['q']}: {qid}", ""]
+        for turn in (x for x in session.turns if x.question_id == qid):
+            if turn.kind == "question":
+                out += [f"**{t['q']}.** {turn.text}", ""]
+            elif turn.kind == "follow_up":
+                out += [f"**{t['f']} {turn.follow_up_index}.** {turn.text}", ""]
+            elif turn.kind == "answer":
+                out += ["> " + turn.text.replace("\n", "\n> "), ""]
+            elif turn.kind == "skip":
+                out += [t["skipped"], ""]
+        grade = session.grades.get(qid)
+        if grade:
+            out += [f"**{t['score']}: {grade.overall:.0f}/100** ({grade.judge})", "",
+                    f"| {t['criterion']} | {t['score']} | {t['evidence']} | {t['missing']} |", "|---|---|---|---|"]
+            for c in grade.criteria:
+                name = q.rubric.criterion(c.id).name.get(lang) if q else c.id
+                ev = "<br>".join(f"“{_md_cell(e[:160])}”" for e in c.evidence[:2]) or "—"
+                miss = "<br>".join(_md_cell(m) for m in c.missing) or "—"
+                out.append(f"| {_md_cell(name)} | {bar(c.score)} {c.score}/4 | {ev} | {miss} |")
+            refs = sorted({r for c in grade.criteria for r in c.references})
+            if refs:
+                out += ["", f"{t['read']}: " + ", ".join(f"`{r}`" for r in refs)]
+    if session.summary:
+        out += ["", f"## {t['summary']}", "", session.summary]
+    return "\n".join(out) + "\n"
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def score_chart_svg(points: Sequence[tuple[str, float]], width: int = 560, height: int = 160) -> str:
+    """A small inline SVG line chart of scores (0-100) over sessions."""
+    if not points:
+        return ""
+    pad = 24
+    n = len(points)
+    xs = [pad + (width - 2 * pad) * (i / max(1, n - 1)) for i in range(n)]
+    ys = [height - pad - (height - 2 * pad) * (v / 100) for _, v in points]
+    path = " ".join(f"{'M' if i == 0 else 'L'}{x:.1f},{y:.1f}" for i, (x, y) in enumerate(zip(xs, ys, strict=True)))
+    dots = "".join(
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3"><title>{html.escape(label)}: {v:.0f}</title></circle>'
+        for (label, v), x, y in zip(points, xs, ys, strict=True)
+    )
+    grid = "".join(
+        f'<line x1="{pad}" x2="{width - pad}" y1="{height - pad - (height - 2 * pad) * g / 100:.1f}" '
+        f'y2="{height - pad - (height - 2 * pad) * g / 100:.1f}" class="grid"/>'
+        for g in (0, 50, 100)
+    )
+    return (f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+            f'aria-label="scores over sessions">{grid}<path d="{path}" fill="none"/>{dots}</svg>')
+
+
+_CSS = """
+body{font:15px/1.55 -apple-system,Segoe UI,Roboto,"PingFang SC","Noto Sans CJK SC",sans-serif;max-width:60rem;
+margin:2rem auto;padding:0 1rem;color:#1d2430;background:#fbfbf8}
+h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.3rem}
+blockquote{margin:.5rem 0;padding:.5rem 1rem;background:#f0f3f7;border-left:3px solid #8aa4c8;white-space:pre-wrap}
+table{border-collapse:collapse;width:100%;margin:.8rem 0}td,th{border:1px solid #ddd;padding:.35rem .5rem;
+vertical-align:top;text-align:left}th{background:#eef1f4}.bar{font-family:monospace;color:#2f6f4f}
+.meta{color:#667}.score{font-weight:600}.chart path{stroke:#2f6f9f;stroke-width:2}.chart circle{fill:#2f6f9f}
+.chart .grid{stroke:#ddd}.missing{color:#9a3b2b}.q{font-weight:600}
+"""
+
+
+def transcript_html(session: Session, bank: Bank, lang: Lang | None = None,
+                    history: Sequence[tuple[str, float]] = ()) -> str:
+    """A self-contained HTML report (inline CSS and SVG, no external resources)."""
+    lang = lang or session.lang
+    t = _L[lang]
+    e = html.escape
+    parts = [f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">',
+             f"<title>Interview {e(session.id)}</title><style>{_CSS}</style></head><body>",
+             f"<h1>Interview {e(session.id)}</h1>",
+             f'<p class="meta">{session.started_at:%Y-%m-%d %H:%M} UTC · {e(session.model or "offline")} · '
+             f'{e(", ".join(session.tracks) or "all tracks")} · {e(session.status)}</p>']
+    overall = session.overall()
+    if overall is not None:
+        parts.append(f'<p class="score">{t["overall"]}: {overall:.0f}/100</p>')
+    if len(history) > 1:
+        parts.append(f"<h2>{t['progress']}</h2>{score_chart_svg(history)}")
+    for n, qid in enumerate(session.asked(), start=1):
+        q = bank.questions.get(qid)
+        parts.append(f"<h2>{n}. {e(q.prompt(lang) if q else qid)}</h2>")
+        for turn in (x for x in session.turns if x.question_id == qid):
+            if turn.kind == "follow_up":
+                parts.append(f'<p class="q">{t["f"]} {turn.follow_up_index}: {e(turn.text)}</p>')
+            elif turn.kind == "answer":
+                parts.append(f"<blockquote>{e(turn.text)}</blockquote>")
+            elif turn.kind == "skip":
+                parts.append(f"<p>{t['skipped']}</p>")
+        grade = session.grades.get(qid)
+        if not grade:
+            continue
+        parts.append(f'<p class="score">{t["score"]}: {grade.overall:.0f}/100 <span class="meta">({e(grade.judge)}'
+                     + (f"; {e(', '.join(grade.flags))}" if grade.flags else "") + ")</span></p>")
+        parts.append(f"<table><tr><th>{t['criterion']}</th><th>{t['score']}</th><th>{t['evidence']}</th>"
+                     f"<th>{t['missing']}</th></tr>")
+        for c in grade.criteria:
+            name = q.rubric.criterion(c.id).name.get(lang) if q else c.id
+            ev = "<br>".join(f"“{e(x[:200])}”" for x in c.evidence[:3]) or "—"
+            miss = "<br>".join(e(m) for m in c.missing) or "—"
+            parts.append(f'<tr><td>{e(name)}<br><small class="meta">{e(c.reason)}</small></td>'
+                         f'<td class="bar">{bar(c.score)} {c.score}/4</td><td>{ev}</td><td class="missing">{miss}</td></tr>')
+        parts.append("</table>")
+        refs = sorted({r for c in grade.criteria for r in c.references})
+        if refs:
+            parts.append(f"<p>{t['read']}:</p><ul>")
+            for ref in refs:
+                note_id = ref.split("::")[0]
+                note = bank.notes.get(note_id)
+                title = note.meta.title if note else note_id
+                parts.append(f"<li><b>{e(title)}</b> <code>{e(ref)}</code></li>")
+            parts.append("</ul>")
+    if session.summary:
+        parts.append(f"<h2>{t['summary']}</h2><pre style='white-space:pre-wrap'>{e(session.summary)}</pre>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
