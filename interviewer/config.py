@@ -45,7 +45,9 @@ def _default_lang() -> Literal["zh", "en"]:
 class Settings(BaseSettings):
     """Effective settings of the app."""
 
-    model_config = SettingsConfigDict(env_prefix="INTERVIEWER_", extra="ignore", validate_default=True)
+    model_config = SettingsConfigDict(
+        env_prefix="INTERVIEWER_", extra="ignore", validate_default=True, use_attribute_docstrings=True
+    )
 
     home: Path = Field(default_factory=paths.home)
     """Where every file the app writes lives (SQLite, Chroma index, exports). INTERVIEWER_HOME moves it."""

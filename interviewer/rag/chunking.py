@@ -26,11 +26,15 @@ class Chunk:
     text: str
     track: str = ""
     line: int = 0
+    terms: str = ""
+    """Chinese terms (from the note's glossary) of the concepts this chunk mentions."""
 
     def embed_text(self) -> str:
-        """What gets embedded and BM25-indexed: title and heading give the chunk its context."""
+        """What gets embedded and BM25-indexed: title and heading give the chunk its context, and the
+        glossary terms let Chinese queries find English text."""
         head = f"{self.title} — {self.heading}" if self.heading else self.title
-        return f"{head}\n{self.text}"
+        tail = f"\n中文术语: {self.terms}" if self.terms else ""
+        return f"{head}\n{self.text}{tail}"
 
     def digest(self) -> str:
         return hashlib.sha1(self.embed_text().encode("utf-8")).hexdigest()[:16]
@@ -90,11 +94,39 @@ def _split(text: str, max_chars: int, overlap: int) -> list[str]:
     return pieces
 
 
+_GLOSSARY_HEADING = re.compile(r"中文术语|chinese terms|glossary", re.IGNORECASE)
+_GLOSSARY_LINE = re.compile(r"^\s*[-*]\s*(.+?)\s+[—–-]{1,2}\s+(.+?)\s*$")
+
+
+def parse_glossary(lines: list[str]) -> list[tuple[list[str], str]]:
+    """Pairs of (English variants, Chinese) from lines like '- KV cache / paged KV (PA) — KV缓存'."""
+    pairs: list[tuple[list[str], str]] = []
+    for line in lines:
+        m = _GLOSSARY_LINE.match(line)
+        if not m:
+            continue
+        english, chinese = m.group(1), m.group(2)
+        variants = [v.strip() for v in re.split(r"[/,;]|\(|\)", english) if len(v.strip()) >= 2]
+        pairs.append((variants, chinese))
+    return pairs
+
+
+def _terms_for(text: str, glossary: list[tuple[list[str], str]]) -> str:
+    low = text.lower()
+    found = [zh for variants, zh in glossary if any(v.lower() in low for v in variants)]
+    return "；".join(dict.fromkeys(found))
+
+
 def chunk_note(note: Note, max_chars: int = 1200, overlap: int = 150) -> list[Chunk]:
     track = note.meta.path.split("/", 1)[0] if "/" in note.meta.path else ""
     chunks: list[Chunk] = []
     seen: dict[str, int] = {}
-    for heads, lines, start in _sections(note.body):
+    sections = _sections(note.body)
+    glossary = [p for heads, lines, _ in sections if heads and _GLOSSARY_HEADING.search(heads[-1])
+                for p in parse_glossary(lines)]
+    for heads, lines, start in sections:
+        if heads and _GLOSSARY_HEADING.search(heads[-1]):
+            continue  # the glossary feeds every chunk's terms instead of being a chunk of its own
         # The note's own H1 title adds nothing to the path.
         if heads and heads[0].strip().lower() == note.meta.title.strip().lower():
             heads = heads[1:]
@@ -117,6 +149,7 @@ def chunk_note(note: Note, max_chars: int = 1200, overlap: int = 150) -> list[Ch
                     text=piece,
                     track=track,
                     line=note.body_line + start,
+                    terms=_terms_for(f"{note.meta.title} {heading} {piece}", glossary),
                 )
             )
     return chunks

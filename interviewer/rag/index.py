@@ -18,6 +18,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+import numpy as np
+
+from interviewer.rag.cache import EmbeddingCache
 from interviewer.rag.chunking import Chunk
 from interviewer.rag.embedders import Embedder, chroma_embedding_function
 
@@ -203,9 +206,10 @@ class NoteIndex:
         total = len(todo)
         if progress:
             progress(0, total)
+        cache = EmbeddingCache(self.embedder.identity)
         for start in range(0, total, 64):
             batch = todo[start : start + 64]
-            vectors = self.embedder.embed_passages([c.embed_text() for c in batch])
+            vectors = self._vectors(batch, cache)
             col.upsert(
                 ids=[c.chunk_id for c in batch],
                 embeddings=[v.tolist() for v in vectors],
@@ -230,6 +234,13 @@ class NoteIndex:
                 progress(min(start + len(batch), total), total)
         self._write_manifest(digest, len(chunks))
         return report
+
+    def _vectors(self, batch: Sequence[Chunk], cache: EmbeddingCache) -> np.ndarray:
+        """Vectors for a batch: from the bundled cache where the chunk is unchanged, else embedded."""
+        cached = [cache.get(c.digest()) for c in batch]
+        misses = [c for c, v in zip(batch, cached, strict=True) if v is None]
+        fresh = iter(self.embedder.embed_passages([c.embed_text() for c in misses]) if misses else [])
+        return np.vstack([v if v is not None else next(fresh) for v in cached])
 
     def query(self, vector: Sequence[float], k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the k nearest chunks."""

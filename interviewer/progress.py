@@ -1,0 +1,71 @@
+"""Progress over sessions: mastery per track and per concept (key point), and what to practise next."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from interviewer.bank import Bank
+from interviewer.domain import Lang
+from interviewer.store.db import Store
+
+
+@dataclass
+class Progress:
+    sessions: list[tuple[str, str, float]] = field(default_factory=list)
+    """(session id, started_at, session mean score) oldest first."""
+    tracks: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+    """track -> [(started_at, score)] per graded question, oldest first."""
+    concepts: dict[str, dict[str, float | int | str]] = field(default_factory=dict)
+    """key point id -> {question_id, text, seen, covered, mastery}."""
+    practice: list[dict[str, str | float]] = field(default_factory=list)
+    """Weakest concepts first: what to practise next, with the notes to read."""
+
+    def public(self) -> dict[str, object]:
+        return {
+            "sessions": [{"id": s, "started_at": at, "overall": round(v, 1)} for s, at, v in self.sessions],
+            "tracks": {
+                t: {"mean": round(sum(v for _, v in pts) / len(pts), 1), "latest": round(pts[-1][1], 1),
+                    "answers": len(pts), "series": [{"at": at, "score": round(v, 1)} for at, v in pts]}
+                for t, pts in self.tracks.items()
+            },
+            "concepts": self.concepts,
+            "practice": self.practice,
+        }
+
+
+def compute_progress(store: Store, bank: Bank, lang: Lang = "en", limit: int = 10) -> Progress:
+    progress = Progress()
+    per_session: dict[str, list[float]] = defaultdict(list)
+    starts: dict[str, str] = {}
+    for session_id, started_at, grade in store.all_grades():
+        per_session[session_id].append(grade.overall)
+        starts[session_id] = started_at
+        question = bank.questions.get(grade.question_id)
+        track = question.track if question else "unknown"
+        progress.tracks.setdefault(track, []).append((started_at, grade.overall))
+        for c in grade.criteria:
+            for kp_id, covered in [(k, True) for k in c.covered_ids] + [(k, False) for k in c.missing_ids]:
+                entry = progress.concepts.setdefault(kp_id, {"question_id": grade.question_id, "text": "", "seen": 0,
+                                                              "covered": 0, "mastery": 0.0})
+                entry["seen"] = int(entry["seen"]) + 1
+                entry["covered"] = int(entry["covered"]) + int(covered)
+    for kp_id, entry in progress.concepts.items():
+        entry["mastery"] = round(int(entry["covered"]) / int(entry["seen"]), 2)
+        q = bank.questions.get(str(entry["question_id"]))
+        if q:
+            for _, kp in q.rubric.key_points():
+                if kp.id == kp_id:
+                    entry["text"] = kp.text.get(lang)
+    progress.sessions = sorted(
+        ((sid, starts[sid], sum(v) / len(v)) for sid, v in per_session.items()), key=lambda s: s[1]
+    )
+    weakest = sorted(progress.concepts.items(), key=lambda kv: (float(kv[1]["mastery"]), -int(kv[1]["seen"])))
+    for kp_id, entry in weakest[:limit]:
+        if float(entry["mastery"]) >= 0.8:
+            break
+        q = bank.questions.get(str(entry["question_id"]))
+        progress.practice.append({"key_point": kp_id, "question_id": str(entry["question_id"]),
+                                  "text": str(entry["text"]), "mastery": float(entry["mastery"]),
+                                  "notes": ", ".join(q.notes) if q else ""})
+    return progress
