@@ -17,9 +17,15 @@ from interviewer.textproc import STOPWORDS, has_cjk, tokenize
 _INJECTION_EN = [
     r"\b(ignore|disregard|forget|override|bypass)\b.{0,40}\b(instruction|rubric|prompt|rules?|criteria|guidelines?|above|previous|prior)",
     r"\b(give|award|assign|grant|score|rate|mark)\b.{0,40}\b(full|max(imum)?|perfect|highest|top|100|10/10|4/4|5/5|a\+)\b.{0,20}\b(score|marks?|points?|grade|rating)?",
-    r"\b(full|maximum|perfect|highest)\s+(score|marks|points|grade)\b",
-    r"\b(you are|you're|act as|as)\b.{0,20}\b(the\s+)?(grader|judge|evaluator|scorer|assessor|examiner)\b",
-    r"\b(note|message|instruction)s?\s+(to|for)\s+(the\s+)?(grader|judge|evaluator|ai|model|llm|assistant)\b",
+    r"\b(give|award|deserves?|merits?|get|assign)\b.{0,25}\b(full|maximum|perfect|highest)\s+(score|marks|points|grade|credit)\b",
+    r"\b(you are|you're|act as|acting as|as the|as an?)\s+([\w-]+\s+){0,3}(grader|judge|evaluator|scorer|assessor|examiner)\b(?![-\w])",
+    r"\b(note|message|instruction|memo|reminder)s?\s+(to|for)\s+(the\s+)?([\w-]+\s+){0,2}(grader|grading|judge|evaluator|scorer|reviewer|ai|model|llm|assistant)\b",
+    r"\b(automated|automatic|ai)\s+(grader|grading|judge|evaluator|scorer)\b",
+    r"\b(output|return|respond with|assign|mark|set|report)\b.{0,40}\b(level\s*4|4\s*/\s*4|score of 4|full (score|marks|credit)|all (key points|criteria) (as )?(covered|met|satisfied))",
+    r"\b(mark|treat|consider)\b.{0,30}\b(all|every)\s+(key points?|criteria|criterion)\b.{0,20}\b(covered|met|satisfied|passed)",
+    r"\b(system|admin|developer)\s+override\b|\bcalibration mode\b|\byou are now (in|a|an|the)\b",
+    r"\b(skip|bypass|disable)\b.{0,30}\b(key[- ]point|rubric|comparison|evaluation|grading|check)",
+    r"\brubric\b.{0,40}\b(retired|deprecated|void|no longer applies|does not apply|superseded)",
     r"\b(system|developer)\s*(prompt|message|override|instruction)s?\s*[:：]",
     r"\bscore\s*[:=]\s*(4|100|10)\b",
     r"\b(this|my)\s+answer\s+(is|should be)\s+(rated|scored|graded)\b",
@@ -36,6 +42,10 @@ _INJECTION_ZH = [
     r"(致|给|对)(评委|评分员|评分者|阅卷人|模型|AI|大模型)(的)?(说明|留言|指令|提示)",
     r"(评分|打分)(标准|规则).{0,10}(不适用|无效|作废|改为)",
     r"新(的)?指令",
+    r"(评分|打分|阅卷|评审)(系统|模型|程序|机器人|助手)",
+    r"(所有|全部|每个|各)(评分项|要点|维度|标准).{0,12}(判|给|打|记|评|视为|算)",
+    r"(判|给|打|记|评)(为|成)?\s*[4四]\s*分",
+    r"(无需|不用|不必|跳过)(对照|参考|比对|核对).{0,6}(评分|标准|要点|rubric)",
 ]
 _INJECTION = [re.compile(p, re.IGNORECASE) for p in _INJECTION_EN + _INJECTION_ZH]
 
@@ -69,9 +79,13 @@ def split_sentences(text: str) -> list[str]:
     return [s for s in (p.strip() for p in _SENT_SPLIT.split(text)) if s]
 
 
+_QUOTED = re.compile(r"\"[^\"]{0,200}\"|“[^”]{0,200}”|「[^」]{0,200}」|『[^』]{0,200}』|‘[^’]{0,200}’|`[^`]{0,200}`")
+
+
 def find_injections(text: str) -> list[str]:
-    """Sentences of ``text`` that address a grader/model instead of answering."""
-    return [s for s in split_sentences(text) if any(p.search(s) for p in _INJECTION)]
+    """Sentences of ``text`` that address a grader/model instead of answering. Quoted text is a
+    mention, not an instruction (an answer about jailbreaks may quote "ignore previous instructions")."""
+    return [s for s in split_sentences(text) if any(p.search(_QUOTED.sub(" ", s)) for p in _INJECTION)]
 
 
 def content_size(text: str) -> int:

@@ -1,0 +1,115 @@
+"""`interviewer eval retrieval|judge [--model M] [--json]`: measure quality on evals/datasets."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from interviewer.cli.common import services_from
+from interviewer.cli.output import fail, print_json
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("eval", help="measure retrieval recall or judge agreement on the eval sets")
+    esub = p.add_subparsers(dest="eval_cmd", required=True)
+    r = esub.add_parser("retrieval", help="recall@1/5, MRR@10, nDCG@10 per retriever and language")
+    r.add_argument("--json", action="store_true")
+    r.add_argument("--no-minilm", action="store_true", help="skip the sentence-transformers MiniLM baseline")
+    r.set_defaults(func=cmd_retrieval)
+    j = esub.add_parser("judge", help="ordering accuracy, Spearman, adversarial and injection rates")
+    j.add_argument("--model", help="litellm model for the LLM judge (default: offline judge)")
+    j.add_argument("--json", action="store_true")
+    j.add_argument("--verbose", action="store_true", help="print per-question scores")
+    j.set_defaults(func=cmd_judge)
+
+
+def _table(results: dict[str, dict[str, dict[str, float]]], metrics: list[str]) -> None:
+    groups = ["overall", "en", "zh", "cross"]
+    print(f"{'retriever':<14}{'group':<9}" + "".join(f"{m:>10}" for m in metrics) + f"{'n':>6}")
+    for name, by_group in results.items():
+        for g in groups:
+            if g in by_group:
+                row = by_group[g]
+                print(f"{name:<14}{g:<9}" + "".join(f"{row[m]:>10.3f}" for m in metrics) + f"{int(row['n']):>6}")
+
+
+def cmd_retrieval(args: argparse.Namespace) -> int:
+    from interviewer.evaluation.datasets import DatasetError, retrieval_cases
+    from interviewer.evaluation.retrieval import evaluate, retriever_ranker
+    from interviewer.rag.embedders import get_embedder
+    from interviewer.rag.index import NoteIndex
+    from interviewer.rag.retriever import Retriever
+
+    try:
+        cases = retrieval_cases()
+    except DatasetError as exc:
+        fail(str(exc))
+    services = services_from(args)
+    base = services.retriever
+    base.ensure_index()
+    results = {
+        "hybrid-e5": evaluate(cases, retriever_ranker(base, "hybrid")),
+        "dense-e5": evaluate(cases, retriever_ranker(base, "dense")),
+        "bm25": evaluate(cases, retriever_ranker(base, "bm25")),
+    }
+    if not args.no_minilm:
+        try:
+            import sentence_transformers  # noqa: F401
+        except ImportError:
+            print("note: sentence-transformers not installed; skipping MiniLM (pip install 'interviewer[st]')",
+                  file=sys.stderr)
+        else:
+            spec = "sentence-transformers:minilm"
+            from interviewer import paths
+
+            index = NoteIndex(paths.index_dir(services.home) / "minilm", get_embedder(spec))
+            minilm = Retriever(base.chunks, index)
+            minilm.ensure_index()
+            results["dense-minilm"] = evaluate(cases, retriever_ranker(minilm, "dense"))
+            results["hybrid-minilm"] = evaluate(cases, retriever_ranker(minilm, "hybrid"))
+    if args.json:
+        print_json(results)
+    else:
+        _table(results, ["recall@1", "recall@5", "hit@5", "mrr@10", "ndcg@10"])
+    return 0
+
+
+def cmd_judge(args: argparse.Namespace) -> int:
+    from interviewer.evaluation.datasets import DatasetError, judge_ladders
+    from interviewer.evaluation.judge_eval import evaluate
+
+    try:
+        ladders = judge_ladders()
+    except DatasetError as exc:
+        fail(str(exc))
+    services = services_from(args)
+    bank = services.bank
+    missing = [lad.question for lad in ladders if lad.question not in bank.questions]
+    if missing:
+        fail(f"judge ladders name unknown questions: {', '.join(missing)}")
+    judge = services.judge()
+    llm = services.llm(args.model)
+    fallbacks = 0
+
+    def grade(qid: str, answer: str, lang: str):  # type: ignore[no-untyped-def]
+        nonlocal fallbacks
+        g, fallback = asyncio.run(judge.grade(bank.questions[qid], answer, lang, llm=llm))  # type: ignore[arg-type]
+        fallbacks += fallback is not None
+        return g
+
+    report = evaluate(ladders, grade)
+    data = {"judge": f"llm:{llm.name}" if llm else "offline", "overall": report.summary(),
+            "zh": report.summary("zh"), "en": report.summary("en"), "fallbacks": fallbacks}
+    if args.json:
+        print_json(data)
+        return 0
+    print(f"judge: {data['judge']}" + (f" ({fallbacks} answers fell back to offline)" if fallbacks else ""))
+    keys = ["pairwise_far", "pairwise_adjacent", "spearman", "adversarial_below_level2", "injection_flagged"]
+    print(f"{'':<9}" + "".join(f"{k:>26}" for k in keys))
+    for group in ("overall", "zh", "en"):
+        row = data[group]
+        print(f"{group:<9}" + "".join(f"{row[k]:>26.3f}" for k in keys))  # type: ignore[index]
+    if args.verbose:
+        print("\n".join(report.failures()))
+    return 0

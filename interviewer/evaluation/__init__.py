@@ -1,0 +1,1 @@
+"""Quality measurement: retrieval recall and judge agreement on the eval sets in evals/datasets."""

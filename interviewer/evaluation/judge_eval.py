@@ -1,0 +1,116 @@
+"""Judge eval on answer ladders: ordering accuracy (levels 2+ apart and adjacent), Spearman between
+score and level, adversarial answers scored below the same question's level-2 answer, and the
+injection flag rate; overall and per answer language."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from interviewer.domain import Grade
+from interviewer.evaluation.datasets import Ladder
+
+Grader = Callable[[str, str, str], Grade]
+"""(question id, answer, lang) -> Grade"""
+
+
+def spearman(xs: Sequence[float], ys: Sequence[float]) -> float:
+    def ranks(v: Sequence[float]) -> list[float]:
+        order = sorted(range(len(v)), key=lambda i: v[i])
+        r = [0.0] * len(v)
+        i = 0
+        while i < len(order):
+            j = i
+            while j + 1 < len(order) and v[order[j + 1]] == v[order[i]]:
+                j += 1
+            for k in range(i, j + 1):
+                r[order[k]] = (i + j) / 2 + 1
+            i = j + 1
+        return r
+
+    rx, ry = ranks(xs), ranks(ys)
+    n = len(xs)
+    mx, my = sum(rx) / n, sum(ry) / n
+    cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry, strict=True))
+    vx = sum((a - mx) ** 2 for a in rx) ** 0.5
+    vy = sum((b - my) ** 2 for b in ry) ** 0.5
+    return cov / (vx * vy) if vx and vy else 0.0
+
+
+@dataclass
+class JudgeReport:
+    rows: list[dict[str, object]] = field(default_factory=list)
+    """One row per graded answer: question, lang, level or kind, overall, flags."""
+
+    def summary(self, lang: str | None = None) -> dict[str, float | int]:
+        rows = [r for r in self.rows if lang is None or r["lang"] == lang]
+        by_q: dict[str, list[dict[str, object]]] = defaultdict(list)
+        for r in rows:
+            by_q[str(r["question"])].append(r)
+        far = far_ok = adj = adj_ok = 0
+        adv = adv_ok = inj = inj_flag = 0
+        levels: list[float] = []
+        scores: list[float] = []
+        for q_rows in by_q.values():
+            graded = [r for r in q_rows if r["level"] is not None]
+            for a, b in combinations(graded, 2):
+                la, lb = int(a["level"]), int(b["level"])  # type: ignore[call-overload]
+                if la == lb:
+                    continue
+                hi, lo = (a, b) if la > lb else (b, a)
+                ok = float(hi["overall"]) > float(lo["overall"])  # type: ignore[arg-type]
+                if abs(la - lb) >= 2:
+                    far, far_ok = far + 1, far_ok + ok
+                else:
+                    adj, adj_ok = adj + 1, adj_ok + ok
+            for r in graded:
+                levels.append(float(r["level"]))  # type: ignore[arg-type]
+                scores.append(float(r["overall"]))  # type: ignore[arg-type]
+            level2 = next((float(r["overall"]) for r in graded if r["level"] == 2), None)  # type: ignore[arg-type]
+            for r in q_rows:
+                if r["kind"] is None or level2 is None:
+                    continue
+                adv += 1
+                adv_ok += float(r["overall"]) < level2  # type: ignore[arg-type]
+                if r["kind"] == "prompt_injection":
+                    inj += 1
+                    inj_flag += "prompt_injection" in r["flags"]  # type: ignore[operator]
+        return {
+            "answers": len(rows),
+            "pairwise_far": round(far_ok / far, 3) if far else 0.0,
+            "pairwise_adjacent": round(adj_ok / adj, 3) if adj else 0.0,
+            "spearman": round(spearman(scores, levels), 3) if len(scores) > 2 else 0.0,
+            "adversarial_below_level2": round(adv_ok / adv, 3) if adv else 0.0,
+            "injection_flagged": round(inj_flag / inj, 3) if inj else 0.0,
+        }
+
+    def failures(self) -> list[str]:
+        """Human-readable list of misorderings and adversarial answers that beat level 2."""
+        out = []
+        by_q: dict[str, list[dict[str, object]]] = defaultdict(list)
+        for r in self.rows:
+            by_q[str(r["question"])].append(r)
+        for q, rows in by_q.items():
+            graded = sorted((r for r in rows if r["level"] is not None), key=lambda r: -int(r["level"]))  # type: ignore[call-overload]
+            scores = " ".join(f"L{r['level']}={float(r['overall']):.0f}" for r in graded)  # type: ignore[arg-type]
+            level2 = next((float(r["overall"]) for r in graded if r["level"] == 2), None)  # type: ignore[arg-type]
+            advs = " ".join(f"{r['kind']}={float(r['overall']):.0f}{'!' if level2 is not None and float(r['overall']) >= level2 else ''}"  # type: ignore[arg-type]
+                            for r in rows if r["kind"])
+            out.append(f"{q} [{rows[0]['lang']}]: {scores} | {advs}")
+        return out
+
+
+def evaluate(ladders: Sequence[Ladder], grade: Grader) -> JudgeReport:
+    report = JudgeReport()
+    for ladder in ladders:
+        for a in ladder.answers:
+            g = grade(ladder.question, a.text, ladder.lang)
+            report.rows.append({"question": ladder.question, "lang": ladder.lang, "level": a.level, "kind": None,
+                                "overall": g.overall, "flags": list(g.flags)})
+        for adv in ladder.adversarial:
+            g = grade(ladder.question, adv.text, ladder.lang)
+            report.rows.append({"question": ladder.question, "lang": ladder.lang, "level": None, "kind": adv.kind,
+                                "overall": g.overall, "flags": list(g.flags)})
+    return report

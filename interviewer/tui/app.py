@@ -1,0 +1,276 @@
+"""The Textual app: Home, Interview, Feedback, History, Replay and Help screens.
+
+The app owns a :class:`~interviewer.services.Services` and warms it in a background thread
+after Home is painted (the bank, then the embedder and the note index), so importing this
+module and painting Home never loads litellm, chromadb, torch or the embedding model.
+Screens wait on :meth:`InterviewerApp.wait_catalog` (bank and note chunks) or
+:meth:`InterviewerApp.wait_ready` (everything an interview needs) before using them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from interviewer.config import Settings
+
+if TYPE_CHECKING:
+    from interviewer.services import Services
+
+WarmState = Literal["loading", "indexing", "ready", "failed"]
+
+
+class ServicesUnavailable(Exception):
+    """The bank or the index could not be loaded; the message says why."""
+
+
+@dataclass
+class InterviewOptions:
+    """What the Home form (or `interviewer interview`) asks for; turned into an InterviewPlan later."""
+
+    count: int = 5
+    tracks: list[str] = field(default_factory=list)
+    difficulty: int | None = None
+    lang: Literal["zh", "en"] = "en"
+    model: str | None = None
+    """None: the configured model; '': the offline engine."""
+
+
+@dataclass
+class Launch:
+    """Where the app opens: Home, or straight into an interview, a resume or a replay."""
+
+    interview: InterviewOptions | None = None
+    resume: str | None = None
+    replay: str | None = None
+
+
+class InterviewerApp(App[None]):
+    TITLE = "interviewer"
+    SUB_TITLE = "mock interviews for AI/LLM engineers"
+    CSS_PATH = "app.tcss"
+    BINDINGS = [
+        Binding("f1", "help", "Help"),
+    ]
+
+    warm_state: reactive[WarmState] = reactive("loading")
+    warm_detail: reactive[str] = reactive("")
+
+    def __init__(
+        self,
+        settings: Settings,
+        services: Services | None = None,
+        *,
+        launch: Launch | None = None,
+        cursor_blink: bool = True,
+    ) -> None:
+        super().__init__()
+        if services is None:
+            from interviewer.services import Services
+
+            services = Services(settings)
+        self.settings = settings
+        self.services = services
+        self.launch = launch or Launch()
+        self.cursor_blink = cursor_blink
+        self._catalog = asyncio.Event()
+        self._ready = asyncio.Event()
+        self._catalog_error = ""
+        self._ready_error = ""
+
+    # -- startup -------------------------------------------------------------------------------
+    def get_default_screen(self) -> Screen[None]:
+        from interviewer.tui.screens.home import HomeScreen
+
+        return HomeScreen()
+
+    def on_mount(self) -> None:
+        self.warm()
+        launch = self.launch
+        if launch.interview is not None:
+            self.open_interview(launch.interview)
+        elif launch.resume:
+            self.open_resume(launch.resume)
+        elif launch.replay:
+            self.open_replay(launch.replay)
+
+    @work(thread=True, exclusive=True, group="warm", name="warm services")
+    def warm(self) -> None:
+        """Load the bank and note chunks, then the embedder and index (first run: builds it)."""
+        services = self.services
+        try:
+            _ = services.bank
+            retriever = services.retriever
+        except Exception as exc:  # a broken bank must not crash the UI; Home says what failed
+            self.call_from_thread(self._set_catalog, f"{type(exc).__name__}: {exc}")
+            self.call_from_thread(self._set_ready, "the question bank could not be loaded")
+            return
+        self.call_from_thread(self._set_catalog, "")
+        try:
+            index = retriever.index
+            if not index.url and not index.is_current(retriever.chunks):
+                self.call_from_thread(self._set_warm, "indexing", "building the note index (first run)…")
+                retriever.ensure_index(
+                    progress=lambda done, total: self.call_from_thread(
+                        self._set_warm, "indexing", f"indexing notes {done}/{total}…"
+                    )
+                )
+            services.warm()
+        except Exception as exc:
+            self.call_from_thread(self._set_ready, f"{type(exc).__name__}: {exc}")
+            return
+        self.call_from_thread(self._set_ready, "")
+
+    def _set_warm(self, state: WarmState, detail: str) -> None:
+        self.warm_detail = detail
+        self.warm_state = state
+
+    def _set_catalog(self, error: str) -> None:
+        self._catalog_error = error
+        self._catalog.set()
+
+    def _set_ready(self, error: str) -> None:
+        self._ready_error = error
+        self._ready.set()
+        if error:
+            self._set_warm("failed", error)
+        else:
+            engine = self.settings.model or "offline engine"
+            self._set_warm("ready", f"ready · {engine}")
+
+    async def wait_catalog(self) -> None:
+        """Wait until the bank and note chunks are loaded; raise ServicesUnavailable if they failed."""
+        await self._catalog.wait()
+        if self._catalog_error:
+            raise ServicesUnavailable(self._catalog_error)
+
+    async def wait_ready(self) -> None:
+        """Wait until an interview can start (embedder and index loaded)."""
+        await self._ready.wait()
+        if self._ready_error:
+            raise ServicesUnavailable(self._ready_error)
+
+    @property
+    def is_ready(self) -> bool:
+        return self._ready.is_set() and not self._ready_error
+
+    # -- navigation ----------------------------------------------------------------------------
+    def go_home(self) -> None:
+        from interviewer.tui.screens.home import HomeScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+
+    def home_options(self) -> InterviewOptions:
+        return InterviewOptions(lang=self.settings.lang, model=None)
+
+    def open_interview(self, options: InterviewOptions) -> None:
+        from interviewer.tui.screens.interview import InterviewScreen
+
+        self.push_screen(InterviewScreen(options=options))
+
+    def open_resume(self, session_id: str) -> None:
+        from interviewer.tui.screens.interview import InterviewScreen
+
+        self.push_screen(InterviewScreen(resume=session_id))
+
+    def open_replay(self, session_id: str) -> None:
+        from interviewer.tui.screens.replay import ReplayScreen
+
+        self.push_screen(ReplayScreen(session_id))
+
+    def open_feedback(self, session_id: str) -> None:
+        from interviewer.tui.screens.feedback import FeedbackScreen
+
+        self.push_screen(FeedbackScreen(session_id))
+
+    def open_history(self) -> None:
+        from interviewer.tui.screens.history import HistoryScreen
+
+        if not isinstance(self.screen, HistoryScreen):
+            self.push_screen(HistoryScreen())
+
+    # -- actions -------------------------------------------------------------------------------
+    def action_help(self) -> None:
+        from interviewer.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_new_interview(self) -> None:
+        from interviewer.tui.screens.home import HomeScreen
+
+        self.go_home()
+        if isinstance(self.screen, HomeScreen):
+            self.screen.focus_form()
+
+    def action_history(self) -> None:
+        self.open_history()
+
+    @work(group="lookup")
+    async def action_resume_last(self) -> None:
+        rows = await asyncio.to_thread(self.services.store.sessions, 1, "active")
+        if not rows:
+            self.notify("No interrupted interview to resume.", severity="warning")
+            return
+        self.open_resume(rows[0].id)
+
+    @work(group="lookup")
+    async def action_last_session(self, where: str) -> None:
+        rows = await asyncio.to_thread(self.services.store.sessions, 1)
+        if not rows:
+            self.notify("No sessions yet.", severity="warning")
+            return
+        if where == "replay":
+            self.open_replay(rows[0].id)
+        else:
+            self.open_feedback(rows[0].id)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        from interviewer.tui.screens.interview import InterviewScreen
+
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("New interview", "Choose tracks, count, difficulty, language and model", self.action_new_interview)
+        yield SystemCommand("Resume interview", "Continue the most recent interrupted interview", self.action_resume_last)
+        yield SystemCommand("History", "Past sessions and scores over time", self.action_history)
+        yield SystemCommand(
+            "Replay last session", "Step through the latest transcript turn by turn",
+            lambda: self.action_last_session("replay"),
+        )
+        yield SystemCommand(
+            "Feedback for last session", "Scores, evidence and what to study next",
+            lambda: self.action_last_session("feedback"),
+        )
+        yield SystemCommand("Help", "Key bindings of every screen", self.action_help)
+        if isinstance(screen, InterviewScreen):
+            yield SystemCommand("Submit answer", "Send the answer in the editor", screen.action_submit)
+            yield SystemCommand("Skip question", "Move on without answering", screen.action_skip)
+            yield SystemCommand("End interview", "Stop here; answered questions are graded", screen.action_end)
+
+
+def make_app(
+    settings: Settings | None = None,
+    services: Services | None = None,
+    *,
+    launch: Launch | None = None,
+    cursor_blink: bool = True,
+) -> InterviewerApp:
+    """Build the app. Tests pass their own settings (a temp home) and services (fakes, a small bank)."""
+    if settings is None:
+        from interviewer.config import load_settings
+
+        settings = load_settings()
+    return InterviewerApp(settings, services, launch=launch, cursor_blink=cursor_blink)
+
+
+def css_path() -> Path:
+    return Path(__file__).with_name("app.tcss")

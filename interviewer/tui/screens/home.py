@@ -1,0 +1,209 @@
+"""Home: start a new interview, resume an interrupted one, open recent sessions."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Header, Label, Select, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from interviewer.domain import TRACKS
+from interviewer.tui import format as fmt
+
+if TYPE_CHECKING:
+    from interviewer.store.db import SessionRow
+    from interviewer.tui.app import InterviewerApp, InterviewOptions
+
+
+class HomeScreen(Screen[None]):
+    BINDINGS = [
+        Binding("ctrl+s", "start", "Start", priority=True),
+        Binding("r", "resume", "Resume"),
+        Binding("h", "history", "History"),
+        Binding("f", "feedback", "Feedback", show=False),
+        Binding("p", "replay", "Replay", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[SessionRow] = []
+
+    @property
+    def iapp(self) -> InterviewerApp:
+        return cast("InterviewerApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        settings = self.iapp.settings
+        lang = settings.lang
+        yield Header()
+        with Horizontal(id="home"):
+            with VerticalScroll(id="new-interview") as form:
+                form.border_title = "New interview"
+                yield Label("Tracks [dim](none selected = all)[/]", classes="field-label")
+                yield SelectionList[str](
+                    *(Selection(names[lang], track_id) for track_id, names in TRACKS.items()),
+                    id="tracks",
+                    compact=True,
+                )
+                with Horizontal(classes="field-row"):
+                    yield Label("Questions", classes="field-label")
+                    yield Select[int](
+                        [(str(n), n) for n in range(1, 11)], value=5, allow_blank=False, compact=True, id="count"
+                    )
+                    yield Label("Difficulty", classes="field-label")
+                    yield Select[int](
+                        [("any", 0), *((f"{n} {fmt.stars(n)}", n) for n in range(1, 6))],
+                        value=0, allow_blank=False, compact=True, id="difficulty",
+                    )
+                with Horizontal(classes="field-row"):
+                    yield Label("Language", classes="field-label")
+                    yield Select[str](
+                        [("English", "en"), ("中文", "zh")], value=lang, allow_blank=False, compact=True, id="lang"
+                    )
+                    yield Label("Model", classes="field-label")
+                    models = [("offline", "")]
+                    if settings.model:
+                        models.append((fmt.one_line(settings.model, 24), settings.model))
+                    yield Select[str](
+                        models, value=settings.model, allow_blank=False, compact=True, id="model"
+                    )
+                yield Button("Start interview  ^s", variant="primary", id="start", compact=True)
+            with Vertical(id="side"):
+                with Vertical(id="resume-box") as box:
+                    box.border_title = "Resume"
+                    yield Static("No interrupted interview.", id="resume-text")
+                    yield Button("Resume  r", id="resume", compact=True, disabled=True)
+                table: DataTable[str | Text] = DataTable(id="recent", cursor_type="row", zebra_stripes=True)
+                table.border_title = "Recent sessions"
+                yield table
+                yield Static(id="warm-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#recent", DataTable)
+        table.add_columns("When", "Tracks", "Score", "Status")
+        self.watch(self.iapp, "warm_state", self._show_warm)
+        self.watch(self.iapp, "warm_detail", self._show_warm)
+        self.load_sessions()
+        self.query_one("#tracks").focus()
+
+    def on_screen_resume(self) -> None:
+        self.load_sessions()
+
+    def _show_warm(self) -> None:
+        state = self.iapp.warm_state
+        icon = {"loading": "◌", "indexing": "◌", "ready": "●", "failed": "✖"}[state]
+        style = {"loading": "dim", "indexing": "yellow", "ready": "green", "failed": "red"}[state]
+        detail = self.iapp.warm_detail or "loading the question bank and the note index…"
+        self.query_one("#warm-status", Static).update(Text.assemble((icon, style), " ", (detail, style)))
+
+    @work(exclusive=True, group="sessions")
+    async def load_sessions(self) -> None:
+        from interviewer.store.db import StoreError
+
+        try:
+            rows = await asyncio.to_thread(self.iapp.services.store.sessions, 50)
+        except StoreError as exc:
+            self.query_one("#resume-text", Static).update(Text(str(exc), style="red"))
+            return
+        self.rows = rows
+        table = self.query_one("#recent", DataTable)
+        table.clear()
+        lang = self.iapp.settings.lang
+        for row in rows:
+            status = Text("⏸ active", style="yellow") if row.status == "active" else Text(row.status, style="dim")
+            table.add_row(
+                fmt.when(row.started_at),
+                fmt.one_line(fmt.track_names(row.tracks, lang), 28),
+                Text(fmt.score(row.overall), style=fmt.score_style(row.overall), justify="right"),
+                status,
+                key=row.id,
+            )
+        if not rows:
+            table.add_row(Text("No sessions yet: start one on the left.", style="dim"), "", "", "")
+        active = next((r for r in rows if r.status == "active"), None)
+        button = self.query_one("#resume", Button)
+        button.disabled = active is None
+        text = self.query_one("#resume-text", Static)
+        if active is None:
+            text.update(Text("No interrupted interview.", style="dim"))
+        else:
+            text.update(
+                f"{fmt.when(active.started_at)} · {fmt.one_line(fmt.track_names(active.tracks, lang), 30)}"
+                f" · {active.questions} asked"
+            )
+
+    # -- reading the form ----------------------------------------------------------------------
+    def options(self) -> InterviewOptions:
+        from interviewer.tui.app import InterviewOptions
+
+        tracks = list(self.query_one("#tracks", SelectionList).selected)
+        ordered = [t for t in TRACKS if t in tracks]
+        difficulty = self.query_one("#difficulty", Select).value
+        return InterviewOptions(
+            count=int(cast(int, self.query_one("#count", Select).value)),
+            tracks=ordered,
+            difficulty=int(cast(int, difficulty)) or None,
+            lang=cast("str", self.query_one("#lang", Select).value),  # type: ignore[arg-type]
+            model=cast(str, self.query_one("#model", Select).value),
+        )
+
+    def focus_form(self) -> None:
+        self.query_one("#tracks").focus()
+
+    def _selected_row(self) -> SessionRow | None:
+        table = self.query_one("#recent", DataTable)
+        if not self.rows or table.row_count == 0:
+            return None
+        index = table.cursor_row
+        return self.rows[index] if 0 <= index < len(self.rows) else None
+
+    # -- actions -------------------------------------------------------------------------------
+    @on(Button.Pressed, "#start")
+    def action_start(self) -> None:
+        if self.iapp.warm_state == "failed":
+            self.notify(f"Cannot start: {self.iapp.warm_detail}", severity="error")
+            return
+        self.iapp.open_interview(self.options())
+
+    @on(Button.Pressed, "#resume")
+    def action_resume(self) -> None:
+        selected = self._selected_row()
+        if selected is not None and selected.status == "active" and self.focused is self.query_one("#recent"):
+            self.iapp.open_resume(selected.id)
+            return
+        active = next((r for r in self.rows if r.status == "active"), None)
+        if active is None:
+            self.notify("No interrupted interview to resume.", severity="warning")
+            return
+        self.iapp.open_resume(active.id)
+
+    def action_history(self) -> None:
+        self.iapp.open_history()
+
+    def action_feedback(self) -> None:
+        row = self._selected_row()
+        if row is not None:
+            self.iapp.open_feedback(row.id)
+
+    def action_replay(self) -> None:
+        row = self._selected_row()
+        if row is not None:
+            self.iapp.open_replay(row.id)
+
+    @on(DataTable.RowSelected, "#recent")
+    def _open_row(self, event: DataTable.RowSelected) -> None:
+        row = self._selected_row()
+        if row is None:
+            return
+        if row.status == "active":
+            self.iapp.open_resume(row.id)
+        else:
+            self.iapp.open_feedback(row.id)

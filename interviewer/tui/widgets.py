@@ -1,0 +1,143 @@
+"""Widgets shared by the interview, feedback and replay screens."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from rich.console import Group
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Label, Markdown, Static
+
+from interviewer.tui import format as fmt
+
+if TYPE_CHECKING:
+    from interviewer.domain import Grade, Lang, Question
+    from interviewer.rag.chunking import Chunk
+
+ANSWER_DISPLAY_LIMIT = 3000
+"""Characters of an answer shown in the conversation; the agent always receives all of it."""
+
+
+class InterviewerTurn(Vertical):
+    """An interviewer turn: a small label and the text as Markdown (streamable)."""
+
+    DEFAULT_CLASSES = "turn interviewer-turn"
+
+    def __init__(self, label: str, text: str = "", **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._label = label
+        self._text = text
+
+    def compose(self) -> ComposeResult:
+        yield Label(self._label, classes="turn-label")
+        yield Markdown(self._text, classes="turn-body")
+
+    @property
+    def body(self) -> Markdown:
+        return self.query_one(Markdown)
+
+    async def finish(self, label: str, text: str) -> None:
+        """Replace the streamed text with the final one."""
+        self.query_one(Label).update(label)
+        await self.body.update(text)
+
+
+class AnswerTurn(Vertical):
+    """The candidate's answer as plain text (no markup), long pastes shown clipped."""
+
+    DEFAULT_CLASSES = "turn answer-turn"
+
+    def __init__(self, label: str, text: str, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._label = label
+        self._text = text
+
+    def compose(self) -> ComposeResult:
+        yield Label(self._label, classes="turn-label")
+        yield Static(Text(fmt.clip(self._text, ANSWER_DISPLAY_LIMIT)), classes="turn-body")
+
+
+class NoteTurn(Static):
+    """A quiet line in the conversation: skipped, moving on, fallbacks."""
+
+    DEFAULT_CLASSES = "turn note-turn"
+
+    def __init__(self, text: str, **kwargs: object) -> None:
+        super().__init__(Text(text), **kwargs)  # type: ignore[arg-type]
+
+
+def criterion_name(question: Question | None, criterion_id: str, lang: Lang) -> str:
+    if question is None:
+        return criterion_id
+    try:
+        return question.rubric.criterion(criterion_id).name.get(lang)
+    except KeyError:
+        return criterion_id
+
+
+def grade_headline(grade: Grade) -> Text:
+    """'Score 62/100 ██████░░░░  offline judge · flags: padding'."""
+    parts: list[Text | str | tuple[str, str]] = [
+        ("Score ", "bold"),
+        (f"{grade.overall:.0f}/100 ", f"bold {fmt.score_style(grade.overall)}"),
+        fmt.meter(grade.overall),
+        (f"  judge: {grade.judge}", "dim"),
+    ]
+    if grade.flags:
+        parts.append((f" · flags: {', '.join(grade.flags)}", "yellow"))
+    if grade.spread is not None:
+        parts.append((f" · spread ±{grade.spread:.0f}", "dim"))
+    return Text.assemble(*parts)
+
+
+def grade_summary(grade: Grade, question: Question | None, lang: Lang) -> Group:
+    """A compact grade: the headline and one line per criterion (bar, score, name, reason)."""
+    lines: list[Text] = [grade_headline(grade)]
+    for c in grade.criteria:
+        line = Text.assemble(
+            "  ", fmt.criterion_bar(c.score), "  ", (criterion_name(question, c.id, lang), "bold")
+        )
+        if c.reason:
+            line.append(f" — {c.reason}", style="dim")
+        lines.append(line)
+    return Group(*lines)
+
+
+def criterion_detail(
+    grade: Grade,
+    index: int,
+    question: Question | None,
+    lang: Lang,
+    chunks: Mapping[str, Chunk],
+    note_titles: Mapping[str, str],
+) -> str:
+    """Markdown for one criterion: reason, evidence quotes, missing points, passages to read."""
+    c = grade.criteria[index]
+    name = criterion_name(question, c.id, lang)
+    out = [f"**{name}** — {c.score}/4", ""]
+    if c.reason:
+        out += [c.reason, ""]
+    out.append("**Evidence from your answer**")
+    out += [f"> “{_quote(e)}”\n" for e in c.evidence[:3]] or ["- none", ""]
+    out += ["", "**Missing**"]
+    out += [f"- {m}" for m in c.missing] or ["- nothing: every key point was covered"]
+    out += ["", "**Read**"]
+    if not c.references:
+        out.append("- no reference passage")
+    for ref in c.references[:4]:
+        chunk = chunks.get(ref)
+        if chunk is not None:
+            where = f"{chunk.title} › {chunk.heading}" if chunk.heading else chunk.title
+            out.append(f"- *{where}* (`{ref}`)")
+            out.append(f"  {fmt.one_line(chunk.text, 240)}")
+        else:
+            title = note_titles.get(ref.split("::")[0], "")
+            out.append(f"- {f'*{title}* ' if title else ''}(`{ref}`)")
+    return "\n".join(out)
+
+
+def _quote(text: str) -> str:
+    return fmt.one_line(text, 240).replace("*", "\\*").replace("_", "\\_")
