@@ -60,11 +60,11 @@ _RETRYABLE = (
 
 
 def _is_retryable(exc: BaseException) -> bool:
-    if isinstance(exc, asyncio.TimeoutError | TimeoutError):
-        return True
+    if isinstance(exc, asyncio.TimeoutError | TimeoutError) or "Timeout" in type(exc).__name__:
+        return True  # litellm.Timeout carries status_code 408
     status = getattr(exc, "status_code", None)
     if isinstance(status, int):
-        return status == 429 or status >= 500
+        return status in (408, 429) or status >= 500
     return type(exc).__name__ in _RETRYABLE
 
 
@@ -94,7 +94,9 @@ class LLMClient:
         return self.model
 
     def _kwargs(self) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {"model": self.model, "timeout": self.timeout_s}
+        # max_retries=0: the provider SDK (e.g. openai) would otherwise retry on its own, multiplying
+        # our retries and stretching every failure (3 HTTP requests per attempt on a 5xx).
+        kwargs: dict[str, Any] = {"model": self.model, "timeout": self.timeout_s, "max_retries": 0}
         if self.api_base:
             kwargs["api_base"] = self.api_base
             if self.model.startswith("openai/") and not os.environ.get("OPENAI_API_KEY"):

@@ -28,16 +28,50 @@ class Chunk:
     line: int = 0
     terms: str = ""
     """Chinese terms (from the note's glossary) of the concepts this chunk mentions."""
+    kind: str = "text"
+    """'text' for prose, 'code' for (part of) a fenced code block."""
 
-    def embed_text(self) -> str:
-        """What gets embedded and BM25-indexed: title and heading give the chunk its context, and the
-        glossary terms let Chinese queries find English text."""
+    def _wrap(self, body: str) -> str:
         head = f"{self.title} — {self.heading}" if self.heading else self.title
         tail = f"\n中文术语: {self.terms}" if self.terms else ""
-        return f"{head}\n{self.text}{tail}"
+        return f"{head}\n{body}{tail}"
+
+    def embed_text(self) -> str:
+        """What gets embedded: title and heading give the chunk its context, the glossary terms let
+        Chinese queries find English text. Code is reduced to its signatures and comments: raw code
+        embeds as a generic 'hub' vector that would crowd out prose for every query."""
+        return self._wrap(condense_code(self.text) if self.kind == "code" else self.text)
+
+    def lexical_text(self) -> str:
+        """What BM25 indexes: everything, code included (identifiers are good keywords)."""
+        return self._wrap(self.text)
 
     def digest(self) -> str:
         return hashlib.sha1(self.embed_text().encode("utf-8")).hexdigest()[:16]
+
+
+_CODE_KEEP = re.compile(r"^\s*(def |class |async def |#|//|\"\"\"|\'\'\'|@)")
+
+
+def condense_code(code: str, max_lines: int = 25) -> str:
+    """Signatures, decorators, comments and docstring openers of a code block."""
+    kept = [line.strip() for line in code.splitlines() if _CODE_KEEP.match(line) and len(line.strip()) > 3]
+    return "code: " + "\n".join(kept[:max_lines]) if kept else "code"
+
+
+def _runs(lines: list[str]) -> list[tuple[str, str]]:
+    """Split a section's lines into ('text'|'code', content) runs at fence lines."""
+    runs: list[tuple[str, list[str]]] = []
+    kind = "text"
+    for line in lines:
+        if _FENCE.match(line):
+            kind = "code" if kind == "text" else "text"
+            runs.append((kind, []))
+            continue
+        if not runs or runs[-1][0] != kind:
+            runs.append((kind, []))
+        runs[-1][1].append(line)
+    return [(k, "\n".join(body).strip()) for k, body in runs if "\n".join(body).strip()]
 
 
 def _slug(text: str) -> str:
@@ -131,11 +165,9 @@ def chunk_note(note: Note, max_chars: int = 1200, overlap: int = 150) -> list[Ch
         if heads and heads[0].strip().lower() == note.meta.title.strip().lower():
             heads = heads[1:]
         heading = " > ".join(heads)
-        body = "\n".join(lines).strip()
-        if not body:
-            continue
         base = _slug(heads[-1]) if heads else "intro"
-        for part, piece in enumerate(_split(body, max_chars, overlap)):
+        pieces = [(kind, piece) for kind, body in _runs(lines) for piece in _split(body, max_chars, overlap)]
+        for part, (kind, piece) in enumerate(pieces):
             key = f"{base}-{part}"
             n = seen.get(key, 0)
             seen[key] = n + 1
@@ -150,6 +182,7 @@ def chunk_note(note: Note, max_chars: int = 1200, overlap: int = 150) -> list[Ch
                     track=track,
                     line=note.body_line + start,
                     terms=_terms_for(f"{note.meta.title} {heading} {piece}", glossary),
+                    kind=kind,
                 )
             )
     return chunks

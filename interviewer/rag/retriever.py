@@ -81,7 +81,7 @@ class Retriever:
 
     def bm25(self) -> BM25:
         if self._bm25 is None:
-            self._bm25 = BM25([c.embed_text() for c in self.chunks])
+            self._bm25 = BM25([c.lexical_text() for c in self.chunks])
         return self._bm25
 
     def warm(self) -> None:

@@ -82,8 +82,8 @@ class InterviewerApp(App[None]):
         self.services = services
         self.launch = launch or Launch()
         self.cursor_blink = cursor_blink
-        self._catalog = asyncio.Event()
-        self._ready = asyncio.Event()
+        self._catalog_loaded = asyncio.Event()
+        self._services_ready = asyncio.Event()
         self._catalog_error = ""
         self._ready_error = ""
 
@@ -136,11 +136,11 @@ class InterviewerApp(App[None]):
 
     def _set_catalog(self, error: str) -> None:
         self._catalog_error = error
-        self._catalog.set()
+        self._catalog_loaded.set()
 
     def _set_ready(self, error: str) -> None:
         self._ready_error = error
-        self._ready.set()
+        self._services_ready.set()
         if error:
             self._set_warm("failed", error)
         else:
@@ -149,19 +149,19 @@ class InterviewerApp(App[None]):
 
     async def wait_catalog(self) -> None:
         """Wait until the bank and note chunks are loaded; raise ServicesUnavailable if they failed."""
-        await self._catalog.wait()
+        await self._catalog_loaded.wait()
         if self._catalog_error:
             raise ServicesUnavailable(self._catalog_error)
 
     async def wait_ready(self) -> None:
         """Wait until an interview can start (embedder and index loaded)."""
-        await self._ready.wait()
+        await self._services_ready.wait()
         if self._ready_error:
             raise ServicesUnavailable(self._ready_error)
 
     @property
     def is_ready(self) -> bool:
-        return self._ready.is_set() and not self._ready_error
+        return self._services_ready.is_set() and not self._ready_error
 
     # -- navigation ----------------------------------------------------------------------------
     def go_home(self) -> None:

@@ -1,0 +1,224 @@
+"""Feedback: the session summary and, per question, the score and the criteria with their evidence."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Markdown, Static, TabbedContent, TabPane
+
+from interviewer.tui import format as fmt
+from interviewer.tui.widgets import criterion_detail, criterion_name, grade_headline
+
+if TYPE_CHECKING:
+    from interviewer.bank import Bank
+    from interviewer.domain import Grade, Lang, Question, Session
+    from interviewer.rag.chunking import Chunk
+    from interviewer.tui.app import InterviewerApp
+
+
+class Catalog:
+    """What the feedback and replay screens look up: questions, note titles and chunk texts."""
+
+    def __init__(self, bank: Bank | None, chunks: Mapping[str, Chunk] | None) -> None:
+        self.questions: Mapping[str, Question] = bank.questions if bank else {}
+        self.titles: dict[str, str] = {nid: n.meta.title for nid, n in bank.notes.items()} if bank else {}
+        self.chunks: Mapping[str, Chunk] = chunks or {}
+
+
+async def load_session(app: InterviewerApp, session_id: str) -> tuple[Session, Catalog]:
+    """Load a stored session and the catalog (never raises for a missing bank: ids are shown instead)."""
+    from interviewer.tui.app import ServicesUnavailable
+
+    services = app.services
+    session = await asyncio.to_thread(services.store.load, session_id)
+    try:
+        await app.wait_catalog()
+        catalog = Catalog(services.bank, services.retriever.by_id)
+    except ServicesUnavailable:
+        catalog = Catalog(None, None)
+    return session, catalog
+
+
+class QuestionFeedback(VerticalScroll):
+    """One question: its text, overall score, a criteria table and the highlighted criterion's detail."""
+
+    DEFAULT_CLASSES = "question-feedback"
+
+    def __init__(self, n: int, qid: str, session: Session, catalog: Catalog, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.n = n
+        self.qid = qid
+        self.session = session
+        self.catalog = catalog
+        self.question = catalog.questions.get(qid)
+        self.grade: Grade | None = session.grades.get(qid)
+
+    @property
+    def lang(self) -> Lang:
+        return self.session.lang
+
+    def compose(self) -> ComposeResult:
+        q = self.question
+        asked = next((t.text for t in self.session.turns if t.question_id == self.qid and t.kind == "question"), "")
+        head = Text.assemble((f"Q{self.n} ", "bold"), (self.qid, "dim"))
+        if q is not None:
+            head.append(f" · {fmt.track_name(q.track, self.lang)} · {fmt.stars(q.difficulty)}", style="dim")
+        yield Static(head, classes="fb-qhead")
+        yield Static(Text(asked or (q.prompt(self.lang) if q else "")), classes="fb-qtext")
+        if self.grade is None:
+            skipped = any(t.kind == "skip" for t in self.session.turns if t.question_id == self.qid)
+            yield Static(Text("Skipped: no grade." if skipped else "Not graded.", style="dim italic"))
+            return
+        yield Static(grade_headline(self.grade), classes="fb-score")
+        table: DataTable[str | Text] = DataTable(cursor_type="row", classes="fb-criteria")
+        yield table
+        yield Markdown(classes="fb-detail")
+
+    def on_mount(self) -> None:
+        if self.grade is None:
+            return
+        table = self.query_one(DataTable)
+        table.add_columns("Criterion", "Score", "Reason")
+        for c in self.grade.criteria:
+            table.add_row(
+                fmt.one_line(criterion_name(self.question, c.id, self.lang), 26),
+                fmt.criterion_bar(c.score),
+                fmt.one_line(c.reason or "—", 40),
+                key=c.id,
+            )
+        self.show_criterion(0)
+
+    def show_criterion(self, index: int) -> None:
+        if self.grade is None or not 0 <= index < len(self.grade.criteria):
+            return
+        text = criterion_detail(
+            self.grade, index, self.question, self.lang, self.catalog.chunks, self.catalog.titles
+        )
+        self.query_one(".fb-detail", Markdown).update(text)
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self.show_criterion(event.cursor_row)
+
+
+class FeedbackScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("s", "tab('summary')", "Summary"),
+        Binding("right_square_bracket", "step(1)", "Next question", key_display="]"),
+        Binding("left_square_bracket", "step(-1)", "Prev question", key_display="[", show=False),
+        Binding("r", "replay", "Replay"),
+        Binding("h", "history", "History"),
+    ]
+
+    def __init__(self, session_id: str) -> None:
+        super().__init__()
+        self.session_id = session_id
+        self.session: Session | None = None
+
+    @property
+    def iapp(self) -> InterviewerApp:
+        return cast("InterviewerApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(Text("Loading the session…", style="dim"), id="fb-head")
+        yield Vertical(id="fb-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "feedback"
+        self.load()
+
+    @work(exclusive=True, group="load")
+    async def load(self) -> None:
+        from interviewer.store.db import StoreError, UnknownSession
+
+        try:
+            session, catalog = await load_session(self.iapp, self.session_id)
+        except (UnknownSession, StoreError) as exc:
+            self.query_one("#fb-head", Static).update(Text(f"Cannot open session {self.session_id}: {exc}", "red"))
+            return
+        self.session = session
+        lang = session.lang
+        overall = session.overall()
+        head = Text.assemble(
+            ("Overall ", "bold"),
+            (f"{fmt.score(overall)}/100 ", f"bold {fmt.score_style(overall)}"),
+            fmt.meter(overall),
+            (
+                f"  {fmt.when(session.started_at)} · {fmt.one_line(fmt.track_names(session.tracks, lang), 34)}"
+                f" · {session.model or 'offline'} · {session.status}",
+                "dim",
+            ),
+        )
+        self.query_one("#fb-head", Static).update(head)
+        asked = session.asked()
+        panes = [TabPane("Summary", self._summary(session, catalog), id="summary")]
+        panes += [
+            TabPane(f"Q{n}", QuestionFeedback(n, qid, session, catalog), id=f"q{n}")
+            for n, qid in enumerate(asked, start=1)
+        ]
+        await self.query_one("#fb-body").mount(TabbedContent(*panes, id="fb-tabs"))
+
+    def _summary(self, session: Session, catalog: Catalog) -> VerticalScroll:
+        lang = session.lang
+        lines: list[Text] = []
+        for n, qid in enumerate(session.asked(), start=1):
+            grade = session.grades.get(qid)
+            q = catalog.questions.get(qid)
+            text = next((t.text for t in session.turns if t.question_id == qid and t.kind == "question"), qid)
+            track = fmt.track_name(q.track, lang) if q else ""
+            value = grade.overall if grade else None
+            skipped = any(t.kind == "skip" for t in session.turns if t.question_id == qid)
+            lines.append(
+                Text.assemble(
+                    (f"Q{n} ", "bold"),
+                    fmt.meter(value, 8),
+                    (f" {fmt.score(value):>3} ", fmt.score_style(value)),
+                    (f"{track:<20.20} ", "dim"),
+                    fmt.one_line(text, 56),
+                    (" (skipped)" if skipped else "", "dim italic"),
+                )
+            )
+        if not lines:
+            lines.append(Text("No question was asked.", style="dim"))
+        summary = session.summary or "_No summary: the session did not finish._"
+        return VerticalScroll(
+            Static(Text("\n").join(lines), id="fb-questions"),
+            Markdown(summary, id="fb-summary"),
+            classes="fb-summary-pane",
+        )
+
+    # -- actions -------------------------------------------------------------------------------
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_tab(self, pane: str) -> None:
+        tabs = self.query(TabbedContent)
+        if tabs:
+            tabs.first().active = pane
+
+    def action_step(self, delta: int) -> None:
+        tabs = self.query(TabbedContent)
+        if not tabs or self.session is None:
+            return
+        ids = ["summary"] + [f"q{n}" for n in range(1, len(self.session.asked()) + 1)]
+        current = tabs.first().active
+        index = ids.index(current) if current in ids else 0
+        tabs.first().active = ids[(index + delta) % len(ids)]
+
+    def action_replay(self) -> None:
+        self.iapp.open_replay(self.session_id)
+
+    def action_history(self) -> None:
+        self.iapp.open_history()

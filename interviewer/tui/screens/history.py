@@ -1,0 +1,155 @@
+"""History: past sessions and a chart of scores over sessions."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label, Sparkline, Static
+
+from interviewer.tui import format as fmt
+
+if TYPE_CHECKING:
+    from interviewer.progress import Progress
+    from interviewer.store.db import SessionRow
+    from interviewer.tui.app import InterviewerApp
+
+
+class HistoryScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("enter", "replay", "Replay", show=True, priority=False),
+        Binding("f", "feedback", "Feedback"),
+        Binding("r", "resume", "Resume"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[SessionRow] = []
+
+    @property
+    def iapp(self) -> InterviewerApp:
+        return cast("InterviewerApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="chart-box") as box:
+            box.border_title = "Scores over sessions"
+            yield Sparkline([], id="chart", summary_function=max)
+            yield Label("", id="chart-caption")
+        table: DataTable[str | Text] = DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+        table.border_title = "Sessions"
+        yield table
+        yield Static("", id="practice")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "history"
+        self.query_one("#sessions", DataTable).add_columns("When", "Status", "Tracks", "Qs", "Model", "Score")
+        self.query_one("#sessions").focus()
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    @work(exclusive=True, group="load")
+    async def load(self) -> None:
+        from interviewer.progress import compute_progress
+        from interviewer.store.db import StoreError
+        from interviewer.tui.app import ServicesUnavailable
+
+        services = self.iapp.services
+        try:
+            rows = await asyncio.to_thread(services.store.sessions, 500)
+        except StoreError as exc:
+            self.query_one("#chart-caption", Label).update(Text(str(exc), style="red"))
+            return
+        self._fill(rows)
+        try:
+            await self.iapp.wait_catalog()
+            progress = await asyncio.to_thread(compute_progress, services.store, services.bank, self.iapp.settings.lang)
+        except (ServicesUnavailable, StoreError):
+            progress = None
+        self._chart(progress)
+
+    def _fill(self, rows: list[SessionRow]) -> None:
+        self.rows = rows
+        table = self.query_one("#sessions", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        lang = self.iapp.settings.lang
+        for row in rows:
+            status = Text("⏸ active", style="yellow") if row.status == "active" else Text(row.status, style="dim")
+            table.add_row(
+                fmt.when(row.started_at),
+                status,
+                fmt.one_line(fmt.track_names(row.tracks, lang), 30),
+                Text(str(row.questions), justify="right"),
+                fmt.one_line(row.model or "offline", 16),
+                Text(fmt.score(row.overall), style=fmt.score_style(row.overall), justify="right"),
+                key=row.id,
+            )
+        if not rows:
+            table.add_row(Text("No sessions yet.", style="dim"), "", "", "", "", "")
+        elif 0 < cursor < len(rows):
+            table.move_cursor(row=cursor)
+
+    def _chart(self, progress: Progress | None) -> None:
+        caption = self.query_one("#chart-caption", Label)
+        chart = self.query_one("#chart", Sparkline)
+        points = [score for _, _, score in progress.sessions] if progress else []
+        chart.data = points
+        if not points:
+            caption.update(Text("No graded sessions yet.", style="dim"))
+            return
+        first, last, best = points[0], points[-1], max(points)
+        trend = last - first
+        arrow = "▲" if trend > 0 else "▼" if trend < 0 else "="
+        caption.update(
+            Text.assemble(
+                (f"{len(points)} graded session{'s' if len(points) != 1 else ''}", "dim"),
+                f" · first {first:.0f} → latest ",
+                (f"{last:.0f}", f"bold {fmt.score_style(last)}"),
+                f" ({arrow}{abs(trend):.0f}) · best {best:.0f}",
+            )
+        )
+        if progress and progress.practice:
+            items = ", ".join(fmt.one_line(str(p["text"]) or str(p["key_point"]), 40) for p in progress.practice[:3])
+            self.query_one("#practice", Static).update(Text.assemble(("Practise next: ", "bold"), (items, "dim")))
+
+    def _selected(self) -> SessionRow | None:
+        table = self.query_one("#sessions", DataTable)
+        index = table.cursor_row
+        return self.rows[index] if self.rows and 0 <= index < len(self.rows) else None
+
+    @on(DataTable.RowSelected, "#sessions")
+    def _selected_row(self) -> None:
+        self.action_replay()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_replay(self) -> None:
+        row = self._selected()
+        if row is not None:
+            self.iapp.open_replay(row.id)
+
+    def action_feedback(self) -> None:
+        row = self._selected()
+        if row is not None:
+            self.iapp.open_feedback(row.id)
+
+    def action_resume(self) -> None:
+        row = self._selected()
+        if row is None:
+            return
+        if row.status != "active":
+            self.notify(f"That session is {row.status}; only an interrupted one can be resumed.", severity="warning")
+            return
+        self.iapp.open_resume(row.id)

@@ -1,0 +1,397 @@
+"""Interview: the conversation, an answer editor, progress, an optional timer and a grading indicator.
+
+The agent runs in a worker and this screen only consumes its events (see ``_handle``); answers go
+back through a :class:`~interviewer.tui.source.QueueAnswerSource`. Grading of a closed question
+finishes after the next question is asked, so a quiet indicator counts answers still being graded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Header, Label, Markdown, TextArea
+from textual.widgets.markdown import MarkdownStream
+
+from interviewer.agent.events import (
+    AnswerGraded,
+    AnswerReceived,
+    Event,
+    Fallback,
+    FollowUpAsked,
+    QuestionAsked,
+    QuestionClosed,
+    SessionEnded,
+    SessionStarted,
+    TokenStreamed,
+)
+from interviewer.tui import format as fmt
+from interviewer.tui.source import QueueAnswerSource
+from interviewer.tui.widgets import AnswerTurn, InterviewerTurn, NoteTurn
+
+if TYPE_CHECKING:
+    from interviewer.agent.loop import Interviewer
+    from interviewer.domain import Session
+    from interviewer.tui.app import InterviewerApp, InterviewOptions
+
+SPINNER = "◐◓◑◒"
+
+CLOSE_NOTES = {
+    "covered": "Moving on.",
+    "budget": "Moving on (no more follow-ups on this question).",
+    "repeat": "Moving on.",
+    "model": "Moving on.",
+    "ended": "Interview ended: grading your answers and writing the summary…",
+    "turn_limit": "Turn limit reached: wrapping up.",
+}
+
+
+class InterviewScreen(Screen[None]):
+    BINDINGS = [
+        Binding("ctrl+s", "submit", "Submit", priority=True),
+        Binding("f5", "submit", "Submit", show=False, priority=True),
+        Binding("ctrl+j", "submit", "Submit", show=False, priority=True),
+        Binding("ctrl+enter", "submit", "Submit", show=False, priority=True),
+        Binding("ctrl+n", "skip", "Skip", priority=True),
+        Binding("f8", "skip", "Skip", show=False, priority=True),
+        Binding("ctrl+g", "end", "End", priority=True),
+        Binding("f9", "end", "End", show=False, priority=True),
+        Binding("escape", "leave", "Pause"),
+        Binding("ctrl+up", "scroll_conversation(-1)", "Scroll up", show=False, priority=True),
+        Binding("ctrl+down", "scroll_conversation(1)", "Scroll down", show=False, priority=True),
+    ]
+
+    def __init__(self, options: InterviewOptions | None = None, resume: str | None = None) -> None:
+        super().__init__()
+        self.options = options
+        self.resume_id = resume
+        self.source = QueueAnswerSource(on_prompt=self._on_prompt)
+        self.session_id = resume or ""
+        self.phase = "starting"
+        """starting → listening ⇄ thinking → ending → ended (or failed)."""
+        self.question_index = 0
+        self.total = options.count if options else 0
+        self.lang = options.lang if options else "en"
+        self._question_id = ""
+        self._answered: set[str] = set()
+        self._graded: set[str] = set()
+        self._grading: set[str] = set()
+        self._stream_turn: InterviewerTurn | None = None
+        self._stream: MarkdownStream | None = None
+        self._question_started = time.monotonic()
+        self._timer_warned = False
+        self._spin = 0
+        self.ended: SessionEnded | None = None
+
+    @property
+    def iapp(self) -> InterviewerApp:
+        return cast("InterviewerApp", self.app)
+
+    # -- layout --------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="interview-status"):
+            yield Label("Preparing…", id="progress")
+            yield Label("", id="state")
+            yield Label("", id="grading")
+            yield Label("", id="timer")
+        yield VerticalScroll(id="conversation")
+        area = TextArea(
+            id="answer",
+            soft_wrap=True,
+            tab_behavior="indent",
+            placeholder="Type your answer (Markdown and code welcome)…",
+        )
+        area.border_title = "Your answer"
+        area.border_subtitle = "^s submit · ^n skip · ^g end"
+        yield area
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        area = self.query_one("#answer", TextArea)
+        area.cursor_blink = self.iapp.cursor_blink
+        area.focus()
+        conversation = self.query_one("#conversation", VerticalScroll)
+        conversation.anchor()
+        await conversation.mount(NoteTurn("Preparing the interview: loading the question bank and the note index…"))
+        self.sub_title = "starting"
+        self._spinner = self.set_interval(0.25, self._tick_spinner, pause=True)
+        if self.iapp.settings.question_timer_s > 0:
+            self.set_interval(1.0, self._tick_timer)
+        self.run_interview()
+
+    # -- the agent -----------------------------------------------------------------------------
+    def _build(self) -> tuple[Interviewer, Session | None]:
+        """Build the interviewer (in a thread: may import the LLM client and read the store)."""
+        from interviewer.agent.loop import InterviewPlan
+        from interviewer.tui.app import ServicesUnavailable
+
+        services = self.iapp.services
+        if self.resume_id:
+            session = services.store.load(self.resume_id)
+            if session.status != "active":
+                raise ServicesUnavailable(f"session {session.id} is {session.status}; there is nothing to resume")
+            plan = InterviewPlan(
+                count=session.count, tracks=list(session.tracks), difficulty=session.difficulty, lang=session.lang
+            )
+            return services.interviewer(plan, model=session.model, session=session), session
+        assert self.options is not None
+        o = self.options
+        plan = InterviewPlan(count=o.count, tracks=list(o.tracks), difficulty=o.difficulty, lang=o.lang)
+        return services.interviewer(plan, model=o.model), None
+
+    @work(exclusive=True, group="interview", name="interview")
+    async def run_interview(self) -> None:
+        try:
+            await self.iapp.wait_ready()
+            interviewer, restored = await asyncio.to_thread(self._build)
+        except Exception as exc:
+            await self._fail(f"Could not start the interview: {exc}")
+            return
+        self.session_id = interviewer.session.id
+        self.lang = interviewer.lang
+        self.total = interviewer.plan.count
+        await self._clear_conversation()
+        if restored is not None:
+            await self._show_restored(restored)
+        self.phase = "thinking"
+        self._refresh_status()
+        events = interviewer.events(self.source)
+        try:
+            async for event in events:
+                await self._handle(event)
+        except Exception as exc:  # the session stays in the store, resumable
+            await self._fail(f"The interview stopped: {type(exc).__name__}: {exc}. It can be resumed from Home.")
+            return
+        finally:
+            await events.aclose()
+        if self.ended is not None:
+            self.phase = "ended"
+            from interviewer.tui.screens.feedback import FeedbackScreen
+
+            if self.is_current:
+                self.app.switch_screen(FeedbackScreen(self.session_id))
+
+    async def _fail(self, message: str) -> None:
+        self.phase = "failed"
+        self._refresh_status()
+        await self._add(NoteTurn(message, classes="error"))
+        self.notify(message, severity="error", timeout=8)
+
+    async def _handle(self, event: Event) -> None:
+        if isinstance(event, TokenStreamed):
+            await self._stream_token(event.text)
+        elif isinstance(event, SessionStarted):
+            self.session_id = event.session_id
+        elif isinstance(event, QuestionAsked):
+            await self._end_stream(None, "")
+            self.question_index, self.total, self._question_id = event.index, event.total, event.question_id
+            label = f"Question {event.index} of {event.total} · {fmt.track_name(event.track, self.lang)}"
+            if event.difficulty:
+                label += f" · {fmt.stars(event.difficulty)}"
+            await self._add(InterviewerTurn(label, event.text))
+        elif isinstance(event, FollowUpAsked):
+            label = f"Follow-up {event.follow_up_index}"
+            if self._stream_turn is not None:
+                await self._end_stream(label, event.text)
+            else:
+                await self._add(InterviewerTurn(label, event.text))
+        elif isinstance(event, AnswerReceived):
+            self._answered.add(event.question_id)
+            label = "Your answer" if event.follow_up_index == 0 else f"Your answer to follow-up {event.follow_up_index}"
+            await self._add(AnswerTurn(label, event.text))
+        elif isinstance(event, QuestionClosed):
+            await self._closed(event)
+        elif isinstance(event, AnswerGraded):
+            self._graded.add(event.question_id)
+            self._grading.discard(event.question_id)
+        elif isinstance(event, Fallback):
+            self.notify(event.reason, title=f"{event.stage}: fell back to the offline engine", severity="warning")
+        elif isinstance(event, SessionEnded):
+            await self._end_stream("Summary", event.summary)
+            self.ended = event
+        self._refresh_status()
+
+    async def _closed(self, event: QuestionClosed) -> None:
+        qid = event.question_id
+        if event.reason == "skipped":
+            await self._add(NoteTurn("— skipped —"))
+            return
+        if qid in self._answered and qid not in self._graded:
+            self._grading.add(qid)
+        note = CLOSE_NOTES.get(event.reason)
+        if note:
+            await self._add(NoteTurn(note))
+
+    def _on_prompt(self, prompt: QuestionAsked | FollowUpAsked) -> None:
+        """The agent now waits for the user (also for a resumed prompt that is not re-emitted)."""
+        if prompt.question_id != self._question_id:
+            self._question_id = prompt.question_id
+            if isinstance(prompt, QuestionAsked):
+                self.question_index, self.total = prompt.index, prompt.total
+        if isinstance(prompt, QuestionAsked) or prompt.question_id != getattr(self, "_timed", None):
+            self._timed = prompt.question_id
+            self._question_started = time.monotonic()
+            self._timer_warned = False
+        self.phase = "listening"
+        self._refresh_status()
+
+    # -- streaming -------------------------------------------------------------------------------
+    async def _stream_token(self, text: str) -> None:
+        if self._stream_turn is None:
+            turn = InterviewerTurn("Interviewer…", "", classes="streaming")
+            await self._add(turn)
+            self._stream_turn = turn
+            self._stream = Markdown.get_stream(turn.body)
+        assert self._stream is not None
+        await self._stream.write(text)
+
+    async def _end_stream(self, label: str | None, text: str) -> None:
+        turn, stream = self._stream_turn, self._stream
+        self._stream_turn = self._stream = None
+        if stream is not None:
+            await stream.stop()
+        if turn is not None:
+            turn.remove_class("streaming")
+            if label is not None and text:
+                await turn.finish(label, text)
+
+    # -- conversation ----------------------------------------------------------------------------
+    async def _add(self, widget: Widget) -> None:
+        conversation = self.query_one("#conversation", VerticalScroll)
+        await conversation.mount(widget)
+        conversation.scroll_end(animate=False, immediate=False)
+
+    async def _clear_conversation(self) -> None:
+        await self.query_one("#conversation", VerticalScroll).remove_children()
+
+    async def _show_restored(self, session: Session) -> None:
+        """Show the transcript so far of a resumed session."""
+        asked = session.asked()
+        widgets: list[Widget] = [NoteTurn(f"Resuming the interview of {fmt.when(session.started_at)}.")]
+        for turn in session.turns:
+            if turn.kind == "question":
+                n = asked.index(turn.question_id) + 1
+                widgets.append(InterviewerTurn(f"Question {n} of {session.count}", turn.text))
+                self.question_index = n
+            elif turn.kind == "follow_up":
+                widgets.append(InterviewerTurn(f"Follow-up {turn.follow_up_index}", turn.text))
+            elif turn.kind == "answer":
+                self._answered.add(turn.question_id)
+                label = "Your answer" if turn.follow_up_index == 0 else f"Your answer to follow-up {turn.follow_up_index}"
+                widgets.append(AnswerTurn(label, turn.text))
+            elif turn.kind == "skip":
+                widgets.append(NoteTurn("— skipped —"))
+        self._graded |= set(session.grades)
+        conversation = self.query_one("#conversation", VerticalScroll)
+        await conversation.mount_all(widgets)
+        conversation.scroll_end(animate=False)
+
+    # -- status line -----------------------------------------------------------------------------
+    def _refresh_status(self) -> None:
+        if not self.is_attached:
+            return
+        progress = f"Question {self.question_index} of {self.total}" if self.question_index else "Preparing…"
+        self.query_one("#progress", Label).update(Text(progress, style="bold"))
+        self.sub_title = progress
+        state = {
+            "starting": ("loading…", "dim"),
+            "listening": ("your turn", "green"),
+            "thinking": ("interviewer is thinking…", "dim italic"),
+            "ending": ("wrapping up…", "dim italic"),
+            "ended": ("finished", "green"),
+            "failed": ("stopped", "red"),
+        }[self.phase]
+        self.query_one("#state", Label).update(Text(state[0], style=state[1]))
+        grading = self.query_one("#grading", Label)
+        if self._grading:
+            n = len(self._grading)
+            frame = SPINNER[self._spin % len(SPINNER)]
+            grading.update(Text(f"{frame} grading {n} answer{'s' if n > 1 else ''}", style="dim"))
+            self._spinner.resume()
+        else:
+            grading.update("")
+            self._spinner.pause()
+
+    def _tick_spinner(self) -> None:
+        self._spin += 1
+        self._refresh_status()
+
+    def _tick_timer(self) -> None:
+        limit = self.iapp.settings.question_timer_s
+        label = self.query_one("#timer", Label)
+        if self.phase not in ("listening", "thinking") or not self.question_index:
+            label.update("")
+            return
+        left = limit - int(time.monotonic() - self._question_started)
+        if left >= 0:
+            label.update(Text(f"⏱ {left // 60}:{left % 60:02d}", style="bold" if left > 30 else "bold yellow"))
+            return
+        over = -left
+        label.update(Text(f"⏱ +{over // 60}:{over % 60:02d}", style="bold red"))
+        if not self._timer_warned:
+            self._timer_warned = True
+            self.notify("Time is up for this question: wrap up and submit.", severity="warning")
+
+    # -- actions ---------------------------------------------------------------------------------
+    def action_submit(self) -> None:
+        area = self.query_one("#answer", TextArea)
+        text = area.text
+        if not text.strip():
+            self.notify("Your answer is empty: type an answer, or skip the question with ctrl+n.", severity="warning")
+            area.focus()
+            return
+        if self.phase != "listening" or not self.source.answer(text):
+            self.notify("The interviewer is not waiting for an answer yet; your text stays in the editor.")
+            return
+        area.clear()
+        area.focus()
+        self.phase = "thinking"
+        self._refresh_status()
+
+    def action_skip(self) -> None:
+        if self.phase != "listening" or not self.source.skip():
+            self.notify("Nothing to skip right now.")
+            return
+        self.phase = "thinking"
+        self._refresh_status()
+
+    def action_end(self) -> None:
+        if self.phase in ("ending", "ended", "failed"):
+            return
+        from interviewer.tui.screens.confirm import ConfirmScreen
+
+        def confirmed(yes: bool | None) -> None:
+            if yes and self.source.end():
+                self.phase = "ending"
+                self._refresh_status()
+
+        self.app.push_screen(
+            ConfirmScreen("End the interview now? Answered questions are graded and you get feedback."), confirmed
+        )
+
+    def action_leave(self) -> None:
+        if self.phase in ("ended", "failed", "starting") or not self.session_id:
+            self.app.pop_screen()
+            return
+        from interviewer.tui.screens.confirm import ConfirmScreen
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.app.pop_screen()
+
+        self.app.push_screen(
+            ConfirmScreen("Pause and leave? The interview stays resumable from Home (r)."), confirmed
+        )
+
+    def action_scroll_conversation(self, direction: int) -> None:
+        conversation = self.query_one("#conversation", VerticalScroll)
+        conversation.scroll_relative(y=direction * max(1, conversation.size.height // 2), animate=False)

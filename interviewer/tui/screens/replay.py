@@ -1,0 +1,154 @@
+"""Replay: step through a stored transcript turn by turn, with each question's grade after its turns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Header, Label, Static
+
+from interviewer.tui import format as fmt
+from interviewer.tui.screens.feedback import Catalog, load_session
+from interviewer.tui.widgets import AnswerTurn, InterviewerTurn, NoteTurn, grade_summary
+
+if TYPE_CHECKING:
+    from interviewer.domain import Session
+    from interviewer.tui.app import InterviewerApp
+
+
+@dataclass
+class Step:
+    widget: Widget
+    question: int
+    """1-based question number, 0 for the session summary."""
+    what: str
+
+
+class GradeTurn(Vertical):
+    DEFAULT_CLASSES = "turn grade-turn"
+
+    def __init__(self, label: str, body: object) -> None:
+        super().__init__()
+        self._label, self._body = label, body
+
+    def compose(self) -> ComposeResult:
+        yield Label(self._label, classes="turn-label")
+        yield Static(self._body, classes="turn-body")  # type: ignore[arg-type]
+
+
+def build_steps(session: Session, catalog: Catalog) -> list[Step]:
+    """One step per turn, plus a grade step after each graded question and the summary at the end."""
+    lang = session.lang
+    asked = session.asked()
+    steps: list[Step] = []
+    last_turn = {t.question_id: i for i, t in enumerate(session.turns)}
+    for i, turn in enumerate(session.turns):
+        qid = turn.question_id
+        n = asked.index(qid) + 1 if qid in asked else 0
+        if turn.kind == "question":
+            steps.append(Step(InterviewerTurn(f"Question {n} of {len(asked)}", turn.text), n, "question"))
+        elif turn.kind == "follow_up":
+            steps.append(Step(InterviewerTurn(f"Follow-up {turn.follow_up_index}", turn.text), n, "follow-up"))
+        elif turn.kind == "answer":
+            label = "Answer" if turn.follow_up_index == 0 else f"Answer to follow-up {turn.follow_up_index}"
+            steps.append(Step(AnswerTurn(label, turn.text), n, "answer"))
+        elif turn.kind == "skip":
+            steps.append(Step(NoteTurn("— skipped —"), n, "skipped"))
+        else:
+            continue
+        grade = session.grades.get(qid)
+        if grade is not None and last_turn[qid] == i:
+            body = grade_summary(grade, catalog.questions.get(qid), lang)
+            steps.append(Step(GradeTurn(f"Grade of question {n}", body), n, "grade"))
+    if session.summary:
+        steps.append(Step(InterviewerTurn("Summary", session.summary), 0, "summary"))
+    return steps
+
+
+class ReplayScreen(Screen[None]):
+    BINDINGS = [
+        Binding("right,n,j,space", "step(1)", "Next"),
+        Binding("left,p,k", "step(-1)", "Prev"),
+        Binding("home,g", "jump(0)", "First", show=False),
+        Binding("end,G", "jump(-1)", "Last", show=False),
+        Binding("f", "feedback", "Feedback"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, session_id: str) -> None:
+        super().__init__()
+        self.session_id = session_id
+        self.steps: list[Step] = []
+        self.index = 0
+        self.session: Session | None = None
+
+    @property
+    def iapp(self) -> InterviewerApp:
+        return cast("InterviewerApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label("Loading the transcript…", id="replay-status")
+        yield VerticalScroll(id="transcript", can_focus=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "replay"
+        self.query_one("#transcript").focus()
+        self.load()
+
+    @work(exclusive=True, group="load")
+    async def load(self) -> None:
+        from interviewer.store.db import StoreError, UnknownSession
+
+        try:
+            session, catalog = await load_session(self.iapp, self.session_id)
+        except (UnknownSession, StoreError) as exc:
+            self.query_one("#replay-status", Label).update(Text(f"Cannot open session {self.session_id}: {exc}", "red"))
+            return
+        self.session = session
+        self.steps = build_steps(session, catalog)
+        for step in self.steps:
+            step.widget.display = False
+        await self.query_one("#transcript", VerticalScroll).mount_all([s.widget for s in self.steps])
+        self.show(0)
+
+    def show(self, index: int) -> None:
+        status = self.query_one("#replay-status", Label)
+        if not self.steps or self.session is None:
+            status.update(Text("This session has no turns.", style="dim"))
+            return
+        index = max(0, min(index, len(self.steps) - 1))
+        self.index = index
+        for i, step in enumerate(self.steps):
+            step.widget.display = i <= index
+            step.widget.set_class(i == index, "-current")
+        step = self.steps[index]
+        where = f"question {step.question} of {len(self.session.asked())} · {step.what}" if step.question else step.what
+        status.update(
+            Text.assemble(
+                (f"Step {index + 1} of {len(self.steps)}", "bold"),
+                f" · {where} · ",
+                (f"{fmt.when(self.session.started_at)} · {self.session.id}", "dim"),
+            )
+        )
+        self.query_one("#transcript", VerticalScroll).scroll_to_widget(step.widget, animate=False, top=False)
+
+    def action_step(self, delta: int) -> None:
+        self.show(self.index + delta)
+
+    def action_jump(self, where: int) -> None:
+        self.show(where if where >= 0 else len(self.steps) - 1)
+
+    def action_feedback(self) -> None:
+        self.iapp.open_feedback(self.session_id)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
