@@ -48,6 +48,8 @@ class Bank:
     sources: dict[str, tuple[Path, int]] = field(default_factory=dict)
     """Where each question was defined: file and line."""
     issues: list[BankIssue] = field(default_factory=list)
+    builtin_ids: set[str] = field(default_factory=set)
+    """Ids defined by the built-in bank and not (yet) overridden by a user bank."""
 
     def question(self, qid: str) -> Question:
         try:
@@ -103,7 +105,8 @@ def _load_question_file(file: Path, bank: Bank, replace: bool) -> None:
                 qid = item.get("id", f"#{i + 1}")
                 bank.issues.append(BankIssue(file, err_line, f"question {qid}: {err['msg']}", _field_path(loc)))
             continue
-        if question.id in bank.questions and not replace:
+        overriding = replace and question.id in bank.builtin_ids
+        if question.id in bank.questions and not overriding:
             prev_file, prev_line = bank.sources[question.id]
             bank.issues.append(
                 BankIssue(file, line, f"duplicate question id {question.id!r} (first at {prev_file}:{prev_line})", "id")
@@ -111,6 +114,10 @@ def _load_question_file(file: Path, bank: Bank, replace: bool) -> None:
             continue
         bank.questions[question.id] = question
         bank.sources[question.id] = (file, line)
+        if replace:
+            bank.builtin_ids.discard(question.id)
+        else:
+            bank.builtin_ids.add(question.id)
 
 
 def _check_note_refs(bank: Bank) -> None:

@@ -169,6 +169,8 @@ class InterviewScreen(Screen[None]):
             async for event in events:
                 await self._handle(event)
         except Exception as exc:  # the session stays in the store, resumable
+            self.log.error(exc)
+            import traceback; traceback.print_exc()
             await self._fail(f"The interview stopped: {type(exc).__name__}: {exc}. It can be resumed from Home.")
             return
         finally:
