@@ -51,13 +51,15 @@ class Services:
     def retriever(self) -> Retriever:
         from interviewer.rag.embedders import get_embedder
         from interviewer.rag.index import NoteIndex
+        from interviewer.rag.lexicon import Lexicon
         from interviewer.rag.retriever import Retriever, chunk_notes
 
         embedder = get_embedder(self.settings.embedder)
         index = NoteIndex(
             paths.index_dir(self.home), embedder, url=self.settings.chroma_url, timeout_s=self.settings.timeout_s
         )
-        return Retriever(chunk_notes(self.bank.notes.values()), index)
+        notes = self.bank.notes.values()
+        return Retriever(chunk_notes(notes), index, lexicon=Lexicon.from_notes(notes))
 
     @cached_property
     def references(self) -> ReferenceFinder:

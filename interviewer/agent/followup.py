@@ -38,7 +38,11 @@ class LLMDecision(BaseModel):
 
     reasoning: str = Field(description="one or two sentences on what the answers still miss")
     action: Literal["follow_up", "move_on"]
-    key_point_id: str = Field(default="", description="id of the missing key point the follow-up targets")
+    key_point_id: str = Field(
+        default="",
+        description="id of the missing key point the follow-up targets",
+        json_schema_extra={"maxLength": 64},  # ids are short slugs; bounds grammar-constrained decoding
+    )
     question: str = Field(default="", description="the follow-up question to ask, empty when moving on")
 
 

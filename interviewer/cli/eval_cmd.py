@@ -64,7 +64,7 @@ def cmd_retrieval(args: argparse.Namespace) -> int:
             from interviewer import paths
 
             index = NoteIndex(paths.index_dir(services.home) / "minilm", get_embedder(spec))
-            minilm = Retriever(base.chunks, index)
+            minilm = Retriever(base.chunks, index, lexicon=base.lexicon)
             minilm.ensure_index()
             results["dense-minilm"] = evaluate(cases, retriever_ranker(minilm, "dense"))
             results["hybrid-minilm"] = evaluate(cases, retriever_ranker(minilm, "hybrid"))

@@ -17,10 +17,13 @@ from interviewer.llm.prompts import messages as prompt_messages
 
 
 class CriterionVerdict(BaseModel):
-    id: str
+    # json_schema_extra only bounds the schema sent to grammar-constrained servers (ids are short slugs)
+    id: str = Field(json_schema_extra={"maxLength": 64})
     reasoning: str = Field(description="what the answer says and misses for this criterion, before scoring")
     evidence: list[str] = Field(default_factory=list, description="exact quotes copied from the answer")
-    covered_key_points: list[str] = Field(default_factory=list)
+    covered_key_points: list[str] = Field(
+        default_factory=list, json_schema_extra={"items": {"type": "string", "maxLength": 64}}
+    )
     score: int = Field(ge=0, le=4)
 
 

@@ -184,7 +184,10 @@ class LLMClient:
         if mode == "json_schema":
             return {"type": "json_schema", "json_schema": {"name": schema.__name__, "schema": json_schema}}
         if mode == "json_object":
-            return {"type": "json_object", "schema": json_schema}
+            # Servers that turn the schema into a grammar (llama.cpp) bound nothing by themselves: a small
+            # model can loop inside one string until max_tokens and never close the object. Bound the
+            # free strings and arrays of the schema sent (validation still uses the pydantic model).
+            return {"type": "json_object", "schema": _bounded(json_schema)}
         return None
 
     def _modes(self) -> list[StructuredMode]:
@@ -248,6 +251,25 @@ class LLMClient:
                 except (ValueError, ValidationError) as exc2:
                     raise LLMError("invalid_output", str(exc2)[:300]) from None
         raise LLMError("unsupported", str(last_error))
+
+
+MAX_STRING_CHARS = 400
+MAX_ARRAY_ITEMS = 8
+
+
+def _bounded(schema: Any) -> Any:
+    """A copy of a JSON schema with maxLength on free strings and maxItems on arrays that lack them."""
+    if isinstance(schema, list):
+        return [_bounded(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: _bounded(v) for k, v in schema.items()}
+    kind = out.get("type")
+    if kind == "string" and not {"enum", "const", "pattern", "format", "maxLength"} & out.keys():
+        out["maxLength"] = MAX_STRING_CHARS
+    if kind == "array" and "maxItems" not in out:
+        out["maxItems"] = MAX_ARRAY_ITEMS
+    return out
 
 
 def _redact(text: str) -> str:

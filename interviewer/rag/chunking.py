@@ -145,6 +145,12 @@ def parse_glossary(lines: list[str]) -> list[tuple[list[str], str]]:
     return pairs
 
 
+def glossary_pairs(note: Note) -> list[tuple[list[str], str]]:
+    """The note's glossary as (English variants, Chinese) pairs."""
+    return [p for heads, lines, _ in _sections(note.body) if heads and _GLOSSARY_HEADING.search(heads[-1])
+            for p in parse_glossary(lines)]
+
+
 def _terms_for(text: str, glossary: list[tuple[list[str], str]]) -> str:
     low = text.lower()
     found = [zh for variants, zh in glossary if any(v.lower() in low for v in variants)]
@@ -156,8 +162,7 @@ def chunk_note(note: Note, max_chars: int = 1200, overlap: int = 150) -> list[Ch
     chunks: list[Chunk] = []
     seen: dict[str, int] = {}
     sections = _sections(note.body)
-    glossary = [p for heads, lines, _ in sections if heads and _GLOSSARY_HEADING.search(heads[-1])
-                for p in parse_glossary(lines)]
+    glossary = glossary_pairs(note)
     for heads, lines, start in sections:
         if heads and _GLOSSARY_HEADING.search(heads[-1]):
             continue  # the glossary feeds every chunk's terms instead of being a chunk of its own

@@ -16,6 +16,7 @@ from interviewer.rag.bm25 import BM25
 from interviewer.rag.chunking import Chunk, chunk_note
 from interviewer.rag.embedders import Embedder
 from interviewer.rag.index import NoteIndex, Progress, UpdateReport
+from interviewer.rag.lexicon import Lexicon
 
 Mode = Literal["hybrid", "dense", "bm25"]
 RRF_K = 60
@@ -59,12 +60,14 @@ class Retriever:
         index: NoteIndex,
         dense_weight: float = 1.0,
         bm25_weight: float = 1.0,
+        lexicon: Lexicon | None = None,
     ) -> None:
         self.chunks = list(chunks)
         self.by_id = {c.chunk_id: c for c in self.chunks}
         self.index = index
         self.dense_weight = dense_weight
         self.bm25_weight = bm25_weight
+        self.lexicon = lexicon
         self._bm25: BM25 | None = None
         self._ready = False
         self._lock = threading.Lock()
@@ -123,6 +126,8 @@ class Retriever:
         self, query: str, k: int, note_ids: Sequence[str] | None = None, track: str | None = None
     ) -> list[tuple[str, float]]:
         allowed = self._allowed(note_ids, track)
+        if self.lexicon is not None:
+            query = self.lexicon.expand(query)
         hits = self.bm25().search(query, k, set(allowed) if allowed is not None else None)
         return [(self.chunks[i].chunk_id, s) for i, s in hits]
 

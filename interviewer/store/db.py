@@ -69,29 +69,45 @@ class Store:
         if conn is not None:
             return conn
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = None
         try:
             conn = sqlite3.connect(self.path, timeout=10.0, isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA busy_timeout = 10000")
+            with self._init_lock:
+                if not self._migrated:
+                    # Refuse a foreign, corrupt or newer file *before* anything writes to it
+                    # (switching to WAL rewrites the header).
+                    version = self._check(conn)
+                    conn.execute("PRAGMA journal_mode = WAL")
+                    self._migrate(conn, version)
+                    self._migrated = True
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.DatabaseError as exc:
+            if conn is not None:
+                conn.close()
             raise StoreError(
                 f"{self.path} is not a readable interviewer database ({exc}); "
                 "move it away to start fresh — it was not modified"
             ) from None
+        except BaseException:
+            if conn is not None:
+                conn.close()
+            raise
         self._local.conn = conn
-        with self._init_lock:
-            if not self._migrated:
-                self._migrate(conn)
-                self._migrated = True
         return conn
 
-    def _migrate(self, conn: sqlite3.Connection) -> None:
+    def _check(self, conn: sqlite3.Connection) -> int:
+        """The schema version of the file; StoreError if it is not ours or newer than this app."""
         try:
-            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            conn.execute("BEGIN")  # one read snapshot: another process may be migrating right now
+            try:
+                app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            finally:
+                conn.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             raise StoreError(
                 f"{self.path} is corrupted or not a database ({exc}); move it away to start fresh — it was not modified"
@@ -103,6 +119,9 @@ class Store:
                 f"{self.path} was written by a newer interviewer (schema {version}, this version "
                 f"knows {len(MIGRATIONS)}); upgrade interviewer — the file was not modified"
             )
+        return int(version)
+
+    def _migrate(self, conn: sqlite3.Connection, version: int) -> None:
         for number, sql in enumerate(MIGRATIONS, start=1):
             if number <= version:
                 continue
@@ -227,7 +246,14 @@ class Store:
 
     def resolve(self, prefix: str) -> str:
         """A full session id from an id or a unique prefix of one."""
-        rows = self._connect().execute("SELECT id FROM sessions WHERE id LIKE ? || '%'", (prefix,)).fetchall()
+        if not prefix:
+            raise UnknownSession(prefix)
+        # A literal, case-insensitive prefix: '%' and '_' are not wildcards here.
+        rows = (
+            self._connect()
+            .execute("SELECT id FROM sessions WHERE lower(substr(id, 1, ?)) = lower(?)", (len(prefix), prefix))
+            .fetchall()
+        )
         if len(rows) == 1:
             return str(rows[0][0])
         if any(r[0] == prefix for r in rows):

@@ -9,8 +9,8 @@ from rich.text import Text
 from interviewer.domain import TRACKS
 
 
-def when(value: str | datetime | None) -> str:
-    """A timestamp as local 'YYYY-MM-DD HH:MM'."""
+def when(value: str | datetime | None, short: bool = False) -> str:
+    """A timestamp as local 'YYYY-MM-DD HH:MM' (short: 'MM-DD HH:MM')."""
     if value is None or value == "":
         return "—"
     try:
@@ -19,7 +19,7 @@ def when(value: str | datetime | None) -> str:
         return str(value)[:16]
     if dt.tzinfo is not None:
         dt = dt.astimezone()
-    return dt.strftime("%Y-%m-%d %H:%M")
+    return dt.strftime("%m-%d %H:%M" if short else "%Y-%m-%d %H:%M")
 
 
 def track_name(track: str, lang: str = "en") -> str:

@@ -145,7 +145,7 @@ class FeedbackScreen(Screen[None]):
 
         try:
             session, catalog = await load_session(self.iapp, self.session_id)
-        except (UnknownSession, StoreError) as exc:
+        except (UnknownSession, StoreError, OSError, ValueError) as exc:
             self.query_one("#fb-head", Static).update(Text(f"Cannot open session {self.session_id}: {exc}", "red"))
             return
         self.session = session
@@ -162,13 +162,48 @@ class FeedbackScreen(Screen[None]):
             ),
         )
         self.query_one("#fb-head", Static).update(head)
-        asked = session.asked()
-        panes = [TabPane("Summary", self._summary(session, catalog), id="summary")]
-        panes += [
-            TabPane(f"Q{n}", QuestionFeedback(n, qid, session, catalog), id=f"q{n}")
-            for n, qid in enumerate(asked, start=1)
-        ]
-        await self.query_one("#fb-body").mount(TabbedContent(*panes, id="fb-tabs"))
+        await self.query_one("#fb-body").mount(FeedbackTabs(session, catalog))
+
+    # -- actions -------------------------------------------------------------------------------
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_tab(self, pane: str) -> None:
+        tabs = self.query(TabbedContent)
+        if tabs:
+            tabs.first().active = pane
+
+    def action_step(self, delta: int) -> None:
+        tabs = self.query(TabbedContent)
+        if not tabs or self.session is None:
+            return
+        ids = ["summary"] + [f"q{n}" for n in range(1, len(self.session.asked()) + 1)]
+        current = tabs.first().active
+        index = ids.index(current) if current in ids else 0
+        tabs.first().active = ids[(index + delta) % len(ids)]
+
+    def action_replay(self) -> None:
+        self.iapp.open_replay(self.session_id)
+
+    def action_history(self) -> None:
+        self.iapp.open_history()
+
+
+class FeedbackTabs(Vertical):
+    """A Summary tab and one tab per question asked."""
+
+    def __init__(self, session: Session, catalog: Catalog) -> None:
+        super().__init__(id="fb-tabs-box")
+        self.session = session
+        self.catalog = catalog
+
+    def compose(self) -> ComposeResult:
+        with TabbedContent(id="fb-tabs"):
+            with TabPane("Summary", id="summary"):
+                yield self._summary(self.session, self.catalog)
+            for n, qid in enumerate(self.session.asked(), start=1):
+                with TabPane(f"Q{n}", id=f"q{n}"):
+                    yield QuestionFeedback(n, qid, self.session, self.catalog)
 
     def _summary(self, session: Session, catalog: Catalog) -> VerticalScroll:
         lang = session.lang
@@ -198,27 +233,3 @@ class FeedbackScreen(Screen[None]):
             Markdown(summary, id="fb-summary"),
             classes="fb-summary-pane",
         )
-
-    # -- actions -------------------------------------------------------------------------------
-    def action_back(self) -> None:
-        self.app.pop_screen()
-
-    def action_tab(self, pane: str) -> None:
-        tabs = self.query(TabbedContent)
-        if tabs:
-            tabs.first().active = pane
-
-    def action_step(self, delta: int) -> None:
-        tabs = self.query(TabbedContent)
-        if not tabs or self.session is None:
-            return
-        ids = ["summary"] + [f"q{n}" for n in range(1, len(self.session.asked()) + 1)]
-        current = tabs.first().active
-        index = ids.index(current) if current in ids else 0
-        tabs.first().active = ids[(index + delta) % len(ids)]
-
-    def action_replay(self) -> None:
-        self.iapp.open_replay(self.session_id)
-
-    def action_history(self) -> None:
-        self.iapp.open_history()

@@ -51,7 +51,7 @@ class HistoryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "history"
-        self.query_one("#sessions", DataTable).add_columns("When", "Status", "Tracks", "Qs", "Model", "Score")
+        self.query_one("#sessions", DataTable).add_columns("When", "Score", "Status", "Qs", "Model", "Tracks")
         self.query_one("#sessions").focus()
         self.load()
 
@@ -88,11 +88,11 @@ class HistoryScreen(Screen[None]):
             status = Text("⏸ active", style="yellow") if row.status == "active" else Text(row.status, style="dim")
             table.add_row(
                 fmt.when(row.started_at),
+                Text(fmt.score(row.overall), style=fmt.score_style(row.overall), justify="right"),
                 status,
-                fmt.one_line(fmt.track_names(row.tracks, lang), 30),
                 Text(str(row.questions), justify="right"),
                 fmt.one_line(row.model or "offline", 16),
-                Text(fmt.score(row.overall), style=fmt.score_style(row.overall), justify="right"),
+                fmt.one_line(fmt.track_names(row.tracks, lang), 40),
                 key=row.id,
             )
         if not rows:

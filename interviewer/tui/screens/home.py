@@ -46,7 +46,7 @@ class HomeScreen(Screen[None]):
         with Horizontal(id="home"):
             with VerticalScroll(id="new-interview") as form:
                 form.border_title = "New interview"
-                yield Label("Tracks [dim](none selected = all)[/]", classes="field-label")
+                yield Label("Tracks [dim](none selected = all)[/]", classes="hint")
                 yield SelectionList[str](
                     *(Selection(names[lang], track_id) for track_id, names in TRACKS.items()),
                     id="tracks",
@@ -57,9 +57,10 @@ class HomeScreen(Screen[None]):
                     yield Select[int](
                         [(str(n), n) for n in range(1, 11)], value=5, allow_blank=False, compact=True, id="count"
                     )
+                with Horizontal(classes="field-row"):
                     yield Label("Difficulty", classes="field-label")
                     yield Select[int](
-                        [("any", 0), *((f"{n} {fmt.stars(n)}", n) for n in range(1, 6))],
+                        [("any (adapts)", 0), *((f"{n} {fmt.stars(n)}", n) for n in range(1, 6))],
                         value=0, allow_blank=False, compact=True, id="difficulty",
                     )
                 with Horizontal(classes="field-row"):
@@ -67,13 +68,12 @@ class HomeScreen(Screen[None]):
                     yield Select[str](
                         [("English", "en"), ("中文", "zh")], value=lang, allow_blank=False, compact=True, id="lang"
                     )
+                with Horizontal(classes="field-row"):
                     yield Label("Model", classes="field-label")
-                    models = [("offline", "")]
+                    models = [("offline engine", "")]
                     if settings.model:
-                        models.append((fmt.one_line(settings.model, 24), settings.model))
-                    yield Select[str](
-                        models, value=settings.model, allow_blank=False, compact=True, id="model"
-                    )
+                        models.append((fmt.one_line(settings.model, 30), settings.model))
+                    yield Select[str](models, value=settings.model, allow_blank=False, compact=True, id="model")
                 yield Button("Start interview  ^s", variant="primary", id="start", compact=True)
             with Vertical(id="side"):
                 with Vertical(id="resume-box") as box:
@@ -88,7 +88,7 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#recent", DataTable)
-        table.add_columns("When", "Tracks", "Score", "Status")
+        table.add_columns("When", "Score", "Status", "Tracks")
         self.watch(self.iapp, "warm_state", self._show_warm)
         self.watch(self.iapp, "warm_detail", self._show_warm)
         self.load_sessions()
@@ -120,10 +120,10 @@ class HomeScreen(Screen[None]):
         for row in rows:
             status = Text("⏸ active", style="yellow") if row.status == "active" else Text(row.status, style="dim")
             table.add_row(
-                fmt.when(row.started_at),
-                fmt.one_line(fmt.track_names(row.tracks, lang), 28),
+                fmt.when(row.started_at, short=True),
                 Text(fmt.score(row.overall), style=fmt.score_style(row.overall), justify="right"),
                 status,
+                fmt.one_line(fmt.track_names(row.tracks, lang), 40),
                 key=row.id,
             )
         if not rows:
@@ -136,8 +136,8 @@ class HomeScreen(Screen[None]):
             text.update(Text("No interrupted interview.", style="dim"))
         else:
             text.update(
-                f"{fmt.when(active.started_at)} · {fmt.one_line(fmt.track_names(active.tracks, lang), 30)}"
-                f" · {active.questions} asked"
+                f"{fmt.when(active.started_at)} · {active.questions} asked · "
+                f"{fmt.one_line(fmt.track_names(active.tracks, lang), 40)}"
             )
 
     # -- reading the form ----------------------------------------------------------------------

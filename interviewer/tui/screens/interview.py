@@ -169,8 +169,6 @@ class InterviewScreen(Screen[None]):
             async for event in events:
                 await self._handle(event)
         except Exception as exc:  # the session stays in the store, resumable
-            self.log.error(exc)
-            import traceback; traceback.print_exc()
             await self._fail(f"The interview stopped: {type(exc).__name__}: {exc}. It can be resumed from Home.")
             return
         finally:
@@ -211,7 +209,7 @@ class InterviewScreen(Screen[None]):
             label = "Your answer" if event.follow_up_index == 0 else f"Your answer to follow-up {event.follow_up_index}"
             await self._add(AnswerTurn(label, event.text))
         elif isinstance(event, QuestionClosed):
-            await self._closed(event)
+            await self._question_closed(event)
         elif isinstance(event, AnswerGraded):
             self._graded.add(event.question_id)
             self._grading.discard(event.question_id)
@@ -222,7 +220,7 @@ class InterviewScreen(Screen[None]):
             self.ended = event
         self._refresh_status()
 
-    async def _closed(self, event: QuestionClosed) -> None:
+    async def _question_closed(self, event: QuestionClosed) -> None:
         qid = event.question_id
         if event.reason == "skipped":
             await self._add(NoteTurn("— skipped —"))

@@ -74,8 +74,10 @@ def build_steps(session: Session, catalog: Catalog) -> list[Step]:
 
 class ReplayScreen(Screen[None]):
     BINDINGS = [
-        Binding("right,n,j,space", "step(1)", "Next"),
-        Binding("left,p,k", "step(-1)", "Prev"),
+        Binding("right", "step(1)", "Next", key_display="→"),
+        Binding("n,j,space", "step(1)", "Next", show=False),
+        Binding("left", "step(-1)", "Prev", key_display="←"),
+        Binding("p,k", "step(-1)", "Prev", show=False),
         Binding("home,g", "jump(0)", "First", show=False),
         Binding("end,G", "jump(-1)", "Last", show=False),
         Binding("f", "feedback", "Feedback"),
@@ -110,7 +112,7 @@ class ReplayScreen(Screen[None]):
 
         try:
             session, catalog = await load_session(self.iapp, self.session_id)
-        except (UnknownSession, StoreError) as exc:
+        except (UnknownSession, StoreError, OSError, ValueError) as exc:
             self.query_one("#replay-status", Label).update(Text(f"Cannot open session {self.session_id}: {exc}", "red"))
             return
         self.session = session
