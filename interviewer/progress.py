@@ -17,7 +17,8 @@ class Progress:
     tracks: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     """track -> [(started_at, score)] per graded question, oldest first."""
     concepts: dict[str, dict[str, float | int | str]] = field(default_factory=dict)
-    """key point id -> {question_id, text, seen, covered, mastery}."""
+    """"question_id/key point id" -> {question_id, key_point, text, seen, covered, mastery}
+    (key point ids are unique within a question only)."""
     practice: list[dict[str, str | float]] = field(default_factory=list)
     """Weakest concepts first: what to practise next, with the notes to read."""
 
@@ -46,26 +47,29 @@ def compute_progress(store: Store, bank: Bank, lang: Lang = "en", limit: int = 1
         progress.tracks.setdefault(track, []).append((started_at, grade.overall))
         for c in grade.criteria:
             for kp_id, covered in [(k, True) for k in c.covered_ids] + [(k, False) for k in c.missing_ids]:
-                entry = progress.concepts.setdefault(kp_id, {"question_id": grade.question_id, "text": "", "seen": 0,
-                                                              "covered": 0, "mastery": 0.0})
+                entry = progress.concepts.setdefault(
+                    f"{grade.question_id}/{kp_id}",
+                    {"question_id": grade.question_id, "key_point": kp_id, "text": "", "seen": 0, "covered": 0,
+                     "mastery": 0.0},
+                )
                 entry["seen"] = int(entry["seen"]) + 1
                 entry["covered"] = int(entry["covered"]) + int(covered)
-    for kp_id, entry in progress.concepts.items():
+    for entry in progress.concepts.values():
         entry["mastery"] = round(int(entry["covered"]) / int(entry["seen"]), 2)
         q = bank.questions.get(str(entry["question_id"]))
         if q:
             for _, kp in q.rubric.key_points():
-                if kp.id == kp_id:
+                if kp.id == entry["key_point"]:
                     entry["text"] = kp.text.get(lang)
     progress.sessions = sorted(
         ((sid, starts[sid], sum(v) / len(v)) for sid, v in per_session.items()), key=lambda s: s[1]
     )
     weakest = sorted(progress.concepts.items(), key=lambda kv: (float(kv[1]["mastery"]), -int(kv[1]["seen"])))
-    for kp_id, entry in weakest[:limit]:
+    for _, entry in weakest[:limit]:
         if float(entry["mastery"]) >= 0.8:
             break
         q = bank.questions.get(str(entry["question_id"]))
-        progress.practice.append({"key_point": kp_id, "question_id": str(entry["question_id"]),
+        progress.practice.append({"key_point": str(entry["key_point"]), "question_id": str(entry["question_id"]),
                                   "text": str(entry["text"]), "mastery": float(entry["mastery"]),
                                   "notes": ", ".join(q.notes) if q else ""})
     return progress

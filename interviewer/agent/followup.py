@@ -104,8 +104,12 @@ def check_llm_decision(
     reply: LLMDecision,
     coverage: Coverage,
     asked: list[str],
+    probed: set[str] | None = None,
 ) -> Decision | None:
-    """The model's decision if it passes the guards, else None (the caller uses the offline one)."""
+    """The model's decision if it passes the guards, else None (the caller uses the offline one).
+
+    Rejected: a follow-up without text, one targeting a covered or unknown key point, one targeting
+    a key point an earlier follow-up already probed, and one that repeats an earlier follow-up."""
     if reply.action == "move_on":
         return Decision("move_on", "model")
     text = re.sub(r"\s+", " ", reply.question).strip()
@@ -114,6 +118,8 @@ def check_llm_decision(
     missing = {p.key_point.id: p for p in coverage.missing()}
     point = missing.get(reply.key_point_id.strip())
     if point is None:  # targets a covered or unknown point
+        return None
+    if probed and point.key_point.id in probed:  # the same point again, however it is worded
         return None
     if any(similar(text, earlier) for earlier in asked):
         return None

@@ -27,7 +27,7 @@ from interviewer.agent.events import (
     SessionStarted,
     TokenStreamed,
 )
-from interviewer.agent.followup import Decision, LLMDecision, check_llm_decision, offline_decision
+from interviewer.agent.followup import Decision, LLMDecision, check_llm_decision, offline_decision, similar
 from interviewer.agent.selection import Selector
 from interviewer.agent.summary import llm_summary_messages, offline_summary
 from interviewer.domain import Lang, Question, Session
@@ -56,6 +56,9 @@ class Limits:
     max_follow_ups: int = 2
     max_turns: int = 60
     token_budget: int = 200_000
+    max_llm_failures: int = 2
+    """Consecutive LLM calls failing on transport (timeout, connection, 5xx, 429 — after the client's
+    own retries) before the session goes offline: a dead server must not cost a timeout per call."""
 
 
 @dataclass
@@ -110,6 +113,9 @@ class Interviewer:
         self._grading: set[asyncio.Task[None]] = set()
         self._turns = 0
         self._llm_disabled = False
+        self._llm_failures = 0
+        # the budget is per session: an injected client may already have spent tokens elsewhere
+        self._tokens_at_start = llm.usage.total_tokens if llm is not None else 0
 
     # -- plumbing --------------------------------------------------------------------------
     @property
@@ -128,7 +134,7 @@ class Interviewer:
     def _llm(self) -> ChatModel | None:
         if self.llm is None or self._llm_disabled:
             return None
-        if self.llm.usage.total_tokens >= self.limits.token_budget:
+        if self.llm.usage.total_tokens - self._tokens_at_start >= self.limits.token_budget:
             self._llm_disabled = True
             self._emit(
                 Fallback(
@@ -139,6 +145,24 @@ class Interviewer:
             )
             return None
         return self.llm
+
+    def _llm_ok(self) -> None:
+        self._llm_failures = 0
+
+    def _llm_failed(self, exc: LLMError) -> None:
+        """Count a failed LLM call; after too many transport failures in a row, go offline."""
+        if not exc.transport:
+            return
+        self._llm_failures += 1
+        if self._llm_failures >= self.limits.max_llm_failures and not self._llm_disabled:
+            self._llm_disabled = True
+            self._emit(
+                Fallback(
+                    session_id=self.session.id,
+                    stage="llm",
+                    reason=f"{self._llm_failures} LLM calls failed in a row ({exc.kind}); offline engine from here",
+                )
+            )
 
     async def events(self, source: AnswerSource) -> AsyncIterator[Event]:
         """Run the interview, yielding every event as it happens."""
@@ -316,9 +340,12 @@ class Interviewer:
 
     async def _grade(self, question: Question, answers: list[str]) -> None:
         text = "\n\n".join(a for a in answers if a.strip())
-        grade, fallback = await self.judge.grade(question, text, self.lang, llm=self._llm())
+        llm = self._llm()
+        grade, fallback = await self.judge.grade(question, text, self.lang, llm=llm, on_error=self._llm_failed)
         if fallback:
             self._emit(Fallback(session_id=self.session.id, stage="judge", reason=fallback))
+        elif llm is not None:
+            self._llm_ok()
         self._emit(AnswerGraded(session_id=self.session.id, question_id=question.id, grade=grade))
 
     # -- decisions -------------------------------------------------------------------------
@@ -354,8 +381,10 @@ class Interviewer:
             reply = await llm.structured(msgs, LLMDecision, purpose="follow_up")
         except LLMError as exc:
             self._emit(Fallback(session_id=self.session.id, stage="follow_up", reason=str(exc)[:200]))
+            self._llm_failed(exc)
             return offline
-        checked = check_llm_decision(question, reply, coverage, asked)
+        self._llm_ok()
+        checked = check_llm_decision(question, reply, coverage, asked, probed)
         if checked is None:
             self._emit(
                 Fallback(
@@ -366,7 +395,18 @@ class Interviewer:
             )
             return offline
         if checked.action == "follow_up" and self.stream_follow_ups:
-            checked.text = await self._phrase(llm, question, checked, answers[-1]) or checked.text
+            phrased = await self._phrase(llm, question, checked, answers[-1])
+            if phrased and any(similar(phrased, earlier) for earlier in asked):
+                # the persona's wording escaped the repeat check made on the decision: keep the decision's
+                self._emit(
+                    Fallback(
+                        session_id=self.session.id,
+                        stage="persona",
+                        reason="persona repeated an earlier follow-up; kept the decision's wording",
+                    )
+                )
+            elif phrased:
+                checked.text = phrased
         return checked
 
     async def _phrase(self, llm: ChatModel, question: Question, decision: Decision, last_answer: str) -> str:
@@ -386,7 +426,9 @@ class Interviewer:
             )
         except LLMError as exc:
             self._emit(Fallback(session_id=self.session.id, stage="persona", reason=str(exc)[:200]))
+            self._llm_failed(exc)
             return ""
+        self._llm_ok()
         return text.strip()
 
     async def _summary(self) -> str:
@@ -406,4 +448,5 @@ class Interviewer:
             ).strip() or text
         except LLMError as exc:
             self._emit(Fallback(session_id=self.session.id, stage="summary", reason=str(exc)[:200]))
+            self._llm_failed(exc)
             return text

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from interviewer import __version__
-from interviewer.cli import bank_cmd, config_cmd, eval_cmd, rag_cmd, run_cmd, session_cmd
+from interviewer.cli import bank_cmd, config_cmd, eval_cmd, rag_cmd, run_cmd, session_cmd, tui_cmd
 from interviewer.cli.output import CliError
 
 
@@ -24,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _command_modules() -> list:  # type: ignore[type-arg]
-    return [bank_cmd, run_cmd, rag_cmd, session_cmd, eval_cmd, config_cmd]
+    return [bank_cmd, run_cmd, rag_cmd, session_cmd, eval_cmd, config_cmd, tui_cmd]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

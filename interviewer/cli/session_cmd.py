@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -124,12 +125,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return 0
+    tmp = args.output.with_name(args.output.name + ".tmp")
     try:
         args.output.parent.mkdir(parents=True, exist_ok=True)
-        tmp = args.output.with_name(args.output.name + ".tmp")
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(args.output)
     except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()  # leave no half-written file behind
         fail(f"cannot write {args.output}: {exc.strerror or exc}; the session is unchanged")
     print(f"wrote {args.output}")
     return 0

@@ -258,7 +258,8 @@ MAX_ARRAY_ITEMS = 8
 
 
 def _bounded(schema: Any) -> Any:
-    """A copy of a JSON schema with maxLength on free strings and maxItems on arrays that lack them."""
+    """A copy of a JSON schema with maxLength on free strings, maxItems on arrays that lack them and
+    small integer ranges spelled out as an enum."""
     if isinstance(schema, list):
         return [_bounded(s) for s in schema]
     if not isinstance(schema, dict):
@@ -269,6 +270,9 @@ def _bounded(schema: Any) -> Any:
         out["maxLength"] = MAX_STRING_CHARS
     if kind == "array" and "maxItems" not in out:
         out["maxItems"] = MAX_ARRAY_ITEMS
+    lo, hi = out.get("minimum"), out.get("maximum")
+    if kind == "integer" and isinstance(lo, int) and isinstance(hi, int) and 0 <= hi - lo <= 20 and "enum" not in out:
+        out["enum"] = list(range(lo, hi + 1))  # grammar converters often ignore minimum / maximum
     return out
 
 

@@ -45,11 +45,40 @@ class EmbeddingCache:
         return len(self._load())
 
 
+def query_key(text: str) -> str:
+    return "q:" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+class CachedQueries:
+    """An embedder whose query embeddings of bundled texts (question texts, key points) come from
+    the cache: grading a built-in question embeds only the answer."""
+
+    def __init__(self, inner: object, cache: EmbeddingCache) -> None:
+        self.inner = inner
+        self.cache = cache
+        self.spec = inner.spec  # type: ignore[attr-defined]
+
+    @property
+    def identity(self) -> str:
+        return self.inner.identity  # type: ignore[attr-defined,no-any-return]
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        found = [self.cache.get(query_key(t)) for t in texts]
+        misses = [t for t, v in zip(texts, found, strict=True) if v is None]
+        if not misses:
+            return np.vstack(found) if found else self.inner.embed_queries(texts)  # type: ignore[attr-defined,no-any-return]
+        fresh = iter(self.inner.embed_queries(misses))  # type: ignore[attr-defined]
+        return np.vstack([v if v is not None else next(fresh) for v in found])
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self.inner.embed_passages(texts)  # type: ignore[attr-defined,no-any-return]
+
+
 def write_cache(identity: str, digests: list[str], vectors: np.ndarray, file: Path | None = None) -> Path:
     target = file or cache_file(identity)
     target.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(target, identity=np.array(identity), digests=np.array(digests),
-                        vectors=vectors.astype(np.float32))
+                        vectors=vectors.astype(np.float16))
     return target
 
 
@@ -59,15 +88,31 @@ def main() -> None:
     from interviewer.rag.embedders import get_embedder
     from interviewer.rag.retriever import chunk_notes
 
-    embedder = get_embedder("e5-small")
-    chunks = chunk_notes(load_bank(builtin=True, extra=[]).notes.values())
+    from interviewer.rag.embedders import E5Embedder
+
+    embedder = E5Embedder()
+    bank = load_bank(builtin=True, extra=[])
+    chunks = chunk_notes(bank.notes.values())
     old = EmbeddingCache(embedder.identity)
+    keys: list[str] = []
     vectors = []
     for c in chunks:
         vec = old.get(c.digest())
+        keys.append(c.digest())
         vectors.append(vec if vec is not None else embedder.embed_passages([c.embed_text()])[0])
-    path = write_cache(embedder.identity, [c.digest() for c in chunks], np.vstack(vectors))
-    print(f"wrote {len(chunks)} vectors to {path}")
+    texts = []
+    for q in bank.questions.values():
+        texts += [q.text.zh, q.text.en]
+        texts += [t for _, k in q.rubric.key_points() for t in (k.text.zh, k.text.en)]
+    texts = list(dict.fromkeys(texts))
+    todo = [t for t in texts if old.get(query_key(t)) is None]
+    fresh = dict(zip(todo, embedder.embed_queries(todo), strict=True)) if todo else {}
+    for t in texts:
+        vec = old.get(query_key(t))
+        keys.append(query_key(t))
+        vectors.append(vec if vec is not None else fresh[t])
+    path = write_cache(embedder.identity, keys, np.vstack(vectors))
+    print(f"wrote {len(chunks)} passage and {len(texts)} query vectors to {path}")
 
 
 if __name__ == "__main__":

@@ -117,7 +117,10 @@ class SentenceTransformerEmbedder:
 def get_embedder(spec: str = "e5-small") -> Embedder:
     """The process-wide embedder for a setting value; cheap until first used."""
     if spec == "e5-small":
-        return E5Embedder()
+        from interviewer.rag.cache import CachedQueries, EmbeddingCache
+
+        inner = E5Embedder()
+        return CachedQueries(inner, EmbeddingCache(inner.identity))  # type: ignore[return-value]
     if spec.startswith("sentence-transformers:"):
         return SentenceTransformerEmbedder(spec.split(":", 1)[1])
     raise ValueError(f"unknown embedder {spec!r}: use 'e5-small' or 'sentence-transformers:NAME_OR_PATH'")

@@ -160,33 +160,41 @@ class Store:
         """Append one event (and update the session row / grade table it implies)."""
         if isinstance(event, TokenStreamed):
             return
-        payload = event.model_dump_json()
         with self._tx() as conn:
-            if isinstance(event, SessionStarted):
-                s = event.session
-                conn.execute(
-                    "INSERT OR IGNORE INTO sessions (id, started_at, status, lang, tracks, model, count, difficulty)"
-                    " VALUES (?, ?, 'active', ?, ?, ?, ?, ?)",
-                    (s.id, s.started_at.isoformat(), s.lang, json.dumps(s.tracks), s.model, s.count, s.difficulty),
-                )
-            seq = conn.execute(
-                "SELECT coalesce(max(seq), 0) + 1 FROM events WHERE session_id = ?", (event.session_id,)
-            ).fetchone()[0]
+            self._append(conn, event)
+
+    def _append(self, conn: sqlite3.Connection, event: Event, *, grades: bool = True) -> None:
+        if isinstance(event, TokenStreamed):
+            return
+        if isinstance(event, SessionStarted):
+            s = event.session
             conn.execute(
-                "INSERT INTO events (session_id, seq, type, at, payload) VALUES (?, ?, ?, ?, ?)",
-                (event.session_id, seq, event.type, event.at.isoformat(), payload),
+                "INSERT OR IGNORE INTO sessions (id, started_at, status, lang, tracks, model, count, difficulty)"
+                " VALUES (?, ?, 'active', ?, ?, ?, ?, ?)",
+                (s.id, s.started_at.isoformat(), s.lang, json.dumps(s.tracks), s.model, s.count, s.difficulty),
             )
-            if isinstance(event, AnswerGraded):
-                self._insert_grade(conn, event.session_id, event.grade, "interview")
-                conn.execute(
-                    "UPDATE sessions SET overall = (SELECT avg(overall) FROM latest_grades WHERE session_id = ?) WHERE id = ?",
-                    (event.session_id, event.session_id),
-                )
-            if isinstance(event, SessionEnded):
-                conn.execute(
-                    "UPDATE sessions SET status = ?, ended_at = ?, summary = ? WHERE id = ?",
-                    (event.status, event.at.isoformat(), event.summary, event.session_id),
-                )
+        seq = conn.execute(
+            "SELECT coalesce(max(seq), 0) + 1 FROM events WHERE session_id = ?", (event.session_id,)
+        ).fetchone()[0]
+        conn.execute(
+            "INSERT INTO events (session_id, seq, type, at, payload) VALUES (?, ?, ?, ?, ?)",
+            (event.session_id, seq, event.type, event.at.isoformat(), event.model_dump_json()),
+        )
+        if isinstance(event, AnswerGraded) and grades:
+            self._insert_grade(conn, event.session_id, event.grade, "interview")
+            self._update_overall(conn, event.session_id)
+        if isinstance(event, SessionEnded):
+            conn.execute(
+                "UPDATE sessions SET status = ?, ended_at = ?, summary = ? WHERE id = ?",
+                (event.status, event.at.isoformat(), event.summary, event.session_id),
+            )
+
+    @staticmethod
+    def _update_overall(conn: sqlite3.Connection, session_id: str) -> None:
+        conn.execute(
+            "UPDATE sessions SET overall = (SELECT avg(overall) FROM latest_grades WHERE session_id = ?) WHERE id = ?",
+            (session_id, session_id),
+        )
 
     def _insert_grade(self, conn: sqlite3.Connection, session_id: str, grade: Grade, origin: str) -> None:
         conn.execute(
@@ -210,10 +218,7 @@ class Store:
         with self._tx() as conn:
             for grade in grades:
                 self._insert_grade(conn, session_id, grade, origin)
-            conn.execute(
-                "UPDATE sessions SET overall = (SELECT avg(overall) FROM latest_grades WHERE session_id = ?) WHERE id = ?",
-                (session_id, session_id),
-            )
+            self._update_overall(conn, session_id)
 
     def delete(self, session_id: str) -> None:
         self._require(session_id)
@@ -222,17 +227,23 @@ class Store:
             conn.execute("DELETE FROM events WHERE session_id = ?", (session_id,))
             conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
 
-    def import_events(self, events: list[Event], grades: list[Grade] | None = None) -> str:
-        """Store a whole exported session (its events, then any extra grade versions)."""
+    def import_events(self, events: list[Event], versions: list[tuple[str, Grade]] | None = None) -> str:
+        """Store a whole exported session in one transaction: its events, then every grade version
+        in its original order and with its origin (None: the grades its events carry)."""
         if not events or not isinstance(events[0], SessionStarted):
             raise StoreError("an imported session must start with a session_started event")
         session_id = events[0].session_id
-        if self.exists(session_id):
-            raise StoreError(f"session {session_id} already exists; delete it first to re-import")
-        for event in events:
-            self.record(event)
-        if grades:
-            self.add_grades(session_id, grades, origin="import")
+        strays = sorted({e.session_id for e in events} - {session_id})
+        if strays:
+            raise StoreError(f"the export mixes events of other sessions ({', '.join(strays)}); nothing was imported")
+        with self._tx() as conn:
+            if conn.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone():
+                raise StoreError(f"session {session_id} already exists; delete it first to re-import")
+            for event in events:
+                self._append(conn, event, grades=versions is None)
+            for origin, grade in versions or []:
+                self._insert_grade(conn, session_id, grade, origin)
+            self._update_overall(conn, session_id)
         return session_id
 
     # -- reading ---------------------------------------------------------------------------

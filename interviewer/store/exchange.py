@@ -39,7 +39,6 @@ def import_session(store: Store, data: Any) -> str:
         versions = [(v["origin"], Grade.model_validate(v["grade"])) for v in data.get("grade_versions", [])]
     except (KeyError, TypeError, ValueError) as exc:
         raise StoreError(f"the export is malformed: {exc}") from None
-    # Grades recorded by events come back with them; only later versions (rescore) are added.
-    from_events = sum(1 for e in events if e.type == "answer_graded")
-    extra = [g for _, g in versions[from_events:]]
-    return store.import_events(events, extra)
+    # Every grade version comes back in its order and with its origin (interview, rescore, ...);
+    # an export without them falls back to the grades its events carry.
+    return store.import_events(events, versions or None)
