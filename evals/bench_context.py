@@ -29,6 +29,11 @@ from pathlib import Path
 from typing import Any
 
 TARGET = 0.40
+FILLER = (
+    "I would first make sure the team agrees on what success looks like, then measure the baseline, "
+    "change one thing at a time and keep the experiment log in the repository so that the decision "
+    "can be revisited when the data or the model changes."
+)
 
 
 def token_counter() -> tuple[str, Callable[[str], int]]:
@@ -113,7 +118,7 @@ class Bench:
         target = TARGET_POINT.search(user)
         if target:
             self.rows.append(("persona", sent, sent + self._history(exclude=qid)))
-            return f"Let's go one level deeper: {target.group(1)[:60]} — how does that work in practice?"
+            return f"You mentioned the basics; now: {target.group(1)[:80]}?"
         self.rows.append(("summary", sent, sent + self._history(exclude=None)))
         return "**Strengths** ... **Gaps** ... **What to study next** ..."
 
@@ -125,7 +130,8 @@ class Bench:
 
 
 def scripted_answers(bank: Any, n: int, follow_ups: int) -> list[Any]:
-    """Answers covering the first key point of each criterion; follow-up answers cover one more each."""
+    """Answers covering the first key point of the first criterion (with some filler, for a realistic
+    length); each follow-up answer covers one more key point."""
     from interviewer.agent.headless import ScriptedAnswer
 
     by_track: dict[str, list[Any]] = defaultdict(list)
@@ -138,8 +144,8 @@ def scripted_answers(bank: Any, n: int, follow_ups: int) -> list[Any]:
                 picked.append(qs.pop(0))
     out = []
     for q in picked:
-        main = " ".join(c.key_points[0].text.en for c in q.rubric.criteria)
-        extra = [k.text.en for c in q.rubric.criteria for k in c.key_points[1:]]
+        main = q.rubric.criteria[0].key_points[0].text.en + " " + FILLER
+        extra = [k.text.en for c in q.rubric.criteria for k in c.key_points][1:]
         answers = [f"In practice I have seen this matter a lot. {extra[i]}" if i < len(extra) else "Not sure."
                    for i in range(follow_ups)]
         out.append(ScriptedAnswer(q.id, f"Let me start from the basics. {main} That is the core of it.", answers))

@@ -22,17 +22,23 @@ def bar(score: int, width: int = 4) -> str:
     return "█" * score + "░" * (width - score)
 
 
+def criterion_name(question: Question | None, criterion_id: str, lang: Lang) -> str:
+    """The criterion's name, or its id when the question or the criterion is gone (a grade made
+    under an older rubric version, a question removed from the bank)."""
+    if question is not None:
+        try:
+            return question.rubric.criterion(criterion_id).name.get(lang)
+        except KeyError:
+            pass
+    return criterion_id
+
+
 def grade_lines(grade: Grade, question: Question | None, lang: Lang, bank: Bank | None = None) -> list[str]:
     t = _L[lang]
     lines = [f"{t['overall']}: {grade.overall:.0f}/100   ({t['judge']}: {grade.judge}"
              + (f", {t['flags']}: {', '.join(grade.flags)}" if grade.flags else "") + ")"]
     for c in grade.criteria:
-        name = c.id
-        if question is not None:
-            try:
-                name = question.rubric.criterion(c.id).name.get(lang)
-            except KeyError:
-                pass
+        name = criterion_name(question, c.id, lang)
         lines.append(f"  {bar(c.score)} {c.score}/4  {name}")
         if c.reason:
             lines.append(f"      {c.reason}")
@@ -71,7 +77,7 @@ def transcript_markdown(session: Session, bank: Bank, lang: Lang | None = None) 
             out += [f"**{t['score']}: {grade.overall:.0f}/100** ({grade.judge})", "",
                     f"| {t['criterion']} | {t['score']} | {t['evidence']} | {t['missing']} |", "|---|---|---|---|"]
             for c in grade.criteria:
-                name = q.rubric.criterion(c.id).name.get(lang) if q else c.id
+                name = criterion_name(q, c.id, lang)
                 ev = "<br>".join(f"“{_md_cell(e[:160])}”" for e in c.evidence[:2]) or "—"
                 miss = "<br>".join(_md_cell(m) for m in c.missing) or "—"
                 out.append(f"| {_md_cell(name)} | {bar(c.score)} {c.score}/4 | {ev} | {miss} |")
@@ -155,7 +161,7 @@ def transcript_html(session: Session, bank: Bank, lang: Lang | None = None,
         parts.append(f"<table><tr><th>{t['criterion']}</th><th>{t['score']}</th><th>{t['evidence']}</th>"
                      f"<th>{t['missing']}</th></tr>")
         for c in grade.criteria:
-            name = q.rubric.criterion(c.id).name.get(lang) if q else c.id
+            name = criterion_name(q, c.id, lang)
             ev = "<br>".join(f"“{e(x[:200])}”" for x in c.evidence[:3]) or "—"
             miss = "<br>".join(e(m) for m in c.missing) or "—"
             parts.append(f'<tr><td>{e(name)}<br><small class="meta">{e(c.reason)}</small></td>'

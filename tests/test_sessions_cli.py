@@ -272,6 +272,38 @@ def test_json_export_imports_back_into_an_identical_session(sessions: tuple[str,
     assert json.loads(cli(capsys, "export", a, "--format", "json")[1])["events"] == data["events"]
 
 
+def test_old_grades_and_removed_questions_still_show_and_export(sessions: tuple[str, str], capsys) -> None:  # type: ignore[no-untyped-def]
+    """A grade made under an older rubric (a criterion since renamed) and a question no longer in
+    the bank are shown by their ids instead of crashing show / replay / export."""
+    from interviewer.agent.events import AnswerGraded, AnswerReceived, QuestionAsked, SessionStarted
+    from interviewer.domain import CriterionGrade, Grade, Session
+
+    a, _ = sessions
+    old_rubric = Grade(question_id="code-rag-framework", overall=50.0, rubric_version=0,
+                       criteria=[CriterionGrade(id="retired-criterion", score=2, missing=["an old key point"])])
+    s = store()
+    s.add_grades(a, [old_rubric], origin="rescore")
+    at = datetime(2024, 1, 1, tzinfo=UTC)
+    s.record(SessionStarted(session_id="gone1", session=Session(id="gone1", started_at=at), at=at))
+    s.record(QuestionAsked(session_id="gone1", question_id="gone-question", index=1, total=1, text="Old one?", at=at))
+    s.record(AnswerReceived(session_id="gone1", question_id="gone-question", text="An old answer", at=at))
+    s.record(AnswerGraded(session_id="gone1", question_id="gone-question", at=at,
+                          grade=Grade(question_id="gone-question", overall=75.0,
+                                      criteria=[CriterionGrade(id="depth", score=3)])))
+    s.close()
+    for sid, criterion in ((a, "retired-criterion"), ("gone1", "depth")):
+        for argv in (["show", sid], ["show", sid, "--json"], ["export", sid, "--format", "md"],
+                     ["export", sid, "--format", "html"], ["export", sid, "--format", "json"],
+                     ["replay", sid, "--plain"]):
+            if not has_command(argv[0]):
+                continue
+            rc, out, err = cli(capsys, *argv)
+            assert rc == 0, (argv, err)
+            assert criterion in out, argv
+    rc, out, _ = cli(capsys, "progress", "--json")
+    assert rc == 0 and json.loads(out)["tracks"]["unknown"]["answers"] == 1
+
+
 def test_import_rejects_bad_files_and_imports_nothing(sessions: tuple[str, str], capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     a, b = sessions
     good = json.loads(cli(capsys, "export", a, "--format", "json")[1])
@@ -290,7 +322,7 @@ def test_import_rejects_bad_files_and_imports_nothing(sessions: tuple[str, str],
         path = tmp_path / name
         if text is not None:
             path.write_text(text, encoding="utf-8")
-        rc, out, err = cli(capsys, "import", str(path))
+        rc, _, err = cli(capsys, "import", str(path))
         assert rc == 2, name
         assert err.startswith("interviewer: error:") and "Traceback" not in err, name
         assert [r.id for r in store().sessions()] == [b], name

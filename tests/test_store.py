@@ -15,6 +15,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -284,7 +285,7 @@ def test_kill_9_mid_interview_keeps_every_event_written_before(indexed_home: Pat
     assert session.status == "active"
     assert len(session.asked()) == 2
     first = session.asked()[0]
-    assert [t.text for t in session.answers_for(first)][0].startswith("A ReAct agent loops")
+    assert session.answers_for(first)[0].text.startswith("A ReAct agent loops")
     assert first in session.grades
     assert pending_question(session) == (session.asked()[1], 0)  # only the answer being typed is missing
     conn = sqlite3.connect(paths.db_file(indexed_home))
@@ -453,9 +454,9 @@ SECRET = "sk-test-secret-5f3a9c1e7d2b4a6f8e0c1d3b5a7f9e2c"
 class _EchoKeyProvider(BaseHTTPRequestHandler):
     """An OpenAI-compatible endpoint that rejects the key and quotes it back, as providers do."""
 
-    seen: list[str] = []
+    seen: ClassVar[list[str]] = []
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
         key = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
         type(self).seen.append(key)

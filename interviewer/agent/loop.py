@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -164,7 +164,7 @@ class Interviewer:
                 )
             )
 
-    async def events(self, source: AnswerSource) -> AsyncIterator[Event]:
+    async def events(self, source: AnswerSource) -> AsyncGenerator[Event, None]:
         """Run the interview, yielding every event as it happens."""
         runner = asyncio.create_task(self._run(source))
         try:

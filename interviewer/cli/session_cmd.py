@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from typing import Any
 import contextlib
 import json
 import sys
@@ -161,7 +162,7 @@ def cmd_rescore(args: argparse.Namespace) -> int:
     session = services.store.load(sid)
     judge = services.judge()
     llm = services.llm(args.model)
-    changes = []
+    changes: list[dict[str, Any]] = []
     new_grades = []
     for qid in session.asked():
         question = services.bank.questions.get(qid)

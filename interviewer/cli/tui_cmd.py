@@ -79,9 +79,9 @@ def cmd_resume(args: argparse.Namespace) -> int:
     services = services_from(args)
     if args.session_id:
         session_id = resolve_session(services, args.session_id)
-        row = next((r for r in services.store.sessions(limit=100_000) if r.id == session_id), None)
-        if row is not None and row.status != "active":
-            fail(f"session {session_id} is {row.status}; only an interrupted session can be resumed "
+        status = services.store.load(session_id).status
+        if status != "active":
+            fail(f"session {session_id} is {status}; only an interrupted session can be resumed "
                  f"(see `interviewer replay {session_id}`)")
     else:
         active = services.store.sessions(limit=1, status="active")

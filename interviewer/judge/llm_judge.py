@@ -101,19 +101,19 @@ class LLMJudge:
         per_sample_scores: list[dict[str, int]] = []
         for reply in replies:
             scores: dict[str, int] = {}
-            for verdict in reply.criteria:
-                quotes = real_quotes(verdict.evidence, text)
-                score = min(verdict.score, cap)
+            for v in reply.criteria:
+                quotes = real_quotes(v.evidence, text)
+                score = min(v.score, cap)
                 if not quotes:
                     score = min(score, 1)
-                scores[verdict.id] = score
+                scores[v.id] = score
             per_sample_scores.append(scores)
             overalls.append(100 * sum(c.weight * scores.get(c.id, 0) / 4 for c in question.rubric.criteria))
         first = {v.id: v for v in replies[0].criteria}
         for c in question.rubric.criteria:
             values = [s.get(c.id, 0) for s in per_sample_scores]
             score = int(statistics.median_low(values))
-            verdict = first.get(c.id)
+            verdict: CriterionVerdict | None = first.get(c.id)
             covered = set(verdict.covered_key_points) if verdict else set()
             if score <= 1:
                 covered = set()

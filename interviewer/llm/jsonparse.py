@@ -10,9 +10,15 @@ from typing import Any
 def extract_json(text: str) -> Any:
     """The first JSON object in ``text`` (tolerates code fences and prose around it)."""
     text = text.strip()
-    fence = re.search(r"```(?:json)?\s*(.*?)```", text, re.DOTALL)
-    if fence:
-        text = fence.group(1).strip()
+    for fence in re.finditer(r"```(?:json)?\s*(.*?)```", text, re.DOTALL):
+        try:
+            return _first_object(fence.group(1).strip())
+        except ValueError:
+            continue  # e.g. a fenced code sample before the JSON: look further
+    return _first_object(text)
+
+
+def _first_object(text: str) -> Any:
     try:
         return json.loads(text)
     except ValueError:

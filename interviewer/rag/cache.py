@@ -65,9 +65,9 @@ class CachedQueries:
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         found = [self.cache.get(query_key(t)) for t in texts]
         misses = [t for t, v in zip(texts, found, strict=True) if v is None]
-        if not misses:
-            return np.vstack(found) if found else self.inner.embed_queries(texts)  # type: ignore[attr-defined,no-any-return]
-        fresh = iter(self.inner.embed_queries(misses))  # type: ignore[attr-defined]
+        if not texts:
+            return self.inner.embed_queries(texts)  # type: ignore[attr-defined,no-any-return]
+        fresh = iter(self.inner.embed_queries(misses) if misses else [])  # type: ignore[attr-defined]
         return np.vstack([v if v is not None else next(fresh) for v in found])
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:

@@ -94,7 +94,7 @@ class InterviewerApp(App[None]):
         return HomeScreen()
 
     def on_mount(self) -> None:
-        self.warm()
+        self.call_after_refresh(self.warm)  # after Home is painted: the heavy imports happen off the start path
         launch = self.launch
         if launch.interview is not None:
             self.open_interview(launch.interview)
