@@ -108,6 +108,7 @@ class OfflineJudge:
         self.embedder = embedder
         self.references = references
         self._kp_cache: dict[str, np.ndarray] = {}
+        self._unit_cache: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
     # -- embeddings ------------------------------------------------------------------------
@@ -129,6 +130,20 @@ class OfflineJudge:
         """Embed the question's key points ahead of time (called when the question is asked)."""
         self._targets(question)
 
+    def _embed_units(self, units: list[str]) -> np.ndarray:
+        """Embed answer sentences, reusing earlier ones: a follow-up decision re-reads the answers
+        given so far, and the final grade reads them all again."""
+        with self._lock:
+            todo = [u for u in dict.fromkeys(units) if u not in self._unit_cache]
+        if todo:
+            vectors = self.embedder.embed_queries(todo)
+            with self._lock:
+                if len(self._unit_cache) > 5000:
+                    self._unit_cache.clear()
+                self._unit_cache.update(zip(todo, vectors, strict=True))
+        with self._lock:
+            return np.vstack([self._unit_cache[u] for u in units])
+
     # -- coverage --------------------------------------------------------------------------
     def coverage(self, question: Question, answer: str, use_aliases: bool = True) -> Coverage:
         units = clauses(answer)
@@ -138,7 +153,7 @@ class OfflineJudge:
         if not units:
             return Coverage([KeyPointCoverage(c, k, 0.0, 0.0, [], None) for c, k in pairs], 0.0)
         targets = self._targets(question)
-        unit_vecs = self.embedder.embed_queries(units)
+        unit_vecs = self._embed_units(units)
         raw = unit_vecs @ targets.T  # (units, [q zh, q en, kp1 zh, kp1 en, ...])
         scores = calibrated(raw, ["zh" if has_cjk(u) else "en" for u in units])  # (units, 1 + kps)
         relevance = float(scores.max()) if scores.size else 0.0

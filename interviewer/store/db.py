@@ -8,8 +8,10 @@ the app, or a file that is not ours, is refused with a clear message and never o
 from __future__ import annotations
 
 import json
+import random
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -75,18 +77,15 @@ class Store:
             conn.execute("PRAGMA busy_timeout = 10000")
             with self._init_lock:
                 if not self._migrated:
-                    # Refuse a foreign, corrupt or newer file *before* anything writes to it
-                    # (switching to WAL rewrites the header).
-                    version = self._check(conn)
-                    conn.execute("PRAGMA journal_mode = WAL")
-                    self._migrate(conn, version)
+                    self._init_schema(conn)
                     self._migrated = True
-            conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.DatabaseError as exc:
             if conn is not None:
                 conn.close()
+            if _is_busy(exc):
+                raise StoreError(f"{self.path} is locked by another process ({exc}); try again") from None
             raise StoreError(
                 f"{self.path} is not a readable interviewer database ({exc}); "
                 "move it away to start fresh — it was not modified"
@@ -98,6 +97,28 @@ class Store:
         self._local.conn = conn
         return conn
 
+    def _init_schema(self, conn: sqlite3.Connection) -> None:
+        """Check the file, switch it to WAL and run pending migrations.
+
+        A foreign, corrupt or newer file is refused *before* anything writes to it (switching
+        to WAL rewrites the header). Another process may be opening a new database at the same
+        moment: SQLite then reports "locked" without waiting (a lock upgrade would deadlock),
+        so those steps are retried for as long as the busy timeout.
+        """
+        deadline = time.monotonic() + 10.0
+        while True:
+            try:
+                version = self._check(conn)
+                conn.execute("PRAGMA journal_mode = WAL")
+                self._migrate(conn, version)
+                return
+            except sqlite3.OperationalError as exc:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                if not _is_busy(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01 + random.random() * 0.04)
+
     def _check(self, conn: sqlite3.Connection) -> int:
         """The schema version of the file; StoreError if it is not ours or newer than this app."""
         try:
@@ -107,8 +128,11 @@ class Store:
                 version = conn.execute("PRAGMA user_version").fetchone()[0]
                 tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
             finally:
-                conn.execute("COMMIT")
+                if conn.in_transaction:
+                    conn.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
+            if _is_busy(exc):
+                raise
             raise StoreError(
                 f"{self.path} is corrupted or not a database ({exc}); move it away to start fresh — it was not modified"
             ) from None
@@ -135,7 +159,8 @@ class Store:
                     conn.execute(f"PRAGMA user_version = {number}")
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 raise
 
     @contextmanager
@@ -355,6 +380,11 @@ class Store:
             .fetchall()
         )
         return [(r[0], r[1], Grade.model_validate_json(r[2])) for r in rows]
+
+
+def _is_busy(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
 
 
 def _statements(sql: str) -> list[str]:

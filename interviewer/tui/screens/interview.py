@@ -43,6 +43,9 @@ if TYPE_CHECKING:
     from interviewer.tui.app import InterviewerApp, InterviewOptions
 
 SPINNER = "◐◓◑◒"
+WRAP_LIMIT = 50_000
+"""Past this many characters the editor stops soft-wrapping: re-wrapping a huge paste on every
+key press would make typing lag (a 200 KB single line costs ~0.7 s per key with wrapping on)."""
 
 CLOSE_NOTES = {
     "covered": "Moving on.",
@@ -340,6 +343,12 @@ class InterviewScreen(Screen[None]):
         if not self._timer_warned:
             self._timer_warned = True
             self.notify("Time is up for this question: wrap up and submit.", severity="warning")
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        area = event.text_area
+        wrap = len(area.text) <= WRAP_LIMIT
+        if area.soft_wrap != wrap:
+            area.soft_wrap = wrap
 
     # -- actions ---------------------------------------------------------------------------------
     def action_submit(self) -> None:
