@@ -292,11 +292,8 @@ def test_old_grades_and_removed_questions_still_show_and_export(sessions: tuple[
                                       criteria=[CriterionGrade(id="depth", score=3)])))
     s.close()
     for sid, criterion in ((a, "retired-criterion"), ("gone1", "depth")):
-        for argv in (["show", sid], ["show", sid, "--json"], ["export", sid, "--format", "md"],
-                     ["export", sid, "--format", "html"], ["export", sid, "--format", "json"],
-                     ["replay", sid, "--plain"]):
-            if not has_command(argv[0]):
-                continue
+        # show covers the Markdown transcript (= export md, replay --plain) and the grade lines
+        for argv in (["show", sid], ["export", sid, "--format", "html"]):
             rc, out, err = cli(capsys, *argv)
             assert rc == 0, (argv, err)
             assert criterion in out, argv

@@ -59,6 +59,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     except AnswersFileError as exc:
         fail(str(exc))
     services = services_from(args)
+    _open_store(services)
     bank = services.bank
     source = ScriptedAnswers(scripted)
     unknown = [q for q in source.forced if q not in bank.questions]
@@ -73,6 +74,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     else:
         print_transcript(session, bank, services.settings.lang, sys.stdout)
     return 0
+
+
+def _open_store(services) -> None:  # type: ignore[no-untyped-def]
+    """Refuse a corrupt or newer database before the interview starts, not after the answers."""
+    from interviewer.store.db import StoreError
+
+    try:
+        services.store.sessions(limit=1)
+    except StoreError as exc:
+        fail(str(exc))
 
 
 def cmd_grade(args: argparse.Namespace) -> int:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from typing import Any
 import contextlib
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from interviewer.cli.common import resolve_session, services_from
 from interviewer.cli.output import fail, print_json

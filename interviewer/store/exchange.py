@@ -36,7 +36,7 @@ def import_session(store: Store, data: Any) -> str:
         raise StoreError(f"not an interviewer session export (expected format {FORMAT!r})")
     try:
         events = [parse_event(e) for e in data["events"]]
-        versions = [(v["origin"], Grade.model_validate(v["grade"])) for v in data.get("grade_versions", [])]
+        versions = [(str(v["origin"]), Grade.model_validate(v["grade"])) for v in data.get("grade_versions", [])]
     except (KeyError, TypeError, ValueError) as exc:
         raise StoreError(f"the export is malformed: {exc}") from None
     # Every grade version comes back in its order and with its origin (interview, rescore, ...);

@@ -7,14 +7,12 @@ well under a second instead of loading the model again.
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from interviewer import paths
 from interviewer.bank import load_bank
 from interviewer.config import Settings
 from interviewer.services import Services
@@ -25,8 +23,8 @@ from tui_helpers import BANK_DIR, seed_sessions, services_for
 @pytest.fixture(autouse=True)
 def tui_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A temp INTERVIEWER_HOME and a fixed time zone (dates on screen are local time)."""
-    home = tmp_path / "home"
-    home.mkdir()
+    home = tmp_path / "home"  # the same directory as the repo-level isolated_home, when there is one
+    home.mkdir(exist_ok=True)
     monkeypatch.setenv("INTERVIEWER_HOME", str(home))
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()
@@ -52,32 +50,12 @@ def warm_services(tmp_path_factory: pytest.TempPathFactory) -> Services:
 
 
 @pytest.fixture
-def services(warm_services: Services, tui_home: Path) -> Services:
+def tui_services(warm_services: Services, tui_home: Path) -> Services:
     """Per-test services: own home and empty store, shared bank/index/embedder."""
     return services_for(warm_services, tui_home)
 
 
 @pytest.fixture
-def seeded(services: Services) -> dict[str, str]:
+def seeded(tui_services: Services) -> dict[str, str]:
     """The store holds three canned sessions (older, completed, active); returns their ids by name."""
-    return seed_sessions(services.store, services.bank)
-
-
-@pytest.fixture(scope="session")
-def builtin_services(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Services:
-    """The built-in bank with its index. The index is built once and kept in the pytest cache; each
-    run copies it and updates only chunks whose notes changed."""
-    home = tmp_path_factory.mktemp("tui-builtin-home")
-    cached = Path(request.config.cache.mkdir("interviewer-tui-builtin-index"))
-    if (cached / "manifest.json").exists():
-        shutil.copytree(cached, paths.index_dir(home))
-    services = Services(_settings(home), store=Store(home / "unused.sqlite3"))
-    try:
-        services.warm()
-    except Exception:  # a damaged cached copy: start from scratch
-        shutil.rmtree(paths.index_dir(home), ignore_errors=True)
-        services = Services(_settings(home), store=Store(home / "unused.sqlite3"))
-        services.warm()
-    shutil.rmtree(cached, ignore_errors=True)
-    shutil.copytree(paths.index_dir(home), cached)
-    return services
+    return seed_sessions(tui_services.store, tui_services.bank)

@@ -46,6 +46,7 @@ class HistoryScreen(Screen[None]):
         table: DataTable[str | Text] = DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
         table.border_title = "Sessions"
         yield table
+        yield Static(Text("No sessions yet: start an interview from Home.", style="dim"), id="sessions-empty")
         yield Static("", id="practice")
         yield Footer()
 
@@ -95,9 +96,9 @@ class HistoryScreen(Screen[None]):
                 fmt.one_line(fmt.track_names(row.tracks, lang), 40),
                 key=row.id,
             )
-        if not rows:
-            table.add_row(Text("No sessions yet.", style="dim"), "", "", "", "", "")
-        elif 0 < cursor < len(rows):
+        table.display = bool(rows)
+        self.query_one("#sessions-empty").display = not rows
+        if 0 < cursor < len(rows):
             table.move_cursor(row=cursor)
 
     def _chart(self, progress: Progress | None) -> None:

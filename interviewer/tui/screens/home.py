@@ -83,6 +83,7 @@ class HomeScreen(Screen[None]):
                 table: DataTable[str | Text] = DataTable(id="recent", cursor_type="row", zebra_stripes=True)
                 table.border_title = "Recent sessions"
                 yield table
+                yield Static(Text("No sessions yet: start one on the left.", style="dim"), id="recent-empty")
                 yield Static(id="warm-status")
         yield Footer()
 
@@ -126,8 +127,8 @@ class HomeScreen(Screen[None]):
                 fmt.one_line(fmt.track_names(row.tracks, lang), 40),
                 key=row.id,
             )
-        if not rows:
-            table.add_row(Text("No sessions yet: start one on the left.", style="dim"), "", "", "")
+        table.display = bool(rows)
+        self.query_one("#recent-empty").display = not rows
         active = next((r for r in rows if r.status == "active"), None)
         button = self.query_one("#resume", Button)
         button.disabled = active is None
