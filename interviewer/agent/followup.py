@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from interviewer.domain import Lang, Question
+from interviewer.domain import FollowUpSeed, Lang, Question
 from interviewer.judge.offline import Coverage, KeyPointCoverage
 from interviewer.textproc import tokenize
 
@@ -61,13 +61,20 @@ def missing_by_weight(coverage: Coverage, probed: set[str]) -> list[KeyPointCove
 
 
 def probe_text(point: KeyPointCoverage, lang: Lang) -> str:
-    """A follow-up built from a key point when no seed targets it: ask about its topic, not its answer."""
-    name = point.criterion.name.get(lang)
+    """A follow-up built from a key point when no seed targets it: name its topic, not its answer."""
     terms = point.key_point.aliases.zh if lang == "zh" else point.key_point.aliases.en
-    term = terms[0] if terms else name
+    name = point.criterion.name.get(lang)
     if lang == "zh":
-        return f"关于「{name}」，你能具体讲讲 {term} 在这里起什么作用、为什么吗？"
-    return f"On {name.lower()}: can you be specific about {term} here — what it does and why it matters?"
+        topic = terms[0] if terms else name
+        return f"你还没有谈到「{topic}」。在这个问题里它起什么作用？你会怎么处理？"
+    topic = terms[0] if terms else name.lower()
+    return f"You haven't touched on {topic} yet. Where does it come in here, and how would you handle it?"
+
+
+def _seeds_for(question: Question, point: KeyPointCoverage) -> list[FollowUpSeed]:
+    exact = [f for f in question.follow_ups if f.key_point == point.key_point.id]
+    general = [f for f in question.follow_ups if f.criterion == point.criterion.id and f.key_point is None]
+    return exact + general
 
 
 def offline_decision(
@@ -78,24 +85,23 @@ def offline_decision(
     remaining: int,
     lang: Lang,
 ) -> Decision:
+    """Seeds first (written by people), aimed at the weightiest missing point they fit; a probe built
+    from the key point only when no seed is left for any missing point."""
     if remaining <= 0:
         return Decision("move_on", "budget")
     if coverage.ratio() >= MOVE_ON_COVERAGE:
         return Decision("move_on", "covered")
-    for point in missing_by_weight(coverage, probed):
-        seeds = [f for f in question.follow_ups if f.key_point == point.key_point.id]
-        seeds += [f for f in question.follow_ups if f.criterion == point.criterion.id and f.key_point is None]
-        for seed in seeds:
+    missing = missing_by_weight(coverage, probed)
+    for point in missing:
+        for seed in _seeds_for(question, point):
             text = seed.text.get(lang)
             if not any(similar(text, earlier) for earlier in asked):
-                return Decision(
-                    "follow_up", text=text, criterion=point.criterion.id, key_point=point.key_point.id, source="seed"
-                )
-        text = probe_text(point, lang)
-        if not any(similar(text, earlier) for earlier in asked):
-            return Decision(
-                "follow_up", text=text, criterion=point.criterion.id, key_point=point.key_point.id, source="probe"
-            )
+                return Decision("follow_up", text=text, criterion=point.criterion.id,
+                                key_point=point.key_point.id, source="seed")
+    if missing:  # probes share a template, so they are kept apart by their key point, never repeated
+        point = missing[0]
+        return Decision("follow_up", text=probe_text(point, lang), criterion=point.criterion.id,
+                        key_point=point.key_point.id, source="probe")
     return Decision("move_on", "covered" if not coverage.missing() else "repeat")
 
 

@@ -111,7 +111,8 @@ class Interviewer:
         )
         self._queue: asyncio.Queue[Event | None] = asyncio.Queue()
         self._grading: set[asyncio.Task[None]] = set()
-        self._turns = 0
+        # the turn limit is per session: a resumed session has already used some
+        self._turns = sum(1 for t in self.session.turns if t.role == "interviewer")
         self._llm_disabled = False
         self._llm_failures = 0
         # the budget is per session: an injected client may already have spent tokens elsewhere
@@ -213,9 +214,8 @@ class Interviewer:
                 if next_q is None:
                     break
                 question, resume_index = next_q, -1
-            if self._turns >= self.limits.max_turns:
-                self._emit(QuestionClosed(session_id=self.session.id, question_id=question.id, reason="turn_limit"))
-                break
+            if resume_index == -1 and self._turns >= self.limits.max_turns:
+                break  # a question not asked yet is not "closed"; a pending one still gets its answer graded
             outcome = await self._one_question(question, source, resume_index)
             if outcome == "end":
                 status = "abandoned" if not self.session.answers_for(question.id) and len(asked) == 0 else "completed"

@@ -180,7 +180,7 @@ async def test_skip_moves_on(tui_services: Services) -> None:
 
 PASTES = {
     "code": "\n".join(f"{i:05d}: cache[key] = node  # move the node to the front of the list on every get" for i in range(2600)),
-    "one line": "the node moves to the front of the list on every get, " * 3700,
+    "one line": "the node moves to the front of the list on every get, " * 3800,
 }
 
 
