@@ -84,6 +84,13 @@ class Services:
 
         return LLMClient(name, api_base=self.settings.api_base or None, timeout_s=self.settings.timeout_s)
 
+    def _judge_llm(self, model: str | None) -> LLMClient | None:
+        """A distinct grading model when settings.judge_model names one (and no model was forced)."""
+        judge = self.settings.judge_model
+        if self._llm is not None or model is not None or not judge or judge == self.settings.model:
+            return None
+        return self.llm(judge)
+
     @cached_property
     def store(self) -> Store:
         if self._store is not None:
@@ -127,6 +134,7 @@ class Services:
             self.retriever,
             plan,
             llm=self.llm(model),
+            judge_llm=self._judge_llm(model),
             limits=Limits(max_follow_ups=s.max_follow_ups, max_turns=s.max_turns, token_budget=s.token_budget),
             sinks=all_sinks,
             session=session,

@@ -4,6 +4,7 @@ points, the token budget, the turn limit, transport failures, and background gra
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 from collections import defaultdict
 from typing import Any
@@ -21,7 +22,7 @@ from interviewer.agent.events import (
 )
 from interviewer.agent.followup import LLMDecision, check_llm_decision, similar
 from interviewer.agent.headless import ScriptedAnswer, ScriptedAnswers
-from interviewer.agent.loop import InterviewPlan
+from interviewer.agent.loop import InterviewPlan, Reply
 from interviewer.judge.offline import Coverage, KeyPointCoverage
 from interviewer.llm.errors import LLMError
 from interviewer.llm.fake import FakeLLM
@@ -242,6 +243,44 @@ async def test_max_turns_ends_the_session(services: Any) -> None:
     ended = events[-1]
     assert isinstance(ended, SessionEnded) and ended.status == "completed"
     assert_no_answer_lost(events, wired)
+
+
+async def test_the_turn_limit_closes_no_question_it_did_not_ask(services: Any) -> None:
+    services.settings.max_turns = 3  # question 1 + its 2 follow-ups, then the limit
+    events, wired = await interview(services, FakeLLM(default=Script()), QUESTIONS[:3])
+    asked = {e.question_id for e in of(events, QuestionAsked)}
+    assert asked == {QUESTIONS[0]}
+    assert {c.question_id for c in of(events, QuestionClosed)} == asked
+    assert_no_answer_lost(events, wired)
+
+
+class Always:
+    """An AnswerSource that answers everything, vaguely."""
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    async def reply(self, prompt: Any) -> Reply:
+        self.n += 1
+        return Reply("answer", f"{VAGUE} #{self.n}")
+
+
+async def test_the_turn_limit_holds_across_resume(services: Any) -> None:
+    services.settings.max_turns = 4
+    wired = Services(services.settings, llm=FakeLLM(default=Script()))
+    first = wired.interviewer(InterviewPlan(count=3, lang="en", forced=QUESTIONS[:3]))
+    async with contextlib.aclosing(first.events(Always())) as stream:
+        async for event in stream:
+            if isinstance(event, FollowUpAsked):
+                break  # the candidate quits after the first follow-up (2 turns used)
+    session = wired.store.load(first.session.id)
+    assert session.status == "active" and sum(t.role == "interviewer" for t in session.turns) == 2
+    plan = InterviewPlan(count=session.count, lang=session.lang)
+    events = [e async for e in wired.interviewer(plan, session=session).events(Always()) if e.type != "token"]
+    assert isinstance(events[-1], SessionEnded)
+    final = wired.store.load(session.id)
+    assert sum(t.role == "interviewer" for t in final.turns) == 4
+    assert final.status == "completed" and QUESTIONS[0] in final.grades
 
 
 # -- transport failures --------------------------------------------------------------------------

@@ -77,7 +77,8 @@ class SessionEnded(_Event):
 class Fallback(_Event):
     type: Literal["fallback"] = "fallback"
     stage: str
-    """What fell back: 'follow_up', 'judge', 'summary', 'persona'."""
+    """What fell back: 'follow_up', 'judge', 'summary', 'persona', 'retrieval', 'budget' (token budget
+    spent) or 'llm' (repeated transport failures: the rest of the session runs offline)."""
     reason: str
 
 

@@ -84,6 +84,7 @@ class Interviewer:
         plan: InterviewPlan,
         *,
         llm: ChatModel | None = None,
+        judge_llm: ChatModel | None = None,
         limits: Limits | None = None,
         sinks: list[Sink] | None = None,
         session: Session | None = None,
@@ -94,6 +95,8 @@ class Interviewer:
         self.retriever = retriever
         self.plan = plan
         self.llm = llm
+        self.judge_llm = judge_llm
+        """A separate grading model (settings.judge_model); None means the interview model."""
         self.limits = limits or Limits()
         self.sinks = list(sinks or [])
         self.stream_follow_ups = stream_follow_ups
@@ -341,6 +344,8 @@ class Interviewer:
     async def _grade(self, question: Question, answers: list[str]) -> None:
         text = "\n\n".join(a for a in answers if a.strip())
         llm = self._llm()
+        if llm is not None and self.judge_llm is not None:
+            llm = self.judge_llm
         grade, fallback = await self.judge.grade(question, text, self.lang, llm=llm, on_error=self._llm_failed)
         if fallback:
             self._emit(Fallback(session_id=self.session.id, stage="judge", reason=fallback))

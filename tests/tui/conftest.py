@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tui_helpers import BANK_DIR, seed_sessions, services_for
 
 from interviewer.bank import load_bank
 from interviewer.config import Settings
 from interviewer.services import Services
 from interviewer.store.db import Store
-from tui_helpers import BANK_DIR, seed_sessions, services_for
 
 
 @pytest.fixture(autouse=True)

@@ -6,18 +6,18 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Select, SelectionList, TextArea
+from tui_helpers import SIZE, flat, full_answer, notifications, partial_answer, screen_text, wait_for
 
 from interviewer import paths
 from interviewer.agent.events import FollowUpAsked, QuestionAsked
 from interviewer.services import Services
 from interviewer.store.db import Store
 from interviewer.tui.app import InterviewOptions, Launch, make_app
-from interviewer.tui.screens.feedback import FeedbackScreen, QuestionFeedback
+from interviewer.tui.screens.feedback import FeedbackScreen
 from interviewer.tui.screens.history import HistoryScreen
 from interviewer.tui.screens.home import HomeScreen
 from interviewer.tui.screens.interview import InterviewScreen
 from interviewer.tui.screens.replay import ReplayScreen
-from tui_helpers import SIZE, flat, full_answer, notifications, partial_answer, screen_text, wait_for
 
 
 def waiting_on(screen: InterviewScreen, kind: type, index: int) -> bool:
@@ -87,7 +87,7 @@ async def test_full_offline_flow(tui_services: Services) -> None:
 
         await wait_for(pilot, lambda: isinstance(app.screen, FeedbackScreen), "the feedback screen")
         feedback = app.screen
-        await wait_for(pilot, lambda: bool(feedback.query(QuestionFeedback)), "the feedback to load")
+        await wait_for(pilot, lambda: feedback.loaded, "the feedback to load")  # type: ignore[attr-defined]
         session_id = screen.session_id
 
         # What was stored (read back with a fresh Store, as another process would).
@@ -267,7 +267,7 @@ async def test_resize_to_60x20_on_every_screen(tui_services: Services, seeded: d
         await squeeze("help")
         await pilot.press("escape")
         app.open_feedback(seeded["completed"])
-        await wait_for(pilot, lambda: bool(app.screen.query(QuestionFeedback)), "feedback")
+        await wait_for(pilot, lambda: getattr(app.screen, "loaded", False), "feedback")
         await pilot.press("right_square_bracket")
         await squeeze("feedback")
         await pilot.press("h")

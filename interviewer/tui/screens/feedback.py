@@ -47,8 +47,9 @@ async def load_session(app: InterviewerApp, session_id: str) -> tuple[Session, C
     return session, catalog
 
 
-class QuestionFeedback(VerticalScroll):
-    """One question: its text, overall score, a criteria table and the highlighted criterion's detail."""
+class QuestionFeedback(Vertical):
+    """One question: its text, overall score, a criteria table and the highlighted criterion's detail
+    (the detail scrolls; the table stays in view)."""
 
     DEFAULT_CLASSES = "question-feedback"
 
@@ -80,7 +81,8 @@ class QuestionFeedback(VerticalScroll):
         yield Static(grade_headline(self.grade), classes="fb-score")
         table: DataTable[str | Text] = DataTable(cursor_type="row", classes="fb-criteria")
         yield table
-        yield Markdown(classes="fb-detail")
+        with VerticalScroll(classes="fb-detail-box"):
+            yield Markdown(classes="fb-detail")
 
     def on_mount(self) -> None:
         if self.grade is None:
@@ -91,7 +93,7 @@ class QuestionFeedback(VerticalScroll):
             table.add_row(
                 fmt.one_line(criterion_name(self.question, c.id, self.lang), 26),
                 fmt.criterion_bar(c.score),
-                fmt.one_line(c.reason or "—", 40),
+                fmt.one_line(c.reason or "—", 56),
                 key=c.id,
             )
         self.show_criterion(0)
@@ -124,6 +126,7 @@ class FeedbackScreen(Screen[None]):
         super().__init__()
         self.session_id = session_id
         self.session: Session | None = None
+        self.loaded = False
 
     @property
     def iapp(self) -> InterviewerApp:
@@ -163,6 +166,14 @@ class FeedbackScreen(Screen[None]):
         )
         self.query_one("#fb-head", Static).update(head)
         await self.query_one("#fb-body").mount(FeedbackTabs(session, catalog))
+        self.loaded = True
+
+    @on(TabbedContent.TabActivated)
+    def _focus_criteria(self, event: TabbedContent.TabActivated) -> None:
+        """On a question's tab the criteria table takes the keys (up/down walk the criteria)."""
+        tables = event.pane.query(DataTable)
+        if tables:
+            tables.first().focus()
 
     # -- actions -------------------------------------------------------------------------------
     def action_back(self) -> None:
@@ -175,7 +186,7 @@ class FeedbackScreen(Screen[None]):
 
     def action_step(self, delta: int) -> None:
         tabs = self.query(TabbedContent)
-        if not tabs or self.session is None:
+        if not self.loaded or not tabs or self.session is None:
             return
         ids = ["summary"] + [f"q{n}" for n in range(1, len(self.session.asked()) + 1)]
         current = tabs.first().active
@@ -198,7 +209,7 @@ class FeedbackTabs(Vertical):
         self.catalog = catalog
 
     def compose(self) -> ComposeResult:
-        with TabbedContent(id="fb-tabs"):
+        with TabbedContent(id="fb-tabs", initial="summary"):
             with TabPane("Summary", id="summary"):
                 yield self._summary(self.session, self.catalog)
             for n, qid in enumerate(self.session.asked(), start=1):

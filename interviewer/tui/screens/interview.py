@@ -16,6 +16,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Label, Markdown, TextArea
@@ -89,6 +90,11 @@ class InterviewScreen(Screen[None]):
         self._grading: set[str] = set()
         self._stream_turn: InterviewerTurn | None = None
         self._stream: MarkdownStream | None = None
+        self._shown: tuple[str, int] | None = None
+        """The last interviewer prompt on screen, as (question id, follow-up index)."""
+        self._prompt: QuestionAsked | FollowUpAsked | None = None
+        """The prompt the agent waits on, until it is on screen."""
+        self._timed_question = ""
         self._question_started = time.monotonic()
         self._timer_warned = False
         self._spin = 0
@@ -172,7 +178,8 @@ class InterviewScreen(Screen[None]):
             async for event in events:
                 await self._handle(event)
         except Exception as exc:  # the session stays in the store, resumable
-            await self._fail(f"The interview stopped: {type(exc).__name__}: {exc}. It can be resumed from Home.")
+            if self.is_attached:
+                await self._fail(f"The interview stopped: {type(exc).__name__}: {exc}. It can be resumed from Home.")
             return
         finally:
             await events.aclose()
@@ -186,7 +193,10 @@ class InterviewScreen(Screen[None]):
     async def _fail(self, message: str) -> None:
         self.phase = "failed"
         self._refresh_status()
-        await self._add(NoteTurn(message, classes="error"))
+        try:
+            await self._add(NoteTurn(message, classes="error"))
+        except NoMatches:  # the screen is being torn down
+            return
         self.notify(message, severity="error", timeout=8)
 
     async def _handle(self, event: Event) -> None:
@@ -201,12 +211,14 @@ class InterviewScreen(Screen[None]):
             if event.difficulty:
                 label += f" · {fmt.stars(event.difficulty)}"
             await self._add(InterviewerTurn(label, event.text))
+            self._on_screen((event.question_id, 0))
         elif isinstance(event, FollowUpAsked):
             label = f"Follow-up {event.follow_up_index}"
             if self._stream_turn is not None:
                 await self._end_stream(label, event.text)
             else:
                 await self._add(InterviewerTurn(label, event.text))
+            self._on_screen((event.question_id, event.follow_up_index))
         elif isinstance(event, AnswerReceived):
             self._answered.add(event.question_id)
             label = "Your answer" if event.follow_up_index == 0 else f"Your answer to follow-up {event.follow_up_index}"
@@ -234,14 +246,31 @@ class InterviewScreen(Screen[None]):
         if note:
             await self._add(NoteTurn(note))
 
+    @staticmethod
+    def _key(prompt: QuestionAsked | FollowUpAsked) -> tuple[str, int]:
+        return prompt.question_id, prompt.follow_up_index if isinstance(prompt, FollowUpAsked) else 0
+
     def _on_prompt(self, prompt: QuestionAsked | FollowUpAsked) -> None:
-        """The agent now waits for the user (also for a resumed prompt that is not re-emitted)."""
-        if prompt.question_id != self._question_id:
-            self._question_id = prompt.question_id
-            if isinstance(prompt, QuestionAsked):
-                self.question_index, self.total = prompt.index, prompt.total
-        if isinstance(prompt, QuestionAsked) or prompt.question_id != getattr(self, "_timed", None):
-            self._timed = prompt.question_id
+        """The agent waits for the user. It asks before this screen has drawn the prompt (events are
+        queued), so the editor turns to 'your turn' only once the prompt is on screen; a resumed
+        prompt is already on screen (restored transcript) and is never emitted again."""
+        self._prompt = prompt
+        if self._key(prompt) == self._shown:
+            self._listen()
+
+    def _on_screen(self, key: tuple[str, int]) -> None:
+        self._shown = key
+        if self._prompt is not None and self._key(self._prompt) == key:
+            self._listen()
+
+    def _listen(self) -> None:
+        prompt, self._prompt = self._prompt, None
+        if prompt is None or self.source.waiting is not prompt:
+            return
+        if isinstance(prompt, QuestionAsked):
+            self.question_index, self.total = prompt.index, prompt.total
+        if prompt.question_id != self._timed_question:
+            self._timed_question = prompt.question_id
             self._question_started = time.monotonic()
             self._timer_warned = False
         self.phase = "listening"
@@ -294,14 +323,21 @@ class InterviewScreen(Screen[None]):
             elif turn.kind == "skip":
                 widgets.append(NoteTurn("— skipped —"))
         self._graded |= set(session.grades)
+        last = next((t for t in reversed(session.turns) if t.role == "interviewer"), None)
+        if last is not None:
+            self._shown = (last.question_id, last.follow_up_index)
         conversation = self.query_one("#conversation", VerticalScroll)
         await conversation.mount_all(widgets)
         conversation.scroll_end(animate=False)
 
     # -- status line -----------------------------------------------------------------------------
     def _refresh_status(self) -> None:
-        if not self.is_attached:
-            return
+        try:
+            self._draw_status()
+        except NoMatches:  # the screen is being torn down
+            pass
+
+    def _draw_status(self) -> None:
         progress = f"Question {self.question_index} of {self.total}" if self.question_index else "Preparing…"
         self.query_one("#progress", Label).update(Text(progress, style="bold"))
         self.sub_title = progress

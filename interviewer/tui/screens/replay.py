@@ -74,9 +74,9 @@ def build_steps(session: Session, catalog: Catalog) -> list[Step]:
 
 class ReplayScreen(Screen[None]):
     BINDINGS = [
-        Binding("right", "step(1)", "Next", key_display="→"),
+        Binding("right", "step(1)", "Next", key_display="→", priority=True),
         Binding("n,j,space", "step(1)", "Next", show=False),
-        Binding("left", "step(-1)", "Prev", key_display="←"),
+        Binding("left", "step(-1)", "Prev", key_display="←", priority=True),
         Binding("p,k", "step(-1)", "Prev", show=False),
         Binding("home,g", "jump(0)", "First", show=False),
         Binding("end,G", "jump(-1)", "Last", show=False),
