@@ -95,3 +95,15 @@ def test_only_one_module_imports_litellm() -> None:
         str(p.relative_to(root)) for p in root.rglob("*.py") if "import litellm" in p.read_text(encoding="utf-8")
     )
     assert importers == ["llm/client.py"]
+
+
+def test_judge_model_is_used_for_grading_only(isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from interviewer.services import Services
+
+    monkeypatch.setenv("INTERVIEWER_MODEL", "openai/interviewer-model")
+    monkeypatch.setenv("INTERVIEWER_JUDGE_MODEL", "openai/judge-model")
+    services = Services(load_settings())
+    judge = services._judge_llm(None)
+    assert judge is not None and judge.name == "openai/judge-model"
+    assert services.llm().name == "openai/interviewer-model"  # type: ignore[union-attr]
+    assert services._judge_llm("openai/forced") is None  # --model wins for both

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -31,8 +32,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def _run(services: Services, launch: Launch | None = None) -> int:
     from interviewer.tui.app import make_app
 
-    make_app(services.settings, services, launch=launch).run()
-    return 0
+    app = make_app(services.settings, services, launch=launch)
+    app.run()
+    code = app.return_code or 0
+    if app.warming:
+        # Quit during the first-run index build: the warm-up thread cannot be interrupted and Python
+        # would wait for it at exit. Leave now; the next start resumes the build where it stopped.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
 
 
 def run_home(args: argparse.Namespace) -> int:
@@ -81,8 +90,10 @@ def cmd_resume(args: argparse.Namespace) -> int:
         session_id = resolve_session(services, args.session_id)
         status = services.store.load(session_id).status
         if status != "active":
-            fail(f"session {session_id} is {status}; only an interrupted session can be resumed "
-                 f"(see `interviewer replay {session_id}`)")
+            fail(
+                f"session {session_id} is {status}; only an interrupted session can be resumed "
+                f"(see `interviewer replay {session_id}`)"
+            )
     else:
         active = services.store.sessions(limit=1, status="active")
         if not active:

@@ -12,12 +12,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from textual import work
 from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 
@@ -58,7 +57,7 @@ class InterviewerApp(App[None]):
     TITLE = "interviewer"
     SUB_TITLE = "mock interviews for AI/LLM engineers"
     CSS_PATH = "app.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help"),
     ]
 
@@ -86,6 +85,8 @@ class InterviewerApp(App[None]):
         self._services_ready = asyncio.Event()
         self._catalog_error = ""
         self._ready_error = ""
+        self.warming = False
+        """True while the warm-up thread runs (it cannot be interrupted)."""
 
     # -- startup -------------------------------------------------------------------------------
     def get_default_screen(self) -> Screen[None]:
@@ -106,6 +107,13 @@ class InterviewerApp(App[None]):
     @work(thread=True, exclusive=True, group="warm", name="warm services")
     def warm(self) -> None:
         """Load the bank and note chunks, then the embedder and index (first run: builds it)."""
+        self.warming = True
+        try:
+            self._warm()
+        finally:
+            self.warming = False
+
+    def _warm(self) -> None:
         services = self.services
         try:
             _ = services.bank
@@ -159,19 +167,12 @@ class InterviewerApp(App[None]):
         if self._ready_error:
             raise ServicesUnavailable(self._ready_error)
 
-    @property
-    def is_ready(self) -> bool:
-        return self._services_ready.is_set() and not self._ready_error
-
     # -- navigation ----------------------------------------------------------------------------
     def go_home(self) -> None:
         from interviewer.tui.screens.home import HomeScreen
 
         while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
-
-    def home_options(self) -> InterviewOptions:
-        return InterviewOptions(lang=self.settings.lang, model=None)
 
     def open_interview(self, options: InterviewOptions) -> None:
         from interviewer.tui.screens.interview import InterviewScreen
@@ -239,15 +240,21 @@ class InterviewerApp(App[None]):
         from interviewer.tui.screens.interview import InterviewScreen
 
         yield from super().get_system_commands(screen)
-        yield SystemCommand("New interview", "Choose tracks, count, difficulty, language and model", self.action_new_interview)
-        yield SystemCommand("Resume interview", "Continue the most recent interrupted interview", self.action_resume_last)
+        yield SystemCommand(
+            "New interview", "Choose tracks, count, difficulty, language and model", self.action_new_interview
+        )
+        yield SystemCommand(
+            "Resume interview", "Continue the most recent interrupted interview", self.action_resume_last
+        )
         yield SystemCommand("History", "Past sessions and scores over time", self.action_history)
         yield SystemCommand(
-            "Replay last session", "Step through the latest transcript turn by turn",
+            "Replay last session",
+            "Step through the latest transcript turn by turn",
             lambda: self.action_last_session("replay"),
         )
         yield SystemCommand(
-            "Feedback for last session", "Scores, evidence and what to study next",
+            "Feedback for last session",
+            "Scores, evidence and what to study next",
             lambda: self.action_last_session("feedback"),
         )
         yield SystemCommand("Help", "Key bindings of every screen", self.action_help)
@@ -270,7 +277,3 @@ def make_app(
 
         settings = load_settings()
     return InterviewerApp(settings, services, launch=launch, cursor_blink=cursor_blink)
-
-
-def css_path() -> Path:
-    return Path(__file__).with_name("app.tcss")

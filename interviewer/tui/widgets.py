@@ -97,9 +97,7 @@ def grade_summary(grade: Grade, question: Question | None, lang: Lang) -> Group:
     """A compact grade: the headline and one line per criterion (bar, score, name, reason)."""
     lines: list[Text] = [grade_headline(grade)]
     for c in grade.criteria:
-        line = Text.assemble(
-            "  ", fmt.criterion_bar(c.score), "  ", (criterion_name(question, c.id, lang), "bold")
-        )
+        line = Text.assemble("  ", fmt.criterion_bar(c.score), "  ", (criterion_name(question, c.id, lang), "bold"))
         if c.reason:
             line.append(f" — {c.reason}", style="dim")
         lines.append(line)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from textual.widgets import TextArea
+from tui_helpers import SIZE, flat, listening, screen_text, wait_for
 
 from interviewer.agent.events import QuestionAsked
 from interviewer.services import Services
 from interviewer.tui.app import InterviewOptions, Launch, make_app
 from interviewer.tui.screens.feedback import FeedbackScreen
 from interviewer.tui.screens.interview import InterviewScreen
-from tui_helpers import SIZE, flat, screen_text, wait_for
 
 
 async def test_interview_on_the_builtin_bank(services: Services) -> None:
@@ -18,16 +18,22 @@ async def test_interview_on_the_builtin_bank(services: Services) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         assert isinstance(screen, InterviewScreen)
-        await wait_for(pilot, lambda: isinstance(screen.source.waiting, QuestionAsked), "the question", timeout=120)
+        await wait_for(pilot, lambda: listening(screen, QuestionAsked), "the question", timeout=120)
         prompt = screen.source.waiting
         assert prompt is not None
         question = services.bank.questions[prompt.question_id]
         assert question.track == "llm_fundamentals"
         assert flat(question.text.zh)[:20] in flat(screen_text(app))
-        screen.query_one(TextArea).insert("注意力机制用 Q、K、V 计算加权和。\n\n```python\nscores = q @ k.T / d ** 0.5\n```")
+        screen.query_one(TextArea).insert(
+            "注意力机制用 Q、K、V 计算加权和。\n\n```python\nscores = q @ k.T / d ** 0.5\n```"
+        )
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: screen.phase == "listening" or isinstance(app.screen, FeedbackScreen),
-                       "the next turn", timeout=120)
+        await wait_for(
+            pilot,
+            lambda: screen.phase == "listening" or isinstance(app.screen, FeedbackScreen),
+            "the next turn",
+            timeout=120,
+        )
         if isinstance(app.screen, InterviewScreen):
             await pilot.press("ctrl+g", "y")
         await wait_for(pilot, lambda: isinstance(app.screen, FeedbackScreen), "the feedback", timeout=120)
@@ -35,4 +41,4 @@ async def test_interview_on_the_builtin_bank(services: Services) -> None:
         session = services.store.load(screen.session_id)
         assert session.lang == "zh" and session.status == "completed"
         assert question.id in session.grades
-        assert "```python" in [t.text for t in session.turns if t.kind == "answer"][0]
+        assert "```python" in next(t.text for t in session.turns if t.kind == "answer")

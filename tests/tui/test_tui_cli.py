@@ -6,13 +6,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tui_helpers import BANK_DIR, seed_sessions
 
 from interviewer import paths
 from interviewer.bank import load_bank
 from interviewer.cli.main import main
 from interviewer.store.db import Store
 from interviewer.tui.app import InterviewerApp, InterviewOptions, Launch
-from tui_helpers import BANK_DIR, seed_sessions
 
 
 @pytest.fixture
@@ -40,11 +40,25 @@ def test_no_command_opens_home(launches: list[Launch]) -> None:
 
 
 def test_interview_opens_straight_into_an_interview(launches: list[Launch]) -> None:
-    argv = ["interview", "--track", "coding", "--track", "frontier", "--count", "3", "--difficulty", "4",
-            "--lang", "zh", "--model", ""]
+    argv = [
+        "interview",
+        "--track",
+        "coding",
+        "--track",
+        "frontier",
+        "--count",
+        "3",
+        "--difficulty",
+        "4",
+        "--lang",
+        "zh",
+        "--model",
+        "",
+    ]
     assert main(argv) == 0
-    assert launches == [Launch(interview=InterviewOptions(
-        count=3, tracks=["coding", "frontier"], difficulty=4, lang="zh", model=""))]
+    assert launches == [
+        Launch(interview=InterviewOptions(count=3, tracks=["coding", "frontier"], difficulty=4, lang="zh", model=""))
+    ]
 
 
 def test_interview_rejects_an_unknown_track(launches: list[Launch], capsys: pytest.CaptureFixture[str]) -> None:
@@ -70,9 +84,7 @@ def test_replay_plain_prints_the_transcript(
     assert launches == []
 
 
-def test_resume_without_id_takes_the_most_recent_active_session(
-    launches: list[Launch], stored: dict[str, str]
-) -> None:
+def test_resume_without_id_takes_the_most_recent_active_session(launches: list[Launch], stored: dict[str, str]) -> None:
     assert main(["resume"]) == 0
     assert launches == [Launch(resume=stored["active"])]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Select, SelectionList, TextArea
-from tui_helpers import SIZE, flat, full_answer, notifications, partial_answer, screen_text, wait_for
+from tui_helpers import SIZE, flat, full_answer, listening, notifications, partial_answer, screen_text, wait_for
 
 from interviewer import paths
 from interviewer.agent.events import FollowUpAsked, QuestionAsked
@@ -18,13 +18,6 @@ from interviewer.tui.screens.history import HistoryScreen
 from interviewer.tui.screens.home import HomeScreen
 from interviewer.tui.screens.interview import InterviewScreen
 from interviewer.tui.screens.replay import ReplayScreen
-
-
-def waiting_on(screen: InterviewScreen, kind: type, index: int) -> bool:
-    prompt = screen.source.waiting
-    if not isinstance(prompt, kind) or screen.phase != "listening":
-        return False
-    return (prompt.index if isinstance(prompt, QuestionAsked) else prompt.follow_up_index) == index
 
 
 async def test_full_offline_flow(tui_services: Services) -> None:
@@ -46,7 +39,7 @@ async def test_full_offline_flow(tui_services: Services) -> None:
 
         screen = app.screen
         assert isinstance(screen, InterviewScreen)
-        await wait_for(pilot, lambda: waiting_on(screen, QuestionAsked, 1), "the first question")
+        await wait_for(pilot, lambda: listening(screen, QuestionAsked, 1), "the first question")
         first = screen.source.waiting
         assert first is not None
         q1 = bank.questions[first.question_id]
@@ -62,7 +55,7 @@ async def test_full_offline_flow(tui_services: Services) -> None:
         answer1 = area.text
         await pilot.press("ctrl+s")
         assert area.text == ""
-        await wait_for(pilot, lambda: waiting_on(screen, QuestionAsked, 2), "the second question")
+        await wait_for(pilot, lambda: listening(screen, QuestionAsked, 2), "the second question")
         second = screen.source.waiting
         assert second is not None and second.question_id != q1.id
         q2 = bank.questions[second.question_id]
@@ -72,7 +65,7 @@ async def test_full_offline_flow(tui_services: Services) -> None:
         # Q2: a partial answer → a follow-up; answer it (f5 submits too), then end the interview.
         area.insert(partial_answer(q2))
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: waiting_on(screen, FollowUpAsked, 1), "a follow-up")
+        await wait_for(pilot, lambda: listening(screen, FollowUpAsked, 1), "a follow-up")
         follow_up = screen.source.waiting
         assert follow_up is not None
         assert "Follow-up 1" in screen_text(app)
@@ -96,7 +89,7 @@ async def test_full_offline_flow(tui_services: Services) -> None:
         assert session.asked() == [q1.id, q2.id]
         answers = [t.text for t in session.turns if t.kind == "answer"]
         assert answers == [answer1, partial_answer(q2), "I am not sure about the rest."]
-        assert [t.question_id for t in session.turns if t.kind == "follow_up"][0] == q2.id
+        assert next(t.question_id for t in session.turns if t.kind == "follow_up") == q2.id
         assert set(session.grades) == {q1.id, q2.id}
         assert session.summary
 
@@ -150,7 +143,7 @@ async def test_empty_answer_asks_again(tui_services: Services) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         assert isinstance(screen, InterviewScreen)
-        await wait_for(pilot, lambda: waiting_on(screen, QuestionAsked, 1), "the question")
+        await wait_for(pilot, lambda: listening(screen, QuestionAsked, 1), "the question")
         await pilot.press("ctrl+s")
         await pilot.press("space", "enter", "space", "ctrl+j")  # whitespace only, submitted with ctrl+j
         await pilot.pause()
@@ -167,9 +160,9 @@ async def test_skip_moves_on(tui_services: Services) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         assert isinstance(screen, InterviewScreen)
-        await wait_for(pilot, lambda: waiting_on(screen, QuestionAsked, 1), "the question")
+        await wait_for(pilot, lambda: listening(screen, QuestionAsked, 1), "the question")
         await pilot.press("ctrl+n")
-        await wait_for(pilot, lambda: waiting_on(screen, QuestionAsked, 2), "the second question")
+        await wait_for(pilot, lambda: listening(screen, QuestionAsked, 2), "the second question")
         assert "— skipped —" in screen_text(app)
         await pilot.press("f8")  # skip again, the interview is over
         await wait_for(pilot, lambda: isinstance(app.screen, FeedbackScreen), "the feedback screen")
@@ -179,7 +172,9 @@ async def test_skip_moves_on(tui_services: Services) -> None:
 
 
 PASTES = {
-    "code": "\n".join(f"{i:05d}: cache[key] = node  # move the node to the front of the list on every get" for i in range(2600)),
+    "code": "\n".join(
+        f"{i:05d}: cache[key] = node  # move the node to the front of the list on every get" for i in range(2600)
+    ),
     "one line": "the node moves to the front of the list on every get, " * 3800,
 }
 
@@ -199,7 +194,7 @@ async def test_large_paste_is_accepted_without_freezing(
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         assert isinstance(screen, InterviewScreen)
-        await wait_for(pilot, lambda: waiting_on(screen, QuestionAsked, 1), "the question")
+        await wait_for(pilot, lambda: listening(screen, QuestionAsked, 1), "the question")
         area = screen.query_one("#answer", TextArea)
         pasted = PASTES[kind]
         assert len(pasted.encode()) >= 200_000
@@ -223,10 +218,14 @@ async def test_large_paste_is_accepted_without_freezing(
         await pilot.press("a", "b", "c")
         assert area.text == "abc"
         assert time.monotonic() - started < 10
-        await wait_for(pilot, lambda: screen.phase == "listening" or isinstance(app.screen, FeedbackScreen),
-                       "the interviewer's next turn", timeout=120)
+        await wait_for(
+            pilot,
+            lambda: screen.phase == "listening" or isinstance(app.screen, FeedbackScreen),
+            "the interviewer's next turn",
+            timeout=120,
+        )
         session = tui_services.store.load(screen.session_id)
-        assert [t.text for t in session.turns if t.kind == "answer"][0] == pasted + "x"
+        assert next(t.text for t in session.turns if t.kind == "answer") == pasted + "x"
 
 
 class CappedJudge:
@@ -300,7 +299,7 @@ async def test_resume_from_home(tui_services: Services, seeded: dict[str, str]) 
         screen = app.screen
         assert isinstance(screen, InterviewScreen)
         assert screen.resume_id == seeded["active"]
-        await wait_for(pilot, lambda: waiting_on(screen, FollowUpAsked, 1), "the pending follow-up")
+        await wait_for(pilot, lambda: listening(screen, FollowUpAsked, 1), "the pending follow-up")
         text = flat(screen_text(app))
         assert "Resuming the interview of 2025-03-15 09:30" in text
         assert "A hash map gives O(1) lookup." in text
@@ -312,11 +311,16 @@ async def test_resume_from_home(tui_services: Services, seeded: dict[str, str]) 
         await wait_for(pilot, lambda: isinstance(app.screen, FeedbackScreen), "the feedback screen")
         session = tui_services.store.load(seeded["active"])
         assert session.status == "completed"
-        assert [t.text for t in session.turns if t.kind == "answer"] == ["A hash map gives O(1) lookup.", full_answer(lru)]
+        assert [t.text for t in session.turns if t.kind == "answer"] == [
+            "A hash map gives O(1) lookup.",
+            full_answer(lru),
+        ]
         assert "tui-lru" in session.grades
 
 
-async def test_grading_indicator_while_the_next_question_is_asked(tui_services: Services, warm_services: Services) -> None:
+async def test_grading_indicator_while_the_next_question_is_asked(
+    tui_services: Services, warm_services: Services
+) -> None:
     import threading
 
     gate = threading.Event()
@@ -327,11 +331,11 @@ async def test_grading_indicator_while_the_next_question_is_asked(tui_services: 
         screen = app.screen
         assert isinstance(screen, InterviewScreen)
         try:
-            await wait_for(pilot, lambda: waiting_on(screen, QuestionAsked, 1), "the question")
+            await wait_for(pilot, lambda: listening(screen, QuestionAsked, 1), "the question")
             question = tui_services.bank.questions[screen.source.waiting.question_id]  # type: ignore[union-attr]
             screen.query_one(TextArea).insert(full_answer(question))
             await pilot.press("ctrl+s")
-            await wait_for(pilot, lambda: waiting_on(screen, QuestionAsked, 2), "the second question")
+            await wait_for(pilot, lambda: listening(screen, QuestionAsked, 2), "the second question")
             assert "grading 1 answer" in screen_text(app)
             await pilot.press(*"typing works")
             assert screen.query_one(TextArea).text == "typing works"
@@ -361,6 +365,53 @@ async def test_question_timer(tui_services: Services, warm_services: Services, t
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         assert isinstance(screen, InterviewScreen)
-        await wait_for(pilot, lambda: waiting_on(screen, QuestionAsked, 1), "the question")
+        await wait_for(pilot, lambda: listening(screen, QuestionAsked, 1), "the question")
         await wait_for(pilot, lambda: "⏱ +0:0" in screen_text(app), "the timer to run out", timeout=10)
         assert any("Time is up" in n for n in notifications(app))
+
+
+async def test_pause_leaves_a_resumable_session(tui_services: Services) -> None:
+    launch = Launch(interview=InterviewOptions(count=2, tracks=["coding", "system_design"]))
+    app = make_app(tui_services.settings, tui_services, launch=launch, cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, InterviewScreen)
+        await wait_for(pilot, lambda: listening(screen, QuestionAsked, 1), "the question")
+        await pilot.press("escape")
+        assert "Pause and leave?" in flat(screen_text(app))
+        await pilot.press("n")  # changed my mind
+        assert app.screen is screen
+        await pilot.press("escape", "y")
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        await wait_for(pilot, lambda: len(home.rows) == 1, "the paused session on Home")
+        assert home.rows[0].status == "active"
+        assert "1 asked" in screen_text(app)
+        assert tui_services.store.load(screen.session_id).status == "active"
+
+
+class BrokenIndex:
+    url = ""
+
+    def is_current(self, chunks: object) -> bool:
+        raise RuntimeError("the note index is unreadable; run `interviewer index --rebuild`")
+
+
+async def test_a_broken_index_is_reported_and_blocks_only_interviews(
+    tui_services: Services, seeded: dict[str, str]
+) -> None:
+    retriever = tui_services.retriever
+    broken = type(
+        "BrokenRetriever", (), {"index": BrokenIndex(), "chunks": retriever.chunks, "by_id": retriever.by_id}
+    )()
+    tui_services.__dict__["retriever"] = broken
+    app = make_app(tui_services.settings, tui_services, cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: "✖" in screen_text(app), "the failure on Home")
+        assert "the note index is unreadable" in flat(screen_text(app))
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, HomeScreen)
+        assert any("Cannot start" in n for n in notifications(app))
+        app.open_feedback(seeded["completed"])  # past sessions still open
+        await wait_for(pilot, lambda: getattr(app.screen, "loaded", False), "the feedback")
+        assert "Overall 55/100" in flat(screen_text(app))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from tui_helpers import SIZE, flat, screen_text, wait_for
+
 from interviewer.services import Services
 from interviewer.tui.app import make_app
 from interviewer.tui.screens.help import HelpScreen, help_markdown
 from interviewer.tui.screens.history import HistoryScreen
 from interviewer.tui.screens.home import HomeScreen
 from interviewer.tui.screens.interview import InterviewScreen
-from tui_helpers import SIZE, flat, screen_text, wait_for
 
 
 async def test_command_palette_opens_history(tui_services: Services, seeded: dict[str, str]) -> None:
@@ -26,12 +27,19 @@ async def test_command_palette_lists_the_main_actions(tui_services: Services) ->
     app = make_app(tui_services.settings, tui_services, cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        for title in ("New interview", "Resume interview", "History", "Replay last session",
-                      "Feedback for last session", "Help", "Theme"):
+        for title in (
+            "New interview",
+            "Resume interview",
+            "History",
+            "Replay last session",
+            "Feedback for last session",
+            "Help",
+            "Theme",
+        ):
             assert any(t.startswith(title) for t in titles), title
         await pilot.press("ctrl+s")  # start an interview from Home
         assert isinstance(app.screen, InterviewScreen)
-        titles = [c.title for c in app.get_system_commands(app.screen)]
+        titles = [c.title for c in app.get_system_commands(app.screen)]  # type: ignore[arg-type]
         assert {"Submit answer", "Skip question", "End interview"} <= set(titles)
 
 
@@ -53,8 +61,13 @@ async def test_help_screen_lists_every_binding(tui_services: Services) -> None:
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
     markdown = help_markdown()
-    for row in ("| `ctrl+s / f5 / ctrl+j / ctrl+enter` | Submit |", "| `ctrl+n / f8` | Skip |",
-                "| `ctrl+g / f9` | End |", "| `escape` | Pause |", "| `→ / n / j / space` | Next |"):
+    for row in (
+        "| `ctrl+s / f5 / ctrl+j / ctrl+enter` | Submit |",
+        "| `ctrl+n / f8` | Skip |",
+        "| `ctrl+g / f9` | End |",
+        "| `escape` | Pause |",
+        "| `→ / n / j / space` | Next |",
+    ):
         assert row in markdown, row
 
 

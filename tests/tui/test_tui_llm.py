@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from textual.widgets import TextArea
-from tui_helpers import SIZE, flat, notifications, partial_answer, screen_text, services_for, wait_for
+from tui_helpers import SIZE, flat, listening, notifications, partial_answer, screen_text, services_for, wait_for
 
 from interviewer.agent.events import FollowUpAsked, QuestionAsked
 from interviewer.llm.fake import FakeLLM
@@ -28,8 +28,12 @@ def scripted(messages: list[dict[str, str]]) -> Any:
     system, user = messages[0]["content"], messages[-1]["content"]
     if "decide whether to ask ONE follow-up" in system:
         missing = re.search(r"^- ([a-z0-9][a-z0-9_-]*) — ", user, re.MULTILINE)
-        return {"reasoning": "eviction is missing", "action": "follow_up",
-                "key_point_id": missing.group(1) if missing else "", "question": "What is evicted when full?"}
+        return {
+            "reasoning": "eviction is missing",
+            "action": "follow_up",
+            "key_point_id": missing.group(1) if missing else "",
+            "question": "What is evicted when full?",
+        }
     if "calm, precise senior interviewer" in system:
         return PERSONA
     if "writing feedback after a mock interview" in system:
@@ -56,11 +60,11 @@ async def test_streamed_follow_up_and_summary(llm_services: Services, monkeypatc
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         assert isinstance(screen, InterviewScreen)
-        await wait_for(pilot, lambda: isinstance(screen.source.waiting, QuestionAsked), "the question")
+        await wait_for(pilot, lambda: listening(screen, QuestionAsked), "the question")
         lru = llm_services.bank.questions["tui-lru"]
         screen.query_one(TextArea).insert(partial_answer(lru))
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(screen.source.waiting, FollowUpAsked), "the follow-up")
+        await wait_for(pilot, lambda: listening(screen, FollowUpAsked), "the follow-up")
         assert "".join(tokens).strip() == PERSONA
         turns = list(screen.query(InterviewerTurn))
         assert len(turns) == 2  # the question and the streamed follow-up, finalised in place

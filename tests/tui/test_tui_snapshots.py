@@ -7,7 +7,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import TextArea
-from tui_helpers import SIZE, partial_answer, screen_text, wait_for
+from tui_helpers import SIZE, listening, partial_answer, screen_text, wait_for
 
 from interviewer.agent.events import FollowUpAsked, QuestionAsked
 from interviewer.services import Services
@@ -42,11 +42,11 @@ def test_interview_follow_up(snap_compare: Any, tui_services: Services) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
         screen = pilot.app.screen
         assert isinstance(screen, InterviewScreen)
-        await wait_for(pilot, lambda: isinstance(screen.source.waiting, QuestionAsked), "the question")
+        await wait_for(pilot, lambda: listening(screen, QuestionAsked), "the question")
         area = screen.query_one(TextArea)
         area.insert(partial_answer(lru))
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(screen.source.waiting, FollowUpAsked), "the follow-up")
+        await wait_for(pilot, lambda: listening(screen, FollowUpAsked), "the follow-up")
         area.insert("On put over capacity we evict the tail:\n\n```python\nif len(self.map) > self.cap:\n")
         await pilot.press("tab")  # indents in the editor
         area.insert("self._evict()")

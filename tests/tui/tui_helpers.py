@@ -47,8 +47,14 @@ def screen_text(app: App[Any]) -> str:
     """What the terminal shows, as plain text."""
     width, height = app.size
     console = Console(
-        width=width, height=height, file=io.StringIO(), force_terminal=True, color_system=None,
-        record=True, legacy_windows=False, safe_box=False,
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system=None,
+        record=True,
+        legacy_windows=False,
+        safe_box=False,
     )
     render = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens, simplify=True)
     console.print(render)
@@ -66,6 +72,16 @@ async def wait_for(pilot: Pilot[Any], predicate: Callable[[], bool], what: str, 
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}\n{screen_text(pilot.app)}")
         await pilot.pause(0.05)
+
+
+def listening(screen: Any, kind: type | None = None, index: int | None = None) -> bool:
+    """The interview screen shows a prompt (of ``kind``, number ``index``) and waits for the user."""
+    prompt = screen.source.waiting
+    if screen.phase != "listening" or prompt is None or (kind is not None and not isinstance(prompt, kind)):
+        return False
+    if index is None:
+        return True
+    return (prompt.follow_up_index if hasattr(prompt, "follow_up_index") else prompt.index) == index
 
 
 def notifications(app: App[Any]) -> list[str]:
@@ -112,8 +128,11 @@ def _record(store: Store, events: list[Event]) -> None:
 def seed_sessions(store: Store, bank: Bank) -> dict[str, str]:
     """Three sessions: an older completed one, a completed one with a follow-up and a skip, an active one."""
     kv, rl, lru = bank.questions["tui-kv-cache"], bank.questions["tui-rate-limiter"], bank.questions["tui-lru"]
-    kv_chunks = ["tui-kv-cache-note::what-the-kv-cache-stores-0", "tui-kv-cache-note::memory-0",
-                 "tui-kv-cache-note::serving-0"]
+    kv_chunks = [
+        "tui-kv-cache-note::what-the-kv-cache-stores-0",
+        "tui-kv-cache-note::memory-0",
+        "tui-kv-cache-note::serving-0",
+    ]
     lru_chunks = ["tui-lru-note::structure-0", "tui-lru-note::operations-0", "tui-lru-note::edge-cases-0"]
 
     def t(minutes: float, base: datetime = T0) -> datetime:
@@ -124,17 +143,35 @@ def seed_sessions(store: Store, bank: Bank) -> dict[str, str]:
     sid = "0ld5e55100aa"
     answer = "Use a dict and a doubly linked list. Move to front on get."
     grade = canned_grade(lru, [3, 2, 0], answer, t(4, old), lru_chunks)
-    _record(store, [
-        SessionStarted(session_id=sid, at=old, session=Session(
-            id=sid, lang="en", tracks=["coding"], count=1, started_at=old)),
-        QuestionAsked(session_id=sid, at=t(0.1, old), question_id=lru.id, index=1, total=1, text=lru.text.en,
-                      track=lru.track, difficulty=lru.difficulty, references=lru_chunks),
-        AnswerReceived(session_id=sid, at=t(2, old), question_id=lru.id, text=answer),
-        QuestionClosed(session_id=sid, at=t(2.1, old), question_id=lru.id, reason="budget"),
-        AnswerGraded(session_id=sid, at=t(4, old), question_id=lru.id, grade=grade),
-        SessionEnded(session_id=sid, at=t(4.1, old), status="completed", overall=grade.overall,
-                     summary="### Strengths\n- Data structure\n\n### Gaps\n- Edge cases"),
-    ])
+    _record(
+        store,
+        [
+            SessionStarted(
+                session_id=sid, at=old, session=Session(id=sid, lang="en", tracks=["coding"], count=1, started_at=old)
+            ),
+            QuestionAsked(
+                session_id=sid,
+                at=t(0.1, old),
+                question_id=lru.id,
+                index=1,
+                total=1,
+                text=lru.text.en,
+                track=lru.track,
+                difficulty=lru.difficulty,
+                references=lru_chunks,
+            ),
+            AnswerReceived(session_id=sid, at=t(2, old), question_id=lru.id, text=answer),
+            QuestionClosed(session_id=sid, at=t(2.1, old), question_id=lru.id, reason="budget"),
+            AnswerGraded(session_id=sid, at=t(4, old), question_id=lru.id, grade=grade),
+            SessionEnded(
+                session_id=sid,
+                at=t(4.1, old),
+                status="completed",
+                overall=grade.overall,
+                summary="### Strengths\n- Data structure\n\n### Gaps\n- Edge cases",
+            ),
+        ],
+    )
     ids = {"older": sid}
 
     # 2. a completed session: a question with a follow-up, then a skipped one
@@ -147,36 +184,89 @@ def seed_sessions(store: Store, bank: Bank) -> dict[str, str]:
         "### Gaps\n- Serving: PagedAttention, prefix caching\n\n### What to study next\n"
         "- *KV cache: what it stores and what it costs* (tui-kv-cache-note)"
     )
-    _record(store, [
-        SessionStarted(session_id=sid, at=T0, session=Session(
-            id=sid, lang="en", tracks=["llm_fundamentals", "system_design"], count=2, started_at=T0)),
-        QuestionAsked(session_id=sid, at=t(0.1), question_id=kv.id, index=1, total=2, text=kv.text.en,
-                      track=kv.track, difficulty=kv.difficulty, references=kv_chunks),
-        AnswerReceived(session_id=sid, at=t(3), question_id=kv.id, text=a1),
-        FollowUpAsked(session_id=sid, at=t(3.1), question_id=kv.id, follow_up_index=1,
-                      text=kv.follow_ups[0].text.en, criterion="memory", key_point="kv-memory-size"),
-        AnswerReceived(session_id=sid, at=t(5), question_id=kv.id, follow_up_index=1, text=a2),
-        QuestionClosed(session_id=sid, at=t(5.1), question_id=kv.id, reason="covered"),
-        QuestionAsked(session_id=sid, at=t(5.2), question_id=rl.id, index=2, total=2, text=rl.text.en,
-                      track=rl.track, difficulty=rl.difficulty),
-        QuestionClosed(session_id=sid, at=t(6), question_id=rl.id, reason="skipped"),
-        AnswerGraded(session_id=sid, at=t(9), question_id=kv.id, grade=grade),
-        SessionEnded(session_id=sid, at=t(9.5), status="completed", overall=grade.overall, summary=summary),
-    ])
+    _record(
+        store,
+        [
+            SessionStarted(
+                session_id=sid,
+                at=T0,
+                session=Session(
+                    id=sid, lang="en", tracks=["llm_fundamentals", "system_design"], count=2, started_at=T0
+                ),
+            ),
+            QuestionAsked(
+                session_id=sid,
+                at=t(0.1),
+                question_id=kv.id,
+                index=1,
+                total=2,
+                text=kv.text.en,
+                track=kv.track,
+                difficulty=kv.difficulty,
+                references=kv_chunks,
+            ),
+            AnswerReceived(session_id=sid, at=t(3), question_id=kv.id, text=a1),
+            FollowUpAsked(
+                session_id=sid,
+                at=t(3.1),
+                question_id=kv.id,
+                follow_up_index=1,
+                text=kv.follow_ups[0].text.en,
+                criterion="memory",
+                key_point="kv-memory-size",
+            ),
+            AnswerReceived(session_id=sid, at=t(5), question_id=kv.id, follow_up_index=1, text=a2),
+            QuestionClosed(session_id=sid, at=t(5.1), question_id=kv.id, reason="covered"),
+            QuestionAsked(
+                session_id=sid,
+                at=t(5.2),
+                question_id=rl.id,
+                index=2,
+                total=2,
+                text=rl.text.en,
+                track=rl.track,
+                difficulty=rl.difficulty,
+            ),
+            QuestionClosed(session_id=sid, at=t(6), question_id=rl.id, reason="skipped"),
+            AnswerGraded(session_id=sid, at=t(9), question_id=kv.id, grade=grade),
+            SessionEnded(session_id=sid, at=t(9.5), status="completed", overall=grade.overall, summary=summary),
+        ],
+    )
     ids["completed"] = sid
 
     # 3. an interrupted session: the follow-up is waiting for an answer
     start = T0 + timedelta(days=1)
     sid = "ac7171e5e551"
     a1 = "A hash map gives O(1) lookup."
-    _record(store, [
-        SessionStarted(session_id=sid, at=start, session=Session(
-            id=sid, lang="en", tracks=["coding"], count=1, started_at=start)),
-        QuestionAsked(session_id=sid, at=t(0.1, start), question_id=lru.id, index=1, total=1, text=lru.text.en,
-                      track=lru.track, difficulty=lru.difficulty),
-        AnswerReceived(session_id=sid, at=t(1, start), question_id=lru.id, text=a1),
-        FollowUpAsked(session_id=sid, at=t(1.1, start), question_id=lru.id, follow_up_index=1,
-                      text=lru.follow_ups[0].text.en, criterion="operations", key_point="lru-evict-tail"),
-    ])
+    _record(
+        store,
+        [
+            SessionStarted(
+                session_id=sid,
+                at=start,
+                session=Session(id=sid, lang="en", tracks=["coding"], count=1, started_at=start),
+            ),
+            QuestionAsked(
+                session_id=sid,
+                at=t(0.1, start),
+                question_id=lru.id,
+                index=1,
+                total=1,
+                text=lru.text.en,
+                track=lru.track,
+                difficulty=lru.difficulty,
+            ),
+            AnswerReceived(session_id=sid, at=t(1, start), question_id=lru.id, text=a1),
+            FollowUpAsked(
+                session_id=sid,
+                at=t(1.1, start),
+                question_id=lru.id,
+                follow_up_index=1,
+                text=lru.follow_ups[0].text.en,
+                criterion="operations",
+                key_point="lru-evict-tail",
+            ),
+        ],
+    )
     ids["active"] = sid
     return ids

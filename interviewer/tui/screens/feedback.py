@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Markdown, Static, TabbedContent, TabPane
@@ -101,9 +101,7 @@ class QuestionFeedback(Vertical):
     def show_criterion(self, index: int) -> None:
         if self.grade is None or not 0 <= index < len(self.grade.criteria):
             return
-        text = criterion_detail(
-            self.grade, index, self.question, self.lang, self.catalog.chunks, self.catalog.titles
-        )
+        text = criterion_detail(self.grade, index, self.question, self.lang, self.catalog.chunks, self.catalog.titles)
         self.query_one(".fb-detail", Markdown).update(text)
 
     @on(DataTable.RowHighlighted)
@@ -113,7 +111,7 @@ class QuestionFeedback(Vertical):
 
 
 class FeedbackScreen(Screen[None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
         Binding("s", "tab('summary')", "Summary"),
         Binding("right_square_bracket", "step(1)", "Next question", key_display="]"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -42,8 +44,14 @@ def help_markdown() -> str:
     from interviewer.tui.screens.replay import ReplayScreen
 
     sections = [
-        ("Everywhere", [*InterviewerApp.BINDINGS, Binding("ctrl+p", "palette", "Command palette"),
-                        Binding("ctrl+q", "quit", "Quit")]),
+        (
+            "Everywhere",
+            [
+                *InterviewerApp.BINDINGS,
+                Binding("ctrl+p", "palette", "Command palette"),
+                Binding("ctrl+q", "quit", "Quit"),
+            ],
+        ),
         ("Home", HomeScreen.BINDINGS),
         ("Interview", [*InterviewScreen.BINDINGS, Binding("tab", "indent", "Indent (in the editor)")]),
         ("Feedback", FeedbackScreen.BINDINGS),
@@ -59,7 +67,7 @@ def help_markdown() -> str:
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,f1,q", "dismiss", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f1,q", "dismiss", "Close")]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):

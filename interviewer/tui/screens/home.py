@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Label, Select, SelectionList, Static
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 
 class HomeScreen(Screen[None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "start", "Start", priority=True),
         Binding("r", "resume", "Resume"),
         Binding("h", "history", "History"),
@@ -61,7 +61,10 @@ class HomeScreen(Screen[None]):
                     yield Label("Difficulty", classes="field-label")
                     yield Select[int](
                         [("any (adapts)", 0), *((f"{n} {fmt.stars(n)}", n) for n in range(1, 6))],
-                        value=0, allow_blank=False, compact=True, id="difficulty",
+                        value=0,
+                        allow_blank=False,
+                        compact=True,
+                        id="difficulty",
                     )
                 with Horizontal(classes="field-row"):
                     yield Label("Language", classes="field-label")

