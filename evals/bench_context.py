@@ -146,8 +146,10 @@ def scripted_answers(bank: Any, n: int, follow_ups: int) -> list[Any]:
     for q in picked:
         main = q.rubric.criteria[0].key_points[0].text.en + " " + FILLER
         extra = [k.text.en for c in q.rubric.criteria for k in c.key_points][1:]
-        answers = [f"In practice I have seen this matter a lot. {extra[i]}" if i < len(extra) else "Not sure."
-                   for i in range(follow_ups)]
+        answers = [
+            f"In practice I have seen this matter a lot. {extra[i]}" if i < len(extra) else "Not sure."
+            for i in range(follow_ups)
+        ]
         out.append(ScriptedAnswer(q.id, f"Let me start from the basics. {main} That is the core of it.", answers))
     return out
 
@@ -187,8 +189,10 @@ def main() -> int:
             os.environ.pop(var, None)
         bench, session = asyncio.run(run(args.questions, args.follow_ups, count))
     follow_ups = sum(1 for t in session.turns if t.kind == "follow_up")
-    print(f"interview: {len(session.asked())} questions, {follow_ups} follow-ups, "
-          f"{len(session.grades)} grades, {len(bench.rows)} LLM calls; tokens: {name}")
+    print(
+        f"interview: {len(session.asked())} questions, {follow_ups} follow-ups, "
+        f"{len(session.grades)} grades, {len(bench.rows)} LLM calls; tokens: {name}"
+    )
     print(f"{'purpose':<10} {'calls':>5} {'agent':>9} {'naive':>9} {'ratio':>7}")
     totals = [0, 0]
     for purpose in ("follow_up", "persona", "judge", "summary"):
@@ -202,8 +206,10 @@ def main() -> int:
     print(f"{'total':<10} {len(bench.rows):>5} {totals[0]:>9} {totals[1]:>9} {ratio:>7.1%}")
     decisions = [r for r in bench.rows if r[0] == "follow_up"]
     if decisions:
-        print(f"decision prompt: first {decisions[0][1]}, last {decisions[-1][1]}, "
-              f"max {max(r[1] for r in decisions)} tokens (naive last: {decisions[-1][2]})")
+        print(
+            f"decision prompt: first {decisions[0][1]}, last {decisions[-1][1]}, "
+            f"max {max(r[1] for r in decisions)} tokens (naive last: {decisions[-1][2]})"
+        )
     ok = ratio <= TARGET
     print(f"agent / naive = {ratio:.1%} (target <= {TARGET:.0%}): {'OK' if ok else 'ABOVE TARGET'}")
     return 0 if ok else 1

@@ -89,8 +89,12 @@ def main() -> None:
         print(f"  hybrid query latency over {len(queries)} queries: p50 {p50:.0f} ms, p95 {p95:.0f} ms")
 
         n = args.synthetic
-        synth = [replace(chunks[i % len(chunks)], chunk_id=f"synthetic::{i}",
-                         text=f"{chunks[i % len(chunks)].text} variant {i}") for i in range(n)]
+        synth = [
+            replace(
+                chunks[i % len(chunks)], chunk_id=f"synthetic::{i}", text=f"{chunks[i % len(chunks)].text} variant {i}"
+            )
+            for i in range(n)
+        ]
         sindex = NoteIndex(Path(tmp) / "synthetic", VectorsOnly(embedder))  # type: ignore[arg-type]
         t0 = time.perf_counter()
         sindex.update(synth)

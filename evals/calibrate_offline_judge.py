@@ -35,8 +35,10 @@ def main() -> None:
                 other = sims[i][tracks != tracks[i]]
                 floor.append(np.sort(other)[-10:].mean())  # best of ~10 unrelated sentences
             same = np.diag(sims) if a != b else None
-            print(f"answer {a} vs key point {b}: floor {np.mean(floor):.3f}"
-                  + (f", translation pairs {np.mean(same):.3f}" if same is not None else ""))
+            print(
+                f"answer {a} vs key point {b}: floor {np.mean(floor):.3f}"
+                + (f", translation pairs {np.mean(same):.3f}" if same is not None else "")
+            )
 
 
 if __name__ == "__main__":

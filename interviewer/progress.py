@@ -26,8 +26,12 @@ class Progress:
         return {
             "sessions": [{"id": s, "started_at": at, "overall": round(v, 1)} for s, at, v in self.sessions],
             "tracks": {
-                t: {"mean": round(sum(v for _, v in pts) / len(pts), 1), "latest": round(pts[-1][1], 1),
-                    "answers": len(pts), "series": [{"at": at, "score": round(v, 1)} for at, v in pts]}
+                t: {
+                    "mean": round(sum(v for _, v in pts) / len(pts), 1),
+                    "latest": round(pts[-1][1], 1),
+                    "answers": len(pts),
+                    "series": [{"at": at, "score": round(v, 1)} for at, v in pts],
+                }
                 for t, pts in self.tracks.items()
             },
             "concepts": self.concepts,
@@ -49,8 +53,14 @@ def compute_progress(store: Store, bank: Bank, lang: Lang = "en", limit: int = 1
             for kp_id, covered in [(k, True) for k in c.covered_ids] + [(k, False) for k in c.missing_ids]:
                 entry = progress.concepts.setdefault(
                     f"{grade.question_id}/{kp_id}",
-                    {"question_id": grade.question_id, "key_point": kp_id, "text": "", "seen": 0, "covered": 0,
-                     "mastery": 0.0},
+                    {
+                        "question_id": grade.question_id,
+                        "key_point": kp_id,
+                        "text": "",
+                        "seen": 0,
+                        "covered": 0,
+                        "mastery": 0.0,
+                    },
                 )
                 entry["seen"] = int(entry["seen"]) + 1
                 entry["covered"] = int(entry["covered"]) + int(covered)
@@ -69,7 +79,13 @@ def compute_progress(store: Store, bank: Bank, lang: Lang = "en", limit: int = 1
         if float(entry["mastery"]) >= 0.8:
             break
         q = bank.questions.get(str(entry["question_id"]))
-        progress.practice.append({"key_point": str(entry["key_point"]), "question_id": str(entry["question_id"]),
-                                  "text": str(entry["text"]), "mastery": float(entry["mastery"]),
-                                  "notes": ", ".join(q.notes) if q else ""})
+        progress.practice.append(
+            {
+                "key_point": str(entry["key_point"]),
+                "question_id": str(entry["question_id"]),
+                "text": str(entry["text"]),
+                "mastery": float(entry["mastery"]),
+                "notes": ", ".join(q.notes) if q else "",
+            }
+        )
     return progress

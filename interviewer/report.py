@@ -9,12 +9,40 @@ from interviewer.bank import Bank
 from interviewer.domain import Grade, Lang, Question, Session
 
 _L = {
-    "en": {"q": "Question", "a": "Answer", "f": "Follow-up", "score": "Score", "criterion": "Criterion",
-           "evidence": "Evidence", "missing": "Missing", "read": "Read", "summary": "Summary", "skipped": "(skipped)",
-           "none": "(no answer)", "overall": "Overall", "judge": "judge", "flags": "flags", "progress": "Progress"},
-    "zh": {"q": "题目", "a": "回答", "f": "追问", "score": "得分", "criterion": "评分项", "evidence": "证据",
-           "missing": "遗漏", "read": "阅读", "summary": "总结", "skipped": "（已跳过）", "none": "（未回答）",
-           "overall": "总分", "judge": "评分器", "flags": "标记", "progress": "进步"},
+    "en": {
+        "q": "Question",
+        "a": "Answer",
+        "f": "Follow-up",
+        "score": "Score",
+        "criterion": "Criterion",
+        "evidence": "Evidence",
+        "missing": "Missing",
+        "read": "Read",
+        "summary": "Summary",
+        "skipped": "(skipped)",
+        "none": "(no answer)",
+        "overall": "Overall",
+        "judge": "judge",
+        "flags": "flags",
+        "progress": "Progress",
+    },
+    "zh": {
+        "q": "题目",
+        "a": "回答",
+        "f": "追问",
+        "score": "得分",
+        "criterion": "评分项",
+        "evidence": "证据",
+        "missing": "遗漏",
+        "read": "阅读",
+        "summary": "总结",
+        "skipped": "（已跳过）",
+        "none": "（未回答）",
+        "overall": "总分",
+        "judge": "评分器",
+        "flags": "标记",
+        "progress": "进步",
+    },
 }
 
 
@@ -35,8 +63,11 @@ def criterion_name(question: Question | None, criterion_id: str, lang: Lang) -> 
 
 def grade_lines(grade: Grade, question: Question | None, lang: Lang, bank: Bank | None = None) -> list[str]:
     t = _L[lang]
-    lines = [f"{t['overall']}: {grade.overall:.0f}/100   ({t['judge']}: {grade.judge}"
-             + (f", {t['flags']}: {', '.join(grade.flags)}" if grade.flags else "") + ")"]
+    lines = [
+        f"{t['overall']}: {grade.overall:.0f}/100   ({t['judge']}: {grade.judge}"
+        + (f", {t['flags']}: {', '.join(grade.flags)}" if grade.flags else "")
+        + ")"
+    ]
     for c in grade.criteria:
         name = criterion_name(question, c.id, lang)
         lines.append(f"  {bar(c.score)} {c.score}/4  {name}")
@@ -54,9 +85,12 @@ def grade_lines(grade: Grade, question: Question | None, lang: Lang, bank: Bank 
 def transcript_markdown(session: Session, bank: Bank, lang: Lang | None = None) -> str:
     lang = lang or session.lang
     t = _L[lang]
-    out = [f"# Interview {session.id}", "",
-           f"- {session.started_at:%Y-%m-%d %H:%M} UTC · {session.lang} · {session.model or 'offline'} · "
-           f"{', '.join(session.tracks) or 'all tracks'} · {session.status}"]
+    out = [
+        f"# Interview {session.id}",
+        "",
+        f"- {session.started_at:%Y-%m-%d %H:%M} UTC · {session.lang} · {session.model or 'offline'} · "
+        f"{', '.join(session.tracks) or 'all tracks'} · {session.status}",
+    ]
     overall = session.overall()
     if overall is not None:
         out.append(f"- **{t['overall']}: {overall:.0f}/100**")
@@ -74,8 +108,12 @@ def transcript_markdown(session: Session, bank: Bank, lang: Lang | None = None) 
                 out += [t["skipped"], ""]
         grade = session.grades.get(qid)
         if grade:
-            out += [f"**{t['score']}: {grade.overall:.0f}/100** ({grade.judge})", "",
-                    f"| {t['criterion']} | {t['score']} | {t['evidence']} | {t['missing']} |", "|---|---|---|---|"]
+            out += [
+                f"**{t['score']}: {grade.overall:.0f}/100** ({grade.judge})",
+                "",
+                f"| {t['criterion']} | {t['score']} | {t['evidence']} | {t['missing']} |",
+                "|---|---|---|---|",
+            ]
             for c in grade.criteria:
                 name = criterion_name(q, c.id, lang)
                 ev = "<br>".join(f"“{_md_cell(e[:160])}”" for e in c.evidence[:2]) or "—"
@@ -111,8 +149,10 @@ def score_chart_svg(points: Sequence[tuple[str, float]], width: int = 560, heigh
         f'y2="{height - pad - (height - 2 * pad) * g / 100:.1f}" class="grid"/>'
         for g in (0, 50, 100)
     )
-    return (f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
-            f'aria-label="scores over sessions">{grid}<path d="{path}" fill="none"/>{dots}</svg>')
+    return (
+        f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+        f'aria-label="scores over sessions">{grid}<path d="{path}" fill="none"/>{dots}</svg>'
+    )
 
 
 _CSS = """
@@ -127,17 +167,20 @@ vertical-align:top;text-align:left}th{background:#eef1f4}.bar{font-family:monosp
 """
 
 
-def transcript_html(session: Session, bank: Bank, lang: Lang | None = None,
-                    history: Sequence[tuple[str, float]] = ()) -> str:
+def transcript_html(
+    session: Session, bank: Bank, lang: Lang | None = None, history: Sequence[tuple[str, float]] = ()
+) -> str:
     """A self-contained HTML report (inline CSS and SVG, no external resources)."""
     lang = lang or session.lang
     t = _L[lang]
     e = html.escape
-    parts = [f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">',
-             f"<title>Interview {e(session.id)}</title><style>{_CSS}</style></head><body>",
-             f"<h1>Interview {e(session.id)}</h1>",
-             f'<p class="meta">{session.started_at:%Y-%m-%d %H:%M} UTC · {e(session.model or "offline")} · '
-             f'{e(", ".join(session.tracks) or "all tracks")} · {e(session.status)}</p>']
+    parts = [
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">',
+        f"<title>Interview {e(session.id)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>Interview {e(session.id)}</h1>",
+        f'<p class="meta">{session.started_at:%Y-%m-%d %H:%M} UTC · {e(session.model or "offline")} · '
+        f"{e(', '.join(session.tracks) or 'all tracks')} · {e(session.status)}</p>",
+    ]
     overall = session.overall()
     if overall is not None:
         parts.append(f'<p class="score">{t["overall"]}: {overall:.0f}/100</p>')
@@ -156,16 +199,23 @@ def transcript_html(session: Session, bank: Bank, lang: Lang | None = None,
         grade = session.grades.get(qid)
         if not grade:
             continue
-        parts.append(f'<p class="score">{t["score"]}: {grade.overall:.0f}/100 <span class="meta">({e(grade.judge)}'
-                     + (f"; {e(', '.join(grade.flags))}" if grade.flags else "") + ")</span></p>")
-        parts.append(f"<table><tr><th>{t['criterion']}</th><th>{t['score']}</th><th>{t['evidence']}</th>"
-                     f"<th>{t['missing']}</th></tr>")
+        parts.append(
+            f'<p class="score">{t["score"]}: {grade.overall:.0f}/100 <span class="meta">({e(grade.judge)}'
+            + (f"; {e(', '.join(grade.flags))}" if grade.flags else "")
+            + ")</span></p>"
+        )
+        parts.append(
+            f"<table><tr><th>{t['criterion']}</th><th>{t['score']}</th><th>{t['evidence']}</th>"
+            f"<th>{t['missing']}</th></tr>"
+        )
         for c in grade.criteria:
             name = criterion_name(q, c.id, lang)
             ev = "<br>".join(f"“{e(x[:200])}”" for x in c.evidence[:3]) or "—"
             miss = "<br>".join(e(m) for m in c.missing) or "—"
-            parts.append(f'<tr><td>{e(name)}<br><small class="meta">{e(c.reason)}</small></td>'
-                         f'<td class="bar">{bar(c.score)} {c.score}/4</td><td>{ev}</td><td class="missing">{miss}</td></tr>')
+            parts.append(
+                f'<tr><td>{e(name)}<br><small class="meta">{e(c.reason)}</small></td>'
+                f'<td class="bar">{bar(c.score)} {c.score}/4</td><td>{ev}</td><td class="missing">{miss}</td></tr>'
+            )
         parts.append("</table>")
         refs = sorted({r for c in grade.criteria for r in c.references})
         if refs:

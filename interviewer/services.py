@@ -18,9 +18,9 @@ if TYPE_CHECKING:
     from interviewer.agent.loop import Interviewer, InterviewPlan
     from interviewer.bank import Bank
     from interviewer.domain import Session
-    from interviewer.judge.service import Judge
     from interviewer.judge.offline import OfflineJudge
     from interviewer.judge.references import ReferenceFinder
+    from interviewer.judge.service import Judge
     from interviewer.llm.client import LLMClient
     from interviewer.rag.retriever import Retriever
     from interviewer.store.db import Store

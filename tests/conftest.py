@@ -14,8 +14,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-for _var in ("INTERVIEWER_MODEL", "INTERVIEWER_JUDGE_MODEL", "INTERVIEWER_API_BASE", "INTERVIEWER_CHROMA_URL",
-             "INTERVIEWER_BANK", "INTERVIEWER_EMBEDDER"):
+for _var in (
+    "INTERVIEWER_MODEL",
+    "INTERVIEWER_JUDGE_MODEL",
+    "INTERVIEWER_API_BASE",
+    "INTERVIEWER_CHROMA_URL",
+    "INTERVIEWER_BANK",
+    "INTERVIEWER_EMBEDDER",
+):
     os.environ.pop(_var, None)
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -24,12 +30,11 @@ os.environ["INTERVIEWER_LANG"] = "en"
 
 
 def _is_loopback(address: object) -> bool:
-    if isinstance(address, tuple) and address:
-        host = str(address[0])
-    elif isinstance(address, str | bytes):
+    if isinstance(address, str | bytes):
         return True  # unix socket path
-    else:
+    if not (isinstance(address, tuple) and address):
         return False
+    host = str(address[0])
     if host in ("localhost", ""):
         return True
     try:

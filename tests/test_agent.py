@@ -82,8 +82,10 @@ async def test_turn_limit_ends_the_session(services) -> None:  # type: ignore[no
 
 
 async def test_headless_answers_bind_to_question_ids(services) -> None:  # type: ignore[no-untyped-def]
-    answers = [ScriptedAnswer("code-react-agent", "A loop of thought, action, observation.", ["I'd cap steps."]),
-               ScriptedAnswer("ml-adamw-weight-decay", "AdamW decouples weight decay from the adaptive update.")]
+    answers = [
+        ScriptedAnswer("code-react-agent", "A loop of thought, action, observation.", ["I'd cap steps."]),
+        ScriptedAnswer("ml-adamw-weight-decay", "AdamW decouples weight decay from the adaptive update."),
+    ]
     src = ScriptedAnswers(answers)
     events = await run(services, InterviewPlan(count=2, forced=src.forced), src)
     asked = [e.question_id for e in events if isinstance(e, QuestionAsked)]
@@ -117,10 +119,15 @@ def test_answers_file_errors_name_file_and_line(tmp_path: Path) -> None:
 
 def test_run_cli_json_contract(services, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
     f = tmp_path / "answers.yaml"
-    f.write_text(yaml.safe_dump([
-        {"question": "llm-rope-vs-alibi", "answer": STRONG, "follow_ups": ["More on YaRN."]},
-        {"answer": "I would batch requests and cache the KV.", "follow_ups": []},
-    ]), encoding="utf-8")
+    f.write_text(
+        yaml.safe_dump(
+            [
+                {"question": "llm-rope-vs-alibi", "answer": STRONG, "follow_ups": ["More on YaRN."]},
+                {"answer": "I would batch requests and cache the KV.", "follow_ups": []},
+            ]
+        ),
+        encoding="utf-8",
+    )
     assert main(["run", "--answers", str(f), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert set(data) == {"session_id", "overall", "questions"}

@@ -37,8 +37,10 @@ QUESTIONS = ["llm-rope-vs-alibi", "llm-attention-from-scratch", "ml-adamw-weight
 
 def judge_reply(user: str, score: int = 2) -> dict[str, Any]:
     return {
-        "criteria": [{"id": c, "reasoning": "partial", "evidence": [], "covered_key_points": [], "score": score}
-                     for c in CRITERIA.findall(user)],
+        "criteria": [
+            {"id": c, "reasoning": "partial", "evidence": [], "covered_key_points": [], "score": score}
+            for c in CRITERIA.findall(user)
+        ],
         "summary": "partial",
     }
 
@@ -76,13 +78,16 @@ class Script:
 
 def answers(qids: list[str], follow_ups: int = 5) -> ScriptedAnswers:
     return ScriptedAnswers(
-        [ScriptedAnswer(q, f"{VAGUE} ({q})", [f"{VAGUE} follow-up {k + 1} of {q}" for k in range(follow_ups)])
-         for q in qids]
+        [
+            ScriptedAnswer(q, f"{VAGUE} ({q})", [f"{VAGUE} follow-up {k + 1} of {q}" for k in range(follow_ups)])
+            for q in qids
+        ]
     )
 
 
-async def interview(services: Any, llm: Any, qids: list[str], *, follow_ups: int = 5,
-                    sinks: list[Any] | None = None) -> tuple[list[Any], Services]:
+async def interview(
+    services: Any, llm: Any, qids: list[str], *, follow_ups: int = 5, sinks: list[Any] | None = None
+) -> tuple[list[Any], Services]:
     wired = Services(services.settings, llm=llm)
     source = answers(qids, follow_ups)
     plan = InterviewPlan(count=len(qids), lang="en", forced=list(qids))
@@ -129,7 +134,7 @@ async def test_a_repeated_follow_up_is_detected(services: Any) -> None:
     texts = [e.text for e in of(events, FollowUpAsked)]
     assert texts.count(same) == 1
     assert len(texts) == services.settings.max_follow_ups
-    assert not any(similar(a, b) for i, a in enumerate(texts) for b in texts[i + 1:])
+    assert not any(similar(a, b) for i, a in enumerate(texts) for b in texts[i + 1 :])
     fallbacks = [f for f in of(events, Fallback) if f.stage == "follow_up"]
     assert fallbacks and "repeated" in fallbacks[0].reason
     assert of(events, FollowUpAsked)[1].source in ("seed", "probe")  # the offline engine's follow-up
@@ -178,12 +183,14 @@ async def test_a_follow_up_on_a_covered_key_point_is_rejected(services: Any) -> 
 def test_check_llm_decision_guards(services: Any) -> None:
     question = services.bank.questions["llm-rope-vs-alibi"]
     points = [(c, k) for c, k in question.rubric.key_points()]
-    coverage = Coverage(points=[KeyPointCoverage(c, k, 0.9 if i == 0 else 0.0, 0.0, [], None)
-                                for i, (c, k) in enumerate(points)])
+    coverage = Coverage(
+        points=[KeyPointCoverage(c, k, 0.9 if i == 0 else 0.0, 0.0, [], None) for i, (c, k) in enumerate(points)]
+    )
     covered_id, missing_id, other_id = points[0][1].id, points[1][1].id, points[2][1].id
 
-    def decide(kp: str, text: str = "How is that computed?", asked: tuple[str, ...] = (),
-               probed: set[str] | None = None) -> Any:
+    def decide(
+        kp: str, text: str = "How is that computed?", asked: tuple[str, ...] = (), probed: set[str] | None = None
+    ) -> Any:
         reply = LLMDecision(reasoning="r", action="follow_up", key_point_id=kp, question=text)
         return check_llm_decision(question, reply, coverage, list(asked), probed)
 
@@ -215,7 +222,7 @@ async def test_token_budget_switches_to_offline(services: Any) -> None:
     assert len(llm.calls) == calls_at[id(budget[0])] <= 2  # nothing reaches the model after it
     assert llm.usage.total_tokens >= 1000
     # the rest ran offline: follow-ups from the offline engine, offline grades, an offline summary
-    later = events[events.index(budget[0]):]
+    later = events[events.index(budget[0]) :]
     assert all(e.source != "llm" for e in of(later, FollowUpAsked))
     assert {g.grade.judge for g in of(events, AnswerGraded)} <= {"offline", "llm:fake"}
     assert events[-1].summary

@@ -29,8 +29,12 @@ from interviewer.llm.jsonparse import extract_json
 
 ROOT = Path(__file__).resolve().parent.parent
 MSGS = [{"role": "system", "content": "You are terse."}, {"role": "user", "content": "Decide."}]
-VALID_DECISION = {"reasoning": "misses the causal mask", "action": "follow_up", "key_point_id": "causal-mask",
-                  "question": "How does the decoder stop a token from attending to the future?"}
+VALID_DECISION = {
+    "reasoning": "misses the causal mask",
+    "action": "follow_up",
+    "key_point_id": "causal-mask",
+    "question": "How does the decoder stop a token from attending to the future?",
+}
 
 
 # -- extract_json ------------------------------------------------------------------------------
@@ -42,7 +46,7 @@ VALID_DECISION = {"reasoning": "misses the causal mask", "action": "follow_up", 
         ('Sure! Here it is:\n```\n{"a": {"b": "c"}}\n```\nHope that helps.', {"a": {"b": "c"}}),
         ('Here you go: {"a": "x } y { z", "b": 2} -- anything else?', {"a": "x } y { z", "b": 2}),
         ('Escaped: {"a": "say \\"}\\" now"} done', {"a": 'say "}" now'}),
-        ("First {not json at all} then the real one {\"a\": 1}", {"a": 1}),
+        ('First {not json at all} then the real one {"a": 1}', {"a": 1}),
         ('Example:\n```python\nprint({1: 2})\n```\nAnswer:\n```json\n{"a": 1}\n```', {"a": 1}),
         ('Code first:\n```python\nx = 1\n```\nThen {"a": 1}', {"a": 1}),
         ('truncated fence ```json\n{"a": [1, {"b": 2}]}', {"a": [1, {"b": 2}]}),
@@ -139,10 +143,12 @@ async def test_structured_gives_up_after_one_repair(no_litellm: SimpleNamespace)
 async def test_structured_falls_back_when_the_provider_rejects_the_format(no_litellm: SimpleNamespace) -> None:
     no_litellm.supports_response_schema = lambda model: True
     llm = ScriptedClient(
-        [exc("BadRequestError", 400, "response_format json_schema unsupported"),
-         exc("InternalServerError", 500, "grammar failed"),
-         VALID_DECISION,
-         VALID_DECISION],
+        [
+            exc("BadRequestError", 400, "response_format json_schema unsupported"),
+            exc("InternalServerError", 500, "grammar failed"),
+            VALID_DECISION,
+            VALID_DECISION,
+        ],
         retries=0,
     )
     await llm.structured(MSGS, LLMDecision)
@@ -164,8 +170,13 @@ async def test_structured_does_not_hide_a_timeout_behind_mode_fallback(no_litell
 # -- retries -------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("name", "status"),
-    [("RateLimitError", 429), ("InternalServerError", 500), ("ServiceUnavailableError", 503),
-     ("Timeout", 408), ("APIConnectionError", None)],
+    [
+        ("RateLimitError", 429),
+        ("InternalServerError", 500),
+        ("ServiceUnavailableError", 503),
+        ("Timeout", 408),
+        ("APIConnectionError", None),
+    ],
 )
 async def test_retries_with_exponential_backoff(no_litellm: SimpleNamespace, name: str, status: int | None) -> None:
     llm = ScriptedClient([exc(name, status), exc(name, status), "ok"], retries=2, backoff_s=0.05)
@@ -183,8 +194,9 @@ async def test_retries_are_bounded(no_litellm: SimpleNamespace) -> None:
     assert len(llm.attempts) == 2
 
 
-@pytest.mark.parametrize(("name", "status"), [("BadRequestError", 400), ("AuthenticationError", 401),
-                                              ("NotFoundError", 404)])
+@pytest.mark.parametrize(
+    ("name", "status"), [("BadRequestError", 400), ("AuthenticationError", 401), ("NotFoundError", 404)]
+)
 async def test_client_errors_are_not_retried(no_litellm: SimpleNamespace, name: str, status: int) -> None:
     llm = ScriptedClient([exc(name, status), "ok"], retries=3)
     with pytest.raises(LLMError) as info:
@@ -233,8 +245,10 @@ async def test_cancellation_propagates(no_litellm: SimpleNamespace) -> None:
 # -- redaction -----------------------------------------------------------------------------------
 async def test_api_keys_are_redacted_from_errors(no_litellm: SimpleNamespace, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "zz-plain-secret-value-42")
-    message = ("Incorrect API key provided: sk-proj-AbCdEf0123456789XyZ. You can find your key at ... "
-               "(env key zz-plain-secret-value-42)")
+    message = (
+        "Incorrect API key provided: sk-proj-AbCdEf0123456789XyZ. You can find your key at ... "
+        "(env key zz-plain-secret-value-42)"
+    )
     llm = ScriptedClient([exc("AuthenticationError", 401, message)])
     with pytest.raises(LLMError) as info:
         await llm.complete(MSGS)
@@ -318,23 +332,37 @@ def test_bounded_schema_limits_strings_arrays_and_small_integer_ranges() -> None
 def _variables() -> dict[str, dict[str, Any]]:
     return {
         "follow_up": {
-            "question": "Explain attention.", "track": "llm_fundamentals", "difficulty": 3,
+            "question": "Explain attention.",
+            "track": "llm_fundamentals",
+            "difficulty": 3,
             "missing": [{"id": "causal-mask", "text": "future positions are masked"}],
             "references": [{"chunk_id": "attention-basics#0", "text": "Attention is ..."}],
-            "asked": ["What about scaling?"], "remaining": 1, "answers": ["softmax(QK^T)V"],
+            "asked": ["What about scaling?"],
+            "remaining": 1,
+            "answers": ["softmax(QK^T)V"],
         },
         "judge": {
             "question": "Explain attention.",
-            "criteria": [{"id": "sdpa", "name": "SDPA", "weight": 0.5,
-                          "key_points": [{"id": "scaled-softmax", "text": "divide by sqrt(d_k)"}],
-                          "levels": ["none", "some", "ok", "good", "great"]}],
+            "criteria": [
+                {
+                    "id": "sdpa",
+                    "name": "SDPA",
+                    "weight": 0.5,
+                    "key_points": [{"id": "scaled-softmax", "text": "divide by sqrt(d_k)"}],
+                    "levels": ["none", "some", "ok", "good", "great"],
+                }
+            ],
             "references": [{"id": "attention-basics#0", "text": "Attention is ..."}],
             "answer": "softmax(QK^T/sqrt(d))V",
         },
         "persona": {"question": "Explain attention.", "target": "the causal mask", "last_answer": "softmax"},
-        "summary": {"questions": [{"id": "q1", "track": "coding", "overall": 55, "missing": ["x"]},
-                                  {"id": "q2", "track": "coding", "overall": 90, "missing": []}],
-                    "notes": ["attention-basics"]},
+        "summary": {
+            "questions": [
+                {"id": "q1", "track": "coding", "overall": 55, "missing": ["x"]},
+                {"id": "q2", "track": "coding", "overall": 90, "missing": []},
+            ],
+            "notes": ["attention-basics"],
+        },
     }
 
 
@@ -370,8 +398,10 @@ def test_both_languages_take_the_same_variables() -> None:
     names = sorted(p.stem for p in (root / "en").glob("*.j2"))
     assert names == sorted(p.stem for p in (root / "zh").glob("*.j2"))
     for name in names:
-        found = [meta.find_undeclared_variables(env.parse((root / lang / f"{name}.j2").read_text("utf-8")))
-                 for lang in ("en", "zh")]
+        found = [
+            meta.find_undeclared_variables(env.parse((root / lang / f"{name}.j2").read_text("utf-8")))
+            for lang in ("en", "zh")
+        ]
         assert found[0] == found[1], name
         assert found[0] == set(_variables()[name]), name
 

@@ -64,8 +64,16 @@ class FaultServer:
                     self._raw(200, b'{"id": "c1", "object": "chat.completion", "choices": [{"mess')
                 elif mode == "401":
                     key = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
-                    self._json(401, {"error": {"message": f"Incorrect API key provided: {key}.",
-                                               "type": "invalid_request_error", "code": "invalid_api_key"}})
+                    self._json(
+                        401,
+                        {
+                            "error": {
+                                "message": f"Incorrect API key provided: {key}.",
+                                "type": "invalid_request_error",
+                                "code": "invalid_api_key",
+                            }
+                        },
+                    )
                 elif body.get("stream"):
                     self._sse(GARBAGE)
                 else:
@@ -89,8 +97,13 @@ class FaultServer:
                 self.send_header("Content-Type", "text/event-stream")
                 self.end_headers()
                 for piece in (text[:6], text[6:]):
-                    chunk = {"id": "c1", "object": "chat.completion.chunk", "created": 1, "model": "x",
-                             "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
+                    chunk = {
+                        "id": "c1",
+                        "object": "chat.completion.chunk",
+                        "created": 1,
+                        "model": "x",
+                        "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}],
+                    }
                     self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
                 self.wfile.write(b"data: [DONE]\n\n")
 
@@ -110,9 +123,14 @@ class FaultServer:
 
 
 def completion(text: str) -> dict[str, Any]:
-    return {"id": "c1", "object": "chat.completion", "created": 1, "model": "x",
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 7, "completion_tokens": 3, "total_tokens": 10}}
+    return {
+        "id": "c1",
+        "object": "chat.completion",
+        "created": 1,
+        "model": "x",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 7, "completion_tokens": 3, "total_tokens": 10},
+    }
 
 
 @pytest.fixture
@@ -168,8 +186,9 @@ async def test_garbage_content_fails_validation_after_one_repair(server: FaultSe
     assert llm.usage.by_purpose.keys() >= {"follow_up", "follow_up:repair"}
 
 
-async def test_a_rejected_key_is_not_retried_and_never_echoed(server: FaultServer,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_rejected_key_is_not_retried_and_never_echoed(
+    server: FaultServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     secret = "sk-test-Zq9WbA7c1D2e3F4g5H6i7J8k"
     monkeypatch.setenv("OPENAI_API_KEY", secret)
     server.mode = "401"
@@ -221,15 +240,22 @@ async def test_interview_survives_a_faulty_server(services: Any, server: FaultSe
 
 
 @pytest.mark.parametrize("mode", ["hang", "500"])
-def test_cli_run_survives_a_faulty_server(indexed_home: Path, server: FaultServer, mode: str, tmp_path: Path,
-                                          monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_run_survives_a_faulty_server(
+    indexed_home: Path,
+    server: FaultServer,
+    mode: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     server.mode = mode
     monkeypatch.setenv("INTERVIEWER_API_BASE", server.base)
     monkeypatch.setenv("INTERVIEWER_TIMEOUT_S", "1")
     answers = tmp_path / "answers.yaml"
-    answers.write_text(yaml.safe_dump(
-        [{"question": q, "answer": a, "follow_ups": list(f)} for q, (a, f) in ANSWERS.items()]
-    ), encoding="utf-8")
+    answers.write_text(
+        yaml.safe_dump([{"question": q, "answer": a, "follow_ups": list(f)} for q, (a, f) in ANSWERS.items()]),
+        encoding="utf-8",
+    )
     start = time.perf_counter()
     code = main(["run", "--answers", str(answers), "--model", "openai/x", "--json", "--count", "2"])
     elapsed = time.perf_counter() - start

@@ -231,12 +231,16 @@ def _free_port() -> int:
 
 
 @pytest.mark.slow
-def test_server_mode_matches_embedded(indexed_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_server_mode_matches_embedded(
+    indexed_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     chroma = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
     port = _free_port()
-    proc = subprocess.Popen([chroma, "run", "--path", str(tmp_path / "srv"), "--port", str(port), "--host", "127.0.0.1"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [chroma, "run", "--path", str(tmp_path / "srv"), "--port", str(port), "--host", "127.0.0.1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.time() + 60
         while time.time() < deadline:

@@ -168,8 +168,16 @@ def test_replay_plain_prints_the_stored_session(sessions: tuple[str, str], capsy
 
 @pytest.mark.parametrize(
     "argv",
-    [["show", "nosuchid"], ["show", "nosuchid", "--json"], ["delete", "nosuchid"], ["export", "nosuchid"],
-     ["rescore", "nosuchid"], ["replay", "nosuchid", "--plain"], ["show", ""], ["show", "%"]],
+    [
+        ["show", "nosuchid"],
+        ["show", "nosuchid", "--json"],
+        ["delete", "nosuchid"],
+        ["export", "nosuchid"],
+        ["rescore", "nosuchid"],
+        ["replay", "nosuchid", "--plain"],
+        ["show", ""],
+        ["show", "%"],
+    ],
 )
 def test_unknown_session_ids_exit_2(sessions: tuple[str, str], capsys, argv: list[str]) -> None:  # type: ignore[no-untyped-def]
     if not has_command(argv[0]):
@@ -212,12 +220,17 @@ def test_export_markdown(sessions: tuple[str, str], capsys, tmp_path: Path) -> N
     assert [p.name for p in target.parent.iterdir()] == ["a.md"]
 
 
-EXTERNAL = re.compile(r"""(?:src|href|xlink:href|action)\s*=\s*["']?\s*(?:https?:)?//|@import|url\(\s*["']?(?:https?:)?//""",
-                      re.IGNORECASE)
+EXTERNAL = re.compile(
+    r"""(?:src|href|xlink:href|action)\s*=\s*["']?\s*(?:https?:)?//|@import|url\(\s*["']?(?:https?:)?//""",
+    re.IGNORECASE,
+)
 
 
-def test_export_html_is_self_contained_with_a_progress_chart(sessions: tuple[str, str], capsys,  # type: ignore[no-untyped-def]
-                                                            tmp_path: Path) -> None:
+def test_export_html_is_self_contained_with_a_progress_chart(
+    sessions: tuple[str, str],
+    capsys,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
     a, b = sessions
     target = tmp_path / "a.html"
     rc, _, _ = cli(capsys, "export", a, "--format", "html", "-o", str(target))
@@ -234,15 +247,24 @@ def test_export_html_is_self_contained_with_a_progress_chart(sessions: tuple[str
     assert rc == 0 and "<svg" not in page and not EXTERNAL.search(page)
 
 
-def test_json_export_imports_back_into_an_identical_session(sessions: tuple[str, str], capsys,  # type: ignore[no-untyped-def]
-                                                            tmp_path: Path, isolated_home: Path,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_json_export_imports_back_into_an_identical_session(
+    sessions: tuple[str, str],
+    capsys,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+    isolated_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     a, _ = sessions
     # a later grade version too (as `rescore` stores it), so the export holds more than the events
     from interviewer.domain import CriterionGrade, Grade
 
-    later = Grade(question_id="code-rag-framework", overall=12.5, judge="llm:other", rubric_version=1,
-                  criteria=[CriterionGrade(id="architecture", score=1)])
+    later = Grade(
+        question_id="code-rag-framework",
+        overall=12.5,
+        judge="llm:other",
+        rubric_version=1,
+        criteria=[CriterionGrade(id="architecture", score=1)],
+    )
     s = store()
     s.add_grades(a, [later], origin="rescore")
     s.close()
@@ -279,17 +301,26 @@ def test_old_grades_and_removed_questions_still_show_and_export(sessions: tuple[
     from interviewer.domain import CriterionGrade, Grade, Session
 
     a, _ = sessions
-    old_rubric = Grade(question_id="code-rag-framework", overall=50.0, rubric_version=0,
-                       criteria=[CriterionGrade(id="retired-criterion", score=2, missing=["an old key point"])])
+    old_rubric = Grade(
+        question_id="code-rag-framework",
+        overall=50.0,
+        rubric_version=0,
+        criteria=[CriterionGrade(id="retired-criterion", score=2, missing=["an old key point"])],
+    )
     s = store()
     s.add_grades(a, [old_rubric], origin="rescore")
     at = datetime(2024, 1, 1, tzinfo=UTC)
     s.record(SessionStarted(session_id="gone1", session=Session(id="gone1", started_at=at), at=at))
     s.record(QuestionAsked(session_id="gone1", question_id="gone-question", index=1, total=1, text="Old one?", at=at))
     s.record(AnswerReceived(session_id="gone1", question_id="gone-question", text="An old answer", at=at))
-    s.record(AnswerGraded(session_id="gone1", question_id="gone-question", at=at,
-                          grade=Grade(question_id="gone-question", overall=75.0,
-                                      criteria=[CriterionGrade(id="depth", score=3)])))
+    s.record(
+        AnswerGraded(
+            session_id="gone1",
+            question_id="gone-question",
+            at=at,
+            grade=Grade(question_id="gone-question", overall=75.0, criteria=[CriterionGrade(id="depth", score=3)]),
+        )
+    )
     s.close()
     for sid, criterion in ((a, "retired-criterion"), ("gone1", "depth")):
         # show covers the Markdown transcript (= export md, replay --plain) and the grade lines
@@ -355,8 +386,13 @@ def _fake_judge(monkeypatch: pytest.MonkeyPatch, fake_llm):  # type: ignore[no-u
     from interviewer.services import Services
 
     criteria = {c.id for q in load_bank([]).questions.values() for c in q.rubric.criteria}
-    llm = fake_llm(default={"criteria": [{"id": c, "reasoning": "thin", "evidence": [], "score": 1}
-                                         for c in sorted(criteria)], "summary": "thin"}, name="fake/judge")
+    llm = fake_llm(
+        default={
+            "criteria": [{"id": c, "reasoning": "thin", "evidence": [], "score": 1} for c in sorted(criteria)],
+            "summary": "thin",
+        },
+        name="fake/judge",
+    )
     real = Services.llm
 
     def llm_for(self, model=None):  # type: ignore[no-untyped-def]
@@ -366,8 +402,13 @@ def _fake_judge(monkeypatch: pytest.MonkeyPatch, fake_llm):  # type: ignore[no-u
     return llm
 
 
-def test_rescore_keeps_old_grades_and_prints_what_changed(indexed_home: Path, sessions: tuple[str, str],  # type: ignore[no-untyped-def]
-                                                          capsys, monkeypatch: pytest.MonkeyPatch, fake_llm) -> None:
+def test_rescore_keeps_old_grades_and_prints_what_changed(
+    indexed_home: Path,
+    sessions: tuple[str, str],  # type: ignore[no-untyped-def]
+    capsys,
+    monkeypatch: pytest.MonkeyPatch,
+    fake_llm,
+) -> None:
     a, b = sessions
     llm = _fake_judge(monkeypatch, fake_llm)
     old_session, old_events, old_versions = snapshot(a)
@@ -388,7 +429,7 @@ def test_rescore_keeps_old_grades_and_prints_what_changed(indexed_home: Path, se
     session, events, versions = snapshot(a)
     assert events == old_events  # the transcript is untouched
     assert versions[: len(old_versions)] == old_versions  # nothing overwritten
-    assert [(o, g.judge) for o, g in versions[len(old_versions):]] == [("rescore", "llm:fake/judge")] * 2
+    assert [(o, g.judge) for o, g in versions[len(old_versions) :]] == [("rescore", "llm:fake/judge")] * 2
     assert {q: g.overall for q, g in session.grades.items()} == {q: 25.0 for q in old}
     assert snapshot(b) == other
 
@@ -397,13 +438,15 @@ def test_rescore_keeps_old_grades_and_prints_what_changed(indexed_home: Path, se
     assert rc == 0
     changes = json.loads(out)["changes"]
     assert {c["question_id"]: (c["old"], c["old_judge"], c["new_judge"]) for c in changes} == {
-        q: (25.0, "llm:fake/judge", "offline") for q in old}
+        q: (25.0, "llm:fake/judge", "offline") for q in old
+    }
     react = next(c for c in changes if c["question_id"] == "code-react-agent")
     assert react["new"] == round(old["code-react-agent"], 1)
     assert all(v["old"] == 1 for v in react["criteria"].values())
     assert len(snapshot(a)[2]) == len(old_versions) + 4
     assert json.loads(cli(capsys, "history", "--json")[1])[1]["overall"] == pytest.approx(
-        old_session.overall(), abs=0.05)
+        old_session.overall(), abs=0.05
+    )
 
 
 # -- progress --------------------------------------------------------------------------------------
@@ -436,18 +479,25 @@ def test_progress_keeps_same_named_concepts_of_different_questions_apart(capsys)
     at = datetime(2025, 3, 1, tzinfo=UTC)
     s = store()
     s.record(SessionStarted(session_id="s1", session=Session(id="s1", started_at=at), at=at))
-    graded = [("agent-reliable-tool-calling", "function-calling-protocol", True),
-              ("sd-realtime-web-agent", "core-loop-tools", False)]
+    graded = [
+        ("agent-reliable-tool-calling", "function-calling-protocol", True),
+        ("sd-realtime-web-agent", "core-loop-tools", False),
+    ]
     for i, (qid, crit, covered) in enumerate(graded):
         kp = {"covered_ids": ["tool-schema"]} if covered else {"missing_ids": ["tool-schema"]}
-        g = Grade(question_id=qid, overall=80.0 if covered else 10.0,
-                  criteria=[CriterionGrade(id=crit, score=3 if covered else 0, **kp)])
+        g = Grade(
+            question_id=qid,
+            overall=80.0 if covered else 10.0,
+            criteria=[CriterionGrade(id=crit, score=3 if covered else 0, **kp)],
+        )
         s.record(AnswerGraded(session_id="s1", question_id=qid, grade=g, at=at + timedelta(seconds=i + 1)))
     rc, out, _ = cli(capsys, "progress", "--json")
     assert rc == 0
     concepts = list(json.loads(out)["concepts"].values())
     assert sorted((c["question_id"], c["mastery"], c["seen"]) for c in concepts) == [
-        ("agent-reliable-tool-calling", 1.0, 1), ("sd-realtime-web-agent", 0.0, 1)]
+        ("agent-reliable-tool-calling", 1.0, 1),
+        ("sd-realtime-web-agent", 0.0, 1),
+    ]
     texts = {c["text"] for c in concepts}
     assert len(texts) == 2 and all(texts)  # each its own question's key point
     practice = json.loads(out)["practice"]
@@ -476,14 +526,27 @@ def _newer(path: Path) -> None:
     [(lambda p: p.write_bytes(os.urandom(5000)), "not a database"), (_newer, "newer interviewer")],
     ids=["random-bytes", "newer-schema"],
 )
-def test_a_bad_database_is_refused_with_exit_2_and_left_alone(isolated_home: Path, tmp_path: Path, make,  # type: ignore[no-untyped-def]
-                                                             message: str, capsys) -> None:
+def test_a_bad_database_is_refused_with_exit_2_and_left_alone(
+    isolated_home: Path,
+    tmp_path: Path,
+    make,  # type: ignore[no-untyped-def]
+    message: str,
+    capsys,
+) -> None:
     db = paths.db_file(isolated_home)
     make(db)
     before = db.read_bytes()
     export_target = tmp_path / "x.md"
-    for argv in (["history"], ["history", "--json"], ["show", "abc"], ["delete", "abc"], ["export", "abc", "-o",
-                 str(export_target)], ["rescore", "abc"], ["progress", "--json"], ["replay", "abc", "--plain"]):
+    for argv in (
+        ["history"],
+        ["history", "--json"],
+        ["show", "abc"],
+        ["delete", "abc"],
+        ["export", "abc", "-o", str(export_target)],
+        ["rescore", "abc"],
+        ["progress", "--json"],
+        ["replay", "abc", "--plain"],
+    ):
         if not has_command(argv[0]):
             continue
         rc, out, err = cli(capsys, *argv)
@@ -495,7 +558,12 @@ def test_a_bad_database_is_refused_with_exit_2_and_left_alone(isolated_home: Pat
     assert not export_target.exists()
 
     # the same through a real process
-    proc = subprocess.run([sys.executable, "-m", "interviewer", "history"], capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "interviewer", "history"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=120,
+    )
     assert proc.returncode == 2 and message in proc.stderr and proc.stdout == ""
     assert db.read_bytes() == before

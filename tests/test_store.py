@@ -132,7 +132,11 @@ def test_a_new_migration_upgrades_an_old_database_in_place(db_path: Path, monkey
     old.close()
     assert pragma(db_path, "user_version") == len(MIGRATIONS)
 
-    monkeypatch.setattr(store_db, "MIGRATIONS", [*MIGRATIONS, "CREATE TABLE added_later (x INTEGER); INSERT INTO added_later VALUES (7)"])
+    monkeypatch.setattr(
+        store_db,
+        "MIGRATIONS",
+        [*MIGRATIONS, "CREATE TABLE added_later (x INTEGER); INSERT INTO added_later VALUES (7)"],
+    )
     upgraded = Store(db_path)
     assert upgraded.load("s1").grades["q1"].overall == 50.0  # old data intact
     upgraded.close()
@@ -158,7 +162,13 @@ def test_every_event_is_stored_in_order_and_folds_into_the_session(db_path: Path
     session = store.load("s1")
     assert session == fold(stored(events))
     assert [(t.kind, t.follow_up_index) for t in session.turns] == [
-        ("question", 0), ("answer", 0), ("follow_up", 1), ("answer", 1), ("question", 0), ("skip", 0)]
+        ("question", 0),
+        ("answer", 0),
+        ("follow_up", 1),
+        ("answer", 1),
+        ("question", 0),
+        ("skip", 0),
+    ]
     assert session.plan == ["q1", "q2"] and session.status == "completed" and session.summary == "fine"
     assert session.grades["q1"].overall == 62.5
     [row] = store.sessions()
@@ -263,8 +273,12 @@ KILL_CHILD = textwrap.dedent(
 
 def test_kill_9_mid_interview_keeps_every_event_written_before(indexed_home: Path) -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-c", KILL_CHILD], env=child_env(indexed_home), cwd=indexed_home,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [sys.executable, "-c", KILL_CHILD],
+        env=child_env(indexed_home),
+        cwd=indexed_home,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         report = json.loads(read_line(proc, timeout=180))
@@ -316,8 +330,13 @@ def test_a_write_transaction_cut_by_kill_9_leaves_earlier_events_and_no_lock(db_
         time.sleep(600)
         """
     )
-    proc = subprocess.Popen([sys.executable, "-c", child], env=child_env(db_path.parent),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", child],
+        env=child_env(db_path.parent),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert read_line(proc, timeout=60).strip() == "ready"
         os.kill(proc.pid, signal.SIGKILL)
@@ -362,8 +381,13 @@ WRITER = textwrap.dedent(
 def _run_writers(db_path: Path, jobs: list[tuple[str, int, bool]]) -> None:
     go = db_path.parent / "go"
     procs = [
-        subprocess.Popen([sys.executable, "-c", WRITER, str(db_path), sid, str(n), str(go), "1" if create else "0"],
-                         env=child_env(db_path.parent), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(db_path), sid, str(n), str(go), "1" if create else "0"],
+            env=child_env(db_path.parent),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for sid, n, create in jobs
     ]
     time.sleep(0.3)  # let both import, then start them at the same instant
@@ -437,7 +461,10 @@ def test_bad_database_files_are_refused_and_left_byte_identical(db_path: Path, m
     make(db_path)
     before = db_path.read_bytes()
     listing = sorted(p.name for p in db_path.parent.iterdir())
-    for attempt in (lambda s: s.sessions(), lambda s: s.record(SessionStarted(session_id="x", session=Session(id="x")))):
+    for attempt in (
+        lambda s: s.sessions(),
+        lambda s: s.record(SessionStarted(session_id="x", session=Session(id="x"))),
+    ):
         store = Store(db_path)
         with pytest.raises(StoreError, match=message) as info:
             attempt(store)
@@ -460,8 +487,15 @@ class _EchoKeyProvider(BaseHTTPRequestHandler):
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
         key = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
         type(self).seen.append(key)
-        body = json.dumps({"error": {"message": f"Incorrect API key provided: {key}. Key {key} is invalid.",
-                                     "type": "invalid_request_error", "code": "invalid_api_key"}}).encode()
+        body = json.dumps(
+            {
+                "error": {
+                    "message": f"Incorrect API key provided: {key}. Key {key} is invalid.",
+                    "type": "invalid_request_error",
+                    "code": "invalid_api_key",
+                }
+            }
+        ).encode()
         self.send_response(401)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -472,8 +506,9 @@ class _EchoKeyProvider(BaseHTTPRequestHandler):
         pass
 
 
-def test_api_keys_are_never_written_to_the_database(indexed_home: Path, tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_api_keys_are_never_written_to_the_database(
+    indexed_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:  # type: ignore[no-untyped-def]
     from interviewer.cli.main import main
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), _EchoKeyProvider)
@@ -483,8 +518,11 @@ def test_api_keys_are_never_written_to_the_database(indexed_home: Path, tmp_path
     monkeypatch.setenv("OPENAI_API_KEY", SECRET)
     monkeypatch.setenv("INTERVIEWER_API_BASE", f"http://127.0.0.1:{server.server_address[1]}/v1")
     answers = tmp_path / "answers.yaml"
-    answers.write_text("- question: code-react-agent\n  answer: A ReAct agent loops thought, action, observation.\n"
-                       "  follow_ups: ['max_steps caps the loop']\n", encoding="utf-8")
+    answers.write_text(
+        "- question: code-react-agent\n  answer: A ReAct agent loops thought, action, observation.\n"
+        "  follow_ups: ['max_steps caps the loop']\n",
+        encoding="utf-8",
+    )
     try:
         rc = main(["run", "--answers", str(answers), "--json", "--count", "1", "--model", "openai/gpt-4o-mini"])
     finally:

@@ -96,12 +96,18 @@ def offline_decision(
         for seed in _seeds_for(question, point):
             text = seed.text.get(lang)
             if not any(similar(text, earlier) for earlier in asked):
-                return Decision("follow_up", text=text, criterion=point.criterion.id,
-                                key_point=point.key_point.id, source="seed")
+                return Decision(
+                    "follow_up", text=text, criterion=point.criterion.id, key_point=point.key_point.id, source="seed"
+                )
     if missing:  # probes share a template, so they are kept apart by their key point, never repeated
         point = missing[0]
-        return Decision("follow_up", text=probe_text(point, lang), criterion=point.criterion.id,
-                        key_point=point.key_point.id, source="probe")
+        return Decision(
+            "follow_up",
+            text=probe_text(point, lang),
+            criterion=point.criterion.id,
+            key_point=point.key_point.id,
+            source="probe",
+        )
     return Decision("move_on", "covered" if not coverage.missing() else "repeat")
 
 

@@ -52,8 +52,9 @@ def load_answers(file: Path) -> list[ScriptedAnswer]:
             raise AnswersFileError(f"{file}:{line_of(lines, (i, 'answer'))}: entry {i + 1}: 'answer' must be a string")
         follow_ups = item.get("follow_ups") or []
         if not isinstance(follow_ups, list) or not all(isinstance(f, str) for f in follow_ups):
-            raise AnswersFileError(f"{file}:{line_of(lines, (i, 'follow_ups'))}: entry {i + 1}: "
-                                   "'follow_ups' must be a list of strings")
+            raise AnswersFileError(
+                f"{file}:{line_of(lines, (i, 'follow_ups'))}: entry {i + 1}: 'follow_ups' must be a list of strings"
+            )
         qid = item.get("question")
         if qid is not None and not isinstance(qid, str):
             raise AnswersFileError(f"{file}:{line_of(lines, (i, 'question'))}: entry {i + 1}: 'question' must be an id")

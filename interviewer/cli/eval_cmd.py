@@ -57,8 +57,10 @@ def cmd_retrieval(args: argparse.Namespace) -> int:
         try:
             import sentence_transformers  # noqa: F401
         except ImportError:
-            print("note: sentence-transformers not installed; skipping MiniLM (pip install 'interviewer[st]')",
-                  file=sys.stderr)
+            print(
+                "note: sentence-transformers not installed; skipping MiniLM (pip install 'interviewer[st]')",
+                file=sys.stderr,
+            )
         else:
             spec = "sentence-transformers:minilm"
             from interviewer import paths
@@ -99,8 +101,13 @@ def cmd_judge(args: argparse.Namespace) -> int:
         return g
 
     report = evaluate(ladders, grade)
-    data = {"judge": f"llm:{llm.name}" if llm else "offline", "overall": report.summary(),
-            "zh": report.summary("zh"), "en": report.summary("en"), "fallbacks": fallbacks}
+    data = {
+        "judge": f"llm:{llm.name}" if llm else "offline",
+        "overall": report.summary(),
+        "zh": report.summary("zh"),
+        "en": report.summary("en"),
+        "fallbacks": fallbacks,
+    }
     if args.json:
         print_json(data)
         return 0

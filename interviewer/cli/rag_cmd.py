@@ -65,9 +65,11 @@ def cmd_index(args: argparse.Namespace) -> int:
     if report.skipped:
         print(f"index up to date: {notes} notes, {chunks} chunks ({took:.2f}s)")
     else:
-        print(f"indexed {notes} notes, {chunks} chunks: {report.added} added, {report.updated} updated, "
-              f"{report.deleted} deleted, {report.unchanged} unchanged{' (rebuilt)' if report.rebuilt else ''} "
-              f"in {took:.1f}s")
+        print(
+            f"indexed {notes} notes, {chunks} chunks: {report.added} added, {report.updated} updated, "
+            f"{report.deleted} deleted, {report.unchanged} unchanged{' (rebuilt)' if report.rebuilt else ''} "
+            f"in {took:.1f}s"
+        )
     return 0
 
 
@@ -91,8 +93,10 @@ def cmd_search(args: argparse.Namespace) -> int:
         return 0
     for n, hit in enumerate(hits, start=1):
         found = "+".join(sorted(hit.found_by))
-        print(f"{n}. {hit.chunk.title} — {hit.chunk.heading or '(intro)'}  [{hit.chunk.chunk_id}] "
-              f"score={hit.score:.4f} via {found}")
+        print(
+            f"{n}. {hit.chunk.title} — {hit.chunk.heading or '(intro)'}  [{hit.chunk.chunk_id}] "
+            f"score={hit.score:.4f} via {found}"
+        )
         snippet = " ".join(hit.chunk.text.split())[:240]
         print(f"   {snippet}…\n")
     if not hits:

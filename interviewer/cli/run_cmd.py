@@ -38,13 +38,15 @@ def session_json(session, questions) -> dict:  # type: ignore[no-untyped-def]
             {"question": t.text, "answer": answers.get(t.follow_up_index)} for t in turns if t.kind == "follow_up"
         ]
         grade = session.grades.get(qid)
-        out.append({
-            "question_id": qid,
-            "question": next((t.text for t in turns if t.kind == "question"), ""),
-            "answer": answers.get(0),
-            "follow_ups": follow_ups,
-            "grade": grade.public() if grade else None,
-        })
+        out.append(
+            {
+                "question_id": qid,
+                "question": next((t.text for t in turns if t.kind == "question"), ""),
+                "answer": answers.get(0),
+                "follow_ups": follow_ups,
+                "grade": grade.public() if grade else None,
+            }
+        )
     return {"session_id": session.id, "overall": session.overall(), "questions": out}
 
 
@@ -65,8 +67,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     unknown = [q for q in source.forced if q not in bank.questions]
     if unknown:
         fail(f"{args.answers}: unknown question id(s): {', '.join(unknown)}")
-    plan = InterviewPlan(count=args.count or len(scripted), tracks=args.track, difficulty=args.difficulty,
-                         lang=services.settings.lang, forced=source.forced)
+    plan = InterviewPlan(
+        count=args.count or len(scripted),
+        tracks=args.track,
+        difficulty=args.difficulty,
+        lang=services.settings.lang,
+        forced=source.forced,
+    )
     interviewer = services.interviewer(plan)
     session = asyncio.run(interviewer.run(source))
     if args.json:

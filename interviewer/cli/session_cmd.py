@@ -72,8 +72,10 @@ def cmd_history(args: argparse.Namespace) -> int:
         print("no sessions yet: start one with `interviewer` or `interviewer run --answers FILE`")
     for r in rows:
         score = "  —" if r.overall is None else f"{r.overall:>3.0f}"
-        print(f"{r.id}  {r.started_at[:16].replace('T', ' ')}  {score}  {r.status:<9} {r.questions}q  "
-              f"{r.model or 'offline':<14} {', '.join(r.tracks) or 'all tracks'}")
+        print(
+            f"{r.id}  {r.started_at[:16].replace('T', ' ')}  {score}  {r.status:<9} {r.questions}q  "
+            f"{r.model or 'offline':<14} {', '.join(r.tracks) or 'all tracks'}"
+        )
     return 0
 
 
@@ -87,8 +89,15 @@ def cmd_show(args: argparse.Namespace) -> int:
     session = services.store.load(sid)
     if args.json:
         data = session_json(session, services.bank.questions)
-        data.update({"status": session.status, "lang": session.lang, "model": session.model or "offline",
-                     "started_at": session.started_at.isoformat(), "summary": session.summary})
+        data.update(
+            {
+                "status": session.status,
+                "lang": session.lang,
+                "model": session.model or "offline",
+                "started_at": session.started_at.isoformat(),
+                "summary": session.summary,
+            }
+        )
         print_json(data)
     else:
         print_transcript(session, services.bank, session.lang, sys.stdout)
@@ -174,18 +183,22 @@ def cmd_rescore(args: argparse.Namespace) -> int:
             print(f"warning: {qid}: {fallback}", file=sys.stderr)
         new_grades.append(grade)
         old = session.grades.get(qid)
-        changes.append({
-            "question_id": qid,
-            "old": None if old is None else round(old.overall, 1),
-            "new": round(grade.overall, 1),
-            "old_judge": None if old is None else old.judge,
-            "new_judge": grade.judge,
-            "criteria": {
-                c.id: {"old": next((o.score for o in (old.criteria if old else []) if o.id == c.id), None),
-                       "new": c.score}
-                for c in grade.criteria
-            },
-        })
+        changes.append(
+            {
+                "question_id": qid,
+                "old": None if old is None else round(old.overall, 1),
+                "new": round(grade.overall, 1),
+                "old_judge": None if old is None else old.judge,
+                "new_judge": grade.judge,
+                "criteria": {
+                    c.id: {
+                        "old": next((o.score for o in (old.criteria if old else []) if o.id == c.id), None),
+                        "new": c.score,
+                    }
+                    for c in grade.criteria
+                },
+            }
+        )
     services.store.add_grades(sid, new_grades, origin="rescore")
     if args.json:
         print_json({"session_id": sid, "changes": changes})
@@ -220,7 +233,9 @@ def cmd_progress(args: argparse.Namespace) -> int:
     print("\nBy track:")
     for track, pts in progress.tracks.items():
         mean = sum(v for _, v in pts) / len(pts)
-        print(f"  {TRACKS.get(track, {}).get(lang, track):<22} mean {mean:>3.0f}  latest {pts[-1][1]:>3.0f}  ({len(pts)})")
+        print(
+            f"  {TRACKS.get(track, {}).get(lang, track):<22} mean {mean:>3.0f}  latest {pts[-1][1]:>3.0f}  ({len(pts)})"
+        )
     print("\nPractise next:")
     for p in progress.practice[:8]:
         print(f"  - {p['text']}  [{p['question_id']}, mastery {p['mastery']:.0%}; read {p['notes']}]")

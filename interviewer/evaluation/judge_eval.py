@@ -96,8 +96,11 @@ class JudgeReport:
             graded = sorted((r for r in rows if r["level"] is not None), key=lambda r: -int(r["level"]))  # type: ignore[call-overload]
             scores = " ".join(f"L{r['level']}={float(r['overall']):.0f}" for r in graded)  # type: ignore[arg-type]
             level2 = next((float(r["overall"]) for r in graded if r["level"] == 2), None)  # type: ignore[arg-type]
-            advs = " ".join(f"{r['kind']}={float(r['overall']):.0f}{'!' if level2 is not None and float(r['overall']) >= level2 else ''}"  # type: ignore[arg-type]
-                            for r in rows if r["kind"])
+            advs = " ".join(
+                f"{r['kind']}={float(r['overall']):.0f}{'!' if level2 is not None and float(r['overall']) >= level2 else ''}"  # type: ignore[arg-type]
+                for r in rows
+                if r["kind"]
+            )
             out.append(f"{q} [{rows[0]['lang']}]: {scores} | {advs}")
         return out
 
@@ -107,10 +110,26 @@ def evaluate(ladders: Sequence[Ladder], grade: Grader) -> JudgeReport:
     for ladder in ladders:
         for a in ladder.answers:
             g = grade(ladder.question, a.text, ladder.lang)
-            report.rows.append({"question": ladder.question, "lang": ladder.lang, "level": a.level, "kind": None,
-                                "overall": g.overall, "flags": list(g.flags)})
+            report.rows.append(
+                {
+                    "question": ladder.question,
+                    "lang": ladder.lang,
+                    "level": a.level,
+                    "kind": None,
+                    "overall": g.overall,
+                    "flags": list(g.flags),
+                }
+            )
         for adv in ladder.adversarial:
             g = grade(ladder.question, adv.text, ladder.lang)
-            report.rows.append({"question": ladder.question, "lang": ladder.lang, "level": None, "kind": adv.kind,
-                                "overall": g.overall, "flags": list(g.flags)})
+            report.rows.append(
+                {
+                    "question": ladder.question,
+                    "lang": ladder.lang,
+                    "level": None,
+                    "kind": adv.kind,
+                    "overall": g.overall,
+                    "flags": list(g.flags),
+                }
+            )
     return report

@@ -42,8 +42,7 @@ def evaluate(cases: Sequence[RetrievalCase], ranker: Ranker) -> dict[str, dict[s
         groups["overall"].append(m)
         groups[case.lang].append(m)
     return {
-        g: {k: round(sum(m[k] for m in ms) / len(ms), 3) for k in ms[0]} | {"n": len(ms)}
-        for g, ms in groups.items()
+        g: {k: round(sum(m[k] for m in ms) / len(ms), 3) for k in ms[0]} | {"n": len(ms)} for g, ms in groups.items()
     }
 
 

@@ -279,8 +279,11 @@ def _bounded(schema: Any) -> Any:
 def _redact(text: str) -> str:
     """Remove anything that looks like an API key from an error message."""
     text = re.sub(r"\b(sk|pk|rk)-[A-Za-z0-9_-]{12,}", "[redacted]", text)
-    text = re.sub(r"(?i)\b(api[_-]?key|token|authorization)([\"']?\s*[:=]\s*[\"']?)(bearer\s+)?[A-Za-z0-9._-]{8,}",
-                  r"\1\2[redacted]", text)
+    text = re.sub(
+        r"(?i)\b(api[_-]?key|token|authorization)([\"']?\s*[:=]\s*[\"']?)(bearer\s+)?[A-Za-z0-9._-]{8,}",
+        r"\1\2[redacted]",
+        text,
+    )
     for name, value in os.environ.items():
         if name.endswith(("_API_KEY", "_TOKEN")) and value and len(value) >= 8:
             text = text.replace(value, "[redacted]")

@@ -77,18 +77,17 @@ class CachedQueries:
 def write_cache(identity: str, digests: list[str], vectors: np.ndarray, file: Path | None = None) -> Path:
     target = file or cache_file(identity)
     target.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(target, identity=np.array(identity), digests=np.array(digests),
-                        vectors=vectors.astype(np.float16))
+    np.savez_compressed(
+        target, identity=np.array(identity), digests=np.array(digests), vectors=vectors.astype(np.float16)
+    )
     return target
 
 
 def main() -> None:
     """Embed every chunk of the built-in notes and write the cache for the default embedder."""
     from interviewer.bank import load_bank
-    from interviewer.rag.embedders import get_embedder
-    from interviewer.rag.retriever import chunk_notes
-
     from interviewer.rag.embedders import E5Embedder
+    from interviewer.rag.retriever import chunk_notes
 
     embedder = E5Embedder()
     bank = load_bank(builtin=True, extra=[])

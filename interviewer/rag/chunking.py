@@ -147,8 +147,12 @@ def parse_glossary(lines: list[str]) -> list[tuple[list[str], str]]:
 
 def glossary_pairs(note: Note) -> list[tuple[list[str], str]]:
     """The note's glossary as (English variants, Chinese) pairs."""
-    return [p for heads, lines, _ in _sections(note.body) if heads and _GLOSSARY_HEADING.search(heads[-1])
-            for p in parse_glossary(lines)]
+    return [
+        p
+        for heads, lines, _ in _sections(note.body)
+        if heads and _GLOSSARY_HEADING.search(heads[-1])
+        for p in parse_glossary(lines)
+    ]
 
 
 def _terms_for(text: str, glossary: list[tuple[list[str], str]]) -> str:

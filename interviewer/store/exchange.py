@@ -26,7 +26,8 @@ def export_session(store: Store, session_id: str, questions_json: list[dict[str,
         "questions": questions_json or [],
         "events": [EVENT_ADAPTER.dump_python(e, mode="json") for e in store.events(session_id)],
         "grade_versions": [
-            {"origin": origin, "grade": grade.model_dump(mode="json")} for origin, grade in store.grade_versions(session_id)
+            {"origin": origin, "grade": grade.model_dump(mode="json")}
+            for origin, grade in store.grade_versions(session_id)
         ],
     }
 

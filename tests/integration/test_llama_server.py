@@ -35,8 +35,10 @@ def client(server: LlamaServer) -> LLMClient:
 
 
 def report(name: str, seconds: float, llm: LLMClient) -> None:
-    print(f"\n[llama-server] {name}: {seconds:.1f}s, {llm.usage.calls} call(s), "
-          f"{llm.usage.prompt_tokens} prompt + {llm.usage.completion_tokens} completion tokens")
+    print(
+        f"\n[llama-server] {name}: {seconds:.1f}s, {llm.usage.calls} call(s), "
+        f"{llm.usage.prompt_tokens} prompt + {llm.usage.completion_tokens} completion tokens"
+    )
 
 
 async def test_server_starts(llama_server: LlamaServer) -> None:
@@ -50,8 +52,9 @@ async def test_complete_and_stream(llama_server: LlamaServer) -> None:
     text = await llm.complete([{"role": "user", "content": "Name one sorting algorithm."}], max_tokens=24)
     assert isinstance(text, str) and text.strip()
     tokens: list[str] = []
-    streamed = await llm.complete([{"role": "user", "content": "Count from one to five."}], max_tokens=24,
-                                  on_token=tokens.append)
+    streamed = await llm.complete(
+        [{"role": "user", "content": "Count from one to five."}], max_tokens=24, on_token=tokens.append
+    )
     assert len(tokens) > 1 and "".join(tokens) == streamed
     assert llm.usage.calls == 2 and llm.usage.prompt_tokens > 0 and llm.usage.completion_tokens > 0
     report("complete + stream", time.perf_counter() - start, llm)
@@ -61,11 +64,15 @@ async def test_structured_decision_validates(llama_server: LlamaServer) -> None:
     llm = client(llama_server)
     msgs = [
         {"role": "system", "content": "You are a technical interviewer deciding whether to ask one follow-up."},
-        {"role": "user", "content": (
-            "Question: Explain scaled dot-product attention.\n"
-            "Key points still missing (id — text):\n- causal-mask — future positions are masked before the softmax\n"
-            "<candidate_answer>\nAttention is softmax(QK^T / sqrt(d_k)) V.\n</candidate_answer>\n"
-            "Decide: ask a follow-up on a missing key point id, or move on.")},
+        {
+            "role": "user",
+            "content": (
+                "Question: Explain scaled dot-product attention.\n"
+                "Key points still missing (id — text):\n- causal-mask — future positions are masked before the softmax\n"
+                "<candidate_answer>\nAttention is softmax(QK^T / sqrt(d_k)) V.\n</candidate_answer>\n"
+                "Decide: ask a follow-up on a missing key point id, or move on."
+            ),
+        },
     ]
     start = time.perf_counter()
     reply = await llm.structured(msgs, LLMDecision, purpose="follow_up")
@@ -79,11 +86,15 @@ async def test_structured_judge_reply_validates(llama_server: LlamaServer) -> No
     llm = client(llama_server)
     msgs = [
         {"role": "system", "content": "You grade interview answers against a rubric. Scores are 0-4."},
-        {"role": "user", "content": (
-            "Question: Explain scaled dot-product attention.\n"
-            "Criterion `sdpa` — key points: `scaled-softmax` (divide by sqrt(d_k)), `causal-mask`.\n"
-            "<untrusted_answer>\nAttention is softmax(QK^T / sqrt(d_k)) V; decoders mask future tokens.\n"
-            "</untrusted_answer>\nReturn one verdict for criterion sdpa.")},
+        {
+            "role": "user",
+            "content": (
+                "Question: Explain scaled dot-product attention.\n"
+                "Criterion `sdpa` — key points: `scaled-softmax` (divide by sqrt(d_k)), `causal-mask`.\n"
+                "<untrusted_answer>\nAttention is softmax(QK^T / sqrt(d_k)) V; decoders mask future tokens.\n"
+                "</untrusted_answer>\nReturn one verdict for criterion sdpa."
+            ),
+        },
     ]
     start = time.perf_counter()
     reply = await llm.structured(msgs, JudgeReply, purpose="judge", max_tokens=1500)
@@ -94,22 +105,47 @@ async def test_structured_judge_reply_validates(llama_server: LlamaServer) -> No
 
 def test_headless_interview_through_the_cli(llama_server: LlamaServer, indexed_home: Path, tmp_path: Path) -> None:
     scripted: list[dict[str, Any]] = [
-        {"question": "llm-rope-vs-alibi",
-         "answer": "RoPE rotates query and key pairs by a position dependent angle; ALiBi adds a distance penalty.",
-         "follow_ups": ["The dot product then depends only on the relative offset.", "Each head has its own slope."]},
-        {"question": "ml-adamw-weight-decay",
-         "answer": "AdamW decouples weight decay from the adaptive gradient update.",
-         "follow_ups": ["With Adam, L2 gets divided by the second-moment estimate.", "Not sure."]},
+        {
+            "question": "llm-rope-vs-alibi",
+            "answer": "RoPE rotates query and key pairs by a position dependent angle; ALiBi adds a distance penalty.",
+            "follow_ups": ["The dot product then depends only on the relative offset.", "Each head has its own slope."],
+        },
+        {
+            "question": "ml-adamw-weight-decay",
+            "answer": "AdamW decouples weight decay from the adaptive gradient update.",
+            "follow_ups": ["With Adam, L2 gets divided by the second-moment estimate.", "Not sure."],
+        },
     ]
     answers = tmp_path / "answers.yaml"
     answers.write_text(yaml.safe_dump(scripted, allow_unicode=True), encoding="utf-8")
-    env = {**os.environ, "INTERVIEWER_HOME": str(indexed_home), "INTERVIEWER_API_BASE": llama_server.base_url,
-           "INTERVIEWER_TIMEOUT_S": "240", "INTERVIEWER_LANG": "en", "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "INTERVIEWER_HOME": str(indexed_home),
+        "INTERVIEWER_API_BASE": llama_server.base_url,
+        "INTERVIEWER_TIMEOUT_S": "240",
+        "INTERVIEWER_LANG": "en",
+        "PYTHONPATH": str(ROOT),
+    }
     start = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "interviewer", "run", "--answers", str(answers), "--model", MODEL, "--json",
-         "--count", "2"],
-        capture_output=True, text=True, env=env, timeout=1500, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "interviewer",
+            "run",
+            "--answers",
+            str(answers),
+            "--model",
+            MODEL,
+            "--json",
+            "--count",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=1500,
+        cwd=ROOT,
     )
     elapsed = time.perf_counter() - start
     assert done.returncode == 0, done.stderr[-3000:]
@@ -132,6 +168,8 @@ def test_headless_interview_through_the_cli(llama_server: LlamaServer, indexed_h
     # the server is healthy: whatever fell back did so on the model's output, not on transport
     assert not [f for f in fallbacks if f.stage == "llm"], fallbacks
     judges = {g.judge for g in session.grades.values()}
-    print(f"\n[llama-server] CLI interview: {elapsed:.1f}s; judges {sorted(judges)}; "
-          f"follow-ups {[len(q['follow_ups']) for q in data['questions']]}; "
-          f"fallbacks {[(f.stage, f.reason[:80]) for f in fallbacks]}")
+    print(
+        f"\n[llama-server] CLI interview: {elapsed:.1f}s; judges {sorted(judges)}; "
+        f"follow-ups {[len(q['follow_ups']) for q in data['questions']]}; "
+        f"fallbacks {[(f.stage, f.reason[:80]) for f in fallbacks]}"
+    )

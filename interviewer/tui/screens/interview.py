@@ -85,7 +85,6 @@ class InterviewScreen(Screen[None]):
         self.question_index = 0
         self.total = options.count if options else 0
         self.lang = options.lang if options else "en"
-        self._question_id = ""
         self._answered: set[str] = set()
         self._graded: set[str] = set()
         self._grading: set[str] = set()
@@ -186,10 +185,17 @@ class InterviewScreen(Screen[None]):
             await events.aclose()
         if self.ended is not None:
             self.phase = "ended"
-            from interviewer.tui.screens.feedback import FeedbackScreen
-
             if self.is_current:
-                self.app.switch_screen(FeedbackScreen(self.session_id))
+                self._show_feedback()
+
+    def on_screen_resume(self) -> None:
+        if self.phase == "ended":  # the interview finished while a dialog was open
+            self._show_feedback()
+
+    def _show_feedback(self) -> None:
+        from interviewer.tui.screens.feedback import FeedbackScreen
+
+        self.app.switch_screen(FeedbackScreen(self.session_id))
 
     async def _fail(self, message: str) -> None:
         self.phase = "failed"
@@ -207,7 +213,7 @@ class InterviewScreen(Screen[None]):
             self.session_id = event.session_id
         elif isinstance(event, QuestionAsked):
             await self._end_stream(None, "")
-            self.question_index, self.total, self._question_id = event.index, event.total, event.question_id
+            self.question_index, self.total = event.index, event.total
             label = f"Question {event.index} of {event.total} · {fmt.track_name(event.track, self.lang)}"
             if event.difficulty:
                 label += f" · {fmt.stars(event.difficulty)}"
@@ -230,7 +236,7 @@ class InterviewScreen(Screen[None]):
             self._graded.add(event.question_id)
             self._grading.discard(event.question_id)
         elif isinstance(event, Fallback):
-            self.notify(event.reason, title=f"{event.stage}: fell back to the offline engine", severity="warning")
+            self.notify(event.reason, title=f"{event.stage}: fell back", severity="warning")
         elif isinstance(event, SessionEnded):
             await self._end_stream("Summary", event.summary)
             self.ended = event
