@@ -29,7 +29,7 @@ from interviewer.rag.retriever import Retriever, chunk_notes
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
     s = sorted(samples)
-    return statistics.median(s), s[min(len(s) - 1, int(round(0.95 * (len(s) - 1))))]
+    return statistics.median(s), s[min(len(s) - 1, round(0.95 * (len(s) - 1)))]
 
 
 def time_queries(retriever: Retriever, queries: list[str], repeat: int = 1) -> tuple[float, float]:
