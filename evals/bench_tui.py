@@ -69,7 +69,7 @@ def bench_paint(runs: int, home: Path) -> list[dict[str, Any]]:
     return out
 
 
-async def bench_answers(n: int, home: Path) -> tuple[float, float, list[float]]:
+async def bench_answers(n: int, home: Path) -> tuple[float, float, list[tuple[str, float]]]:
     from interviewer.config import load_settings
     from interviewer.services import Services
     from interviewer.tui.app import InterviewOptions, Launch, make_app
@@ -83,7 +83,7 @@ async def bench_answers(n: int, home: Path) -> tuple[float, float, list[float]]:
     warm_s = time.perf_counter() - started
     launch = Launch(interview=InterviewOptions(count=n, lang="en", model=""))
     app = make_app(settings, services, launch=launch, cursor_blink=False)
-    latencies: list[float] = []
+    latencies: list[tuple[str, float]] = []
     async with app.run_test(size=(100, 32)) as pilot:
         screen = app.screen
         assert isinstance(screen, InterviewScreen)
@@ -99,7 +99,8 @@ async def bench_answers(n: int, home: Path) -> tuple[float, float, list[float]]:
                 await pilot.pause(0.005)
             if not isinstance(app.screen, InterviewScreen):  # the interview ended: feedback is up
                 break
-            latencies.append(time.perf_counter() - started)
+            kind = type(screen.source.waiting).__name__.replace("Asked", "")
+            latencies.append((kind, time.perf_counter() - started))
     return warm_s, first_s, latencies
 
 
@@ -128,12 +129,18 @@ def main() -> None:
     print(f"Warm-up in the background (embedder, index, BM25): {warm_s:.1f} s")
     print(f"Start → first question on screen: {first_s * 1000:.0f} ms")
     if latencies:
-        ordered = sorted(latencies)
-        p90 = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
-        print(
-            f"Submit → next interviewer turn (offline): median {statistics.median(latencies) * 1000:.0f} ms, "
-            f"p90 {p90 * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms ({len(latencies)} answers)"
-        )
+        report("Submit → next interviewer turn (offline)", [t for _, t in latencies])
+        for kind in sorted({k for k, _ in latencies}):
+            report(f"  → {kind}", [t for k, t in latencies if k == kind])
+
+
+def report(label: str, values: list[float]) -> None:
+    ordered = sorted(values)
+    p90 = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
+    print(
+        f"{label}: median {statistics.median(values) * 1000:.0f} ms, p90 {p90 * 1000:.0f} ms, "
+        f"max {max(values) * 1000:.0f} ms ({len(values)} answers)"
+    )
 
 
 if __name__ == "__main__":

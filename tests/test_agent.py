@@ -143,3 +143,23 @@ def test_run_cli_json_contract(services, tmp_path: Path, capsys: pytest.CaptureF
 def test_run_cli_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", "--answers", str(tmp_path / "missing.yaml")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+async def test_resume_grades_questions_whose_grading_was_cut_off(services) -> None:  # type: ignore[no-untyped-def]
+    from interviewer.agent.events import AnswerReceived, SessionStarted
+    from interviewer.domain import Session
+
+    store = services.store
+    session = Session(id="cutoff123456", lang="en", count=2, plan=[])
+    store.record(SessionStarted(session_id=session.id, session=session))
+    store.record(QuestionAsked(session_id=session.id, question_id="llm-rope-vs-alibi", index=1, total=2, text="q1"))
+    store.record(AnswerReceived(session_id=session.id, question_id="llm-rope-vs-alibi", text=STRONG))
+    store.record(QuestionClosed(session_id=session.id, question_id="llm-rope-vs-alibi", reason="covered"))
+    store.record(QuestionAsked(session_id=session.id, question_id="code-react-agent", index=2, total=2, text="q2"))
+    resumed = store.load(session.id)
+    assert resumed.grades == {}
+    interviewer = services.interviewer(InterviewPlan(count=2), session=resumed)
+    graded = [e.question_id async for e in interviewer.events(Recorder(["A thought-action-observation loop."]))
+              if isinstance(e, AnswerGraded)]
+    assert sorted(graded) == ["code-react-agent", "llm-rope-vs-alibi"]
+    assert set(store.load(session.id).grades) == {"code-react-agent", "llm-rope-vs-alibi"}

@@ -203,6 +203,8 @@ class Interviewer:
             self._emit(SessionStarted(session_id=self.session.id, session=self.session))
         status: Literal["completed", "abandoned"] = "completed"
         pending = self._pending()
+        if self.resumed:
+            self._regrade_closed(pending[0].id if pending else None)
         while True:
             asked = self.session.asked()
             if pending is not None:
@@ -228,6 +230,15 @@ class Interviewer:
         summary = await self._summary()
         overall = self.session.overall()
         self._emit(SessionEnded(session_id=self.session.id, status=status, overall=overall, summary=summary))
+
+    def _regrade_closed(self, open_id: str | None) -> None:
+        """On resume: grade answered questions whose grading was cut off when the session stopped."""
+        for qid in self.session.asked():
+            answers = [t.text for t in self.session.answers_for(qid)]
+            if qid != open_id and qid in self.questions and answers and qid not in self.session.grades:
+                task = asyncio.create_task(self._grade(self.questions[qid], answers))
+                self._grading.add(task)
+                task.add_done_callback(self._grading.discard)
 
     def _pending(self) -> tuple[Question, int] | None:
         """On resume: the question left open when the session stopped, and its last prompt index."""

@@ -36,6 +36,8 @@ CALIBRATION: dict[tuple[str, str], tuple[float, float]] = {
 SIM_LOW = min(lo for lo, _ in CALIBRATION.values())
 COVERED = 0.5
 """Coverage at which a key point counts as covered."""
+MAX_UNITS = 400
+"""Sentences read per answer: a pasted 200 KB answer is graded on its first ~400 sentences, in seconds."""
 TOUCHED = 0.25
 """Coverage at which a key point counts as mentioned, if vaguely."""
 
@@ -146,9 +148,9 @@ class OfflineJudge:
 
     # -- coverage --------------------------------------------------------------------------
     def coverage(self, question: Question, answer: str, use_aliases: bool = True) -> Coverage:
-        units = clauses(answer)
+        units = clauses(answer)[:MAX_UNITS]
         if not units and answer.strip():
-            units = [answer.strip()]
+            units = [answer.strip()[:2000]]
         pairs = question.rubric.key_points()
         if not units:
             return Coverage([KeyPointCoverage(c, k, 0.0, 0.0, [], None) for c, k in pairs], 0.0)

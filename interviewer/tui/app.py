@@ -20,9 +20,8 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 
-from interviewer.config import Settings
-
 if TYPE_CHECKING:
+    from interviewer.config import Settings
     from interviewer.services import Services
 
 WarmState = Literal["loading", "indexing", "ready", "failed"]

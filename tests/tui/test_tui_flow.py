@@ -293,6 +293,7 @@ async def test_resume_from_home(tui_services: Services, seeded: dict[str, str]) 
         home = app.screen
         assert isinstance(home, HomeScreen)
         await wait_for(pilot, lambda: len(home.rows) == 3, "the recent sessions")
+        await wait_for(pilot, lambda: "⏸ active" in flat(screen_text(app)), "the resume entry painted")
         text = flat(screen_text(app))
         assert "⏸ active" in text and "2025-03-15 09:30 · 1 asked · Coding" in text
         await pilot.press("r")

@@ -10,6 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Sparkline, Static
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 class HistoryScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
-        Binding("enter", "replay", "Replay", show=True, priority=False),
+        Binding("enter", "replay", "Replay", priority=True),
         Binding("f", "feedback", "Feedback"),
         Binding("r", "resume", "Resume"),
     ]
@@ -77,7 +78,10 @@ class HistoryScreen(Screen[None]):
             progress = await asyncio.to_thread(compute_progress, services.store, services.bank, self.iapp.settings.lang)
         except (ServicesUnavailable, StoreError):
             progress = None
-        self._chart(progress)
+        try:
+            self._chart(progress)
+        except NoMatches:  # the screen was left while the chart was computed
+            return
 
     def _fill(self, rows: list[SessionRow]) -> None:
         self.rows = rows

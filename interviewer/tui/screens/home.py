@@ -148,15 +148,14 @@ class HomeScreen(Screen[None]):
     def options(self) -> InterviewOptions:
         from interviewer.tui.app import InterviewOptions
 
-        tracks = list(self.query_one("#tracks", SelectionList).selected)
-        ordered = [t for t in TRACKS if t in tracks]
-        difficulty = self.query_one("#difficulty", Select).value
+        selected = set(self.query_one("#tracks", SelectionList).selected)
+        difficulty = int(cast(int, self.query_one("#difficulty", Select).value))
         return InterviewOptions(
             count=int(cast(int, self.query_one("#count", Select).value)),
-            tracks=ordered,
-            difficulty=int(cast(int, difficulty)) or None,
-            lang=cast("str", self.query_one("#lang", Select).value),  # type: ignore[arg-type]
-            model=cast(str, self.query_one("#model", Select).value),
+            tracks=[t for t in TRACKS if t in selected],
+            difficulty=difficulty or None,
+            lang="zh" if self.query_one("#lang", Select).value == "zh" else "en",
+            model=str(self.query_one("#model", Select).value),
         )
 
     def focus_form(self) -> None:
