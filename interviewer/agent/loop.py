@@ -236,9 +236,7 @@ class Interviewer:
         for qid in self.session.asked():
             answers = [t.text for t in self.session.answers_for(qid)]
             if qid != open_id and qid in self.questions and answers and qid not in self.session.grades:
-                task = asyncio.create_task(self._grade(self.questions[qid], answers))
-                self._grading.add(task)
-                task.add_done_callback(self._grading.discard)
+                self._grade_in_background(self.questions[qid], answers)
 
     def _pending(self) -> tuple[Question, int] | None:
         """On resume: the question left open when the session stopped, and its last prompt index."""
@@ -348,9 +346,13 @@ class Interviewer:
     def _close(self, question: Question, reason: str, answers: list[str]) -> None:
         self._emit(QuestionClosed(session_id=self.session.id, question_id=question.id, reason=reason))  # type: ignore[arg-type]
         if answers and reason != "skipped":
-            task = asyncio.create_task(self._grade(question, list(answers)))
-            self._grading.add(task)
-            task.add_done_callback(self._grading.discard)
+            self._grade_in_background(question, list(answers))
+
+    def _grade_in_background(self, question: Question, answers: list[str]) -> None:
+        """Grade without holding up the interview; the session end waits for these tasks."""
+        task = asyncio.create_task(self._grade(question, answers))
+        self._grading.add(task)
+        task.add_done_callback(self._grading.discard)
 
     async def _grade(self, question: Question, answers: list[str]) -> None:
         text = "\n\n".join(a for a in answers if a.strip())
