@@ -69,7 +69,7 @@ def bench_paint(runs: int, home: Path) -> list[dict[str, Any]]:
     return out
 
 
-async def bench_answers(n: int, home: Path) -> tuple[float, float, list[tuple[str, float]]]:
+async def bench_answers(n: int, home: Path, think_s: float = 0.0) -> tuple[float, float, list[tuple[str, float]]]:
     from interviewer.config import load_settings
     from interviewer.services import Services
     from interviewer.tui.app import InterviewOptions, Launch, make_app
@@ -93,6 +93,8 @@ async def bench_answers(n: int, home: Path) -> tuple[float, float, list[tuple[st
         first_s = time.perf_counter() - started
         for i in range(n):
             screen.query_one("#answer").insert(ANSWERS[i % len(ANSWERS)])  # type: ignore[attr-defined]
+            if think_s:  # a person pauses before submitting; the draft is embedded meanwhile
+                await pilot.pause(think_s)
             started = time.perf_counter()
             await pilot.press("ctrl+s")
             while screen.phase != "listening" and isinstance(app.screen, InterviewScreen):
@@ -109,12 +111,18 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="process launches for the Home paint time")
     parser.add_argument("--answers", type=int, default=8, help="answers to submit for the latency")
     parser.add_argument("--home", type=Path, help="an INTERVIEWER_HOME to use (default: a temp dir)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="seconds between the answer being typed and submitted (0: submit at once)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-tui-") as tmp:
         home = args.home or Path(tmp)
         os.environ["INTERVIEWER_HOME"] = str(home)
         paints = bench_paint(args.runs, home)
-        warm_s, first_s, latencies = asyncio.run(bench_answers(args.answers, home))
+        warm_s, first_s, latencies = asyncio.run(bench_answers(args.answers, home, args.think))
 
     paint = [float(p["paint"]) for p in paints]
     print(

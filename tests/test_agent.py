@@ -159,7 +159,10 @@ async def test_resume_grades_questions_whose_grading_was_cut_off(services) -> No
     resumed = store.load(session.id)
     assert resumed.grades == {}
     interviewer = services.interviewer(InterviewPlan(count=2), session=resumed)
-    graded = [e.question_id async for e in interviewer.events(Recorder(["A thought-action-observation loop."]))
-              if isinstance(e, AnswerGraded)]
+    graded = [
+        e.question_id
+        async for e in interviewer.events(Recorder(["A thought-action-observation loop."]))
+        if isinstance(e, AnswerGraded)
+    ]
     assert sorted(graded) == ["code-react-agent", "llm-rope-vs-alibi"]
     assert set(store.load(session.id).grades) == {"code-react-agent", "llm-rope-vs-alibi"}

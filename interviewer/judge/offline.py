@@ -146,6 +146,12 @@ class OfflineJudge:
         with self._lock:
             return np.vstack([self._unit_cache[u] for u in units])
 
+    def precompute(self, draft: str) -> None:
+        """Embed the sentences of an answer still being typed, so grading it on submit is instant."""
+        units = clauses(draft)[:MAX_UNITS]
+        if units:
+            self._embed_units(units)
+
     # -- coverage --------------------------------------------------------------------------
     def coverage(self, question: Question, answer: str, use_aliases: bool = True) -> Coverage:
         units = clauses(answer)[:MAX_UNITS]

@@ -154,6 +154,11 @@ class InterviewerApp(App[None]):
             engine = self.settings.model or "offline engine"
             self._set_warm("ready", f"ready · {engine}")
 
+    @property
+    def is_ready(self) -> bool:
+        """Whether the embedder and index are loaded (without waiting)."""
+        return self._services_ready.is_set() and not self._ready_error
+
     async def wait_catalog(self) -> None:
         """Wait until the bank and note chunks are loaded; raise ServicesUnavailable if they failed."""
         await self._catalog_loaded.wait()

@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.css.query import NoMatches
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Label, Markdown, TextArea
 from textual.widgets.markdown import MarkdownStream
@@ -87,6 +88,7 @@ class InterviewScreen(Screen[None]):
         self.lang = options.lang if options else "en"
         self._answered: set[str] = set()
         self._graded: set[str] = set()
+        self._precompute_timer: Timer | None = None
         self._grading: set[str] = set()
         self._stream_turn: InterviewerTurn | None = None
         self._stream: MarkdownStream | None = None
@@ -392,6 +394,20 @@ class InterviewScreen(Screen[None]):
         wrap = len(area.text) <= WRAP_LIMIT
         if area.soft_wrap != wrap:
             area.soft_wrap = wrap
+        # While the candidate pauses typing, embed the draft's sentences in the background: the
+        # follow-up decision on submit then only looks them up.
+        if self._precompute_timer is not None:
+            self._precompute_timer.stop()
+        self._precompute_timer = self.set_timer(0.6, self._precompute_draft)
+
+    def _precompute_draft(self) -> None:
+        text = self.query_one("#answer", TextArea).text
+        if self.phase == "listening" and text.strip() and len(text) <= WRAP_LIMIT and self.iapp.is_ready:
+            self._precompute(text)
+
+    @work(thread=True, exclusive=True, group="precompute")
+    def _precompute(self, text: str) -> None:
+        self.iapp.services.offline_judge.precompute(text)
 
     # -- actions ---------------------------------------------------------------------------------
     def action_submit(self) -> None:
