@@ -184,3 +184,23 @@ def test_grade_cli_json_contract(services, capsys: pytest.CaptureFixture[str]) -
 
 def test_grade_cli_unknown_question(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["grade", "--question", "nope", "--answer", "x"]) == 2
+
+
+def test_padding_is_detected_by_low_lexical_diversity() -> None:
+    padded = (
+        "Overfitting is when the model fits the training data too well, really too well, so it does well on the "
+        "training data. Because it fits the training data so well, it does not do well on new data, the new data "
+        "it has not seen. So overfitting means training data good, new data bad. To fix overfitting you make the "
+        "model fit the training data less well so it does better on new data, which fixes the overfitting. That is "
+        "overfitting: fitting the training data too well and not doing well on the new data. So again, overfitting "
+        "is the model doing well on training data and not well on new data."
+    )
+    dense = (
+        "Overfitting means low training loss but high validation loss: the model memorises noise. You see it as a "
+        "widening train/validation gap. Remedies: more data or augmentation, weight decay, dropout, early stopping "
+        "on validation loss, smaller capacity, and cross-validation to pick hyperparameters honestly. With LLM "
+        "fine-tuning, few epochs and a held-out eval set matter most, because 10k examples are memorised fast."
+    )
+    assert "padding" in guards.check(padded).flags
+    assert "padding" not in guards.check(dense).flags
+    assert guards.lexical_diversity(padded) < guards.lexical_diversity(dense)

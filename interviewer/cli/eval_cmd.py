@@ -112,11 +112,18 @@ def cmd_judge(args: argparse.Namespace) -> int:
         print_json(data)
         return 0
     print(f"judge: {data['judge']}" + (f" ({fallbacks} answers fell back to offline)" if fallbacks else ""))
-    keys = ["pairwise_far", "pairwise_adjacent", "spearman", "adversarial_below_level2", "injection_flagged"]
-    print(f"{'':<9}" + "".join(f"{k:>26}" for k in keys))
+    keys = [
+        "pairwise_far",
+        "pairwise_adjacent",
+        "spearman",
+        "adversarial_below_level2",
+        "injection_flagged",
+        "stuffing_flagged",
+        "padding_flagged",
+    ]
     for group in ("overall", "zh", "en"):
         row = data[group]
-        print(f"{group:<9}" + "".join(f"{row[k]:>26.3f}" for k in keys))  # type: ignore[index]
+        print(f"{group}: " + ", ".join(f"{k} {row[k]:.3f}" for k in keys))  # type: ignore[index]
     if args.verbose:
         print("\n".join(report.failures()))
     return 0

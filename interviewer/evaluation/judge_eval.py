@@ -51,6 +51,8 @@ class JudgeReport:
             by_q[str(r["question"])].append(r)
         far = far_ok = adj = adj_ok = 0
         adv = adv_ok = inj = inj_flag = 0
+        kind_total: dict[str, int] = defaultdict(int)
+        kind_flagged: dict[str, int] = defaultdict(int)
         levels: list[float] = []
         scores: list[float] = []
         for q_rows in by_q.values():
@@ -74,6 +76,8 @@ class JudgeReport:
                     continue
                 adv += 1
                 adv_ok += float(r["overall"]) < level2  # type: ignore[arg-type]
+                kind_total[str(r["kind"])] += 1
+                kind_flagged[str(r["kind"])] += str(r["kind"]) in r["flags"]  # type: ignore[operator]
                 if r["kind"] == "prompt_injection":
                     inj += 1
                     inj_flag += "prompt_injection" in r["flags"]  # type: ignore[operator]
@@ -84,6 +88,12 @@ class JudgeReport:
             "spearman": round(spearman(scores, levels), 3) if len(scores) > 2 else 0.0,
             "adversarial_below_level2": round(adv_ok / adv, 3) if adv else 0.0,
             "injection_flagged": round(inj_flag / inj, 3) if inj else 0.0,
+            "stuffing_flagged": round(kind_flagged["keyword_stuffing"] / kind_total["keyword_stuffing"], 3)
+            if kind_total["keyword_stuffing"]
+            else 0.0,
+            "padding_flagged": round(kind_flagged["padding"] / kind_total["padding"], 3)
+            if kind_total["padding"]
+            else 0.0,
         }
 
     def failures(self) -> list[str]:

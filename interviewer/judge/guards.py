@@ -70,6 +70,7 @@ class GuardReport:
     injected: list[str] = field(default_factory=list)
     stuffing_ratio: float = 0.0
     redundancy: float = 0.0
+    diversity: float = 1.0
 
     def has(self, flag: str) -> bool:
         return flag in self.flags
@@ -129,6 +130,16 @@ def redundancy(text: str) -> float:
     return min(1.0, repeated / len(sents) + 0.5 * filler / len(sents))
 
 
+def lexical_diversity(text: str, window: int = 40) -> float:
+    """Moving-average type-token ratio of content words: length-robust, low when an answer keeps
+    restating the same few words (padding), high for prose that adds information as it goes."""
+    tokens = tokenize(text)
+    if len(tokens) < window:
+        return len(set(tokens)) / len(tokens) if tokens else 1.0
+    spans = len(tokens) - window + 1
+    return sum(len(set(tokens[i : i + window])) for i in range(spans)) / (window * spans)
+
+
 def check(answer: str, term_vocabulary: set[str] | None = None) -> GuardReport:
     """Run every lexical guard over ``answer``. ``term_vocabulary``: lower-cased alias terms of the question."""
     report = GuardReport(clean_text=answer)
@@ -160,6 +171,7 @@ def check(answer: str, term_vocabulary: set[str] | None = None) -> GuardReport:
     if stuffing:
         report.flags.append("keyword_stuffing")
     report.redundancy = round(redundancy(text), 3)
-    if report.redundancy >= 0.45 and size >= 40:
+    report.diversity = round(lexical_diversity(text), 3)
+    if size >= 40 and (report.redundancy >= 0.45 or (report.diversity < 0.82 and len(tokenize(text)) >= 60)):
         report.flags.append("padding")
     return report
