@@ -209,6 +209,6 @@ def contains_term(text_norm: str, term: str) -> bool:
     term = normalize(term)
     if not term:
         return False
-    if has_cjk(term):
-        return term in text_norm
+    if has_cjk(term):  # Chinese writers space Latin words inconsistently: "U 形" = "U形", "KV 缓存" = "KV缓存"
+        return term.replace(" ", "") in text_norm.replace(" ", "")
     return re.search(rf"(?<![a-z0-9]){re.escape(term)}(?![a-z0-9])", text_norm) is not None
