@@ -200,8 +200,8 @@ class OfflineJudge:
             cap = 0
         elif "keyword_stuffing" in flags:
             cap = 0  # a list of terms with no explanation demonstrates no criterion
-        elif "too_short" in flags:
-            cap = 1
+        elif "too_short" in flags or "padding" in flags:
+            cap = 1  # too short to show more, or restating itself: by definition the "vague" level
         criteria = [self._criterion(question, c, cov, cap, lang) for c in question.rubric.criteria]
         overall = 100.0 * sum(c.weight * g.score / 4 for c, g in zip(question.rubric.criteria, criteria, strict=True))
         return Grade(
