@@ -377,7 +377,7 @@ class Interviewer:
         follow_index: int,
     ) -> Decision:
         remaining = self.limits.max_follow_ups - follow_index
-        coverage = await asyncio.to_thread(self.judge.offline.coverage, question, "\n".join(answers))
+        coverage = await asyncio.to_thread(self.judge.offline.coverage, question, "\n".join(answers), fine=False)
         offline = offline_decision(question, coverage, asked, probed, remaining, self.lang)
         llm = self._llm()
         if llm is None or remaining <= 0:

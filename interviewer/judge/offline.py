@@ -19,7 +19,7 @@ from interviewer.domain import Criterion, CriterionGrade, Grade, KeyPoint, Lang,
 from interviewer.judge import guards
 from interviewer.judge.references import ReferenceFinder
 from interviewer.rag.embedders import Embedder
-from interviewer.textproc import clauses, contains_term, has_cjk, normalize
+from interviewer.textproc import clauses, contains_term, has_cjk, normalize, sentences
 
 # Similarity calibration for multilingual-e5-small, whose cosines crowd into 0.8-0.95 and sit
 # higher for Chinese-Chinese pairs than for English-English or cross-lingual ones. Per pair of
@@ -148,13 +148,15 @@ class OfflineJudge:
 
     def precompute(self, draft: str) -> None:
         """Embed the sentences of an answer still being typed, so grading it on submit is instant."""
-        units = clauses(draft)[:MAX_UNITS]
+        units = list(dict.fromkeys([*clauses(draft)[:MAX_UNITS], *sentences(draft)[:MAX_UNITS]]))
         if units:
             self._embed_units(units)
 
     # -- coverage --------------------------------------------------------------------------
-    def coverage(self, question: Question, answer: str, use_aliases: bool = True) -> Coverage:
-        units = clauses(answer)[:MAX_UNITS]
+    def coverage(self, question: Question, answer: str, use_aliases: bool = True, fine: bool = True) -> Coverage:
+        """Key-point coverage of ``answer``. ``fine=False`` reads whole sentences only (no sub-clauses):
+        fewer embeddings, for the follow-up decision that must come back within a keystroke's time."""
+        units = (clauses(answer) if fine else sentences(answer))[:MAX_UNITS]
         if not units and answer.strip():
             units = [answer.strip()[:2000]]
         pairs = question.rubric.key_points()

@@ -92,7 +92,9 @@ class Retriever:
         if not self._ready:
             self.ensure_index()
         self.bm25()
-        self.embedder.embed_queries(["warm up"])
+        vector = self.embedder.embed_queries(["warm up"])[0]
+        if self.chunks:  # Chroma's first filtered query loads its metadata segment (~1 s): pay it here
+            self.index.query(vector.tolist(), 1, self._where([self.chunks[0].note_id], None))
 
     def _allowed(self, note_ids: Sequence[str] | None, track: str | None) -> list[int] | None:
         if not note_ids and not track:
