@@ -239,8 +239,8 @@ class CappedJudge:
     def __getattr__(self, name: str) -> object:
         return getattr(self._judge, name)
 
-    def coverage(self, question, answer):  # type: ignore[no-untyped-def]
-        return self._judge.coverage(question, answer[: self.LIMIT])  # type: ignore[attr-defined]
+    def coverage(self, question, answer, **kwargs):  # type: ignore[no-untyped-def]
+        return self._judge.coverage(question, answer[: self.LIMIT], **kwargs)  # type: ignore[attr-defined]
 
     def grade(self, question, answer, lang="en"):  # type: ignore[no-untyped-def]
         return self._judge.grade(question, answer[: self.LIMIT], lang)  # type: ignore[attr-defined]
