@@ -181,9 +181,6 @@ def tokenize(text: str, *, drop_stopwords: bool = True) -> list[str]:
     return out
 
 
-_CLAUSE_SPLIT = re.compile(r"(?<=[.!?;。！？；\n])\s*|(?<=[，,:：])\s+(?=\S{12,})")
-
-
 def sentences(text: str, min_chars: int = 6) -> list[str]:
     """Sentences of ``text`` (both languages), dropping fragments shorter than ``min_chars``."""
     parts = [p.strip() for p in re.split(r"(?<=[.!?;。！？；])\s+|(?<=[。！？；])|\n+", text)]

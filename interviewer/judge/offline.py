@@ -33,7 +33,6 @@ CALIBRATION: dict[tuple[str, str], tuple[float, float]] = {
     ("en", "zh"): (0.822, 0.877),
     ("en", "en"): (0.849, 0.904),
 }
-SIM_LOW = min(lo for lo, _ in CALIBRATION.values())
 COVERED = 0.5
 """Coverage at which a key point counts as covered."""
 MAX_UNITS = 400

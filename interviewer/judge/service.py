@@ -38,8 +38,3 @@ class Judge:
                 grade = await asyncio.to_thread(self.offline.grade, question, answer, lang)
                 return grade, f"LLM judge failed ({error}); graded offline"
         return await asyncio.to_thread(self.offline.grade, question, answer, lang), None
-
-    def grade_sync(
-        self, question: Question, answer: str, lang: Lang, llm: ChatModel | None = None
-    ) -> tuple[Grade, str | None]:
-        return asyncio.run(self.grade(question, answer, lang, llm))

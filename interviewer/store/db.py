@@ -15,7 +15,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from interviewer.agent.events import AnswerGraded, Event, SessionEnded, SessionStarted, TokenStreamed, parse_event
@@ -389,7 +388,3 @@ def _is_busy(exc: BaseException) -> bool:
 
 def _statements(sql: str) -> list[str]:
     return [s.strip() for s in sql.split(";") if s.strip()]
-
-
-def utcnow() -> str:
-    return datetime.now(UTC).isoformat()
