@@ -95,6 +95,23 @@ def test_chunks_carry_ids_headings_terms_and_code_kind(tmp_path: Path) -> None:
     assert not any("Chinese terms" in c.heading for c in chunks)
 
 
+def test_section_summary_travels_with_every_chunk_of_its_section(tmp_path: Path) -> None:
+    body = "\n\n".join(f"Paragraph {i} " + "word " * 60 for i in range(12))
+    text = f"---\nid: s\ntitle: S\n---\n## Big\n\n> 摘要：一段中文摘要。\n\n{body}\n\n## Small\n\nNo summary here.\n"
+    chunks = chunk_note(parse_note(write_note(tmp_path, "s.md", text)), max_chars=800, overlap=100)
+    big = [c for c in chunks if c.heading == "Big"]
+    assert len(big) > 1 and all(c.summary == "一段中文摘要。" for c in big)
+    assert all("摘要" not in c.text for c in chunks)  # kept out of the displayed text
+    assert all("一段中文摘要" in c.embed_text() and "一段中文摘要" in c.lexical_text() for c in big)
+    assert [c.summary for c in chunks if c.heading == "Small"] == [""]
+
+
+def test_every_builtin_note_section_has_a_chinese_summary() -> None:
+    notes = load_bank().notes.values()
+    missing = [f"{c.note_id} > {c.heading}" for n in notes for c in chunk_note(n) if c.kind == "text" and not c.summary]
+    assert not missing
+
+
 def test_long_sections_split_with_overlap(tmp_path: Path) -> None:
     body = "\n\n".join(f"Paragraph {i} " + "word " * 60 for i in range(12))
     note = parse_note(write_note(tmp_path, "long.md", f"---\nid: long\ntitle: Long\n---\n## Big\n{body}\n"))

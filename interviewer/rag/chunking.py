@@ -30,15 +30,19 @@ class Chunk:
     """Chinese terms (from the note's glossary) of the concepts this chunk mentions."""
     kind: str = "text"
     """'text' for prose, 'code' for (part of) a fenced code block."""
+    summary: str = ""
+    """The section's Chinese summary (its '> 摘要：' line), shared by every chunk of the section."""
 
     def _wrap(self, body: str) -> str:
         head = f"{self.title} — {self.heading}" if self.heading else self.title
+        summary = f"\n摘要: {self.summary}" if self.summary else ""
         tail = f"\n中文术语: {self.terms}" if self.terms else ""
-        return f"{head}\n{body}{tail}"
+        return f"{head}{summary}\n{body}{tail}"
 
     def embed_text(self) -> str:
-        """What gets embedded: title and heading give the chunk its context, the glossary terms let
-        Chinese queries find English text. Code is reduced to its signatures and comments: raw code
+        """What gets embedded: title and heading give the chunk its context, the section's Chinese
+        summary and the glossary terms let Chinese queries find English text (the summary comes
+        first so a long chunk truncated by the embedder keeps it). Code is reduced to its signatures and comments: raw code
         embeds as a generic 'hub' vector that would crowd out prose for every query."""
         return self._wrap(condense_code(self.text) if self.kind == "code" else self.text)
 
@@ -128,6 +132,21 @@ def _split(text: str, max_chars: int, overlap: int) -> list[str]:
     return pieces
 
 
+_SUMMARY = re.compile(r"^\s*>\s*摘要\s*[:：]\s*(.+?)\s*$")
+
+
+def split_summary(lines: list[str]) -> tuple[str, list[str]]:
+    """A section's Chinese summary — '> 摘要：...' lines opening the section — and the lines after it."""
+    summary: list[str] = []
+    for i, line in enumerate(lines):
+        match = _SUMMARY.match(line)
+        if match:
+            summary.append(match.group(1))
+        elif line.strip():
+            return " ".join(summary), lines[i:]
+    return " ".join(summary), []
+
+
 _GLOSSARY_HEADING = re.compile(r"中文术语|chinese terms|glossary", re.IGNORECASE)
 _GLOSSARY_LINE = re.compile(r"^\s*[-*]\s*(.+?)\s+[—–-]{1,2}\s+(.+?)\s*$")
 
@@ -174,6 +193,7 @@ def chunk_note(note: Note, max_chars: int = 1200, overlap: int = 150) -> list[Ch
         if heads and heads[0].strip().lower() == note.meta.title.strip().lower():
             heads = heads[1:]
         heading = " > ".join(heads)
+        summary, lines = split_summary(lines)
         base = _slug(heads[-1]) if heads else "intro"
         pieces = [(kind, piece) for kind, body in _runs(lines) for piece in _split(body, max_chars, overlap)]
         for part, (kind, piece) in enumerate(pieces):
@@ -192,6 +212,7 @@ def chunk_note(note: Note, max_chars: int = 1200, overlap: int = 150) -> list[Ch
                     line=note.body_line + start,
                     terms=_terms_for(f"{note.meta.title} {heading} {piece}", glossary),
                     kind=kind,
+                    summary=summary,
                 )
             )
     return chunks

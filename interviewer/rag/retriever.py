@@ -42,6 +42,7 @@ class Hit:
             "title": self.chunk.title,
             "heading": self.chunk.heading,
             "text": self.chunk.text,
+            "summary": self.chunk.summary,
             "score": round(self.score, 6),
             "found_by": sorted(self.found_by),
         }
