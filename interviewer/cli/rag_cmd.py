@@ -8,6 +8,7 @@ import time
 
 from interviewer.cli.common import services_from
 from interviewer.cli.output import fail, print_json
+from interviewer.textproc import has_cjk
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -97,6 +98,8 @@ def cmd_search(args: argparse.Namespace) -> int:
             f"{n}. {hit.chunk.title} — {hit.chunk.heading or '(intro)'}  [{hit.chunk.chunk_id}] "
             f"score={hit.score:.4f} via {found}"
         )
+        if hit.chunk.summary and has_cjk(args.query):
+            print(f"   摘要：{hit.chunk.summary}")
         snippet = " ".join(hit.chunk.text.split())[:240]
         print(f"   {snippet}…\n")
     if not hits:

@@ -130,7 +130,8 @@ def criterion_detail(
         if chunk is not None:
             where = f"{chunk.title} › {chunk.heading}" if chunk.heading else chunk.title
             out.append(f"- *{where}* (`{ref}`)")
-            out.append(f"  {fmt.one_line(chunk.text, 240)}")
+            gist = chunk.summary if lang == "zh" and chunk.summary else chunk.text
+            out.append(f"  {fmt.one_line(gist, 240)}")
         else:
             title = note_titles.get(ref.split("::")[0], "")
             out.append(f"- {f'*{title}* ' if title else ''}(`{ref}`)")
