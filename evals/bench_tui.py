@@ -6,8 +6,11 @@ answer to the next interviewer turn (offline engine, built-in bank).
 Home: each run launches a fresh process that imports the app and runs it headless; the clock
 stops when Home is mounted and painted (the moment the background warm-up would start). Answer
 latency: one app in this process drives an interview with Pilot; the clock runs from the submit
-key to the next prompt on screen and the editor being live again. Without --home a temp home is
-used (its note index is built first, from the bundled embedding cache; that time is printed too).
+key to the first frame painted after the next prompt is on screen and the editor takes answers
+again (what the candidate sees). It also reports when the whole process went idle, as Textual's
+Pilot sees it: that clock includes background work the candidate does not wait for (grading the
+previous question, embedding). Without --home a temp home is used (its note index is built first,
+from the bundled embedding cache; that time is printed too).
 """
 
 from __future__ import annotations
@@ -69,11 +72,47 @@ def bench_paint(runs: int, home: Path) -> list[dict[str, Any]]:
     return out
 
 
-async def bench_answers(n: int, home: Path, think_s: float = 0.0) -> tuple[float, float, list[tuple[str, float]]]:
+class FrameClock:
+    """Times of the interview screen's layout-and-paint passes and of the editor going live."""
+
+    def __init__(self) -> None:
+        from interviewer.tui.screens.interview import InterviewScreen
+
+        self.frames: list[float] = []
+        self.live: list[float] = []
+        paint, listen = InterviewScreen._refresh_layout, InterviewScreen._listen
+        clock = self
+
+        def timed_paint(screen: Any, *args: Any, **kwargs: Any) -> None:
+            paint(screen, *args, **kwargs)
+            clock.frames.append(time.perf_counter())
+
+        def timed_listen(screen: Any) -> None:
+            listen(screen)
+            if screen.phase == "listening":
+                clock.live.append(time.perf_counter())
+
+        InterviewScreen._refresh_layout = timed_paint  # type: ignore[method-assign]
+        InterviewScreen._listen = timed_listen  # type: ignore[method-assign]
+
+    def painted_after(self, started: float) -> float | None:
+        """Seconds from ``started`` to the first frame painted once the editor was live again."""
+        live = next((t for t in self.live if t >= started), None)
+        if live is None:
+            return None
+        frame = next((t for t in self.frames if t >= live), None)
+        return None if frame is None else frame - started
+
+
+async def bench_answers(
+    n: int, home: Path, think_s: float = 0.0
+) -> tuple[float, float, list[tuple[str, float]], list[float]]:
     from interviewer.config import load_settings
     from interviewer.services import Services
     from interviewer.tui.app import InterviewOptions, Launch, make_app
     from interviewer.tui.screens.interview import InterviewScreen
+
+    clock = FrameClock()
 
     settings = load_settings(model="", lang="en")
     settings.home = home
@@ -84,6 +123,7 @@ async def bench_answers(n: int, home: Path, think_s: float = 0.0) -> tuple[float
     launch = Launch(interview=InterviewOptions(count=n, lang="en", model=""))
     app = make_app(settings, services, launch=launch, cursor_blink=False)
     latencies: list[tuple[str, float]] = []
+    idle: list[float] = []
     async with app.run_test(size=(100, 32)) as pilot:
         screen = app.screen
         assert isinstance(screen, InterviewScreen)
@@ -101,9 +141,14 @@ async def bench_answers(n: int, home: Path, think_s: float = 0.0) -> tuple[float
                 await pilot.pause(0.005)
             if not isinstance(app.screen, InterviewScreen):  # the interview ended: feedback is up
                 break
+            idle.append(time.perf_counter() - started)
+            await pilot.pause(0.05)  # let the frame after the editor went live be painted
+            painted = clock.painted_after(started)
+            if painted is None:
+                raise SystemExit("no frame was painted after the next prompt: the clock is broken")
             kind = type(screen.source.waiting).__name__.replace("Asked", "")
-            latencies.append((kind, time.perf_counter() - started))
-    return warm_s, first_s, latencies
+            latencies.append((kind, painted))
+    return warm_s, first_s, latencies, idle
 
 
 def main() -> None:
@@ -122,7 +167,7 @@ def main() -> None:
         home = args.home or Path(tmp)
         os.environ["INTERVIEWER_HOME"] = str(home)
         paints = bench_paint(args.runs, home)
-        warm_s, first_s, latencies = asyncio.run(bench_answers(args.answers, home, args.think))
+        warm_s, first_s, latencies, idle = asyncio.run(bench_answers(args.answers, home, args.think))
 
     paint = [float(p["paint"]) for p in paints]
     print(
@@ -137,9 +182,10 @@ def main() -> None:
     print(f"Warm-up in the background (embedder, index, BM25): {warm_s:.1f} s")
     print(f"Start → first question on screen: {first_s * 1000:.0f} ms")
     if latencies:
-        report("Submit → next interviewer turn (offline)", [t for _, t in latencies])
+        report("Submit → next interviewer turn painted (offline)", [t for _, t in latencies])
         for kind in sorted({k for k, _ in latencies}):
             report(f"  → {kind}", [t for k, t in latencies if k == kind])
+        report("Submit → whole process idle (Pilot's clock, includes background grading)", idle)
 
 
 def report(label: str, values: list[float]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -60,6 +61,30 @@ async def test_strong_answer_is_not_asked_about_what_it_covered(services) -> Non
     covered = {p.key_point.id for p in coverage.covered()}
     for f in (e for e in events if isinstance(e, FollowUpAsked)):
         assert f.key_point not in covered
+
+
+class SlowReader:
+    """Takes a moment over each question (so background grades arrive), passes on follow-ups."""
+
+    def __init__(self, answer: str, pause_s: float) -> None:
+        self.answer, self.pause_s = answer, pause_s
+
+    async def reply(self, prompt: QuestionAsked | FollowUpAsked) -> Reply:
+        if isinstance(prompt, FollowUpAsked):
+            return Reply("pass")
+        await asyncio.sleep(self.pause_s)
+        return Reply("answer", self.answer)
+
+
+async def test_difficulty_adapts_to_grades_that_arrive_in_the_background(services) -> None:  # type: ignore[no-untyped-def]
+    interviewer = services.interviewer(InterviewPlan(count=3))
+    assert interviewer.selector.target_difficulty is None
+    async for _ in interviewer.events(SlowReader("No idea, sorry.", pause_s=0.8)):
+        pass
+    # Q1's weak grade arrived while Q2 was being read: it steered the choice of Q3 (once), even
+    # though Q2's own grade was still being computed when Q3 was chosen.
+    assert interviewer.selector.target_difficulty == 2
+    assert all(g.overall < 40 for g in interviewer.session.grades.values())
 
 
 async def test_skip_and_end(services) -> None:  # type: ignore[no-untyped-def]

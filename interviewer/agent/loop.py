@@ -59,6 +59,9 @@ class Limits:
     max_llm_failures: int = 2
     """Consecutive LLM calls failing on transport (timeout, connection, 5xx, 429 — after the client's
     own retries) before the session goes offline: a dead server must not cost a timeout per call."""
+    grade_delay_s: float = 0.3
+    """Background grading starts this long after a question closes, so the next question is chosen
+    and drawn before grading competes with it for the CPU (grades are not needed sooner)."""
 
 
 @dataclass
@@ -114,6 +117,8 @@ class Interviewer:
         )
         self._queue: asyncio.Queue[Event | None] = asyncio.Queue()
         self._grading: set[asyncio.Task[None]] = set()
+        self._adapted: set[str] = set()
+        """Questions whose grade has already steered the difficulty."""
         # the turn limit is per session: a resumed session has already used some
         self._turns = sum(1 for t in self.session.turns if t.role == "interviewer")
         self._llm_disabled = False
@@ -213,8 +218,7 @@ class Interviewer:
             else:
                 if len(asked) >= self.plan.count:
                     break
-                last = self.session.grades.get(asked[-1]) if asked else None
-                self.selector.adapt(last.overall if last else None)
+                self._adapt(asked)
                 next_q = self.selector.next(asked)
                 if next_q is None:
                     break
@@ -230,6 +234,15 @@ class Interviewer:
         summary = await self._summary()
         overall = self.session.overall()
         self._emit(SessionEnded(session_id=self.session.id, status=status, overall=overall, summary=summary))
+
+    def _adapt(self, asked: list[str]) -> None:
+        """Steer the difficulty with each grade once, in the order asked: grading runs in the
+        background, so the grade of the question just closed usually arrives one question later."""
+        for qid in asked:
+            grade = self.session.grades.get(qid)
+            if grade is not None and qid not in self._adapted:
+                self._adapted.add(qid)
+                self.selector.adapt(grade.overall)
 
     def _regrade_closed(self, open_id: str | None) -> None:
         """On resume: grade answered questions whose grading was cut off when the session stopped."""
@@ -355,6 +368,7 @@ class Interviewer:
         task.add_done_callback(self._grading.discard)
 
     async def _grade(self, question: Question, answers: list[str]) -> None:
+        await asyncio.sleep(self.limits.grade_delay_s)
         text = "\n\n".join(a for a in answers if a.strip())
         llm = self._llm()
         if llm is not None and self.judge_llm is not None:

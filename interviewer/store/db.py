@@ -369,12 +369,14 @@ class Store:
         return [json.loads(r[0])["question_id"] for r in rows]
 
     def all_grades(self) -> list[tuple[str, str, Grade]]:
-        """(session id, session start, latest grade) for every graded question, oldest session first."""
+        """(session id, session start, latest grade) for every graded question: oldest session first,
+        then in the order the questions were asked (grades finish in the background, in any order)."""
         rows = (
             self._connect()
             .execute(
                 "SELECT g.session_id, s.started_at, g.payload FROM latest_grades g JOIN sessions s ON s.id = g.session_id"
-                " ORDER BY s.started_at, g.id"
+                " ORDER BY s.started_at, (SELECT min(e.seq) FROM events e WHERE e.session_id = g.session_id"
+                " AND e.type = 'question_asked' AND json_extract(e.payload, '$.question_id') = g.question_id), g.id"
             )
             .fetchall()
         )

@@ -81,6 +81,8 @@ async def test_full_offline_flow(tui_services: Services) -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, FeedbackScreen), "the feedback screen")
         feedback = app.screen
         await wait_for(pilot, lambda: feedback.loaded, "the feedback to load")  # type: ignore[attr-defined]
+        # the tab labels are mounted by the tabs widget itself, a frame or two after the tabs
+        await wait_for(pilot, lambda: "Q2" in screen_text(app), "the feedback tabs to be drawn")
         session_id = screen.session_id
 
         # What was stored (read back with a fresh Store, as another process would).
@@ -310,6 +312,7 @@ async def test_resume_from_home(tui_services: Services, seeded: dict[str, str]) 
         screen.query_one(TextArea).insert(full_answer(lru))
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, FeedbackScreen), "the feedback screen")
+        await wait_for(pilot, lambda: app.screen.loaded, "the feedback to load")  # type: ignore[attr-defined]
         session = tui_services.store.load(seeded["active"])
         assert session.status == "completed"
         assert [t.text for t in session.turns if t.kind == "answer"] == [

@@ -100,6 +100,7 @@ class InterviewScreen(Screen[None]):
         self._question_started = time.monotonic()
         self._timer_warned = False
         self._spin = 0
+        self._status_shown: dict[str, tuple[str, str]] = {}
         self.ended: SessionEnded | None = None
 
     @property
@@ -346,10 +347,19 @@ class InterviewScreen(Screen[None]):
         with contextlib.suppress(NoMatches):  # NoMatches: the screen is being torn down
             self._draw_status()
 
+    def _set_label(self, selector: str, text: Text | str) -> None:
+        """Update a status field only when it changed. The fields have fixed widths (app.tcss), so an
+        update repaints the field alone instead of re-laying out the whole conversation."""
+        key = str(text), str(text.style) if isinstance(text, Text) else ""
+        if self._status_shown.get(selector) != key:
+            self._status_shown[selector] = key
+            self.query_one(selector, Label).update(text, layout=False)
+
     def _draw_status(self) -> None:
         progress = f"Question {self.question_index} of {self.total}" if self.question_index else "Preparing…"
-        self.query_one("#progress", Label).update(Text(progress, style="bold"))
-        self.sub_title = progress
+        self._set_label("#progress", Text(progress, style="bold"))
+        if self.sub_title != progress:
+            self.sub_title = progress
         state = {
             "starting": ("loading…", "dim"),
             "listening": ("your turn", "green"),
@@ -358,15 +368,14 @@ class InterviewScreen(Screen[None]):
             "ended": ("finished", "green"),
             "failed": ("stopped", "red"),
         }[self.phase]
-        self.query_one("#state", Label).update(Text(state[0], style=state[1]))
-        grading = self.query_one("#grading", Label)
+        self._set_label("#state", Text(state[0], style=state[1]))
         if self._grading:
             n = len(self._grading)
             frame = SPINNER[self._spin % len(SPINNER)]
-            grading.update(Text(f"{frame} grading {n} answer{'s' if n > 1 else ''}", style="dim"))
+            self._set_label("#grading", Text(f"{frame} grading {n} answer{'s' if n > 1 else ''}", style="dim"))
             self._spinner.resume()
         else:
-            grading.update("")
+            self._set_label("#grading", "")
             self._spinner.pause()
 
     def _tick_spinner(self) -> None:
@@ -375,16 +384,17 @@ class InterviewScreen(Screen[None]):
 
     def _tick_timer(self) -> None:
         limit = self.iapp.settings.question_timer_s
-        label = self.query_one("#timer", Label)
         if self.phase not in ("listening", "thinking") or not self.question_index:
-            label.update("")
+            self._set_label("#timer", "")
             return
         left = limit - int(time.monotonic() - self._question_started)
         if left >= 0:
-            label.update(Text(f"⏱ {left // 60}:{left % 60:02d}", style="bold" if left > 30 else "bold yellow"))
+            self._set_label(
+                "#timer", Text(f"⏱ {left // 60}:{left % 60:02d}", style="bold" if left > 30 else "bold yellow")
+            )
             return
         over = -left
-        label.update(Text(f"⏱ +{over // 60}:{over % 60:02d}", style="bold red"))
+        self._set_label("#timer", Text(f"⏱ +{over // 60}:{over % 60:02d}", style="bold red"))
         if not self._timer_warned:
             self._timer_warned = True
             self.notify("Time is up for this question: wrap up and submit.", severity="warning")
