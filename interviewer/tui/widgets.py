@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.widgets import Label, Markdown, Static
 
 from interviewer.tui import format as fmt
+from interviewer.tui.i18n import say
 
 if TYPE_CHECKING:
     from interviewer.domain import Grade, Lang, Question
@@ -118,13 +119,13 @@ def criterion_detail(
     out = [f"**{name}** — {c.score}/4", ""]
     if c.reason:
         out += [c.reason, ""]
-    out.append("**Evidence from your answer**")
-    out += [f"> “{_quote(e)}”\n" for e in c.evidence[:3]] or ["- none", ""]
-    out += ["", "**Missing**"]
-    out += [f"- {m}" for m in c.missing] or ["- nothing: every key point was covered"]
-    out += ["", "**Read**"]
+    out.append(f"**{say(lang, 'evidence')}**")
+    out += [f"> “{_quote(e)}”\n" for e in c.evidence[:3]] or [f"- {say(lang, 'none')}", ""]
+    out += ["", f"**{say(lang, 'missing')}**"]
+    out += [f"- {m}" for m in c.missing] or [f"- {say(lang, 'nothing_missing')}"]
+    out += ["", f"**{say(lang, 'read')}**"]
     if not c.references:
-        out.append("- no reference passage")
+        out.append(f"- {say(lang, 'no_reference')}")
     for ref in c.references[:4]:
         chunk = chunks.get(ref)
         if chunk is not None:

@@ -23,7 +23,9 @@ async def test_interview_on_the_builtin_bank(services: Services) -> None:
         assert prompt is not None
         question = services.bank.questions[prompt.question_id]
         assert question.track == "llm_fundamentals"
-        assert flat(question.text.zh)[:20] in flat(screen_text(app))
+        text = flat(screen_text(app))
+        assert flat(question.text.zh)[:20] in text
+        assert "第 1/1 题" in text and "请作答" in text and "你的回答" in text  # a Chinese session speaks Chinese
         screen.query_one(TextArea).insert(
             "注意力机制用 Q、K、V 计算加权和。\n\n```python\nscores = q @ k.T / d ** 0.5\n```"
         )
@@ -38,6 +40,8 @@ async def test_interview_on_the_builtin_bank(services: Services) -> None:
             await pilot.press("ctrl+g", "y")
         await wait_for(pilot, lambda: isinstance(app.screen, FeedbackScreen), "the feedback", timeout=120)
         await wait_for(pilot, lambda: getattr(app.screen, "loaded", False), "the feedback to load")
+        await pilot.press("right_square_bracket")  # from the summary tab to Q1
+        await wait_for(pilot, lambda: "你回答中的依据" in screen_text(app), "the criterion detail, in Chinese")
         session = services.store.load(screen.session_id)
         assert session.lang == "zh" and session.status == "completed"
         assert question.id in session.grades

@@ -33,12 +33,20 @@ class Catalog:
         self.chunks: Mapping[str, Chunk] = chunks or {}
 
 
+class SessionLoadError(Exception):
+    """A stored session that cannot be opened; the message says which and why."""
+
+
 async def load_session(app: InterviewerApp, session_id: str) -> tuple[Session, Catalog]:
     """Load a stored session and the catalog (never raises for a missing bank: ids are shown instead)."""
+    from interviewer.store.db import StoreError, UnknownSession
     from interviewer.tui.app import ServicesUnavailable
 
     services = app.services
-    session = await asyncio.to_thread(services.store.load, session_id)
+    try:
+        session = await asyncio.to_thread(services.store.load, session_id)
+    except (UnknownSession, StoreError, OSError, ValueError) as exc:
+        raise SessionLoadError(f"Cannot open session {session_id}: {exc}") from exc
     try:
         await app.wait_catalog()
         catalog = Catalog(services.bank, services.retriever.by_id)
@@ -142,12 +150,10 @@ class FeedbackScreen(Screen[None]):
 
     @work(exclusive=True, group="load")
     async def load(self) -> None:
-        from interviewer.store.db import StoreError, UnknownSession
-
         try:
             session, catalog = await load_session(self.iapp, self.session_id)
-        except (UnknownSession, StoreError, OSError, ValueError) as exc:
-            self.query_one("#fb-head", Static).update(Text(f"Cannot open session {self.session_id}: {exc}", "red"))
+        except SessionLoadError as exc:
+            self.query_one("#fb-head", Static).update(Text(str(exc), "red"))
             return
         self.session = session
         lang = session.lang

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -11,32 +11,24 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.css.query import NoMatches
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Sparkline, Static
 
 from interviewer.tui import format as fmt
+from interviewer.tui.screens.session_list import SessionListScreen
 
 if TYPE_CHECKING:
     from interviewer.progress import Progress
     from interviewer.store.db import SessionRow
-    from interviewer.tui.app import InterviewerApp
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(SessionListScreen):
+    TABLE = "#sessions"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
         Binding("enter", "replay", "Replay", priority=True),
         Binding("f", "feedback", "Feedback"),
         Binding("r", "resume", "Resume"),
     ]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[SessionRow] = []
-
-    @property
-    def iapp(self) -> InterviewerApp:
-        return cast("InterviewerApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -128,30 +120,15 @@ class HistoryScreen(Screen[None]):
             items = ", ".join(fmt.one_line(str(p["text"]) or str(p["key_point"]), 40) for p in progress.practice[:3])
             self.query_one("#practice", Static).update(Text.assemble(("Practise next: ", "bold"), (items, "dim")))
 
-    def _selected(self) -> SessionRow | None:
-        table = self.query_one("#sessions", DataTable)
-        index = table.cursor_row
-        return self.rows[index] if self.rows and 0 <= index < len(self.rows) else None
-
     @on(DataTable.RowSelected, "#sessions")
-    def _selected_row(self) -> None:
+    def _open_selected(self) -> None:
         self.action_replay()
 
     def action_back(self) -> None:
         self.app.pop_screen()
 
-    def action_replay(self) -> None:
-        row = self._selected()
-        if row is not None:
-            self.iapp.open_replay(row.id)
-
-    def action_feedback(self) -> None:
-        row = self._selected()
-        if row is not None:
-            self.iapp.open_feedback(row.id)
-
     def action_resume(self) -> None:
-        row = self._selected()
+        row = self.selected_session()
         if row is None:
             return
         if row.status != "active":

@@ -10,19 +10,19 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from interviewer.domain import TRACKS
 from interviewer.tui import format as fmt
+from interviewer.tui.screens.session_list import SessionListScreen
 
 if TYPE_CHECKING:
-    from interviewer.store.db import SessionRow
-    from interviewer.tui.app import InterviewerApp, InterviewOptions
+    from interviewer.tui.app import InterviewOptions
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(SessionListScreen):
+    TABLE = "#recent"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "start", "Start", priority=True),
         Binding("r", "resume", "Resume"),
@@ -30,14 +30,6 @@ class HomeScreen(Screen[None]):
         Binding("f", "feedback", "Feedback", show=False),
         Binding("p", "replay", "Replay", show=False),
     ]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[SessionRow] = []
-
-    @property
-    def iapp(self) -> InterviewerApp:
-        return cast("InterviewerApp", self.app)
 
     def compose(self) -> ComposeResult:
         settings = self.iapp.settings
@@ -161,13 +153,6 @@ class HomeScreen(Screen[None]):
     def focus_form(self) -> None:
         self.query_one("#tracks").focus()
 
-    def _selected_row(self) -> SessionRow | None:
-        table = self.query_one("#recent", DataTable)
-        if not self.rows or table.row_count == 0:
-            return None
-        index = table.cursor_row
-        return self.rows[index] if 0 <= index < len(self.rows) else None
-
     # -- actions -------------------------------------------------------------------------------
     @on(Button.Pressed, "#start")
     def action_start(self) -> None:
@@ -178,7 +163,7 @@ class HomeScreen(Screen[None]):
 
     @on(Button.Pressed, "#resume")
     def action_resume(self) -> None:
-        selected = self._selected_row()
+        selected = self.selected_session()
         if selected is not None and selected.status == "active" and self.focused is self.query_one("#recent"):
             self.iapp.open_resume(selected.id)
             return
@@ -191,19 +176,9 @@ class HomeScreen(Screen[None]):
     def action_history(self) -> None:
         self.iapp.open_history()
 
-    def action_feedback(self) -> None:
-        row = self._selected_row()
-        if row is not None:
-            self.iapp.open_feedback(row.id)
-
-    def action_replay(self) -> None:
-        row = self._selected_row()
-        if row is not None:
-            self.iapp.open_replay(row.id)
-
     @on(DataTable.RowSelected, "#recent")
     def _open_row(self, event: DataTable.RowSelected) -> None:
-        row = self._selected_row()
+        row = self.selected_session()
         if row is None:
             return
         if row.status == "active":

@@ -37,6 +37,7 @@ from interviewer.agent.events import (
     TokenStreamed,
 )
 from interviewer.tui import format as fmt
+from interviewer.tui.i18n import say
 from interviewer.tui.source import QueueAnswerSource
 from interviewer.tui.widgets import AnswerTurn, InterviewerTurn, NoteTurn
 
@@ -46,18 +47,19 @@ if TYPE_CHECKING:
     from interviewer.tui.app import InterviewerApp, InterviewOptions
 
 SPINNER = "◐◓◑◒"
+STATE_STYLES = {
+    "starting": "dim",
+    "listening": "green",
+    "thinking": "dim italic",
+    "ending": "dim italic",
+    "ended": "green",
+    "failed": "red",
+}
+NOTED_CLOSES = ("covered", "budget", "repeat", "model", "ended", "turn_limit")
+"""Why a question closed, for the reasons the conversation mentions (a line each in i18n)."""
 WRAP_LIMIT = 50_000
 """Past this many characters the editor stops soft-wrapping: re-wrapping a huge paste on every
 key press would make typing lag (a 200 KB single line costs ~0.7 s per key with wrapping on)."""
-
-CLOSE_NOTES = {
-    "covered": "Moving on.",
-    "budget": "Moving on (no more follow-ups on this question).",
-    "repeat": "Moving on.",
-    "model": "Moving on.",
-    "ended": "Interview ended: grading your answers and writing the summary…",
-    "turn_limit": "Turn limit reached: wrapping up.",
-}
 
 
 class InterviewScreen(Screen[None]):
@@ -120,9 +122,9 @@ class InterviewScreen(Screen[None]):
             id="answer",
             soft_wrap=True,
             tab_behavior="indent",
-            placeholder="Type your answer (Markdown and code welcome)…",
+            placeholder=say(self.lang, "editor.placeholder"),
         )
-        area.border_title = "Your answer"
+        area.border_title = say(self.lang, "editor.title")
         area.border_subtitle = "^s submit · ^n skip · ^g end"
         yield area
         yield Footer()
@@ -133,7 +135,7 @@ class InterviewScreen(Screen[None]):
         area.focus()
         conversation = self.query_one("#conversation", VerticalScroll)
         conversation.anchor()
-        await conversation.mount(NoteTurn("Preparing the interview: loading the question bank and the note index…"))
+        await conversation.mount(NoteTurn(say(self.lang, "preparing_note")))
         self.sub_title = "starting"
         self._spinner = self.set_interval(0.25, self._tick_spinner, pause=True)
         if self.iapp.settings.question_timer_s > 0:
@@ -170,6 +172,9 @@ class InterviewScreen(Screen[None]):
             return
         self.session_id = interviewer.session.id
         self.lang = interviewer.lang
+        area = self.query_one("#answer", TextArea)
+        area.border_title = say(self.lang, "editor.title")
+        area.placeholder = say(self.lang, "editor.placeholder")
         self.total = interviewer.plan.count
         await self._clear_conversation()
         if restored is not None:
@@ -217,13 +222,13 @@ class InterviewScreen(Screen[None]):
         elif isinstance(event, QuestionAsked):
             await self._end_stream(None, "")
             self.question_index, self.total = event.index, event.total
-            label = f"Question {event.index} of {event.total} · {fmt.track_name(event.track, self.lang)}"
+            label = f"{say(self.lang, 'question', n=event.index, total=event.total)} · {fmt.track_name(event.track, self.lang)}"
             if event.difficulty:
                 label += f" · {fmt.stars(event.difficulty)}"
             await self._add(InterviewerTurn(label, event.text))
             self._on_screen((event.question_id, 0))
         elif isinstance(event, FollowUpAsked):
-            label = f"Follow-up {event.follow_up_index}"
+            label = say(self.lang, "follow_up", n=event.follow_up_index)
             if self._stream_turn is not None:
                 await self._end_stream(label, event.text)
             else:
@@ -231,8 +236,7 @@ class InterviewScreen(Screen[None]):
             self._on_screen((event.question_id, event.follow_up_index))
         elif isinstance(event, AnswerReceived):
             self._answered.add(event.question_id)
-            label = "Your answer" if event.follow_up_index == 0 else f"Your answer to follow-up {event.follow_up_index}"
-            await self._add(AnswerTurn(label, event.text))
+            await self._add(AnswerTurn(self._answer_label(event.follow_up_index), event.text))
         elif isinstance(event, QuestionClosed):
             await self._question_closed(event)
         elif isinstance(event, AnswerGraded):
@@ -241,20 +245,24 @@ class InterviewScreen(Screen[None]):
         elif isinstance(event, Fallback):
             self.notify(event.reason, title=f"{event.stage}: fell back", severity="warning")
         elif isinstance(event, SessionEnded):
-            await self._end_stream("Summary", event.summary)
+            await self._end_stream(say(self.lang, "summary"), event.summary)
             self.ended = event
         self._refresh_status()
 
     async def _question_closed(self, event: QuestionClosed) -> None:
         qid = event.question_id
         if event.reason == "skipped":
-            await self._add(NoteTurn("— skipped —"))
+            await self._add(NoteTurn(say(self.lang, "skipped")))
             return
         if qid in self._answered and qid not in self._graded:
             self._grading.add(qid)
-        note = CLOSE_NOTES.get(event.reason)
-        if note:
-            await self._add(NoteTurn(note))
+        if event.reason in NOTED_CLOSES:
+            await self._add(NoteTurn(say(self.lang, f"close.{event.reason}")))
+
+    def _answer_label(self, follow_up_index: int) -> str:
+        if follow_up_index == 0:
+            return say(self.lang, "your_answer")
+        return say(self.lang, "your_answer_to", n=follow_up_index)
 
     @staticmethod
     def _key(prompt: QuestionAsked | FollowUpAsked) -> tuple[str, int]:
@@ -318,22 +326,19 @@ class InterviewScreen(Screen[None]):
     async def _show_restored(self, session: Session) -> None:
         """Show the transcript so far of a resumed session."""
         asked = session.asked()
-        widgets: list[Widget] = [NoteTurn(f"Resuming the interview of {fmt.when(session.started_at)}.")]
+        widgets: list[Widget] = [NoteTurn(say(self.lang, "resuming", when=fmt.when(session.started_at)))]
         for turn in session.turns:
             if turn.kind == "question":
                 n = asked.index(turn.question_id) + 1
-                widgets.append(InterviewerTurn(f"Question {n} of {session.count}", turn.text))
+                widgets.append(InterviewerTurn(say(self.lang, "question", n=n, total=session.count), turn.text))
                 self.question_index = n
             elif turn.kind == "follow_up":
-                widgets.append(InterviewerTurn(f"Follow-up {turn.follow_up_index}", turn.text))
+                widgets.append(InterviewerTurn(say(self.lang, "follow_up", n=turn.follow_up_index), turn.text))
             elif turn.kind == "answer":
                 self._answered.add(turn.question_id)
-                label = (
-                    "Your answer" if turn.follow_up_index == 0 else f"Your answer to follow-up {turn.follow_up_index}"
-                )
-                widgets.append(AnswerTurn(label, turn.text))
+                widgets.append(AnswerTurn(self._answer_label(turn.follow_up_index), turn.text))
             elif turn.kind == "skip":
-                widgets.append(NoteTurn("— skipped —"))
+                widgets.append(NoteTurn(say(self.lang, "skipped")))
         self._graded |= set(session.grades)
         last = next((t for t in reversed(session.turns) if t.role == "interviewer"), None)
         if last is not None:
@@ -356,23 +361,22 @@ class InterviewScreen(Screen[None]):
             self.query_one(selector, Label).update(text, layout=False)
 
     def _draw_status(self) -> None:
-        progress = f"Question {self.question_index} of {self.total}" if self.question_index else "Preparing…"
+        lang = self.lang
+        progress = (
+            say(lang, "question", n=self.question_index, total=self.total)
+            if self.question_index
+            else say(lang, "preparing")
+        )
         self._set_label("#progress", Text(progress, style="bold"))
         if self.sub_title != progress:
             self.sub_title = progress
-        state = {
-            "starting": ("loading…", "dim"),
-            "listening": ("your turn", "green"),
-            "thinking": ("interviewer is thinking…", "dim italic"),
-            "ending": ("wrapping up…", "dim italic"),
-            "ended": ("finished", "green"),
-            "failed": ("stopped", "red"),
-        }[self.phase]
-        self._set_label("#state", Text(state[0], style=state[1]))
+        style = STATE_STYLES[self.phase]
+        self._set_label("#state", Text(say(lang, f"state.{self.phase}"), style=style))
         if self._grading:
             n = len(self._grading)
             frame = SPINNER[self._spin % len(SPINNER)]
-            self._set_label("#grading", Text(f"{frame} grading {n} answer{'s' if n > 1 else ''}", style="dim"))
+            count = say(self.lang, "grading", n=n, s="s" if n > 1 else "")
+            self._set_label("#grading", Text(f"{frame} {count}", style="dim"))
             self._spinner.resume()
         else:
             self._set_label("#grading", "")

@@ -15,7 +15,8 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Label, Static
 
 from interviewer.tui import format as fmt
-from interviewer.tui.screens.feedback import Catalog, load_session
+from interviewer.tui.i18n import say
+from interviewer.tui.screens.feedback import Catalog, SessionLoadError, load_session
 from interviewer.tui.widgets import AnswerTurn, InterviewerTurn, NoteTurn, grade_summary
 
 if TYPE_CHECKING:
@@ -53,22 +54,25 @@ def build_steps(session: Session, catalog: Catalog) -> list[Step]:
         qid = turn.question_id
         n = asked.index(qid) + 1 if qid in asked else 0
         if turn.kind == "question":
-            steps.append(Step(InterviewerTurn(f"Question {n} of {len(asked)}", turn.text), n, "question"))
+            steps.append(Step(InterviewerTurn(say(lang, "question", n=n, total=len(asked)), turn.text), n, "question"))
         elif turn.kind == "follow_up":
-            steps.append(Step(InterviewerTurn(f"Follow-up {turn.follow_up_index}", turn.text), n, "follow-up"))
+            steps.append(
+                Step(InterviewerTurn(say(lang, "follow_up", n=turn.follow_up_index), turn.text), n, "follow-up")
+            )
         elif turn.kind == "answer":
-            label = "Answer" if turn.follow_up_index == 0 else f"Answer to follow-up {turn.follow_up_index}"
+            index = turn.follow_up_index
+            label = say(lang, "answer") if index == 0 else say(lang, "answer_to", n=index)
             steps.append(Step(AnswerTurn(label, turn.text), n, "answer"))
         elif turn.kind == "skip":
-            steps.append(Step(NoteTurn("— skipped —"), n, "skipped"))
+            steps.append(Step(NoteTurn(say(lang, "skipped")), n, "skipped"))
         else:
             continue
         grade = session.grades.get(qid)
         if grade is not None and last_turn[qid] == i:
             body = grade_summary(grade, catalog.questions.get(qid), lang)
-            steps.append(Step(GradeTurn(f"Grade of question {n}", body), n, "grade"))
+            steps.append(Step(GradeTurn(say(lang, "grade_of", n=n), body), n, "grade"))
     if session.summary:
-        steps.append(Step(InterviewerTurn("Summary", session.summary), 0, "summary"))
+        steps.append(Step(InterviewerTurn(say(lang, "summary"), session.summary), 0, "summary"))
     return steps
 
 
@@ -108,12 +112,10 @@ class ReplayScreen(Screen[None]):
 
     @work(exclusive=True, group="load")
     async def load(self) -> None:
-        from interviewer.store.db import StoreError, UnknownSession
-
         try:
             session, catalog = await load_session(self.iapp, self.session_id)
-        except (UnknownSession, StoreError, OSError, ValueError) as exc:
-            self.query_one("#replay-status", Label).update(Text(f"Cannot open session {self.session_id}: {exc}", "red"))
+        except SessionLoadError as exc:
+            self.query_one("#replay-status", Label).update(Text(str(exc), "red"))
             return
         self.session = session
         self.steps = build_steps(session, catalog)
