@@ -82,6 +82,25 @@ def grade_lines(grade: Grade, question: Question | None, lang: Lang, bank: Bank 
     return lines
 
 
+def reading_list(refs: Sequence[str], bank: Bank, lang: Lang) -> list[tuple[str, str, str]]:
+    """(chunk id, 'note title › section', gist) per reference: the gist is the section's Chinese
+    summary in a Chinese report, else the start of its text. Unknown ids keep only the id."""
+    from interviewer.rag.chunking import chunk_note
+
+    wanted = {r.split("::")[0] for r in refs}
+    chunks = {c.chunk_id: c for nid in wanted if nid in bank.notes for c in chunk_note(bank.notes[nid])}
+    out = []
+    for ref in refs:
+        chunk = chunks.get(ref)
+        if chunk is None:
+            out.append((ref, ref.split("::")[0], ""))
+            continue
+        where = f"{chunk.title} › {chunk.heading}" if chunk.heading else chunk.title
+        gist = chunk.summary if lang == "zh" and chunk.summary else " ".join(chunk.text.split())[:200]
+        out.append((ref, where, gist))
+    return out
+
+
 def transcript_markdown(session: Session, bank: Bank, lang: Lang | None = None) -> str:
     lang = lang or session.lang
     t = _L[lang]
@@ -121,7 +140,11 @@ def transcript_markdown(session: Session, bank: Bank, lang: Lang | None = None) 
                 out.append(f"| {_md_cell(name)} | {bar(c.score)} {c.score}/4 | {ev} | {miss} |")
             refs = sorted({r for c in grade.criteria for r in c.references})
             if refs:
-                out += ["", f"{t['read']}: " + ", ".join(f"`{r}`" for r in refs)]
+                out += ["", f"{t['read']}:", ""]
+                out += [
+                    f"- **{where}** (`{ref}`){f' — {gist}' if gist else ''}"
+                    for ref, where, gist in reading_list(refs, bank, lang)
+                ]
     if session.summary:
         out += ["", f"## {t['summary']}", "", session.summary]
     return "\n".join(out) + "\n"
@@ -220,11 +243,9 @@ def transcript_html(
         refs = sorted({r for c in grade.criteria for r in c.references})
         if refs:
             parts.append(f"<p>{t['read']}:</p><ul>")
-            for ref in refs:
-                note_id = ref.split("::")[0]
-                note = bank.notes.get(note_id)
-                title = note.meta.title if note else note_id
-                parts.append(f"<li><b>{e(title)}</b> <code>{e(ref)}</code></li>")
+            for ref, where, gist in reading_list(refs, bank, lang):
+                tail = f"<br><small>{e(gist)}</small>" if gist else ""
+                parts.append(f"<li><b>{e(where)}</b> <code>{e(ref)}</code>{tail}</li>")
             parts.append("</ul>")
     if session.summary:
         parts.append(f"<h2>{t['summary']}</h2><pre style='white-space:pre-wrap'>{e(session.summary)}</pre>")

@@ -18,7 +18,9 @@ from pathlib import Path
 import pytest
 
 from interviewer import paths
+from interviewer.bank import load_bank
 from interviewer.cli.main import build_parser, main
+from interviewer.report import transcript_markdown
 from interviewer.store.db import APP_ID, Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -213,6 +215,10 @@ def test_export_markdown(sessions: tuple[str, str], capsys, tmp_path: Path) -> N
     assert out.startswith(f"# Interview {a}")
     assert "> A ReAct agent loops over thought" in out
     assert "| Criterion | Score |" in out
+    # what to read: note title › section, its id and the start of its text (the summary in Chinese)
+    assert re.search(r"^- \*\*.+ › .+\*\* \(`react-agent-implementation::[\w-]+`\) — \S", out, re.MULTILINE)
+    zh = transcript_markdown(store().load(a), load_bank(), "zh")
+    assert re.search(r"^- \*\*.+\*\* \(`react-agent-implementation::[\w-]+`\) — .*[\u4e00-\u9fff]", zh, re.MULTILINE)
     target = tmp_path / "out" / "a.md"
     rc, out2, _ = cli(capsys, "export", a, "-o", str(target))
     assert rc == 0 and str(target) in out2
