@@ -15,6 +15,7 @@ from textual.widgets.selection_list import Selection
 
 from interviewer.domain import TRACKS
 from interviewer.tui import format as fmt
+from interviewer.tui.i18n import say
 from interviewer.tui.screens.session_list import SessionListScreen
 
 if TYPE_CHECKING:
@@ -37,54 +38,55 @@ class HomeScreen(SessionListScreen):
         yield Header()
         with Horizontal(id="home"):
             with VerticalScroll(id="new-interview") as form:
-                form.border_title = "New interview"
-                yield Label("Tracks [dim](none selected = all)[/]", classes="hint")
+                form.border_title = say(lang, "home.new")
+                yield Label(say(lang, "home.tracks"), classes="hint")
                 yield SelectionList[str](
                     *(Selection(names[lang], track_id) for track_id, names in TRACKS.items()),
                     id="tracks",
                     compact=True,
                 )
                 with Horizontal(classes="field-row"):
-                    yield Label("Questions", classes="field-label")
+                    yield Label(say(lang, "home.questions"), classes="field-label")
                     yield Select[int](
                         [(str(n), n) for n in range(1, 11)], value=5, allow_blank=False, compact=True, id="count"
                     )
                 with Horizontal(classes="field-row"):
-                    yield Label("Difficulty", classes="field-label")
+                    yield Label(say(lang, "home.difficulty"), classes="field-label")
                     yield Select[int](
-                        [("any (adapts)", 0), *((f"{n} {fmt.stars(n)}", n) for n in range(1, 6))],
+                        [(say(lang, "home.any_difficulty"), 0), *((f"{n} {fmt.stars(n)}", n) for n in range(1, 6))],
                         value=0,
                         allow_blank=False,
                         compact=True,
                         id="difficulty",
                     )
                 with Horizontal(classes="field-row"):
-                    yield Label("Language", classes="field-label")
+                    yield Label(say(lang, "home.language"), classes="field-label")
                     yield Select[str](
                         [("English", "en"), ("中文", "zh")], value=lang, allow_blank=False, compact=True, id="lang"
                     )
                 with Horizontal(classes="field-row"):
-                    yield Label("Model", classes="field-label")
-                    models = [("offline engine", "")]
+                    yield Label(say(lang, "home.model"), classes="field-label")
+                    models = [(say(lang, "home.offline"), "")]
                     if settings.model:
                         models.append((fmt.one_line(settings.model, 30), settings.model))
                     yield Select[str](models, value=settings.model, allow_blank=False, compact=True, id="model")
-                yield Button("Start interview  ^s", variant="primary", id="start", compact=True)
+                yield Button(say(lang, "home.start"), variant="primary", id="start", compact=True)
             with Vertical(id="side"):
                 with Vertical(id="resume-box") as box:
-                    box.border_title = "Resume"
-                    yield Static("No interrupted interview.", id="resume-text")
-                    yield Button("Resume  r", id="resume", compact=True, disabled=True)
+                    box.border_title = say(lang, "home.resume")
+                    yield Static(say(lang, "home.no_resume"), id="resume-text")
+                    yield Button(say(lang, "home.resume_button"), id="resume", compact=True, disabled=True)
                 table: DataTable[str | Text] = DataTable(id="recent", cursor_type="row", zebra_stripes=True)
-                table.border_title = "Recent sessions"
+                table.border_title = say(lang, "home.recent")
                 yield table
-                yield Static(Text("No sessions yet: start one on the left.", style="dim"), id="recent-empty")
+                yield Static(Text(say(lang, "home.no_sessions"), style="dim"), id="recent-empty")
                 yield Static(id="warm-status")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#recent", DataTable)
-        table.add_columns("When", "Score", "Status", "Tracks")
+        lang = self.iapp.settings.lang
+        table.add_columns(*(say(lang, f"col.{c}") for c in ("when", "score", "status", "tracks")))
         self.watch(self.iapp, "warm_state", self._show_warm)
         self.watch(self.iapp, "warm_detail", self._show_warm)
         self.load_sessions()
@@ -97,7 +99,7 @@ class HomeScreen(SessionListScreen):
         state = self.iapp.warm_state
         icon = {"loading": "◌", "indexing": "◌", "ready": "●", "failed": "✖"}[state]
         style = {"loading": "dim", "indexing": "yellow", "ready": "green", "failed": "red"}[state]
-        detail = self.iapp.warm_detail or "loading the question bank and the note index…"
+        detail = self.iapp.warm_detail or say(self.iapp.settings.lang, "home.loading")
         self.query_one("#warm-status", Static).update(Text.assemble((icon, style), " ", (detail, style)))
 
     @work(exclusive=True, group="sessions")
@@ -129,10 +131,10 @@ class HomeScreen(SessionListScreen):
         button.disabled = active is None
         text = self.query_one("#resume-text", Static)
         if active is None:
-            text.update(Text("No interrupted interview.", style="dim"))
+            text.update(Text(say(lang, "home.no_resume"), style="dim"))
         else:
             text.update(
-                f"{fmt.when(active.started_at)} · {active.questions} asked · "
+                f"{fmt.when(active.started_at)} · {say(lang, 'home.asked', n=active.questions)} · "
                 f"{fmt.one_line(fmt.track_names(active.tracks, lang), 40)}"
             )
 
