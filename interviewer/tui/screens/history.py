@@ -45,7 +45,10 @@ class HistoryScreen(SessionListScreen):
 
     def on_mount(self) -> None:
         self.sub_title = "history"
-        self.query_one("#sessions", DataTable).add_columns("When", "Score", "Status", "Qs", "Model", "Tracks")
+        table = self.query_one("#sessions", DataTable)
+        # fixed widths, as on Home: never clipped to the headers when rows arrive before a measure
+        for label, width in (("When", 17), ("Score", 5), ("Status", 10), ("Qs", 3), ("Model", 16), ("Tracks", 40)):
+            table.add_column(label, width=width)
         self.query_one("#sessions").focus()
         self.load()
 

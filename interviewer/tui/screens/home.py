@@ -86,7 +86,10 @@ class HomeScreen(SessionListScreen):
     def on_mount(self) -> None:
         table = self.query_one("#recent", DataTable)
         lang = self.iapp.settings.lang
-        table.add_columns(*(say(lang, f"col.{c}") for c in ("when", "score", "status", "tracks")))
+        # Fixed widths: auto-sized columns are measured when the table is idle, and a busy laptop
+        # could paint the rows before that, clipped to the header widths.
+        for column, width in (("when", 11), ("score", 5), ("status", 10), ("tracks", 30)):
+            table.add_column(say(lang, f"col.{column}"), width=width)
         self.watch(self.iapp, "warm_state", self._show_warm)
         self.watch(self.iapp, "warm_detail", self._show_warm)
         self.load_sessions()
