@@ -62,6 +62,19 @@ _EN = {
     "col.score": "Score",
     "col.status": "Status",
     "col.tracks": "Tracks",
+    "fb.overall": "Overall ",
+    "fb.offline": "offline",
+    "fb.skipped_mark": " (skipped)",
+    "fb.none_asked": "No question was asked.",
+    "fb.no_summary": "_No summary: the session did not finish._",
+    "fb.skipped": "Skipped: no grade.",
+    "fb.not_graded": "Not graded.",
+    "fb.criterion": "Criterion",
+    "fb.score": "Score",
+    "fb.reason": "Reason",
+    "grade.score": "Score ",
+    "grade.judge": "judge",
+    "grade.flags": "flags",
 }
 
 _ZH = {
@@ -118,6 +131,19 @@ _ZH = {
     "col.score": "得分",
     "col.status": "状态",
     "col.tracks": "方向",
+    "fb.overall": "总分 ",
+    "fb.offline": "离线",
+    "fb.skipped_mark": "（已跳过）",
+    "fb.none_asked": "本场没有问任何题。",
+    "fb.no_summary": "_没有总结：这场面试没有完成。_",
+    "fb.skipped": "已跳过：没有评分。",
+    "fb.not_graded": "未评分。",
+    "fb.criterion": "评分项",
+    "fb.score": "得分",
+    "fb.reason": "理由",
+    "grade.score": "得分 ",
+    "grade.judge": "评分器",
+    "grade.flags": "标记",
 }
 
 _WORDS = {"en": _EN, "zh": _ZH}

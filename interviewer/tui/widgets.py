@@ -79,16 +79,16 @@ def criterion_name(question: Question | None, criterion_id: str, lang: Lang) -> 
         return criterion_id
 
 
-def grade_headline(grade: Grade) -> Text:
-    """'Score 62/100 ██████░░░░  offline judge · flags: padding'."""
+def grade_headline(grade: Grade, lang: Lang = "en") -> Text:
+    """'Score 62/100 ██████░░░░  judge: offline · flags: padding'."""
     parts: list[Text | str | tuple[str, str]] = [
-        ("Score ", "bold"),
+        (say(lang, "grade.score"), "bold"),
         (f"{grade.overall:.0f}/100 ", f"bold {fmt.score_style(grade.overall)}"),
         fmt.meter(grade.overall),
-        (f"  judge: {grade.judge}", "dim"),
+        (f"  {say(lang, 'grade.judge')}: {grade.judge}", "dim"),
     ]
     if grade.flags:
-        parts.append((f" · flags: {', '.join(grade.flags)}", "yellow"))
+        parts.append((f" · {say(lang, 'grade.flags')}: {', '.join(grade.flags)}", "yellow"))
     if grade.spread is not None:
         parts.append((f" · spread ±{grade.spread:.0f}", "dim"))
     return Text.assemble(*parts)
@@ -96,7 +96,7 @@ def grade_headline(grade: Grade) -> Text:
 
 def grade_summary(grade: Grade, question: Question | None, lang: Lang) -> Group:
     """A compact grade: the headline and one line per criterion (bar, score, name, reason)."""
-    lines: list[Text] = [grade_headline(grade)]
+    lines: list[Text] = [grade_headline(grade, lang)]
     for c in grade.criteria:
         line = Text.assemble("  ", fmt.criterion_bar(c.score), "  ", (criterion_name(question, c.id, lang), "bold"))
         if c.reason:

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Markdown, Static, TabbedContent, TabPane
 
 from interviewer.tui import format as fmt
+from interviewer.tui.i18n import say
 from interviewer.tui.widgets import criterion_detail, criterion_name, grade_headline
 
 if TYPE_CHECKING:
@@ -84,9 +85,9 @@ class QuestionFeedback(Vertical):
         yield Static(Text(asked or (q.prompt(self.lang) if q else "")), classes="fb-qtext")
         if self.grade is None:
             skipped = any(t.kind == "skip" for t in self.session.turns if t.question_id == self.qid)
-            yield Static(Text("Skipped: no grade." if skipped else "Not graded.", style="dim italic"))
+            yield Static(Text(say(self.lang, "fb.skipped" if skipped else "fb.not_graded"), style="dim italic"))
             return
-        yield Static(grade_headline(self.grade), classes="fb-score")
+        yield Static(grade_headline(self.grade, self.lang), classes="fb-score")
         table: DataTable[str | Text] = DataTable(cursor_type="row", classes="fb-criteria")
         yield table
         with VerticalScroll(classes="fb-detail-box"):
@@ -96,7 +97,7 @@ class QuestionFeedback(Vertical):
         if self.grade is None:
             return
         table = self.query_one(DataTable)
-        table.add_columns("Criterion", "Score", "Reason")
+        table.add_columns(*(say(self.lang, f"fb.{c}") for c in ("criterion", "score", "reason")))
         for c in self.grade.criteria:
             table.add_row(
                 fmt.one_line(criterion_name(self.question, c.id, self.lang), 26),
@@ -159,12 +160,12 @@ class FeedbackScreen(Screen[None]):
         lang = session.lang
         overall = session.overall()
         head = Text.assemble(
-            ("Overall ", "bold"),
+            (say(lang, "fb.overall"), "bold"),
             (f"{fmt.score(overall)}/100 ", f"bold {fmt.score_style(overall)}"),
             fmt.meter(overall),
             (
                 f"  {fmt.when(session.started_at)} · {fmt.one_line(fmt.track_names(session.tracks, lang), 34)}"
-                f" · {session.model or 'offline'} · {session.status}",
+                f" · {session.model or say(lang, 'fb.offline')} · {session.status}",
                 "dim",
             ),
         )
@@ -214,7 +215,7 @@ class FeedbackTabs(Vertical):
 
     def compose(self) -> ComposeResult:
         with TabbedContent(id="fb-tabs", initial="summary"):
-            with TabPane("Summary", id="summary"):
+            with TabPane(say(self.session.lang, "summary"), id="summary"):
                 yield self._summary(self.session, self.catalog)
             for n, qid in enumerate(self.session.asked(), start=1):
                 with TabPane(f"Q{n}", id=f"q{n}"):
@@ -237,12 +238,12 @@ class FeedbackTabs(Vertical):
                     (f" {fmt.score(value):>3} ", fmt.score_style(value)),
                     (f"{track:<20.20} ", "dim"),
                     fmt.one_line(text, 56),
-                    (" (skipped)" if skipped else "", "dim italic"),
+                    (say(lang, "fb.skipped_mark") if skipped else "", "dim italic"),
                 )
             )
         if not lines:
-            lines.append(Text("No question was asked.", style="dim"))
-        summary = session.summary or "_No summary: the session did not finish._"
+            lines.append(Text(say(lang, "fb.none_asked"), style="dim"))
+        summary = session.summary or say(lang, "fb.no_summary")
         return VerticalScroll(
             Static(Text("\n").join(lines), id="fb-questions"),
             Markdown(summary, id="fb-summary"),
