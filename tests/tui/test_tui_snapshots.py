@@ -54,6 +54,22 @@ def test_interview_follow_up(snap_compare: Any, tui_services: Services) -> None:
     assert snap_compare(app_for(tui_services, launch), terminal_size=SIZE, run_before=run_before)
 
 
+def test_interview_in_chinese(snap_compare: Any, tui_services: Services) -> None:
+    """A Chinese session: the question, the follow-up, the labels and the status line are Chinese."""
+    launch = Launch(interview=InterviewOptions(count=2, tracks=["coding"], lang="zh"))
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        screen = pilot.app.screen
+        assert isinstance(screen, InterviewScreen)
+        await wait_for(pilot, lambda: listening(screen, QuestionAsked), "the question")
+        screen.query_one(TextArea).insert("用哈希表存 key 到链表节点的映射，查找是 O(1)。")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: listening(screen, FollowUpAsked), "the follow-up")
+        assert "追问 1" in screen_text(pilot.app)
+
+    assert snap_compare(app_for(tui_services, launch), terminal_size=SIZE, run_before=run_before)
+
+
 def _feedback(services: Services, session_id: str, press: tuple[str, ...]) -> tuple[InterviewerApp, Any]:
     app = app_for(services)
 
