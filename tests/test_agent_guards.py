@@ -237,6 +237,30 @@ async def test_token_budget_counts_this_session_only(services: Any) -> None:
     assert all(e.source == "llm" for e in of(events, FollowUpAsked))
 
 
+async def test_the_token_budget_holds_across_resume(services: Any) -> None:
+    services.settings.token_budget = 3000
+    first_llm = FakeLLM(default=Script())
+    wired = Services(services.settings, llm=first_llm)
+    first = wired.interviewer(InterviewPlan(count=3, lang="en", forced=QUESTIONS[:3]))
+    async with contextlib.aclosing(first.events(Always())) as stream:
+        async for event in stream:
+            if isinstance(event, FollowUpAsked):
+                break  # the candidate quits after the first follow-up
+    session = wired.store.load(first.session.id)
+    spent = first_llm.usage.total_tokens
+    assert 0 < session.tokens_used == spent  # stored with the events, so a resume knows
+    # A fresh process (a fresh client, nothing spent yet) resumes a session that used its budget.
+    services.settings.token_budget = spent
+    resumed_llm = FakeLLM(default=Script())
+    rewired = Services(services.settings, llm=resumed_llm)
+    plan = InterviewPlan(count=session.count, lang=session.lang)
+    events = [e async for e in rewired.interviewer(plan, session=session).events(Always()) if e.type != "token"]
+    budget = [f for f in of(events, Fallback) if f.stage == "budget"]
+    assert len(budget) == 1 and resumed_llm.calls == []  # nothing more reaches the model
+    assert all(e.source != "llm" for e in of(events, FollowUpAsked))
+    assert rewired.store.load(session.id).tokens_used == spent
+
+
 # -- turn limit ----------------------------------------------------------------------------------
 async def test_max_turns_ends_the_session(services: Any) -> None:
     services.settings.max_turns = 4  # question 1 + 2 follow-ups + question 2

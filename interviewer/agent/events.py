@@ -18,6 +18,8 @@ def _now() -> datetime:
 class _Event(BaseModel):
     session_id: str
     at: datetime = Field(default_factory=_now)
+    tokens_used: int | None = None
+    """LLM tokens the session had spent when this happened, over all its runs (None offline)."""
 
 
 class SessionStarted(_Event):

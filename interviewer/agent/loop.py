@@ -123,15 +123,22 @@ class Interviewer:
         self._turns = sum(1 for t in self.session.turns if t.role == "interviewer")
         self._llm_disabled = False
         self._llm_failures = 0
-        # the budget is per session: an injected client may already have spent tokens elsewhere
-        self._tokens_at_start = llm.usage.total_tokens if llm is not None else 0
+        # the budget is per session, over all its runs: an injected client may already have spent
+        # tokens elsewhere, and a resumed session has spent some before
+        self._tokens_at_start = (llm.usage.total_tokens - self.session.tokens_used) if llm is not None else 0
 
     # -- plumbing --------------------------------------------------------------------------
     @property
     def lang(self) -> Lang:
         return self.session.lang
 
+    def _spent(self) -> int:
+        """LLM tokens this session has spent, earlier runs included."""
+        return self.llm.usage.total_tokens - self._tokens_at_start if self.llm is not None else 0
+
     def _emit(self, event: Event) -> None:
+        if self.llm is not None and not isinstance(event, TokenStreamed):
+            event.tokens_used = self._spent()
         if not isinstance(event, TokenStreamed):
             from interviewer.agent.transcript import apply
 
@@ -143,7 +150,7 @@ class Interviewer:
     def _llm(self) -> ChatModel | None:
         if self.llm is None or self._llm_disabled:
             return None
-        if self.llm.usage.total_tokens - self._tokens_at_start >= self.limits.token_budget:
+        if self._spent() >= self.limits.token_budget:
             self._llm_disabled = True
             self._emit(
                 Fallback(

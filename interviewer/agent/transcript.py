@@ -27,6 +27,8 @@ def apply(session: Session | None, event: Event) -> Session | None:
         return event.session.model_copy(deep=True)
     if session is None:
         return None
+    if event.tokens_used is not None:
+        session.tokens_used = max(session.tokens_used, event.tokens_used)
     if isinstance(event, QuestionAsked):
         if event.question_id not in session.plan:
             session.plan.append(event.question_id)

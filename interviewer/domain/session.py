@@ -45,6 +45,8 @@ class Session(BaseModel):
     grades: dict[str, Grade] = Field(default_factory=dict)
     """Latest grade per question id."""
     summary: str = ""
+    tokens_used: int = 0
+    """LLM tokens spent so far (the token budget holds across resume)."""
 
     def answers_for(self, question_id: str) -> list[Turn]:
         return [t for t in self.turns if t.question_id == question_id and t.kind == "answer"]
