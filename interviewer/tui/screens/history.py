@@ -14,6 +14,7 @@ from textual.css.query import NoMatches
 from textual.widgets import DataTable, Footer, Header, Label, Sparkline, Static
 
 from interviewer.tui import format as fmt
+from interviewer.tui.i18n import say
 from interviewer.tui.screens.session_list import SessionListScreen
 
 if TYPE_CHECKING:
@@ -30,16 +31,20 @@ class HistoryScreen(SessionListScreen):
         Binding("r", "resume", "Resume"),
     ]
 
+    @property
+    def lang(self) -> str:
+        return self.iapp.settings.lang
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="chart-box") as box:
-            box.border_title = "Scores over sessions"
+            box.border_title = say(self.lang, "hist.chart")
             yield Sparkline([], id="chart", summary_function=max)
             yield Label("", id="chart-caption")
         table: DataTable[str | Text] = DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
-        table.border_title = "Sessions"
+        table.border_title = say(self.lang, "hist.sessions")
         yield table
-        yield Static(Text("No sessions yet: start an interview from Home.", style="dim"), id="sessions-empty")
+        yield Static(Text(say(self.lang, "hist.none"), style="dim"), id="sessions-empty")
         yield Static("", id="practice")
         yield Footer()
 
@@ -47,8 +52,9 @@ class HistoryScreen(SessionListScreen):
         self.sub_title = "history"
         table = self.query_one("#sessions", DataTable)
         # fixed widths, as on Home: never clipped to the headers when rows arrive before a measure
-        for label, width in (("When", 17), ("Score", 5), ("Status", 10), ("Qs", 3), ("Model", 16), ("Tracks", 40)):
-            table.add_column(label, width=width)
+        columns = (("when", 17), ("score", 5), ("status", 10), ("questions", 4), ("model", 16), ("tracks", 40))
+        for column, width in columns:
+            table.add_column(say(self.lang, f"col.{column}"), width=width)
         self.query_one("#sessions").focus()
         self.load()
 
@@ -106,22 +112,24 @@ class HistoryScreen(SessionListScreen):
         points = [score for _, _, score in progress.sessions] if progress else []
         chart.data = points
         if not points:
-            caption.update(Text("No graded sessions yet.", style="dim"))
+            caption.update(Text(say(self.lang, "hist.no_graded"), style="dim"))
             return
         first, last, best = points[0], points[-1], max(points)
         trend = last - first
         arrow = "▲" if trend > 0 else "▼" if trend < 0 else "="
         caption.update(
             Text.assemble(
-                (f"{len(points)} graded session{'s' if len(points) != 1 else ''}", "dim"),
-                f" · first {first:.0f} → latest ",
+                (say(self.lang, "hist.graded", n=len(points), s="s" if len(points) != 1 else ""), "dim"),
+                say(self.lang, "hist.trend", first=f"{first:.0f}"),
                 (f"{last:.0f}", f"bold {fmt.score_style(last)}"),
-                f" ({arrow}{abs(trend):.0f}) · best {best:.0f}",
+                say(self.lang, "hist.best", arrow=arrow, delta=f"{abs(trend):.0f}", best=f"{best:.0f}"),
             )
         )
         if progress and progress.practice:
             items = ", ".join(fmt.one_line(str(p["text"]) or str(p["key_point"]), 40) for p in progress.practice[:3])
-            self.query_one("#practice", Static).update(Text.assemble(("Practise next: ", "bold"), (items, "dim")))
+            self.query_one("#practice", Static).update(
+                Text.assemble((say(self.lang, "hist.practise"), "bold"), (items, "dim"))
+            )
 
     @on(DataTable.RowSelected, "#sessions")
     def _open_selected(self) -> None:

@@ -127,7 +127,7 @@ class ReplayScreen(Screen[None]):
     def show(self, index: int) -> None:
         status = self.query_one("#replay-status", Label)
         if not self.steps or self.session is None:
-            status.update(Text("This session has no turns.", style="dim"))
+            status.update(Text(say(self.iapp.settings.lang, "replay.empty"), style="dim"))
             return
         index = max(0, min(index, len(self.steps) - 1))
         self.index = index
@@ -135,10 +135,13 @@ class ReplayScreen(Screen[None]):
             step.widget.display = i <= index
             step.widget.set_class(i == index, "-current")
         step = self.steps[index]
-        where = f"question {step.question} of {len(self.session.asked())} · {step.what}" if step.question else step.what
+        lang = self.session.lang
+        what = say(lang, f"step.{step.what}")
+        total = len(self.session.asked())
+        where = f"{say(lang, 'question', n=step.question, total=total)} · {what}" if step.question else what
         status.update(
             Text.assemble(
-                (f"Step {index + 1} of {len(self.steps)}", "bold"),
+                (say(lang, "replay.step", n=index + 1, total=len(self.steps)), "bold"),
                 f" · {where} · ",
                 (f"{fmt.when(self.session.started_at)} · {self.session.id}", "dim"),
             )
