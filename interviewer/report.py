@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 
 from interviewer.bank import Bank
@@ -96,9 +97,15 @@ def reading_list(refs: Sequence[str], bank: Bank, lang: Lang) -> list[tuple[str,
             out.append((ref, ref.split("::")[0], ""))
             continue
         where = f"{chunk.title} › {chunk.heading}" if chunk.heading else chunk.title
-        gist = chunk.summary if lang == "zh" and chunk.summary else " ".join(chunk.text.split())[:200]
+        gist = chunk.summary if lang == "zh" and chunk.summary else _plain(chunk.text)[:200]
         out.append((ref, where, gist))
     return out
+
+
+def _plain(markdown: str) -> str:
+    """Markdown prose as one plain line: no list markers, emphasis or code ticks."""
+    text = re.sub(r"(?m)^\s*(?:[-*+]|\d+\.)\s+", "", markdown)
+    return " ".join(re.sub(r"\*\*|__|`", "", text).split())
 
 
 def transcript_markdown(session: Session, bank: Bank, lang: Lang | None = None) -> str:
