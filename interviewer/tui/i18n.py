@@ -1,4 +1,5 @@
-"""The words of the conversation and feedback, in the session's language (zh or en).
+"""The TUI's words in Chinese and English: a session's screens (interview, feedback, replay) speak
+its language, Home and History the configured one.
 
 Screens ask ``say(lang, key, **values)``; keys missing in Chinese fall back to English, so a new
 label never shows up blank. Key bindings and menus stay English (Textual binds them statically).
