@@ -137,10 +137,11 @@ class Interviewer:
         return self.llm.usage.total_tokens - self._tokens_at_start if self.llm is not None else 0
 
     def _emit(self, event: Event) -> None:
-        if self.llm is not None and not isinstance(event, TokenStreamed):
-            event.tokens_used = self._spent()
         if not isinstance(event, TokenStreamed):
             from interviewer.agent.transcript import apply
+
+            if self.llm is not None:
+                event.tokens_used = self._spent()
 
             apply(self.session, event)
         for sink in self.sinks:

@@ -42,8 +42,9 @@ class Chunk:
     def embed_text(self) -> str:
         """What gets embedded: title and heading give the chunk its context, the section's Chinese
         summary and the glossary terms let Chinese queries find English text (the summary comes
-        first so a long chunk truncated by the embedder keeps it). Code is reduced to its signatures and comments: raw code
-        embeds as a generic 'hub' vector that would crowd out prose for every query."""
+        first so a long chunk truncated by the embedder keeps it). Code is reduced to its signatures
+        and comments: raw code embeds as a generic 'hub' vector that would crowd out prose for every
+        query."""
         return self._wrap(condense_code(self.text) if self.kind == "code" else self.text)
 
     def lexical_text(self) -> str:

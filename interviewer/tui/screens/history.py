@@ -31,10 +31,6 @@ class HistoryScreen(SessionListScreen):
         Binding("r", "resume", "Resume"),
     ]
 
-    @property
-    def lang(self) -> str:
-        return self.iapp.settings.lang
-
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="chart-box") as box:
@@ -50,11 +46,7 @@ class HistoryScreen(SessionListScreen):
 
     def on_mount(self) -> None:
         self.sub_title = "history"
-        table = self.query_one("#sessions", DataTable)
-        # fixed widths, as on Home: never clipped to the headers when rows arrive before a measure
-        columns = (("when", 17), ("score", 5), ("status", 10), ("questions", 4), ("model", 16), ("tracks", 40))
-        for column, width in columns:
-            table.add_column(say(self.lang, f"col.{column}"), width=width)
+        self.add_columns((("when", 17), ("score", 5), ("status", 10), ("questions", 4), ("model", 16), ("tracks", 40)))
         self.query_one("#sessions").focus()
         self.load()
 

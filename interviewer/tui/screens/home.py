@@ -34,7 +34,7 @@ class HomeScreen(SessionListScreen):
 
     def compose(self) -> ComposeResult:
         settings = self.iapp.settings
-        lang = settings.lang
+        lang = self.lang
         yield Header()
         with Horizontal(id="home"):
             with VerticalScroll(id="new-interview") as form:
@@ -84,12 +84,7 @@ class HomeScreen(SessionListScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#recent", DataTable)
-        lang = self.iapp.settings.lang
-        # Fixed widths: auto-sized columns are measured when the table is idle, and a busy laptop
-        # could paint the rows before that, clipped to the header widths.
-        for column, width in (("when", 11), ("score", 5), ("status", 10), ("tracks", 30)):
-            table.add_column(say(lang, f"col.{column}"), width=width)
+        self.add_columns((("when", 11), ("score", 5), ("status", 10), ("tracks", 30)))
         self.watch(self.iapp, "warm_state", self._show_warm)
         self.watch(self.iapp, "warm_detail", self._show_warm)
         self.load_sessions()
@@ -102,7 +97,7 @@ class HomeScreen(SessionListScreen):
         state = self.iapp.warm_state
         icon = {"loading": "◌", "indexing": "◌", "ready": "●", "failed": "✖"}[state]
         style = {"loading": "dim", "indexing": "yellow", "ready": "green", "failed": "red"}[state]
-        detail = self.iapp.warm_detail or say(self.iapp.settings.lang, "home.loading")
+        detail = self.iapp.warm_detail or say(self.lang, "home.loading")
         self.query_one("#warm-status", Static).update(Text.assemble((icon, style), " ", (detail, style)))
 
     @work(exclusive=True, group="sessions")
@@ -117,7 +112,7 @@ class HomeScreen(SessionListScreen):
         self.rows = rows
         table = self.query_one("#recent", DataTable)
         table.clear()
-        lang = self.iapp.settings.lang
+        lang = self.lang
         for row in rows:
             status = Text("⏸ active", style="yellow") if row.status == "active" else Text(row.status, style="dim")
             table.add_row(

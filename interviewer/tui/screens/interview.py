@@ -118,16 +118,16 @@ class InterviewScreen(Screen[None]):
             yield Label("", id="grading")
             yield Label("", id="timer")
         yield VerticalScroll(id="conversation")
-        area = TextArea(
-            id="answer",
-            soft_wrap=True,
-            tab_behavior="indent",
-            placeholder=say(self.lang, "editor.placeholder"),
-        )
-        area.border_title = say(self.lang, "editor.title")
+        area = TextArea(id="answer", soft_wrap=True, tab_behavior="indent")
         area.border_subtitle = "^s submit · ^n skip · ^g end"
+        self._name_editor(area)
         yield area
         yield Footer()
+
+    def _name_editor(self, area: TextArea) -> None:
+        """The editor's title and placeholder, in the session's language (known once it is built)."""
+        area.border_title = say(self.lang, "editor.title")
+        area.placeholder = say(self.lang, "editor.placeholder")
 
     async def on_mount(self) -> None:
         area = self.query_one("#answer", TextArea)
@@ -172,9 +172,7 @@ class InterviewScreen(Screen[None]):
             return
         self.session_id = interviewer.session.id
         self.lang = interviewer.lang
-        area = self.query_one("#answer", TextArea)
-        area.border_title = say(self.lang, "editor.title")
-        area.placeholder = say(self.lang, "editor.placeholder")
+        self._name_editor(self.query_one("#answer", TextArea))
         self.total = interviewer.plan.count
         await self._clear_conversation()
         if restored is not None:

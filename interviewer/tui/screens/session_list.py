@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from textual.screen import Screen
 from textual.widgets import DataTable
 
+from interviewer.tui.i18n import say
+
 if TYPE_CHECKING:
     from interviewer.store.db import SessionRow
     from interviewer.tui.app import InterviewerApp
@@ -24,6 +26,18 @@ class SessionListScreen(Screen[None]):
     @property
     def iapp(self) -> InterviewerApp:
         return cast("InterviewerApp", self.app)
+
+    @property
+    def lang(self) -> str:
+        """Session lists follow the configured language (the sessions in them may differ)."""
+        return self.iapp.settings.lang
+
+    def add_columns(self, widths: tuple[tuple[str, int], ...]) -> None:
+        """Labelled columns of fixed widths: auto-sized columns are measured when the table is idle,
+        and a busy laptop could paint the rows before that, clipped to the header widths."""
+        table = self.query_one(self.TABLE, DataTable)
+        for column, width in widths:
+            table.add_column(say(self.lang, f"col.{column}"), width=width)
 
     def selected_session(self) -> SessionRow | None:
         table = self.query_one(self.TABLE, DataTable)
