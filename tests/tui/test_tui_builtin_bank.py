@@ -40,7 +40,8 @@ async def test_interview_on_the_builtin_bank(services: Services) -> None:
             await pilot.press("ctrl+g", "y")
         await wait_for(pilot, lambda: isinstance(app.screen, FeedbackScreen), "the feedback", timeout=120)
         await wait_for(pilot, lambda: getattr(app.screen, "loaded", False), "the feedback to load")
-        assert "总分" in screen_text(app) and "总结" in screen_text(app)
+        # the tab labels are mounted by the tabs widget itself, a frame or two after the tabs
+        await wait_for(pilot, lambda: "总分" in screen_text(app) and "总结" in screen_text(app), "the Chinese feedback")
         await pilot.press("right_square_bracket")  # from the summary tab to Q1
         await wait_for(pilot, lambda: "你回答中的依据" in screen_text(app), "the criterion detail, in Chinese")
         assert "评分项" in screen_text(app)

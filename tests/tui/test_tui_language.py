@@ -32,6 +32,7 @@ async def test_home_in_chinese(tui_services: Services) -> None:
     app = make_app(tui_services.settings, tui_services, cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app.screen, HomeScreen)
+        await app.workers.wait_for_complete()  # the session list has loaded (none yet)
         await wait_for(pilot, lambda: "还没有面试记录" in screen_text(app), "the Chinese form, no sessions yet")
         text = flat(screen_text(app))
         assert "新的面试" in text and "开始面试" in text and "题数" in text and "难度" in text and "离线引擎" in text
