@@ -126,6 +126,17 @@ def _check_note_refs(bank: Bank) -> None:
         for note_id in question.notes:
             if note_id not in bank.notes:
                 bank.issues.append(BankIssue(file, line, f"question {qid}: unknown note id {note_id!r}", "notes"))
+        for _, kp in question.rubric.key_points():
+            for m in kp.misconceptions:
+                if m.note not in bank.notes:
+                    bank.issues.append(
+                        BankIssue(
+                            file,
+                            line,
+                            f"question {qid}: misconception {m.id!r} of key point {kp.id!r} cites unknown note {m.note!r}",
+                            "misconceptions",
+                        )
+                    )
 
 
 def user_bank_dirs() -> list[Path]:

@@ -1,6 +1,6 @@
 """Domain model: plain pydantic types shared by every other part. No I/O here."""
 
-from interviewer.domain.grade import CriterionGrade, Grade
+from interviewer.domain.grade import ClaimError, CriterionGrade, Grade
 from interviewer.domain.question import (
     TRACKS,
     Criterion,
@@ -8,6 +8,7 @@ from interviewer.domain.question import (
     KeyPoint,
     Lang,
     LocalizedText,
+    Misconception,
     NoteMeta,
     Question,
     Rubric,
@@ -17,6 +18,7 @@ from interviewer.domain.session import Session, Turn
 
 __all__ = [
     "TRACKS",
+    "ClaimError",
     "Criterion",
     "CriterionGrade",
     "FollowUpSeed",
@@ -24,6 +26,7 @@ __all__ = [
     "KeyPoint",
     "Lang",
     "LocalizedText",
+    "Misconception",
     "NoteMeta",
     "Question",
     "Rubric",

@@ -26,6 +26,22 @@ class CriterionGrade(BaseModel):
     spread: float | None = None
 
 
+class ClaimError(BaseModel):
+    """A wrong claim in the answer: what it said, what is true, and where to read."""
+
+    criterion: str
+    key_point: str
+    quote: str
+    """The answer's words (a verbatim substring of it)."""
+    correction: str
+    reference: str = ""
+    """Note id (or chunk id) to read."""
+    misconception: str | None = None
+    """Id of the bank misconception it matches, if any."""
+    kind: str = "misconception"
+    """misconception | negation | wrong_subject | wrong_figure | conflict (LLM judge)."""
+
+
 class Grade(BaseModel):
     question_id: str
     overall: float = Field(ge=0, le=100)
@@ -37,6 +53,8 @@ class Grade(BaseModel):
     """Spread (max - min) of the overall score when sampled several times."""
     rubric_version: int = 1
     summary: str = ""
+    errors: list[ClaimError] = Field(default_factory=list)
+    """Wrong claims, most important first; each caps its criterion at 1."""
     graded_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
     def public(self) -> dict[str, object]:
@@ -58,6 +76,16 @@ class Grade(BaseModel):
             "flags": list(self.flags),
             "judge": self.judge,
             "spread": self.spread,
+            "errors": [
+                {
+                    "criterion": e.criterion,
+                    "key_point": e.key_point,
+                    "quote": e.quote,
+                    "correction": e.correction,
+                    "reference": e.reference,
+                }
+                for e in self.errors
+            ],
         }
 
     def missing_key_points(self) -> list[str]:

@@ -60,6 +60,24 @@ class Terms(BaseModel):
         return [*self.en, *self.zh]
 
 
+class Misconception(BaseModel):
+    """A wrong claim candidates really make about a key point: a swapped subject, a reversed
+    direction, a wrong figure or mechanism. A clause that states it earns the key point nothing and
+    is reported as an error with the correction and the note to read."""
+
+    model_config = _STRICT
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    text: LocalizedText
+    """The wrong claim, phrased the way a candidate would say it (a minimal edit of the truth)."""
+    aliases: Terms = Field(default_factory=Terms)
+    """Short phrases that on their own signal the wrong claim (e.g. "dpo needs a reward model")."""
+    correction: LocalizedText
+    """One line: what is true instead."""
+    note: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    """The reference note to read (its id under data/notes)."""
+
+
 class KeyPoint(BaseModel):
     """One concrete, checkable statement a good answer makes."""
 
@@ -68,6 +86,12 @@ class KeyPoint(BaseModel):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     text: LocalizedText
     aliases: Terms = Field(default_factory=Terms)
+    subject: Terms | None = None
+    """Names of the thing this key point is about (e.g. GQA / 分组查询注意力) when the question
+    compares rivals: a clause that states this point of a rival subject is a contradiction."""
+    misconceptions: list[Misconception] = Field(default_factory=list)
+    probe: LocalizedText | None = None
+    """A natural follow-up question aimed at this point, asked when no seed fits and the answer missed it."""
 
     @model_validator(mode="after")
     def _has_aliases(self) -> KeyPoint:
@@ -108,6 +132,10 @@ class Rubric(BaseModel):
         dup = {i for i in kp_ids if kp_ids.count(i) > 1}
         if dup:
             raise ValueError(f"duplicate key point ids: {sorted(dup)}")
+        m_ids = [m.id for c in self.criteria for k in c.key_points for m in k.misconceptions]
+        dup = {i for i in m_ids if m_ids.count(i) > 1}
+        if dup:
+            raise ValueError(f"duplicate misconception ids: {sorted(dup)}")
         return self
 
     def criterion(self, criterion_id: str) -> Criterion:
@@ -141,6 +169,10 @@ class Question(BaseModel):
     notes: list[str] = Field(min_length=1)
     rubric: Rubric
     follow_ups: list[FollowUpSeed] = Field(min_length=2, max_length=4)
+    model_answer: LocalizedText | None = None
+    """What a strong senior answer says, in the candidate's voice (shown after grading)."""
+    as_of: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}$")
+    """For time-sensitive questions: the month (YYYY-MM) the rubric's facts were checked."""
 
     @field_validator("track")
     @classmethod
