@@ -50,6 +50,23 @@ def home() -> Path:
     return Path(platformdirs.user_data_dir("interviewer", appauthor=False))
 
 
+def ensure_private_dir(path: Path) -> Path:
+    """Create ``path`` (and missing parents) readable by the user only (0700): interview answers are
+    private. A directory that already exists keeps its mode. OSError (naming the path) if it cannot be made."""
+    if not path.is_dir():
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def create_private_file(path: Path) -> None:
+    """Create ``path`` empty with mode 0600 unless it exists (SQLite then keeps that mode for the
+    database and gives it to its -wal and -shm files)."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+
+
 def config_file() -> Path:
     env = os.environ.get("INTERVIEWER_HOME")
     if env:

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from interviewer import paths
 from interviewer.agent.events import AnswerGraded, Event, SessionEnded, SessionStarted, TokenStreamed, parse_event
 from interviewer.agent.transcript import fold
 from interviewer.domain import Grade, Session
@@ -69,7 +70,11 @@ class Store:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is not None:
             return conn
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:  # the home 0700 and the database 0600 (its -wal / -shm files take its mode): answers are private
+            paths.ensure_private_dir(self.path.parent)
+            paths.create_private_file(self.path)
+        except OSError as exc:
+            raise StoreError(f"cannot create {self.path}: {exc.strerror or exc}") from None
         conn = None
         try:
             conn = sqlite3.connect(self.path, timeout=10.0, isolation_level=None, check_same_thread=False)
