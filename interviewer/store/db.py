@@ -3,6 +3,12 @@
 WAL mode, a busy timeout and BEGIN IMMEDIATE transactions let two processes write the same
 database safely. Migrations are numbered and append-only; a database from a newer version of
 the app, or a file that is not ours, is refused with a clear message and never overwritten.
+
+An event is never lost to a database another process keeps locked (or to a transient I/O error):
+``record`` tries for ``write_timeout_s``, then keeps the event in a local journal (fsynced, see
+:mod:`interviewer.store.journal`) and a background writer commits it, and everything after it, in
+order, retrying with backoff. ``pending_writes`` / ``wait_saved`` tell callers where things stand;
+a journal left by a process that quit first is committed by the next one to open the database.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from interviewer import paths
 from interviewer.agent.events import AnswerGraded, Event, SessionEnded, SessionStarted, TokenStreamed, parse_event
 from interviewer.agent.transcript import fold
 from interviewer.domain import Grade, Session
+from interviewer.store.journal import Journal, adopt_orphans, journal_dir
 from interviewer.store.migrations import MIGRATIONS
 
 APP_ID = 0x1A7E4D01  # PRAGMA application_id marking the file as ours
@@ -58,12 +65,33 @@ class SessionRow:
         }
 
 
+WRITE_TIMEOUT_S = 1.0
+"""How long ``record`` waits for a locked database before journaling the event (it runs on the
+event loop: the TUI must not freeze for the whole busy timeout)."""
+BACKOFF_MAX_S = 2.0
+"""Longest pause between two attempts of the background writer."""
+
+
 class Store:
-    def __init__(self, path: Path) -> None:
+    def __init__(
+        self, path: Path, *, write_timeout_s: float = WRITE_TIMEOUT_S, backoff_max_s: float = BACKOFF_MAX_S
+    ) -> None:
         self.path = path
+        self.write_timeout_s = write_timeout_s
+        self.backoff_max_s = backoff_max_s
         self._local = threading.local()
         self._init_lock = threading.Lock()
         self._migrated = False
+        # events waiting for the database, in order; guarded by _saved (a Condition on _wlock)
+        self._wlock = threading.RLock()
+        self._saved = threading.Condition(self._wlock)
+        self._pending: list[Event] = []
+        self._journal = Journal(journal_dir(path))
+        self._writer: threading.Thread | None = None
+        self.write_error = ""
+        """Why the pending events are not in the database yet ('' when nothing is pending)."""
+        self.attempts = 0
+        """Attempts the background writer has made for the events pending now."""
 
     # -- connection and schema -------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
@@ -83,6 +111,7 @@ class Store:
                 if not self._migrated:
                     self._init_schema(conn)
                     self._migrated = True
+                    self._recover(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.DatabaseError as exc:
@@ -168,15 +197,16 @@ class Store:
                 raise
 
     @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        conn = self._connect()
+    def _tx(self, conn: sqlite3.Connection | None = None) -> Iterator[sqlite3.Connection]:
+        conn = conn or self._connect()
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
+            conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
@@ -186,11 +216,135 @@ class Store:
 
     # -- writing ---------------------------------------------------------------------------
     def record(self, event: Event) -> None:
-        """Append one event (and update the session row / grade table it implies)."""
+        """Append one event (and update the session row / grade table it implies).
+
+        Never loses the event to a locked or briefly failing database: after ``write_timeout_s``
+        it is journaled and committed in the background (see ``pending_writes``)."""
         if isinstance(event, TokenStreamed):
             return
-        with self._tx() as conn:
-            self._append(conn, event)
+        self._connect()  # a foreign / corrupt / newer file is refused here, as before
+        with self._wlock:
+            if not self._pending:
+                try:
+                    self._commit([event], self.write_timeout_s, dedupe=False)
+                    return
+                except sqlite3.OperationalError as exc:  # locked, busy, disk I/O or full: transient
+                    self.write_error = _why(exc)
+            self._journal.append([event.model_dump_json()])
+            self._pending.append(event)
+            self._start_writer()
+
+    @property
+    def pending_writes(self) -> int:
+        """Events recorded but not in the database yet (journaled, being retried)."""
+        with self._wlock:
+            return len(self._pending)
+
+    @property
+    def journal_path(self) -> Path | None:
+        """The file holding the pending events, while there are any."""
+        with self._wlock:
+            return self._journal.path
+
+    def wait_saved(self, timeout: float | None = None) -> bool:
+        """Wait until every recorded event is in the database; False if ``timeout`` ran out first."""
+        with self._saved:
+            return self._saved.wait_for(lambda: not self._pending, timeout)
+
+    def _commit(
+        self, events: list[Event], timeout_s: float, *, dedupe: bool, conn: sqlite3.Connection | None = None
+    ) -> None:
+        """Store ``events`` in one transaction, waiting at most ``timeout_s`` for the write lock.
+        ``dedupe``: skip events already stored (a journal replayed after its writer stopped)."""
+        conn = conn or self._connect()
+        conn.execute(f"PRAGMA busy_timeout = {max(0, int(timeout_s * 1000))}")
+        try:
+            with self._tx(conn) as tx:
+                for event in events:
+                    if not (dedupe and self._stored(tx, event)):
+                        self._append(tx, event)
+        finally:
+            conn.execute("PRAGMA busy_timeout = 10000")
+
+    @staticmethod
+    def _stored(conn: sqlite3.Connection, event: Event) -> bool:
+        row = conn.execute(
+            "SELECT 1 FROM events WHERE session_id = ? AND type = ? AND at = ? AND payload = ? LIMIT 1",
+            (event.session_id, event.type, event.at.isoformat(), event.model_dump_json()),
+        ).fetchone()
+        return row is not None
+
+    def _start_writer(self) -> None:
+        if self._writer is None or not self._writer.is_alive():
+            self._writer = threading.Thread(target=self._write_pending, name="store-writer", daemon=True)
+            self._writer.start()
+
+    def _write_pending(self) -> None:
+        """The background writer: commit the pending events in order, backing off while it fails."""
+        delay = 0.05
+        while True:
+            with self._wlock:
+                if not self._pending:
+                    return
+                batch = list(self._pending)
+            try:
+                self._commit(batch, min(1.0, self.write_timeout_s), dedupe=True)
+            except (sqlite3.OperationalError, StoreError) as exc:  # still locked / transient: retry
+                with self._wlock:
+                    self.write_error = _why(exc)
+                    self.attempts += 1
+                time.sleep(delay)
+                delay = min(delay * 2, self.backoff_max_s)
+                continue
+            except Exception as exc:  # will never commit (e.g. its session was deleted): keep it aside
+                with self._saved:
+                    kept = self._journal.set_aside()
+                    del self._pending[: len(batch)]
+                    if self._pending:  # recorded meanwhile: journaled again, in a new file
+                        self._journal.append([e.model_dump_json() for e in self._pending])
+                    self.write_error = f"{len(batch)} event(s) could not be saved ({exc}); they are kept in {kept}"
+                    self._saved.notify_all()
+                continue
+            with self._saved:
+                del self._pending[: len(batch)]
+                if not self._pending:
+                    self._journal.clear()
+                    self.write_error = ""
+                    self.attempts = 0
+                    self._saved.notify_all()
+            delay = 0.05
+
+    def _recover(self, conn: sqlite3.Connection) -> None:
+        """Take over journals of processes that stopped before their events reached the database:
+        commit them now if the database lets us, else in the background."""
+        with self._wlock:
+            try:
+                lines = adopt_orphans(self._journal)
+            except OSError:
+                return
+            events: list[Event] = []
+            for line in lines:
+                try:
+                    events.append(parse_event(line))
+                except ValueError:
+                    continue  # a line cut short by a crash: its write never completed
+            if not events:
+                self._journal.clear()
+                return
+            try:
+                self._commit(events, self.write_timeout_s, dedupe=True, conn=conn)
+            except sqlite3.OperationalError as exc:
+                self._pending[:0] = events
+                self.write_error = _why(exc)
+                self._start_writer()
+                return
+            except Exception as exc:  # will never commit: keep the file for a person to look at
+                kept = self._journal.set_aside()
+                self.write_error = (
+                    f"{len(events)} event(s) of an earlier run could not be saved ({exc}); kept in {kept}"
+                )
+                return
+            self._journal.clear()
 
     def _append(self, conn: sqlite3.Connection, event: Event, *, grades: bool = True) -> None:
         if isinstance(event, TokenStreamed):
@@ -386,6 +540,12 @@ class Store:
             .fetchall()
         )
         return [(r[0], r[1], Grade.model_validate_json(r[2])) for r in rows]
+
+
+def _why(exc: BaseException) -> str:
+    if _is_busy(exc):
+        return "the database is locked by another process"
+    return str(exc)
 
 
 def _is_busy(exc: BaseException) -> bool:
