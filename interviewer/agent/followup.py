@@ -1,26 +1,47 @@
-"""Deciding between a follow-up and moving on.
+"""Deciding between a follow-up and moving on, the way an interviewer who listened would.
 
-Offline: aim at the highest-weight key point still missing (per the offline judge), using the
-follow-up seed written for it, its criterion's seed, or a probe built from the key point.
-With an LLM: the model decides from the question, the missing key points, retrieved notes and
-this question's answers only; its choice is checked (must target a missing point, must not
-repeat an earlier follow-up) and replaced by the offline choice when it fails the checks.
+Offline, in this order:
+
+1. **Push back** once per question on a wrong claim the judge found ("You said … — walk me
+   through why."), without telling the answer.
+2. **A strong answer is pushed harder**: one deepening follow-up (a seed aimed at a point made only
+   weakly, the level-4 descriptor of the weakest criterion, or a "what breaks at 10×" probe), then
+   move on.
+3. **Gaps**: the highest-weight key point still missing, asked with the seed written for it only
+   when the answer gives the seed its premise (``FollowUpSeed.requires``, or the answer at least
+   touched the point), else with the point's human-written probe, which asks how the candidate would
+   do it. A seed or probe is never aimed at a point the answers already cover.
+
+With an LLM: the model decides from the question, the answers, the covered points with their
+evidence, the missing points, the wrong claims with their corrections and retrieved notes; its
+choice is checked (a known point, not a covered one unless the answer is strong, not a point already
+probed, not a repeat) and replaced by the offline choice when it fails the checks.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from interviewer.domain import FollowUpSeed, Lang, Question
-from interviewer.judge.offline import Coverage, KeyPointCoverage
-from interviewer.textproc import tokenize
+from interviewer.domain import Criterion, FollowUpSeed, Lang, Question
+from interviewer.judge.offline import COVERED, TOUCHED, Coverage, FoundError, KeyPointCoverage
+from interviewer.textproc import contains_term, normalize, tokenize
 
 MOVE_ON_COVERAGE = 0.8
-"""Weighted rubric coverage at which the interviewer moves on without a follow-up."""
+"""Weighted rubric coverage from which an answer counts as strong: one deepening follow-up, then move on."""
+WEAK = 0.7
+"""Coverage under which a covered key point was made only weakly: a deepening seed may still aim at it."""
+QUOTE_CHARS = {"en": 110, "zh": 48}
+"""Longest quote of the candidate's words in a push-back."""
+MAX_FOLLOW_UP_CHARS = 400
+"""Longest follow-up the interviewer asks (the model's is cut to it; the schema sent says so too)."""
+MAX_REASONING_CHARS = 400
+
+Source = Literal["llm", "seed", "probe", "challenge", "deepen"]
 
 
 @dataclass
@@ -30,20 +51,41 @@ class Decision:
     text: str = ""
     criterion: str = ""
     key_point: str = ""
-    source: Literal["llm", "seed", "probe"] = "seed"
+    source: Source = "seed"
 
 
 class LLMDecision(BaseModel):
     """Structured reply of the follow-up decision prompt (reasoning comes first)."""
 
-    reasoning: str = Field(description="one or two sentences on what the answers still miss")
+    # json_schema_extra bounds the schema sent to the model; the client cuts longer strings to it
+    reasoning: str = Field(
+        description="one or two sentences on what the answers still miss",
+        json_schema_extra={"maxLength": MAX_REASONING_CHARS},
+    )
     action: Literal["follow_up", "move_on"]
     key_point_id: str = Field(
         default="",
         description="id of the missing key point the follow-up targets",
         json_schema_extra={"maxLength": 64},  # ids are short slugs; bounds grammar-constrained decoding
     )
-    question: str = Field(default="", description="the follow-up question to ask, empty when moving on")
+    question: str = Field(
+        default="",
+        description="the follow-up question to ask, empty when moving on",
+        json_schema_extra={"maxLength": MAX_FOLLOW_UP_CHARS},
+    )
+
+
+def clip_follow_up(text: str, limit: int = MAX_FOLLOW_UP_CHARS) -> str:
+    """Model text made into a follow-up: whitespace collapsed, cut to ``limit`` characters (at a word
+    boundary when there is one near the end, with an ellipsis)."""
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit * 0.8:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
 
 
 def similar(a: str, b: str, threshold: float = 0.6) -> bool:
@@ -54,60 +96,277 @@ def similar(a: str, b: str, threshold: float = 0.6) -> bool:
     return len(ta & tb) / min(len(ta), len(tb)) >= threshold
 
 
-def missing_by_weight(coverage: Coverage, probed: set[str]) -> list[KeyPointCoverage]:
+def strong(coverage: Coverage) -> bool:
+    """Whether the answers so far make a strong answer (the interviewer pushes harder, then moves on)."""
+    return coverage.ratio() >= MOVE_ON_COVERAGE
+
+
+def missing_by_weight(coverage: Coverage, probed: Collection[str]) -> list[KeyPointCoverage]:
     """Missing key points not yet probed, highest criterion weight first, least covered first."""
     points = [p for p in coverage.missing() if p.key_point.id not in probed]
     return sorted(points, key=lambda p: (-p.criterion.weight / len(p.criterion.key_points), p.coverage))
 
 
-def probe_text(point: KeyPointCoverage, lang: Lang) -> str:
-    """A follow-up built from a key point when no seed targets it: name its topic, not its answer."""
+# -- wording -------------------------------------------------------------------------------------
+def _topic(point: KeyPointCoverage, lang: Lang) -> str:
     terms = point.key_point.aliases.zh if lang == "zh" else point.key_point.aliases.en
+    if terms:
+        return terms[0]
     name = point.criterion.name.get(lang)
+    return name if lang == "zh" else _lower_first(name)
+
+
+def _lower_first(text: str) -> str:
+    """'How RoPE works' -> 'how RoPE works'; acronyms ('NF4 format', 'RAG') keep their case."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def probe_text(point: KeyPointCoverage, lang: Lang) -> str:
+    """The follow-up for a key point: its human-written probe, else a plain question about its topic
+    that names the topic, not the answer."""
+    if point.key_point.probe is not None:
+        return point.key_point.probe.get(lang)
+    topic = _topic(point, lang)
     if lang == "zh":
-        topic = terms[0] if terms else name
-        return f"你还没有谈到「{topic}」。在这个问题里它起什么作用？你会怎么处理？"
-    topic = terms[0] if terms else name.lower()
-    return f"You haven't touched on {topic} yet. Where does it come in here, and how would you handle it?"
+        return f"说说「{topic}」吧——在你的方案里它怎么体现？"
+    return f"Talk me through {topic} — where does it show up in what you'd build, and why?"
 
 
+def quote_of(text: str, lang: Lang) -> str:
+    """The candidate's words, short enough to say back: whole words, an ellipsis where cut."""
+    text = " ".join(text.split()).strip(" \"'“”「」")
+    text = text.rstrip("。.;；，,")
+    limit = QUOTE_CHARS[lang]
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    if space > limit * 0.6:
+        cut = cut[:space]
+    return cut.rstrip(" ,，;；:：") + "…"
+
+
+def challenge_text(error: FoundError, lang: Lang) -> str:
+    """A push-back on a wrong claim: say back what was said, ask why, then ask about the point the
+    claim gets wrong (its probe) — never the correction."""
+    said = quote_of(error.quote, lang)
+    point = KeyPointCoverage(error.criterion, error.key_point, 0.0, 0.0, [], None)
+    probe = error.key_point.probe.get(lang) if error.key_point.probe is not None else ""
+    if lang == "zh":
+        if probe and not probe.startswith("你说"):
+            return f"你刚才说“{said}”——能讲讲为什么吗？{probe}"
+        return f"你刚才说“{said}”——能讲讲为什么吗？这样的话，「{_topic(point, lang)}」会怎样？"
+    if probe and not probe.lower().startswith("you said"):
+        return f'You said "{said}" — walk me through why. {probe}'
+    return f'You said "{said}" — walk me through why. What happens to {_topic(point, lang)} then?'
+
+
+_DEEPER = {
+    "system_design": (
+        "Say traffic and data grow tenfold. What breaks first in your design, and what would you measure to see it coming?",
+        "假设流量和数据量涨到十倍，你的设计里最先出问题的是哪里？你会看什么指标来提前发现？",
+    ),
+    "production_mlops": (
+        "Say this runs at ten times today's load. What fails first, and which metric warns you before users notice?",
+        "如果负载涨到现在的十倍，最先出问题的是什么？哪个指标能在用户察觉之前提醒你？",
+    ),
+    "llm_fundamentals": (
+        "Where does this stop holding — at what scale, context length or batch size — and how would you show it?",
+        "这在什么情况下不再成立——哪种规模、上下文长度或批大小？你会怎么验证？",
+    ),
+    "ml_fundamentals": (
+        "How would you show this in an experiment: what would you measure, and what result would prove you wrong?",
+        "你会怎么用实验证明这一点？测什么？什么结果会说明你错了？",
+    ),
+    "training_alignment": (
+        "How would you know it worked — what do you watch during and after training, and what changes at 10× the model or data?",
+        "你怎么判断它真的奏效了？训练中和训练后看什么？模型或数据扩大十倍时会有什么变化？",
+    ),
+    "coding": (
+        "How would you test this, and what would you change if the input were a hundred times larger?",
+        "你会怎么测试这段实现？如果输入大一百倍，你要改什么？",
+    ),
+    "agents_tools": (
+        "Say this runs unattended on ten times as many tasks. What fails first, and what would you log to catch it?",
+        "如果它无人值守地跑十倍的任务量，最先出问题的是什么？你会记录什么来发现它？",
+    ),
+    "behavioral": (
+        "Looking back, what would you do differently — and how did you know the result held? What did you measure?",
+        "回头看，你会有什么不同的做法？你怎么确认结果站得住——当时量化了什么？",
+    ),
+    "frontier": (
+        "What is the strongest argument against this, and what result would change your mind?",
+        "反对这个观点最有力的论据是什么？什么样的结果会让你改变看法？",
+    ),
+}
+_GENERIC_DEEPER = (
+    "What breaks first at ten times the scale, and what would you measure to see it coming?",
+    "规模扩大十倍时最先出问题的是什么？你会看什么指标来提前发现？",
+)
+
+
+def _level4_ask(criterion: Criterion, lang: Lang) -> str:
+    """The criterion's level-4 descriptor ('Also discusses long-range decay') as something to ask
+    for, or '' when it does not read as an addition to a correct answer."""
+    desc = criterion.levels[4].get(lang).strip().rstrip("。.")
+    if lang == "zh":
+        if not desc.startswith("还") or len(desc) < 6:
+            return ""
+        rest = desc[1:]
+        rest = rest[1:] if rest.startswith("能") else rest
+        return f"回答得很扎实。在「{criterion.name.zh}」上再进一步：{rest}——你能展开讲讲吗？"
+    if not desc.startswith("Also ") or len(desc) < 16:
+        return ""
+    return (
+        f"Good. One step further on {_lower_first(criterion.name.en)}: a top answer {desc[0].lower()}{desc[1:]}. "
+        "Take me there."
+    )
+
+
+def deepening_text(question: Question, criterion: Criterion, lang: Lang) -> str:
+    """A harder follow-up for a strong answer, aimed at ``criterion`` (its weakest)."""
+    ask = _level4_ask(criterion, lang)
+    if ask:
+        return ask
+    en, zh = _DEEPER.get(question.track, _GENERIC_DEEPER)
+    if lang == "zh":
+        return f"回答得很扎实。在「{criterion.name.zh}」上再进一步：{zh}"
+    return f"Good. One step further on {_lower_first(criterion.name.en)}: {en[0].lower()}{en[1:]}"
+
+
+# -- premises --------------------------------------------------------------------------------------
 def _seeds_for(question: Question, point: KeyPointCoverage) -> list[FollowUpSeed]:
     exact = [f for f in question.follow_ups if f.key_point == point.key_point.id]
     general = [f for f in question.follow_ups if f.criterion == point.criterion.id and f.key_point is None]
     return exact + general
 
 
+def seed_fits(seed: FollowUpSeed, coverage: Coverage, answer: str) -> bool:
+    """Whether the answer gives the seed its premise: one of its ``requires`` terms, or (without
+    them) the seed's key point — or, for a seed without one, its criterion — at least touched."""
+    if seed.requires is not None:
+        terms = seed.requires.all()
+        if not terms:
+            return True
+        text = normalize(answer)
+        return any(contains_term(text, t) for t in terms)
+    points = [
+        p
+        for p in coverage.points
+        if (p.key_point.id == seed.key_point if seed.key_point else p.criterion.id == seed.criterion)
+    ]
+    return any(p.coverage >= TOUCHED or p.alias_hits for p in points)
+
+
+def _fresh(text: str, asked: list[str]) -> bool:
+    return bool(text) and not any(similar(text, earlier) for earlier in asked)
+
+
+_NEGATOR_EN = r"(?:no|not|never|without|lacks?|skip(?:ped)?)"
+_NEGATOR_ZH = r"(?:没有|没|不|无|未|缺乏|缺少|跳过)"
+
+
+def sure(error: FoundError) -> bool:
+    """Whether an error is clear enough to say back to the candidate: a misconception's tell-tale
+    phrase, a point bound to a rival subject, or a term negated right before it ("no rollback
+    plan", "没有灰度"). A claim matched by meaning alone costs the candidate its point in the grade
+    but is not pushed back on: challenging a correct sentence would be worse than letting one pass."""
+    if error.kind == "misconception":
+        return bool(error.detail)
+    if error.kind == "wrong_subject":
+        return True
+    if error.kind == "negation" and error.detail:
+        text, term = normalize(error.quote), re.escape(normalize(error.detail))
+        if re.search(r"[\u3400-\u9fff]", error.detail):
+            return re.search(rf"{_NEGATOR_ZH}.{{0,2}}{term}", text) is not None
+        return re.search(rf"\b{_NEGATOR_EN}\s+(?:\w+\s+)?{term}", text) is not None
+    return False
+
+
+# -- the decision --------------------------------------------------------------------------------
+def _challenge(coverage: Coverage, asked: list[str], probed: Collection[str], lang: Lang) -> Decision | None:
+    for error in coverage.errors:
+        if error.key_point.id in probed or not error.quote.strip() or not sure(error):
+            continue
+        text = challenge_text(error, lang)
+        if _fresh(text, asked):
+            return Decision(
+                "follow_up", text=text, criterion=error.criterion.id, key_point=error.key_point.id, source="challenge"
+            )
+    return None
+
+
+def _deepen(
+    question: Question, coverage: Coverage, asked: list[str], probed: Collection[str], answer: str, lang: Lang
+) -> Decision | None:
+    """One harder follow-up for a strong answer: a seed on a point made only weakly, else the weakest
+    criterion's level-4 descriptor or a scale/measurement probe."""
+    weak = sorted(
+        (p for p in coverage.points if p.coverage < WEAK and p.key_point.id not in probed),
+        key=lambda p: (p.coverage, -p.criterion.weight),
+    )
+    for point in weak:
+        for seed in _seeds_for(question, point):
+            text = seed.text.get(lang)
+            if seed_fits(seed, coverage, answer) and _fresh(text, asked):
+                return Decision(
+                    "follow_up", text=text, criterion=point.criterion.id, key_point=point.key_point.id, source="deepen"
+                )
+
+    def mean(c: Criterion) -> float:
+        mine = [p.coverage for p in coverage.points if p.criterion.id == c.id]
+        return sum(mine) / len(mine) if mine else 1.0
+
+    for criterion in sorted(question.rubric.criteria, key=lambda c: (mean(c), -c.weight)):
+        points = sorted((p for p in coverage.points if p.criterion.id == criterion.id), key=lambda p: p.coverage)
+        target = next((p for p in points if p.key_point.id not in probed), None)
+        text = deepening_text(question, criterion, lang)
+        if target is not None and _fresh(text, asked):
+            return Decision(
+                "follow_up", text=text, criterion=criterion.id, key_point=target.key_point.id, source="deepen"
+            )
+    return None
+
+
 def offline_decision(
     question: Question,
     coverage: Coverage,
     asked: list[str],
-    probed: set[str],
+    probed: Collection[str],
     remaining: int,
     lang: Lang,
+    answer: str = "",
+    done: Collection[str] = (),
 ) -> Decision:
-    """Seeds first (written by people), aimed at the weightiest missing point they fit; a probe built
-    from the key point only when no seed is left for any missing point."""
+    """The next follow-up, or moving on. ``answer``: the answers so far (for seed premises);
+    ``done``: the sources of this question's earlier follow-ups (one push-back, one deepening)."""
     if remaining <= 0:
         return Decision("move_on", "budget")
-    if coverage.ratio() >= MOVE_ON_COVERAGE:
+    if "challenge" not in done:
+        challenge = _challenge(coverage, asked, probed, lang)
+        if challenge is not None:
+            return challenge
+    if strong(coverage):
+        if "deepen" not in done:
+            deeper = _deepen(question, coverage, asked, probed, answer, lang)
+            if deeper is not None:
+                return deeper
         return Decision("move_on", "covered")
     missing = missing_by_weight(coverage, probed)
     for point in missing:
         for seed in _seeds_for(question, point):
             text = seed.text.get(lang)
-            if not any(similar(text, earlier) for earlier in asked):
+            if seed_fits(seed, coverage, answer) and _fresh(text, asked):
                 return Decision(
                     "follow_up", text=text, criterion=point.criterion.id, key_point=point.key_point.id, source="seed"
                 )
-    if missing:  # probes share a template, so they are kept apart by their key point, never repeated
-        point = missing[0]
-        return Decision(
-            "follow_up",
-            text=probe_text(point, lang),
-            criterion=point.criterion.id,
-            key_point=point.key_point.id,
-            source="probe",
-        )
+        text = probe_text(point, lang)
+        if _fresh(text, asked):
+            return Decision(
+                "follow_up", text=text, criterion=point.criterion.id, key_point=point.key_point.id, source="probe"
+            )
     return Decision("move_on", "covered" if not coverage.missing() else "repeat")
 
 
@@ -116,20 +375,23 @@ def check_llm_decision(
     reply: LLMDecision,
     coverage: Coverage,
     asked: list[str],
-    probed: set[str] | None = None,
+    probed: Collection[str] | None = None,
 ) -> Decision | None:
     """The model's decision if it passes the guards, else None (the caller uses the offline one).
 
-    Rejected: a follow-up without text, one targeting a covered or unknown key point, one targeting
+    Rejected: a follow-up without text, one targeting an unknown key point, one targeting a covered
+    point of an answer that is not strong (a strong answer may be pushed on any point), one targeting
     a key point an earlier follow-up already probed, and one that repeats an earlier follow-up."""
     if reply.action == "move_on":
         return Decision("move_on", "model")
-    text = re.sub(r"\s+", " ", reply.question).strip()
+    text = clip_follow_up(reply.question)
     if not text:
         return None
-    missing = {p.key_point.id: p for p in coverage.missing()}
-    point = missing.get(reply.key_point_id.strip())
-    if point is None:  # targets a covered or unknown point
+    points = {p.key_point.id: p for p in coverage.points}
+    point = points.get(reply.key_point_id.strip())
+    if point is None:  # an unknown point
+        return None
+    if point.coverage >= COVERED and not strong(coverage):  # a covered point of an answer with gaps left
         return None
     if probed and point.key_point.id in probed:  # the same point again, however it is worded
         return None

@@ -20,7 +20,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from interviewer.llm.errors import LLMError
-from interviewer.llm.jsonparse import extract_json
+from interviewer.llm.jsonparse import MAX_REPLY_CHARS, extract_json
 from interviewer.llm.usage import Usage
 
 T = TypeVar("T", bound=BaseModel)
@@ -123,14 +123,25 @@ class LLMClient:
                 cost = 0.0
         self.usage.add(prompt, completion, cost, purpose)
 
-    async def _call(self, messages: list[Message], purpose: str, on_token: TokenCallback | None, **extra: Any) -> str:
+    async def _call(
+        self,
+        messages: list[Message],
+        purpose: str,
+        on_token: TokenCallback | None,
+        *,
+        max_chars: int | None = None,
+        **extra: Any,
+    ) -> str:
+        """The reply text; with ``max_chars``, cut to that length (and so are the tokens streamed)."""
         lib = _lib()
         attempt = 0
+        sink = _capped(on_token, max_chars) if on_token is not None and max_chars else on_token
         while True:
             try:
-                return await asyncio.wait_for(
-                    self._once(lib, messages, purpose, on_token, **extra), timeout=self.timeout_s + 1
+                text = await asyncio.wait_for(
+                    self._once(lib, messages, purpose, sink, **extra), timeout=self.timeout_s + 1
                 )
+                return text[:max_chars] if max_chars else text
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -156,11 +167,15 @@ class LLMClient:
             return str(text)
         stream = await lib.acompletion(messages=messages, stream=True, **kwargs)
         parts: list[str] = []
+        size = 0
         async for chunk in stream:
             delta = chunk.choices[0].delta.content if chunk.choices else None
             if delta:
                 parts.append(delta)
                 on_token(delta)
+                size += len(delta)
+                if size > MAX_REPLY_CHARS:  # a server that never stops: no caller wants more than this
+                    break
         text = "".join(parts)
         self._account(None, messages, text, purpose)
         return text
@@ -177,17 +192,19 @@ class LLMClient:
         extra: dict[str, Any] = {"temperature": temperature}
         if max_tokens:
             extra["max_tokens"] = max_tokens
-        return await self._call(messages, purpose, on_token, **extra)
+        # a server may ignore max_tokens: the text kept (and stored) is bounded all the same
+        max_chars = max_tokens * CHARS_PER_TOKEN if max_tokens else MAX_COMPLETION_CHARS
+        return await self._call(messages, purpose, on_token, max_chars=max_chars, **extra)
 
     def _response_format(self, mode: StructuredMode, schema: type[BaseModel]) -> dict[str, Any] | None:
-        json_schema = schema.model_json_schema()
+        # Every schema sent is bounded: servers that turn it into a grammar (llama.cpp) bound nothing
+        # by themselves (a small model can loop inside one string until max_tokens), and the same
+        # caps are applied to the reply before validation (see _clip), whatever the model sends.
+        json_schema = _bounded(schema.model_json_schema())
         if mode == "json_schema":
             return {"type": "json_schema", "json_schema": {"name": schema.__name__, "schema": json_schema}}
         if mode == "json_object":
-            # Servers that turn the schema into a grammar (llama.cpp) bound nothing by themselves: a small
-            # model can loop inside one string until max_tokens and never close the object. Bound the
-            # free strings and arrays of the schema sent (validation still uses the pydantic model).
-            return {"type": "json_object", "schema": _bounded(json_schema)}
+            return {"type": "json_object", "schema": json_schema}
         return None
 
     def _modes(self) -> list[StructuredMode]:
@@ -210,9 +227,13 @@ class LLMClient:
         temperature: float = 0.0,
         max_tokens: int | None = 1200,
     ) -> T:
-        """A reply validated against ``schema``; one repair retry on a bad reply."""
+        """A reply validated against ``schema``; one repair retry on a bad reply.
+
+        Every string and array of the reply is cut to the bounds of the schema sent (``_bounded``)
+        before validation, and the reply is parsed off the event loop, within the call timeout."""
+        bounded = _bounded(schema.model_json_schema())
         instructions = "Reply with one JSON object only, no prose, matching this JSON schema:\n" + json.dumps(
-            schema.model_json_schema(), ensure_ascii=False
+            bounded, ensure_ascii=False
         )
         msgs = [
             *messages[:-1],
@@ -238,23 +259,93 @@ class LLMClient:
                 raise
             self._structured_mode = mode
             try:
-                return schema.model_validate(extract_json(text))
+                return schema.model_validate(await self._parse(text, bounded))
             except (ValueError, ValidationError) as exc:
                 repair = [
                     *msgs,
-                    {"role": "assistant", "content": text},
+                    {"role": "assistant", "content": text[:REPAIR_ECHO_CHARS]},
                     {"role": "user", "content": f"That reply was invalid: {str(exc)[:400]}\n{instructions}"},
                 ]
                 text = await self._call(repair, purpose + ":repair", None, **extra)
                 try:
-                    return schema.model_validate(extract_json(text))
+                    return schema.model_validate(await self._parse(text, bounded))
                 except (ValueError, ValidationError) as exc2:
                     raise LLMError("invalid_output", str(exc2)[:300]) from None
         raise LLMError("unsupported", str(last_error))
 
+    async def _parse(self, text: str, bounded: dict[str, Any]) -> Any:
+        """The reply's JSON object with the schema's bounds applied, parsed in a worker thread: a
+        malformed reply must not stall the event loop (the TUI) — and never for longer than the
+        call timeout. ValueError when there is no object (or it is too large / too slow to read)."""
+        try:
+            data = await asyncio.wait_for(asyncio.to_thread(extract_json, text), timeout=self.timeout_s)
+        except TimeoutError:
+            raise ValueError(f"the reply could not be parsed within {self.timeout_s:g} s") from None
+        return _clip(data, bounded, bounded.get("$defs", {}))
+
 
 MAX_STRING_CHARS = 400
-MAX_ARRAY_ITEMS = 8
+"""Bound of every free string a model fills in a structured reply (reasons, quotes, questions)."""
+MAX_ARRAY_ITEMS = 16
+"""Bound of every array of a structured reply (the largest rubric has 6 criteria)."""
+CHARS_PER_TOKEN = 8
+"""Characters kept per requested token of a completion: generous (English is ~4, Chinese ~1.5)."""
+MAX_COMPLETION_CHARS = 16_000
+"""Characters kept of a completion asked without max_tokens."""
+REPAIR_ECHO_CHARS = 4_000
+"""Characters of an invalid reply quoted back to the model in the repair request."""
+
+
+def _capped(on_token: TokenCallback, max_chars: int) -> TokenCallback:
+    """A token callback that forwards at most ``max_chars`` characters in all."""
+    left = max_chars
+
+    def forward(text: str) -> None:
+        nonlocal left
+        if left > 0:
+            piece = text[:left]
+            left -= len(piece)
+            on_token(piece)
+
+    return forward
+
+
+def _clip(value: Any, schema: Any, defs: dict[str, Any]) -> Any:
+    """``value`` with its strings and arrays cut to the maxLength / maxItems of ``schema``."""
+    if not isinstance(schema, dict):
+        return value
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        schema = {**defs.get(ref.rsplit("/", 1)[-1], {}), **{k: v for k, v in schema.items() if k != "$ref"}}
+    for key in ("anyOf", "oneOf"):
+        options = schema.get(key)
+        if isinstance(options, list):
+            fitting = next((o for o in options if _fits(value, o, defs)), None)
+            return _clip(value, fitting, defs) if fitting is not None else value
+    if isinstance(value, str):
+        limit = schema.get("maxLength")
+        return value[:limit] if isinstance(limit, int) and limit >= 0 else value
+    if isinstance(value, list):
+        limit = schema.get("maxItems")
+        if isinstance(limit, int) and limit >= 0:
+            value = value[:limit]
+        return [_clip(v, schema.get("items"), defs) for v in value]
+    if isinstance(value, dict):
+        props = schema.get("properties")
+        if not isinstance(props, dict):
+            return value
+        return {k: _clip(v, props.get(k), defs) for k, v in value.items()}
+    return value
+
+
+def _fits(value: Any, schema: Any, defs: dict[str, Any]) -> bool:
+    if not isinstance(schema, dict):
+        return False
+    if "$ref" in schema:
+        return isinstance(value, dict)
+    kinds = {"string": str, "array": list, "object": dict, "null": type(None), "boolean": bool}
+    kind = kinds.get(schema.get("type", ""))
+    return kind is not None and isinstance(value, kind)
 
 
 def _bounded(schema: Any) -> Any:
