@@ -1,16 +1,30 @@
 """The judge the rest of the app calls: the LLM judge when a model is given, the offline judge
-otherwise and whenever the LLM fails. The candidate's answer is never lost to a judge failure."""
+otherwise and whenever the LLM fails. The candidate's answer is never lost to a judge failure,
+and neither is a grade to an unreachable note index: the answer is then graded without reference
+passages, the grade says so and the fallback reason names the cause."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from interviewer.domain import Grade, Lang, Question
-from interviewer.judge.llm_judge import LLMJudge
+from interviewer.judge.llm_judge import Exchange, LLMJudge
 from interviewer.judge.offline import OfflineJudge
+from interviewer.judge.references import tracking_misses
 from interviewer.llm.base import ChatModel
 from interviewer.llm.errors import LLMError
+
+MAX_TEXT_CHARS = 2000
+"""Longest reason or summary a grade keeps (model text; the LLM client already bounds it)."""
+MAX_QUOTE_CHARS = 600
+MAX_ITEMS = 16
+
+NO_REFERENCES = {
+    "en": "Graded without reference passages: the note index was unavailable.",
+    "zh": "评分时未使用参考资料：笔记索引不可用。",
+}
+"""The note a grade made without references opens its summary with."""
 
 
 class Judge:
@@ -25,12 +39,36 @@ class Judge:
         lang: Lang,
         llm: ChatModel | None = None,
         on_error: Callable[[LLMError], None] | None = None,
+        exchanges: Sequence[Exchange | tuple[str, str]] | None = None,
     ) -> tuple[Grade, str | None]:
-        """(grade, fallback reason or None). ``on_error`` sees the LLM failure, if any."""
+        """(grade, fallback reason or None). ``on_error`` sees the LLM failure, if any.
+
+        ``answer`` is everything the candidate said on the question, joined (what the offline judge
+        grades); ``exchanges``, when given, are the same answers paired with the prompt each one
+        replied to (the question, then each follow-up), so the LLM judge sees the conversation."""
+        with tracking_misses() as misses:
+            grade, fallback = await self._grade(question, answer, lang, llm, on_error, exchanges)
+        grade = bounded(grade)
+        if misses:
+            note = NO_REFERENCES.get(lang, NO_REFERENCES["en"])
+            grade = grade.model_copy(update={"summary": f"{note} {grade.summary}".strip()})
+            why = f"note index unavailable ({misses[0]}); graded without reference passages"
+            fallback = f"{fallback}; {why}" if fallback else why
+        return grade, fallback
+
+    async def _grade(
+        self,
+        question: Question,
+        answer: str,
+        lang: Lang,
+        llm: ChatModel | None,
+        on_error: Callable[[LLMError], None] | None,
+        exchanges: Sequence[Exchange | tuple[str, str]] | None = None,
+    ) -> tuple[Grade, str | None]:
         if llm is not None:
             judge = LLMJudge(llm, self.offline.references, samples=self.samples)
             try:
-                return await judge.grade(question, answer, lang), None
+                return await judge.grade(question, answer, lang, exchanges=exchanges), None
             except Exception as exc:  # any judge failure (not only LLMError) must not lose the grade
                 error = exc if isinstance(exc, LLMError) else LLMError(type(exc).__name__, str(exc)[:300])
                 if on_error is not None:
@@ -38,3 +76,24 @@ class Judge:
                 grade = await asyncio.to_thread(self.offline.grade, question, answer, lang)
                 return grade, f"LLM judge failed ({error}); graded offline"
         return await asyncio.to_thread(self.offline.grade, question, answer, lang), None
+
+
+def bounded(grade: Grade) -> Grade:
+    """``grade`` with every free text cut to a sane length: a model's reasons and summary are stored
+    and shown, and a hostile or looping model must not fill the database (or the screen)."""
+
+    def cut(text: str, limit: int = MAX_TEXT_CHARS) -> str:
+        return text if len(text) <= limit else text[: limit - 1] + "…"
+
+    criteria = [
+        c.model_copy(
+            # quotes are cut, never marked: each must stay a verbatim substring of the answer
+            update={"reason": cut(c.reason), "evidence": [q[:MAX_QUOTE_CHARS] for q in c.evidence[:MAX_ITEMS]]}
+        )
+        for c in grade.criteria
+    ]
+    errors = [
+        e.model_copy(update={"quote": e.quote[:MAX_QUOTE_CHARS], "correction": cut(e.correction)})
+        for e in grade.errors[:MAX_ITEMS]
+    ]
+    return grade.model_copy(update={"summary": cut(grade.summary), "criteria": criteria, "errors": errors})

@@ -3,19 +3,27 @@
 Each chunk's content hash lives in its Chroma metadata and a small manifest file beside the
 index records the embedder identity and the hash of the whole corpus. An update re-embeds only
 chunks whose hash changed, deletes chunks that disappeared, and returns at once when nothing
-changed. Switching embedder rebuilds the collection: vectors of two models never mix.
+changed and the store still holds as many chunks as the manifest says (a store emptied or cut
+short behind our back is refilled). Switching embedder rebuilds the collection: vectors of two
+models never mix. The manifest is written before the first chunk, marked unfinished, so a first
+build that is interrupted is resumed by the next update (chunks already stored are kept).
+
+With a Chroma server, every call is bounded by ``timeout_s``: a server that accepts connections
+but never answers costs at most that long per call, then an ``IndexError_``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import shutil
 import socket
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlparse
 
 import numpy as np
@@ -29,6 +37,7 @@ MANIFEST = "manifest.json"
 APP_MARK = "interviewer-index"
 
 Progress = Callable[[int, int], None]
+R = TypeVar("R")
 
 
 class IndexError_(Exception):
@@ -43,7 +52,10 @@ class UpdateReport:
     unchanged: int = 0
     rebuilt: bool = False
     skipped: bool = False
-    """True when the manifest showed nothing changed and Chroma was not even read."""
+    """True when the manifest showed nothing changed and the store holds the chunks it lists."""
+    resumed: bool = False
+    """True when the store did not match its manifest (an interrupted build, or chunks lost) and was
+    completed."""
 
 
 def corpus_digest(chunks: Sequence[Chunk], identity: str) -> str:
@@ -100,12 +112,42 @@ class NoteIndex:
             raise IndexError_(f"{self.manifest_path} was not written by interviewer; run `interviewer index --rebuild`")
         return data
 
-    def _write_manifest(self, digest: str, count: int) -> None:
+    def _write_manifest(self, digest: str, count: int, *, building: bool = False) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
-        data = {"app": APP_MARK, "embedder": self.embedder.identity, "digest": digest, "chunks": count}
+        data: dict[str, Any] = {"app": APP_MARK, "embedder": self.embedder.identity, "digest": digest, "chunks": count}
+        if building:
+            data["building"] = True
         tmp = self.manifest_path.with_suffix(".tmp")
         tmp.write_text(json.dumps(data), encoding="utf-8")
         tmp.replace(self.manifest_path)
+
+    def _call(self, what: str, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
+        """``fn(*args, **kwargs)``; with a server, bounded by ``timeout_s`` and any failure made an
+        IndexError_ naming the server (chromadb's HTTP client itself waits forever)."""
+        if not self.url:
+            return fn(*args, **kwargs)
+        box: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                box["value"] = fn(*args, **kwargs)
+            except BaseException as exc:
+                box["error"] = exc
+
+        worker = threading.Thread(target=run, name=f"chroma {what}", daemon=True)
+        worker.start()
+        worker.join(self.timeout_s)
+        if worker.is_alive():
+            raise IndexError_(
+                f"Chroma server at {self.url} did not answer within {self.timeout_s:g} s ({what}); "
+                "check the server, `timeout_s`, or unset `chroma_url` to use the embedded index"
+            )
+        if "error" in box:
+            exc = box["error"]
+            if isinstance(exc, IndexError_ | KeyboardInterrupt | SystemExit):
+                raise exc
+            raise IndexError_(f"Chroma server at {self.url} failed ({what}): {type(exc).__name__}: {exc}") from None
+        return box["value"]  # type: ignore[no-any-return]
 
     def client(self) -> Any:
         if self._client is not None:
@@ -116,11 +158,10 @@ class NoteIndex:
         chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
         if self.url:
             host, port, ssl = _check_reachable(self.url, self.timeout_s)
-            try:
-                self._client = chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=chroma_settings)
-                self._client.heartbeat()
-            except Exception as exc:  # chromadb raises many types for a bad server
-                raise IndexError_(f"Chroma server at {self.url} did not answer: {exc}") from None
+            client = self._call("connect", chromadb.HttpClient, host=host, port=port, ssl=ssl, settings=chroma_settings)
+            _bound_http(client, self.timeout_s)
+            self._call("heartbeat", client.heartbeat)
+            self._client = client
             return self._client
         store = self.root / "chroma"
         if store.exists() and not self.manifest_path.exists():
@@ -140,7 +181,9 @@ class NoteIndex:
     def collection(self) -> Any:
         if self._collection is None:
             try:
-                self._collection = self.client().get_or_create_collection(
+                self._collection = self._call(
+                    "open collection",
+                    self.client().get_or_create_collection,
                     COLLECTION,
                     metadata={"hnsw:space": "cosine", "embedder": self.embedder.identity},
                     embedding_function=chroma_embedding_function(self.embedder),
@@ -158,12 +201,12 @@ class NoteIndex:
         """Delete the index (never the notes): the embedded store directory and the collection."""
         self._collection = None
         if self.url:
+            client = self.client()
             try:
-                self.client().delete_collection(COLLECTION)
-            except IndexError_:
-                raise
-            except Exception:
-                pass
+                self._call("delete collection", client.delete_collection, COLLECTION)
+            except IndexError_ as exc:
+                if "did not answer" in str(exc):
+                    raise
             self.manifest_path.unlink(missing_ok=True)
             return
         self._client = None
@@ -184,22 +227,30 @@ class NoteIndex:
             self.wipe()
             report.rebuilt = True
         digest = corpus_digest(chunks, self.embedder.identity)
-        if not rebuild and self._read_manifest().get("digest") == digest:
-            report.skipped = True
-            report.unchanged = len(chunks)
-            return report
+        manifest = {} if rebuild else self._read_manifest()
+        if manifest.get("digest") == digest:
+            if self.count() == manifest.get("chunks") == len(chunks):
+                report.skipped = True
+                report.unchanged = len(chunks)
+                return report
+            report.resumed = True  # the store lost chunks behind the manifest's back: refill it
+        elif manifest.get("building"):
+            report.resumed = True
+        if not manifest:
+            # before the first chunk is stored: an interrupted first build is then ours, and resumed
+            self._write_manifest("", 0, building=True)
         col = self.collection()
         if (col.metadata or {}).get("embedder") != self.embedder.identity:
-            self.client().delete_collection(COLLECTION)
+            self._call("delete collection", self.client().delete_collection, COLLECTION)
             self._collection = None
             col = self.collection()
             report.rebuilt = True
-        existing = col.get(include=["metadatas"])
+        existing = self._call("read ids", col.get, include=["metadatas"])
         have = {i: (m or {}).get("digest") for i, m in zip(existing["ids"], existing["metadatas"] or [], strict=False)}
         wanted = {c.chunk_id: c for c in chunks}
         stale = [i for i in have if i not in wanted]
         if stale:
-            col.delete(ids=stale)
+            self._call("delete chunks", col.delete, ids=stale)
             report.deleted = len(stale)
         todo = [c for c in chunks if have.get(c.chunk_id) != c.digest()]
         report.unchanged = len(chunks) - len(todo)
@@ -210,7 +261,9 @@ class NoteIndex:
         for start in range(0, total, 64):
             batch = todo[start : start + 64]
             vectors = self._vectors(batch, cache)
-            col.upsert(
+            self._call(
+                "store chunks",
+                col.upsert,
                 ids=[c.chunk_id for c in batch],
                 embeddings=[v.tolist() for v in vectors],
                 documents=[c.text for c in batch],
@@ -245,10 +298,21 @@ class NoteIndex:
     def query(self, vector: Sequence[float], k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the k nearest chunks."""
         col = self.collection()
-        result = col.query(query_embeddings=[list(vector)], n_results=k, where=where or None, include=["distances"])
+        result = self._call(
+            "query", col.query, query_embeddings=[list(vector)], n_results=k, where=where or None, include=["distances"]
+        )
         ids = result["ids"][0] if result["ids"] else []
         dists = result["distances"][0] if result.get("distances") else [0.0] * len(ids)
         return [(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=False)]
 
     def count(self) -> int:
-        return int(self.collection().count())
+        return int(self._call("count", self.collection().count))
+
+
+def _bound_http(client: Any, timeout_s: float) -> None:
+    """Give chromadb's HTTP session (created with no timeout at all) ours, where it can be reached;
+    ``NoteIndex._call`` bounds every call in any case, this lets an abandoned call end too."""
+    with contextlib.suppress(Exception):
+        import httpx
+
+        client._server._session.timeout = httpx.Timeout(timeout_s)
