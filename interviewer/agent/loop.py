@@ -27,7 +27,15 @@ from interviewer.agent.events import (
     SessionStarted,
     TokenStreamed,
 )
-from interviewer.agent.followup import Decision, LLMDecision, check_llm_decision, offline_decision, similar
+from interviewer.agent.followup import (
+    MAX_FOLLOW_UP_CHARS,
+    Decision,
+    LLMDecision,
+    check_llm_decision,
+    clip_follow_up,
+    offline_decision,
+    similar,
+)
 from interviewer.agent.selection import Selector
 from interviewer.agent.summary import llm_summary_messages, offline_summary
 from interviewer.domain import Lang, Question, Session
@@ -374,6 +382,21 @@ class Interviewer:
         task = asyncio.create_task(self._grade(question, answers))
         self._grading.add(task)
         task.add_done_callback(self._grading.discard)
+        task.add_done_callback(lambda done: self._grading_failed(question.id, done))
+
+    def _grading_failed(self, question_id: str, task: asyncio.Task[None]) -> None:
+        """A grade that could not be made is said, never silently missing (the answer is kept)."""
+        if task.cancelled() or task.exception() is None:
+            return
+        exc = task.exception()
+        reason = " ".join(f"grading {question_id} failed ({type(exc).__name__}: {exc})".split())[:240]
+        self._emit(
+            Fallback(
+                session_id=self.session.id,
+                stage="judge",
+                reason=f"{reason}; the answer is kept — `interviewer rescore {self.session.id}` grades it again",
+            )
+        )
 
     async def _grade(self, question: Question, answers: list[str]) -> None:
         await asyncio.sleep(self.limits.grade_delay_s)
@@ -469,7 +492,8 @@ class Interviewer:
             self._llm_failed(exc)
             return ""
         self._llm_ok()
-        return text.strip()
+        text = text.strip()
+        return clip_follow_up(text) if len(text) > MAX_FOLLOW_UP_CHARS else text
 
     async def _summary(self) -> str:
         text = offline_summary(self.session, self.questions, self.lang)
