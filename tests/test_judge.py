@@ -137,7 +137,7 @@ async def test_llm_judge_drops_fake_evidence_and_caps(services, fake_llm) -> Non
     assert g.criteria[0].score == 4 and g.criteria[0].evidence
     assert all(c.score <= 1 and not c.evidence for c in g.criteria[1:])
     prompt = llm.calls[0]["messages"][-1]["content"]
-    assert "<untrusted_answer>" in prompt and GOOD_EN in prompt
+    assert "<<<ANSWER_" in prompt and GOOD_EN in prompt  # the answer sits behind a random fence
 
 
 async def test_llm_judge_samples_median_and_spread(services, fake_llm) -> None:  # type: ignore[no-untyped-def]
