@@ -404,12 +404,25 @@ class Interviewer:
         llm = self._llm()
         if llm is not None and self.judge_llm is not None:
             llm = self.judge_llm
-        grade, fallback = await self.judge.grade(question, text, self.lang, llm=llm, on_error=self._llm_failed)
+        grade, fallback = await self.judge.grade(
+            question, text, self.lang, llm=llm, on_error=self._llm_failed, exchanges=self._exchanges(question, answers)
+        )
         if fallback:
             self._emit(Fallback(session_id=self.session.id, stage="judge", reason=fallback))
         elif llm is not None:
             self._llm_ok()
         self._emit(AnswerGraded(session_id=self.session.id, question_id=question.id, grade=grade))
+
+    def _exchanges(self, question: Question, answers: list[str]) -> list[tuple[str, str]] | None:
+        """Each answer with the prompt it replied to (the question, then each follow-up), for the
+        LLM judge; None when the transcript does not hold exactly these answers."""
+        turns = [t for t in self.session.turns if t.question_id == question.id]
+        replies = [t for t in turns if t.kind == "answer"]
+        if [t.text for t in replies] != answers:
+            return None
+        asked = {t.follow_up_index: t.text for t in turns if t.kind == "follow_up"}
+        asked[0] = next((t.text for t in turns if t.kind == "question"), question.prompt(self.lang))
+        return [(asked.get(t.follow_up_index, ""), t.text) for t in replies if t.text.strip()]
 
     # -- decisions -------------------------------------------------------------------------
     async def _decide(
