@@ -371,3 +371,79 @@ def test_prompts_exist_in_both_languages() -> None:
     for lang in ("en", "zh"):
         text = (root / lang / "judge.j2").read_text(encoding="utf-8")
         assert "{{ open }}" in text and "{{ close }}" in text and "misconceptions" in text
+
+
+# -- feedback shows errors first ---------------------------------------------------------------------
+def graded_session(question: Question, lang: str = "en") -> Session:
+    from interviewer.domain import ClaimError, CriterionGrade, Grade
+
+    error = ClaimError(
+        criterion="alibi-mechanics",
+        key_point="alibi-slopes",
+        quote=WRONG,
+        correction="ALiBi slopes are fixed, a geometric sequence per head.",
+        reference="positional-encoding-rope-alibi",
+        kind="misconception",
+    )
+    grade = Grade(
+        question_id=QID,
+        overall=62.5,
+        criteria=[
+            CriterionGrade(id=c.id, score=1 if c.id == "alibi-mechanics" else 3, reason="r")
+            for c in question.rubric.criteria
+        ],
+        errors=[error],
+    )
+    session = Session(id="s-err", lang=lang)  # type: ignore[arg-type]
+    session.turns += [
+        Turn(question_id=QID, role="interviewer", kind="question", text=question.prompt(lang)),  # type: ignore[arg-type]
+        Turn(question_id=QID, role="candidate", kind="answer", text=ANSWER),
+    ]
+    session.grades[QID] = grade
+    return session
+
+
+@pytest.mark.parametrize(("lang", "heading"), [("en", "Wrong claims"), ("zh", "错误说法")])
+async def test_the_feedback_screen_shows_wrong_claims_before_the_criteria(
+    bank: Bank, question: Question, lang: str, heading: str
+) -> None:
+    from textual.app import App, ComposeResult
+    from textual.widgets import DataTable, Markdown, Static
+
+    from interviewer.tui.screens.feedback import Catalog, QuestionFeedback
+
+    session = graded_session(question, lang)
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield QuestionFeedback(1, QID, session, Catalog(bank, None))
+
+    async with One().run_test(size=(120, 40)) as pilot:
+        box = pilot.app.query_one(QuestionFeedback)
+        errors = box.query_one(".fb-errors", Static)
+        shown = str(errors.render())
+        title = bank.notes["positional-encoding-rope-alibi"].meta.title
+        assert heading in shown and WRONG in shown and "geometric sequence per head" in shown and title in shown
+        order = list(box.children)
+        assert order.index(errors) < order.index(box.query_one(DataTable))
+        box.show_criterion(1)  # alibi-mechanics: its detail opens with the wrong claim
+        await pilot.pause()
+        detail = box.query_one(".fb-detail", Markdown).source
+        assert detail.startswith(f"**{heading}**") and "geometric sequence per head" in detail
+        box.show_criterion(0)
+        await pilot.pause()
+        assert heading not in box.query_one(".fb-detail", Markdown).source
+
+
+def test_grade_text_lists_errors_first(bank: Bank, question: Question) -> None:
+    import io
+
+    from interviewer.cli.render import print_grade
+
+    out = io.StringIO()
+    print_grade(graded_session(question).grades[QID], question, "en", out)
+    text = out.getvalue()
+    assert "Wrong claims (1)" in text and WRONG in text and "Read: " in text
+    first_criterion = question.rubric.criteria[0].name.en
+    assert text.index("Wrong claims") < text.index(first_criterion)
+    assert text.count("Wrong claims") == 1

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from rich.text import Text
 
-from interviewer.domain import TRACKS
+from interviewer.domain import TRACKS, ClaimError
+from interviewer.tui.i18n import say
 
 
 def when(value: str | datetime | None, short: bool = False) -> str:
@@ -75,3 +78,61 @@ def clip(text: str, limit: int) -> str:
 def one_line(text: str, limit: int = 80) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def note_label(ref: str, titles: Mapping[str, str] | None = None) -> str:
+    """Where to read: the note's title with the reference id, or the bare id when no title is known."""
+    title = (titles or {}).get(ref.split("::", 1)[0], "")
+    return f"{title} ({ref})" if title and ref else ref
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _plain(text: str, limit: int) -> str:
+    """Untrusted text (the answer's words) as one printable line: no terminal controls."""
+    return one_line(_CONTROL.sub("", text), limit)
+
+
+def _claim_error_parts(
+    errors: Sequence[ClaimError], lang: str, titles: Mapping[str, str] | None, limit: int | None, compact: bool
+) -> list[tuple[str, str]]:
+    """(line, kind) pairs; kind is heading, quote, correction, read or more. ``compact`` puts the
+    note to read on the correction's line."""
+    if not errors:
+        return []
+    colon = "：" if lang == "zh" else ": "
+    shown = errors if limit is None else errors[:limit]
+    parts = [(f"{say(lang, 'errors')} ({len(errors)})", "heading")]
+    for e in shown:
+        read = f"{say(lang, 'read')}{colon}{_plain(note_label(e.reference, titles), 160)}" if e.reference else ""
+        parts.append((f"  ✗ “{_plain(e.quote, 160)}”", "quote"))
+        if compact:
+            parts.append((f"    → {_plain(e.correction, 160)}" + (f"  · {read}" if read else ""), "correction"))
+            continue
+        parts.append((f"    → {_plain(e.correction, 200)}", "correction"))
+        if read:
+            parts.append((f"    {read}", "read"))
+    if len(shown) < len(errors):
+        parts.append(("  " + say(lang, "errors.more", n=len(errors) - len(shown)), "more"))
+    return parts
+
+
+def claim_error_lines(
+    errors: Sequence[ClaimError], lang: str, titles: Mapping[str, str] | None = None, limit: int | None = None
+) -> list[str]:
+    """The grade's wrong claims as plain lines, most important first: a heading, then per claim the
+    answer's words, the correction and the note to read. [] when the answer made none."""
+    return [line for line, _ in _claim_error_parts(errors, lang, titles, limit, compact=False)]
+
+
+_ERROR_STYLES = {"heading": "bold red", "quote": "red", "correction": "green", "read": "dim", "more": "dim italic"}
+
+
+def claim_errors(
+    errors: Sequence[ClaimError], lang: str, titles: Mapping[str, str] | None = None, limit: int = 3
+) -> Text:
+    """The wrong claims styled for the screen, two lines each (the answer's words in red, then the
+    correction in green with the note to read)."""
+    parts = _claim_error_parts(errors, lang, titles, limit, compact=True)
+    return Text("\n").join(Text(line, style=_ERROR_STYLES[kind]) for line, kind in parts)

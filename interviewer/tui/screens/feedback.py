@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -61,6 +62,13 @@ class QuestionFeedback(Vertical):
     (the detail scrolls; the table stays in view)."""
 
     DEFAULT_CLASSES = "question-feedback"
+    DEFAULT_CSS = """
+    QuestionFeedback .fb-errors {
+        height: auto;
+        max-height: 8;
+        margin: 1 0 0 0;
+    }
+    """
 
     def __init__(self, n: int, qid: str, session: Session, catalog: Catalog, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -88,6 +96,8 @@ class QuestionFeedback(Vertical):
             yield Static(Text(say(self.lang, "fb.skipped" if skipped else "fb.not_graded"), style="dim italic"))
             return
         yield Static(grade_headline(self.grade, self.lang), classes="fb-score")
+        if self.grade.errors:  # wrong claims come first: they cost more than anything missing
+            yield Static(fmt.claim_errors(self.grade.errors, self.lang, self.catalog.titles), classes="fb-errors")
         table: DataTable[str | Text] = DataTable(cursor_type="row", classes="fb-criteria")
         yield table
         with VerticalScroll(classes="fb-detail-box"):
@@ -111,12 +121,32 @@ class QuestionFeedback(Vertical):
         if self.grade is None or not 0 <= index < len(self.grade.criteria):
             return
         text = criterion_detail(self.grade, index, self.question, self.lang, self.catalog.chunks, self.catalog.titles)
-        self.query_one(".fb-detail", Markdown).update(text)
+        self.query_one(".fb-detail", Markdown).update(self._errors_of(self.grade.criteria[index].id) + text)
+
+    def _errors_of(self, criterion_id: str) -> str:
+        """Markdown for the wrong claims of one criterion (every one of them, with where to read)."""
+        assert self.grade is not None
+        mine = [e for e in self.grade.errors if e.criterion == criterion_id]
+        if not mine:
+            return ""
+        colon = "：" if self.lang == "zh" else ": "
+        out = [f"**{say(self.lang, 'errors')}**", ""]
+        for e in mine:
+            item = [f"✗ “{_md(e.quote)}”", f"→ {_md(e.correction)}"]
+            if e.reference:
+                item.append(f"*{say(self.lang, 'read')}{colon}{_md(fmt.note_label(e.reference, self.catalog.titles))}*")
+            out.append("- " + "  \n  ".join(item))  # one list item, hard line breaks
+        return "\n".join(out) + "\n\n"
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
         self.show_criterion(event.cursor_row)
+
+
+def _md(text: str) -> str:
+    """Untrusted text as one line of literal Markdown."""
+    return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", fmt.one_line(text, 300))
 
 
 class FeedbackScreen(Screen[None]):
