@@ -117,11 +117,11 @@ class ReplayScreen(Screen[None]):
         except SessionLoadError as exc:
             self.query_one("#replay-status", Label).update(Text(str(exc), "red"))
             return
-        self.session = session
-        self.steps = build_steps(session, catalog)
-        for step in self.steps:
+        steps = build_steps(session, catalog)
+        for step in steps:
             step.widget.display = False
-        await self.query_one("#transcript", VerticalScroll).mount_all([s.widget for s in self.steps])
+        await self.query_one("#transcript", VerticalScroll).mount_all([s.widget for s in steps])
+        self.session, self.steps = session, steps  # keys step through them from here on
         self.show(0)
 
     def show(self, index: int) -> None:
@@ -146,7 +146,15 @@ class ReplayScreen(Screen[None]):
                 (f"{fmt.when(self.session.started_at)} · {self.session.id}", "dim"),
             )
         )
-        self.query_one("#transcript", VerticalScroll).scroll_to_widget(step.widget, animate=False, top=False)
+        # Showing a step changes which turns are displayed: scroll once that layout has happened,
+        # or the view scrolls to where the step was before (and stays on an earlier question).
+        self.call_after_refresh(self._scroll_to, step.widget)
+
+    def _scroll_to(self, widget: Widget) -> None:
+        if not widget.is_attached or not widget.display:
+            return
+        transcript = self.query_one("#transcript", VerticalScroll)
+        transcript.scroll_to_widget(widget, animate=False, top=widget.outer_size.height >= transcript.size.height)
 
     def action_step(self, delta: int) -> None:
         self.show(self.index + delta)
