@@ -56,23 +56,25 @@ class ErrorVerdict(BaseModel):
     criterion: Id
     key_point: Id
     quote: Text = Field(description="the wrong claim, copied exactly from the answer")
-    correction: Text = Field(description="what is true instead, in one sentence")
-    misconception: Id = Field(default="", description="id of the listed misconception it states, if any")
+    correction: Text = Field(description="what is true instead")
+    misconception: Id = Field(default="", description="id of the listed misconception, if one")
 
 
 class CriterionVerdict(BaseModel):
-    # the maxLength bounds go into the schema sent to grammar-constrained servers (ids are short slugs)
+    # the bounds go into the schema sent to grammar-constrained servers, which bound nothing themselves
     id: Id
     reasoning: Text = Field(description="what the answer says and misses for this criterion, before scoring")
-    evidence: list[Text] = Field(default_factory=list, description="exact quotes copied from the answer")
-    covered_key_points: list[Id] = Field(default_factory=list)
+    evidence: list[Text] = Field(
+        default_factory=list, description="exact quotes copied from the answer", json_schema_extra={"maxItems": 4}
+    )
+    covered_key_points: list[Id] = Field(default_factory=list, json_schema_extra={"maxItems": 5})
     score: int = Field(ge=0, le=4)
 
 
 class JudgeReply(BaseModel):
     # wrong claims come first: the model names them before it scores the criteria they cap
-    errors: list[ErrorVerdict] = Field(default_factory=list)
-    criteria: list[CriterionVerdict]
+    errors: list[ErrorVerdict] = Field(default_factory=list, json_schema_extra={"maxItems": 8})
+    criteria: list[CriterionVerdict] = Field(json_schema_extra={"maxItems": 6})
     summary: Text = ""
 
 
@@ -189,8 +191,10 @@ class LLMJudge:
         references: ReferenceFinder | None = None,
         samples: int = 1,
         temperature: float | None = None,
+        max_tokens: int = 2000,
     ) -> None:
         self.llm = llm
+        self.max_tokens = max_tokens
         self.references = references
         self.samples = max(1, samples)
         self.temperature = temperature if temperature is not None else (SAMPLE_TEMPERATURE if samples > 1 else 0.0)
@@ -262,7 +266,7 @@ class LLMJudge:
 
     async def _sample(self, msgs: list[dict[str, str]]) -> JudgeReply:
         return await self.llm.structured(
-            msgs, JudgeReply, purpose="judge", temperature=self.temperature, max_tokens=2000
+            msgs, JudgeReply, purpose="judge", temperature=self.temperature, max_tokens=self.max_tokens
         )
 
     # -- checking a reply ----------------------------------------------------------------------

@@ -18,7 +18,8 @@ import yaml
 from interviewer.agent.events import Fallback
 from interviewer.agent.followup import LLMDecision
 from interviewer.config import load_settings
-from interviewer.judge.llm_judge import JudgeReply
+from interviewer.domain import Question
+from interviewer.judge.llm_judge import JudgeReply, LLMJudge
 from interviewer.llm.client import LLMClient
 from interviewer.services import Services
 
@@ -101,6 +102,140 @@ async def test_structured_judge_reply_validates(llama_server: LlamaServer) -> No
     report("structured JudgeReply", time.perf_counter() - start, llm)
     assert isinstance(reply, JudgeReply) and reply.criteria
     assert all(0 <= v.score <= 4 for v in reply.criteria)
+
+
+def small_question() -> Question:
+    """A three-criterion rubric with one misconception: the whole judge prompt fits SmolLM2's 2048-token context."""
+
+    def text(en: str) -> dict[str, str]:
+        return {"en": en, "zh": en}
+
+    def criterion(cid: str, name: str, points: list[dict[str, Any]]) -> dict[str, Any]:
+        levels = ["missing", "vague", "partial", "correct", "excellent"]
+        return {
+            "id": cid,
+            "name": text(name),
+            "weight": 1 / 3,
+            "key_points": points,
+            "levels": [text(x) for x in levels],
+        }
+
+    def point(kid: str, en: str, alias: str, **extra: Any) -> dict[str, Any]:
+        return {"id": kid, "text": text(en), "aliases": {"en": [alias], "zh": [alias]}, **extra}
+
+    wrong = {
+        "id": "alibi-learned-slopes",
+        "text": text("Each ALiBi head learns its own slope during training"),
+        "correction": text("ALiBi slopes are fixed, a geometric sequence per head, never learned"),
+        "note": "positional-encoding-rope-alibi",
+    }
+    return Question.model_validate(
+        {
+            "id": "tiny-rope-alibi",
+            "track": "llm_fundamentals",
+            "difficulty": 2,
+            "text": text("How do RoPE and ALiBi encode position?"),
+            "notes": ["positional-encoding-rope-alibi"],
+            "rubric": {
+                "criteria": [
+                    criterion(
+                        "rope",
+                        "RoPE",
+                        [
+                            point("rope-rotation", "RoPE rotates query/key pairs by a position angle", "rotate"),
+                            point("rope-relative", "q·k depends only on the offset", "relative"),
+                        ],
+                    ),
+                    criterion(
+                        "alibi",
+                        "ALiBi",
+                        [
+                            point("alibi-bias", "ALiBi adds a linear distance penalty to the logits", "linear bias"),
+                            point("alibi-slopes", "Slopes are fixed per head", "slope", misconceptions=[wrong]),
+                        ],
+                    ),
+                    criterion(
+                        "choice",
+                        "Choice",
+                        [
+                            point("llama-rope", "Llama uses RoPE", "llama"),
+                            point("rope-scaling", "RoPE context is extended by scaling", "scaling"),
+                        ],
+                    ),
+                ]
+            },
+            "follow_ups": [
+                {"criterion": "rope", "text": text("Why relative?")},
+                {"criterion": "alibi", "text": text("How are slopes set?")},
+            ],
+        }
+    )
+
+
+class Recording:
+    """The real client, with what the judge sent and the structured replies it got back."""
+
+    def __init__(self, llm: LLMClient) -> None:
+        self.llm = llm
+        self.sent: list[list[dict[str, str]]] = []
+        self.replies: list[Any] = []
+
+    @property
+    def name(self) -> str:
+        return self.llm.name
+
+    @property
+    def usage(self) -> Any:
+        return self.llm.usage
+
+    async def complete(self, *args: Any, **kwargs: Any) -> str:
+        return await self.llm.complete(*args, **kwargs)
+
+    async def structured(self, messages: list[dict[str, str]], schema: Any, **kwargs: Any) -> Any:
+        self.sent.append(messages)
+        reply = await self.llm.structured(messages, schema, **kwargs)
+        self.replies.append(reply)
+        return reply
+
+
+async def test_llm_judge_grades_with_the_conflict_rule(llama_server: LlamaServer) -> None:
+    """SmolLM2 is far too weak to judge: what is tested is that the judge's prompt (conflict rule,
+    misconceptions, fenced answer and a follow-up) reaches a real server, the reply comes back in
+    the new schema (errors first) and the grade is well-formed under the judge's own rules."""
+    q = small_question()
+    main = (
+        "RoPE rotates query and key pairs by a position dependent angle. ALiBi adds a linear distance penalty "
+        "to the attention logits, and each ALiBi head learns its own slope during training."
+    )
+    follow = "Llama uses RoPE because its context can be extended by scaling."
+    llm = Recording(client(llama_server))
+    start = time.perf_counter()
+    # the prompt takes ~1.6k of the server's 2048-token context: the reply gets the rest
+    grade = await LLMJudge(llm, max_tokens=360).grade(  # type: ignore[arg-type]
+        q, f"{main}\n\n{follow}", "en", exchanges=[(q.prompt("en"), main), ("Why does Llama use RoPE?", follow)]
+    )
+    report("LLM judge (conflict rule)", time.perf_counter() - start, llm.llm)
+    system, user = llm.sent[0][0]["content"], llm.sent[0][-1]["content"]
+    assert "Conflict rule" in system and "Conflict rule" in user
+    assert "alibi-learned-slopes" in user and "ALiBi slopes are fixed" in user
+    assert "<<<ANSWER_" in user and "Why does Llama use RoPE?" in user
+    assert llm.llm._structured_mode == "json_object"
+    reply = llm.replies[0]
+    assert isinstance(reply, JudgeReply) and isinstance(reply.errors, list) and reply.criteria
+    answer = f"{main}\n\n{follow}"
+    assert grade.judge == "llm:openai/smollm2" and 0 <= grade.overall <= 100
+    assert [c.id for c in grade.criteria] == ["rope", "alibi", "choice"]
+    for c in grade.criteria:
+        assert 0 <= c.score <= 4
+        assert all(e in answer for e in c.evidence)
+        assert c.score <= 1 or c.evidence  # a score above 1 needs a real quote
+    for e in grade.errors:
+        assert e.quote in answer and e.kind in ("misconception", "conflict")
+        assert {c.id: c.score for c in grade.criteria}[e.criterion] <= 1
+    print(
+        f"[llama-server] judge reply: {len(reply.errors)} error(s) proposed, {len(grade.errors)} kept; "
+        f"scores {[c.score for c in grade.criteria]}; overall {grade.overall}"
+    )
 
 
 def test_headless_interview_through_the_cli(llama_server: LlamaServer, indexed_home: Path, tmp_path: Path) -> None:
