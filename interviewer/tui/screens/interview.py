@@ -3,6 +3,10 @@
 The agent runs in a worker and this screen only consumes its events (see ``_handle``); answers go
 back through a :class:`~interviewer.tui.source.QueueAnswerSource`. Grading of a closed question
 finishes after the next question is asked, so a quiet indicator counts answers still being graded.
+
+An answer is never dropped: when the database is locked by another process, the store keeps the
+answer in a local journal and retries; this screen puts the answer back in the editor (read-only),
+says what is happening, and takes the next answer only once the store has committed it.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from interviewer.agent.events import (
     TokenStreamed,
 )
 from interviewer.tui import format as fmt
-from interviewer.tui.i18n import say
+from interviewer.tui.i18n import localize_bindings, say
 from interviewer.tui.source import QueueAnswerSource
 from interviewer.tui.widgets import AnswerTurn, InterviewerTurn, NoteTurn
 
@@ -57,6 +61,16 @@ STATE_STYLES = {
 }
 NOTED_CLOSES = ("covered", "budget", "repeat", "model", "ended", "turn_limit")
 """Why a question closed, for the reasons the conversation mentions (a line each in i18n)."""
+SAVING_STATE = {"en": "saving… (database locked)", "zh": "保存中…（数据库被锁定）"}
+SAVING_NOTE = {
+    "en": (
+        "The database is locked by another process. Your answer stays in the editor and in {journal} "
+        "until it is saved; retrying — the interview goes on as soon as it is."
+    ),
+    "zh": "数据库被其他进程锁定。你的回答保留在编辑框和 {journal} 中，直到保存成功；正在重试——保存后面试继续。",
+}
+SAVED_NOTE = {"en": "Saved: your answer is in the database.", "zh": "已保存：你的回答已写入数据库。"}
+SAVE_POLL_S = 0.25
 WRAP_LIMIT = 50_000
 """Past this many characters the editor stops soft-wrapping: re-wrapping a huge paste on every
 key press would make typing lag (a 200 KB single line costs ~0.7 s per key with wrapping on)."""
@@ -104,6 +118,12 @@ class InterviewScreen(Screen[None]):
         self._spin = 0
         self._status_shown: dict[str, tuple[str, str]] = {}
         self.ended: SessionEnded | None = None
+        self._submitted = ""
+        """The last answer submitted, until the store has committed it."""
+        self.saving = False
+        """The store holds events it could not write yet (database locked): the editor keeps the
+        answer, read-only, and the next prompt waits."""
+        self._save_timer: Timer | None = None
 
     @property
     def iapp(self) -> InterviewerApp:
@@ -119,7 +139,6 @@ class InterviewScreen(Screen[None]):
             yield Label("", id="timer")
         yield VerticalScroll(id="conversation")
         area = TextArea(id="answer", soft_wrap=True, tab_behavior="indent")
-        area.border_subtitle = "^s submit · ^n skip · ^g end"
         self._name_editor(area)
         yield area
         yield Footer()
@@ -127,6 +146,7 @@ class InterviewScreen(Screen[None]):
     def _name_editor(self, area: TextArea) -> None:
         """The editor's title and placeholder, in the session's language (known once it is built)."""
         area.border_title = say(self.lang, "editor.title")
+        area.border_subtitle = say(self.lang, "editor.keys")
         area.placeholder = say(self.lang, "editor.placeholder")
 
     async def on_mount(self) -> None:
@@ -173,6 +193,7 @@ class InterviewScreen(Screen[None]):
         self.session_id = interviewer.session.id
         self.lang = interviewer.lang
         self._name_editor(self.query_one("#answer", TextArea))
+        localize_bindings(self, self.lang)
         self.total = interviewer.plan.count
         await self._clear_conversation()
         if restored is not None:
@@ -189,6 +210,10 @@ class InterviewScreen(Screen[None]):
             return
         finally:
             await events.aclose()
+        while self._store_pending():  # the feedback reads the store: let it hold the whole session
+            self._start_saving()
+            await asyncio.sleep(SAVE_POLL_S)
+        self._check_saved()
         if self.ended is not None:
             self.phase = "ended"
             if self.is_current:
@@ -205,6 +230,7 @@ class InterviewScreen(Screen[None]):
 
     async def _fail(self, message: str) -> None:
         self.phase = "failed"
+        self._restore_answer(read_only=False)  # whatever stopped the interview, the text stays to copy
         self._refresh_status()
         try:
             await self._add(NoteTurn(message, classes="error"))
@@ -235,6 +261,10 @@ class InterviewScreen(Screen[None]):
         elif isinstance(event, AnswerReceived):
             self._answered.add(event.question_id)
             await self._add(AnswerTurn(self._answer_label(event.follow_up_index), event.text))
+            if self._store_pending():
+                self._start_saving()
+            else:
+                self._submitted = ""
         elif isinstance(event, QuestionClosed):
             await self._question_closed(event)
         elif isinstance(event, AnswerGraded):
@@ -280,6 +310,8 @@ class InterviewScreen(Screen[None]):
             self._listen()
 
     def _listen(self) -> None:
+        if self.saving:
+            return  # the previous answer is not in the database yet: _check_saved listens later
         prompt, self._prompt = self._prompt, None
         if prompt is None or self.source.waiting is not prompt:
             return
@@ -368,8 +400,10 @@ class InterviewScreen(Screen[None]):
         self._set_label("#progress", Text(progress, style="bold"))
         if self.sub_title != progress:
             self.sub_title = progress
-        style = STATE_STYLES[self.phase]
-        self._set_label("#state", Text(say(lang, f"state.{self.phase}"), style=style))
+        if self.saving and self.phase not in ("failed", "ended"):
+            self._set_label("#state", Text(SAVING_STATE.get(lang, SAVING_STATE["en"]), style="bold yellow"))
+        else:
+            self._set_label("#state", Text(say(lang, f"state.{self.phase}"), style=STATE_STYLES[self.phase]))
         if self._grading:
             n = len(self._grading)
             frame = SPINNER[self._spin % len(SPINNER)]
@@ -399,7 +433,7 @@ class InterviewScreen(Screen[None]):
         self._set_label("#timer", Text(f"⏱ +{over // 60}:{over % 60:02d}", style="bold red"))
         if not self._timer_warned:
             self._timer_warned = True
-            self.notify("Time is up for this question: wrap up and submit.", severity="warning")
+            self.notify(say(self.lang, "notice.time_up"), severity="warning")
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         area = event.text_area
@@ -421,28 +455,86 @@ class InterviewScreen(Screen[None]):
     def _precompute(self, text: str) -> None:
         self.iapp.services.offline_judge.precompute(text)
 
+    # -- saving under a locked database ----------------------------------------------------------
+    def _store_pending(self) -> int:
+        return int(getattr(self.iapp.services.store, "pending_writes", 0) or 0)
+
+    def _start_saving(self) -> None:
+        """The store could not commit yet: keep the answer in the editor and say so, once."""
+        self._restore_answer(read_only=True)
+        if self.saving:
+            return
+        self.saving = True
+        journal = getattr(self.iapp.services.store, "journal_path", None) or "a local journal"
+        self.notify(
+            SAVING_NOTE.get(self.lang, SAVING_NOTE["en"]).format(journal=journal), severity="warning", timeout=15
+        )
+        if self._save_timer is None:
+            self._save_timer = self.set_interval(SAVE_POLL_S, self._check_saved)
+        self._refresh_status()
+
+    def _restore_answer(self, *, read_only: bool) -> None:
+        """Put the submitted answer back in an empty editor (it was cleared on submit)."""
+        if not self._submitted:
+            return
+        with contextlib.suppress(NoMatches):
+            area = self.query_one("#answer", TextArea)
+            if not area.text.strip():
+                area.text = self._submitted
+                area.move_cursor(area.document.end)
+            area.read_only = read_only and area.text == self._submitted
+
+    def _check_saved(self) -> None:
+        if not self.saving or self._store_pending():
+            return
+        self.saving = False
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        with contextlib.suppress(NoMatches):
+            area = self.query_one("#answer", TextArea)
+            if area.read_only and area.text == self._submitted:
+                area.clear()
+            area.read_only = False
+        self._submitted = ""
+        self.notify(SAVED_NOTE.get(self.lang, SAVED_NOTE["en"]))
+        self._refresh_status()
+        if self._prompt is not None and self._key(self._prompt) == self._shown:
+            self._listen()
+
     # -- actions ---------------------------------------------------------------------------------
     def action_submit(self) -> None:
         area = self.query_one("#answer", TextArea)
         text = area.text
         if not text.strip():
-            self.notify("Your answer is empty: type an answer, or skip the question with ctrl+n.", severity="warning")
+            self.notify(say(self.lang, "notice.empty"), severity="warning")
             area.focus()
             return
         if self.phase != "listening" or not self.source.answer(text):
-            self.notify("The interviewer is not waiting for an answer yet; your text stays in the editor.")
+            self.notify(say(self.lang, "notice.not_waiting"))
             return
+        self._submitted = text  # back in the editor if the store cannot commit it (see _start_saving)
         area.clear()
         area.focus()
         self.phase = "thinking"
         self._refresh_status()
 
     def action_skip(self) -> None:
-        if self.phase != "listening" or not self.source.skip():
-            self.notify("Nothing to skip right now.")
+        if self.phase != "listening" or self.source.waiting is None:
+            self.notify(say(self.lang, "notice.nothing_to_skip"))
             return
-        self.phase = "thinking"
-        self._refresh_status()
+        from interviewer.tui.screens.confirm import ConfirmScreen
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            if self.phase != "listening" or not self.source.skip():
+                self.notify(say(self.lang, "notice.nothing_to_skip"))
+                return
+            self.phase = "thinking"
+            self._refresh_status()
+
+        self.app.push_screen(ConfirmScreen(say(self.lang, "confirm.skip"), lang=self.lang), confirmed)
 
     def action_end(self) -> None:
         if self.phase in ("ending", "ended", "failed"):
@@ -454,9 +546,7 @@ class InterviewScreen(Screen[None]):
                 self.phase = "ending"
                 self._refresh_status()
 
-        self.app.push_screen(
-            ConfirmScreen("End the interview now? Answered questions are graded and you get feedback."), confirmed
-        )
+        self.app.push_screen(ConfirmScreen(say(self.lang, "confirm.end"), lang=self.lang), confirmed)
 
     def action_leave(self) -> None:
         if self.phase in ("ended", "failed", "starting") or not self.session_id:
@@ -468,7 +558,7 @@ class InterviewScreen(Screen[None]):
             if yes:
                 self.app.pop_screen()
 
-        self.app.push_screen(ConfirmScreen("Pause and leave? The interview stays resumable from Home (r)."), confirmed)
+        self.app.push_screen(ConfirmScreen(say(self.lang, "confirm.pause"), lang=self.lang), confirmed)
 
     def action_scroll_conversation(self, direction: int) -> None:
         conversation = self.query_one("#conversation", VerticalScroll)
