@@ -41,7 +41,7 @@ from interviewer.agent.events import (
     TokenStreamed,
 )
 from interviewer.tui import format as fmt
-from interviewer.tui.i18n import localize_bindings, say
+from interviewer.tui.i18n import say
 from interviewer.tui.source import QueueAnswerSource
 from interviewer.tui.widgets import AnswerTurn, InterviewerTurn, NoteTurn
 
@@ -139,6 +139,7 @@ class InterviewScreen(Screen[None]):
             yield Label("", id="timer")
         yield VerticalScroll(id="conversation")
         area = TextArea(id="answer", soft_wrap=True, tab_behavior="indent")
+        area.border_subtitle = "^s submit · ^n skip · ^g end"
         self._name_editor(area)
         yield area
         yield Footer()
@@ -146,7 +147,6 @@ class InterviewScreen(Screen[None]):
     def _name_editor(self, area: TextArea) -> None:
         """The editor's title and placeholder, in the session's language (known once it is built)."""
         area.border_title = say(self.lang, "editor.title")
-        area.border_subtitle = say(self.lang, "editor.keys")
         area.placeholder = say(self.lang, "editor.placeholder")
 
     async def on_mount(self) -> None:
@@ -193,7 +193,6 @@ class InterviewScreen(Screen[None]):
         self.session_id = interviewer.session.id
         self.lang = interviewer.lang
         self._name_editor(self.query_one("#answer", TextArea))
-        localize_bindings(self, self.lang)
         self.total = interviewer.plan.count
         await self._clear_conversation()
         if restored is not None:
@@ -433,7 +432,7 @@ class InterviewScreen(Screen[None]):
         self._set_label("#timer", Text(f"⏱ +{over // 60}:{over % 60:02d}", style="bold red"))
         if not self._timer_warned:
             self._timer_warned = True
-            self.notify(say(self.lang, "notice.time_up"), severity="warning")
+            self.notify("Time is up for this question: wrap up and submit.", severity="warning")
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         area = event.text_area
@@ -507,11 +506,11 @@ class InterviewScreen(Screen[None]):
         area = self.query_one("#answer", TextArea)
         text = area.text
         if not text.strip():
-            self.notify(say(self.lang, "notice.empty"), severity="warning")
+            self.notify("Your answer is empty: type an answer, or skip the question with ctrl+n.", severity="warning")
             area.focus()
             return
         if self.phase != "listening" or not self.source.answer(text):
-            self.notify(say(self.lang, "notice.not_waiting"))
+            self.notify("The interviewer is not waiting for an answer yet; your text stays in the editor.")
             return
         self._submitted = text  # back in the editor if the store cannot commit it (see _start_saving)
         area.clear()
@@ -520,21 +519,11 @@ class InterviewScreen(Screen[None]):
         self._refresh_status()
 
     def action_skip(self) -> None:
-        if self.phase != "listening" or self.source.waiting is None:
-            self.notify(say(self.lang, "notice.nothing_to_skip"))
+        if self.phase != "listening" or not self.source.skip():
+            self.notify("Nothing to skip right now.")
             return
-        from interviewer.tui.screens.confirm import ConfirmScreen
-
-        def confirmed(yes: bool | None) -> None:
-            if not yes:
-                return
-            if self.phase != "listening" or not self.source.skip():
-                self.notify(say(self.lang, "notice.nothing_to_skip"))
-                return
-            self.phase = "thinking"
-            self._refresh_status()
-
-        self.app.push_screen(ConfirmScreen(say(self.lang, "confirm.skip"), lang=self.lang), confirmed)
+        self.phase = "thinking"
+        self._refresh_status()
 
     def action_end(self) -> None:
         if self.phase in ("ending", "ended", "failed"):
@@ -546,7 +535,9 @@ class InterviewScreen(Screen[None]):
                 self.phase = "ending"
                 self._refresh_status()
 
-        self.app.push_screen(ConfirmScreen(say(self.lang, "confirm.end"), lang=self.lang), confirmed)
+        self.app.push_screen(
+            ConfirmScreen("End the interview now? Answered questions are graded and you get feedback."), confirmed
+        )
 
     def action_leave(self) -> None:
         if self.phase in ("ended", "failed", "starting") or not self.session_id:
@@ -558,7 +549,7 @@ class InterviewScreen(Screen[None]):
             if yes:
                 self.app.pop_screen()
 
-        self.app.push_screen(ConfirmScreen(say(self.lang, "confirm.pause"), lang=self.lang), confirmed)
+        self.app.push_screen(ConfirmScreen("Pause and leave? The interview stays resumable from Home (r)."), confirmed)
 
     def action_scroll_conversation(self, direction: int) -> None:
         conversation = self.query_one("#conversation", VerticalScroll)
