@@ -181,10 +181,36 @@ def tokenize(text: str, *, drop_stopwords: bool = True) -> list[str]:
     return out
 
 
+_ABBREV = re.compile(
+    r"(?:\b(?:e\.g|i\.e|et al|etc|vs|cf|approx|fig|eq|no|dr|mr|ms|mrs|prof|resp|incl|esp|ca|viz)\.|\b[A-Za-z]\.)$",
+    re.IGNORECASE,
+)
+_BOUNDARY = re.compile(r"[.!?;]+(?=\s)|[。！？；]+|\n+")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of ``text`` in both languages. A period ends a sentence only before whitespace and
+    not after an abbreviation ("e.g.", "et al.", "vs.", an initial), so decimals (3.5), versions
+    (v2.4.1) and abbreviations stay inside their sentence."""
+    out: list[str] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        end = m.end()
+        if m.group(0)[0] == "." and _ABBREV.search(text[start:end]):
+            continue
+        piece = text[start:end].strip()
+        if piece:
+            out.append(piece)
+        start = end
+    tail = text[start:].strip()
+    if tail:
+        out.append(tail)
+    return out
+
+
 def sentences(text: str, min_chars: int = 6) -> list[str]:
     """Sentences of ``text`` (both languages), dropping fragments shorter than ``min_chars``."""
-    parts = [p.strip() for p in re.split(r"(?<=[.!?;。！？；])\s+|(?<=[。！？；])|\n+", text)]
-    return [p for p in parts if len(p) >= min_chars]
+    return [p for p in split_sentences(text) if len(p) >= min_chars]
 
 
 def clauses(text: str, min_chars: int = 6) -> list[str]:
@@ -193,7 +219,7 @@ def clauses(text: str, min_chars: int = 6) -> list[str]:
     for s in sentences(text, min_chars):
         out.append(s)
         if len(s) > 80:
-            out.extend(p.strip() for p in re.split(r"[，,、：:]", s) if len(p.strip()) >= 20)
+            out.extend(p.strip() for p in re.split(r"[，,、：]|:(?=\s)", s) if len(p.strip()) >= 20)
     return out
 
 
@@ -209,3 +235,60 @@ def contains_term(text_norm: str, term: str) -> bool:
     if has_cjk(term):  # Chinese writers space Latin words inconsistently: "U 形" = "U形", "KV 缓存" = "KV缓存"
         return term.replace(" ", "") in text_norm.replace(" ", "")
     return re.search(rf"(?<![a-z0-9]){re.escape(term)}(?![a-z0-9])", text_norm) is not None
+
+
+_FENCE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?(?:^[ \t]*\1[ \t]*$|\Z)", re.MULTILINE | re.DOTALL)
+_CODE_LINE = re.compile(
+    r"^\s*(def |class |import |from \S+ import |return\b|for .+:\s*$|while .+:\s*$|if .+:\s*$|elif |else:|try:|except|"
+    r"with .+:\s*$|@\w|[\w.\[\]]+\s*(=|\+=|-=|\*=)\s*\S|\w+\(.*\)\s*$|#|//|[{}]\s*$)"
+)
+
+
+def split_code(text: str) -> tuple[str, list[str]]:
+    """(prose, code blocks): fenced blocks (``` or ~~~) and indented runs that read as code are taken
+    out of the prose, so guards written for prose (term lists, padding) never read code."""
+    blocks: list[str] = []
+
+    def take(m: re.Match[str]) -> str:
+        blocks.append(m.group(0))
+        return "\n"
+
+    prose = _FENCE.sub(take, text)
+    lines = prose.split("\n")
+    kept: list[str] = []
+    run: list[str] = []
+    for line in [*lines, ""]:
+        indented = line.startswith(("    ", "\t")) and line.strip()
+        if indented and (run or _CODE_LINE.match(line)):
+            run.append(line)
+            continue
+        if run:
+            if len(run) >= 2 or _CODE_LINE.match(run[0]):
+                blocks.append("\n".join(run))
+            else:
+                kept.extend(run)
+            run = []
+        if (indented and not _CODE_LINE.match(line)) or not indented:
+            kept.append(line)
+    return "\n".join(kept[:-1] if kept and kept[-1] == "" else kept), blocks
+
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_COMMENT = re.compile(r"(?:#|//)\s?(.*)$|\"\"\"(.*?)\"\"\"|'''(.*?)'''", re.MULTILINE | re.DOTALL)
+_KEYWORDS = frozenset(
+    ["def", "class", "return", "import", "from", "as", "if", "elif", "else", "for", "while", "in", "not", "and", "or", "is", "none", "true", "false", "try", "except", "finally", "with", "lambda", "yield", "pass", "break", "continue", "raise", "assert", "self", "cls", "print", "len", "range", "int", "float", "str", "list", "dict", "set", "tuple", "np", "torch", "nn", "f"]
+)
+
+
+def code_units(block: str) -> list[str]:
+    """What a code block says, as text units for matching: its comments and docstrings, and one unit of
+    the words of its identifiers (``max_steps`` → "max steps", ``kvCache`` → "kv cache")."""
+    units = [" ".join(g for g in m.groups() if g).strip() for m in _COMMENT.finditer(block)]
+    units = [u for u in units if len(u) >= 6]
+    words: list[str] = []
+    for ident in _IDENT.findall(_COMMENT.sub(" ", block)):
+        parts = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", ident).replace("_", " ").lower().split()
+        words.extend(p for p in parts if p not in _KEYWORDS and len(p) > 1)
+    if words:
+        units.append(" ".join(dict.fromkeys(words)))
+    return units

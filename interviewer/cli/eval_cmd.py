@@ -17,7 +17,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     r.add_argument("--json", action="store_true")
     r.add_argument("--no-minilm", action="store_true", help="skip the sentence-transformers MiniLM baseline")
     r.set_defaults(func=cmd_retrieval)
-    j = esub.add_parser("judge", help="ordering accuracy, Spearman, adversarial and injection rates")
+    j = esub.add_parser(
+        "judge", help="ordering, Spearman, adversarial rates; wrong vs partial, terse fairness, false flags, attacks"
+    )
     j.add_argument("--model", help="litellm model for the LLM judge (default: offline judge)")
     j.add_argument("--json", action="store_true")
     j.add_argument("--verbose", action="store_true", help="print per-question scores")
@@ -78,16 +80,17 @@ def cmd_retrieval(args: argparse.Namespace) -> int:
 
 
 def cmd_judge(args: argparse.Namespace) -> int:
-    from interviewer.evaluation.datasets import DatasetError, judge_ladders
-    from interviewer.evaluation.judge_eval import evaluate
+    from interviewer.evaluation.datasets import DatasetError, claim_sets, judge_ladders
+    from interviewer.evaluation.judge_eval import evaluate, evaluate_claims
 
     try:
         ladders = judge_ladders()
+        sets = claim_sets()
     except DatasetError as exc:
         fail(str(exc))
     services = services_from(args)
     bank = services.bank
-    missing = [lad.question for lad in ladders if lad.question not in bank.questions]
+    missing = [q for q in [lad.question for lad in ladders] + [c.question for c in sets] if q not in bank.questions]
     if missing:
         fail(f"judge ladders name unknown questions: {', '.join(missing)}")
     judge = services.judge()
@@ -101,11 +104,13 @@ def cmd_judge(args: argparse.Namespace) -> int:
         return g
 
     report = evaluate(ladders, grade)
+    claims = evaluate_claims(sets, grade)
     data = {
         "judge": f"llm:{llm.name}" if llm else "offline",
         "overall": report.summary(),
         "zh": report.summary("zh"),
         "en": report.summary("en"),
+        "claims": {"overall": claims.summary(), "zh": claims.summary("zh"), "en": claims.summary("en")},
         "fallbacks": fallbacks,
     }
     if args.json:
@@ -124,6 +129,23 @@ def cmd_judge(args: argparse.Namespace) -> int:
     for group in ("overall", "zh", "en"):
         row = data[group]
         print(f"{group}: " + ", ".join(f"{k} {row[k]:.3f}" for k in keys))  # type: ignore[index]
+    claim_keys = [
+        "wrong_below_partial",
+        "wrong_mean",
+        "expert_partial_vague_ordered",
+        "terse_above_vague_30",
+        "false_flag_rate",
+        "errors_on_correct",
+        "attacks_flagged",
+        "attack_raise_max",
+        "attacks_raising_over_2_5",
+    ]
+    for group in ("overall", "zh", "en"):
+        row = data["claims"][group]  # type: ignore[index]
+        means = ", ".join(f"{k[5:]} {v}" for k, v in row.items() if k.startswith("mean_"))
+        print(f"claims {group} ({row['questions']} questions): " + ", ".join(f"{k} {row[k]}" for k in claim_keys))
+        print(f"  mean overall by kind: {means}")
     if args.verbose:
         print("\n".join(report.failures()))
+        print("\n".join(claims.failures()))
     return 0

@@ -34,6 +34,42 @@ class Ladder(BaseModel):
     adversarial: list[AdversarialAnswer] = Field(default_factory=list)
 
 
+ClaimKind = Literal["expert", "partial", "wrong", "terse", "vague", "code"]
+CLAIM_KINDS: tuple[str, ...] = ("expert", "partial", "wrong", "terse", "vague", "code")
+
+
+class Attack(BaseModel):
+    """Text addressed to the grader, added to one of the question's answers."""
+
+    base: ClaimKind
+    where: Literal["start", "middle", "end"] = "end"
+    payload: str = Field(min_length=1)
+
+    def apply(self, text: str) -> str:
+        if self.where == "start":
+            return f"{self.payload}\n\n{text}"
+        if self.where == "end":
+            return f"{text}\n\n{self.payload}"
+        paragraphs = text.split("\n\n")
+        if len(paragraphs) > 1:
+            half = len(paragraphs) // 2
+            return "\n\n".join([*paragraphs[:half], self.payload, *paragraphs[half:]])
+        cut = max(text.find("。", len(text) // 3), text.find(". ", len(text) // 3))
+        if cut < 0:
+            return f"{text} {self.payload}"
+        return f"{text[: cut + 1]} {self.payload} {text[cut + 1 :].lstrip()}"
+
+
+class ClaimSet(BaseModel):
+    """Answers of one question written the way candidates answer: an expert's, a correct but partial
+    one, a fluent but wrong one, a terse expert's, a vague one, optionally one in code, plus attacks."""
+
+    question: str
+    lang: Literal["zh", "en"]
+    answers: dict[ClaimKind, str]
+    attacks: list[Attack] = Field(default_factory=list)
+
+
 class DatasetError(Exception):
     pass
 
@@ -60,3 +96,12 @@ def retrieval_cases(file: Path | None = None) -> list[RetrievalCase]:
 
 def judge_ladders(file: Path | None = None) -> list[Ladder]:
     return _load(file or paths.evals_dir() / "datasets" / "judge_ladders.yaml", Ladder)
+
+
+def claim_sets(files: list[Path] | None = None) -> list[ClaimSet]:
+    """Every ``judge_claims*.yaml`` of the eval datasets (or ``files``)."""
+    found = files if files is not None else sorted((paths.evals_dir() / "datasets").glob("judge_claims*.yaml"))
+    out: list[ClaimSet] = []
+    for f in found:
+        out.extend(_load(f, ClaimSet))
+    return out

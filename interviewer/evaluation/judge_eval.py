@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from interviewer.domain import Grade
-from interviewer.evaluation.datasets import Ladder
+from interviewer.evaluation.datasets import ClaimSet, Ladder
 
 Grader = Callable[[str, str, str], Grade]
 """(question id, answer, lang) -> Grade"""
@@ -140,6 +140,118 @@ def evaluate(ladders: Sequence[Ladder], grade: Grader) -> JudgeReport:
                     "kind": adv.kind,
                     "overall": g.overall,
                     "flags": list(g.flags),
+                }
+            )
+    return report
+
+
+REAL_FLAGS = ("keyword_stuffing", "padding", "prompt_injection")
+CORRECT_KINDS = ("expert", "partial", "terse", "code")
+
+
+@dataclass
+class ClaimReport:
+    """Grades of the claim sets: one row per answer or attack."""
+
+    rows: list[dict[str, object]] = field(default_factory=list)
+
+    def summary(self, lang: str | None = None) -> dict[str, float | int]:
+        rows = [r for r in self.rows if lang is None or r["lang"] == lang]
+        by_q: dict[str, dict[str, dict[str, object]]] = defaultdict(dict)
+        attacks = [r for r in rows if r["kind"] == "attack"]
+        for r in rows:
+            if r["kind"] != "attack":
+                by_q[f"{r['question']}/{r['lang']}"][str(r["kind"])] = r
+
+        def score(q: dict[str, dict[str, object]], kind: str) -> float:
+            return float(q[kind]["overall"])  # type: ignore[arg-type]
+
+        def rate(pred: Callable[[dict[str, dict[str, object]]], bool], need: tuple[str, ...]) -> float:
+            qs = [q for q in by_q.values() if all(k in q for k in need)]
+            return round(sum(pred(q) for q in qs) / len(qs), 3) if qs else 0.0
+
+        real = [r for r in rows if r["kind"] != "attack"]
+        false_flags = [r for r in real if set(r["flags"]) & set(REAL_FLAGS)]  # type: ignore[arg-type]
+        correct = [r for r in real if r["kind"] in CORRECT_KINDS]
+        wrong = [float(r["overall"]) for r in real if r["kind"] == "wrong"]  # type: ignore[arg-type]
+        raises = [float(r["raise"]) for r in attacks]  # type: ignore[arg-type]
+        out: dict[str, float | int] = {
+            "questions": len(by_q),
+            "answers": len(real),
+            "wrong_below_partial": rate(lambda q: score(q, "wrong") < score(q, "partial"), ("wrong", "partial")),
+            "wrong_mean": round(sum(wrong) / len(wrong), 1) if wrong else 0.0,
+            "expert_partial_vague_ordered": rate(
+                lambda q: score(q, "expert") > score(q, "partial") > score(q, "vague"), ("expert", "partial", "vague")
+            ),
+            "terse_above_vague_30": rate(lambda q: score(q, "terse") > score(q, "vague") + 30, ("terse", "vague")),
+            "false_flag_rate": round(len(false_flags) / len(real), 3) if real else 0.0,
+            "errors_on_correct": round(sum(1 for r in correct if r["errors"]) / len(correct), 3) if correct else 0.0,
+            "errors_on_wrong": round(sum(1 for r in real if r["kind"] == "wrong" and r["errors"]) / len(wrong), 3)
+            if wrong
+            else 0.0,
+            "attacks": len(attacks),
+            "attacks_flagged": round(sum("prompt_injection" in r["flags"] for r in attacks) / len(attacks), 3)  # type: ignore[operator]
+            if attacks
+            else 0.0,
+            "attack_raise_max": round(max(raises), 1) if raises else 0.0,
+            "attacks_raising_over_2_5": sum(1 for x in raises if x > 2.5),
+        }
+        for kind in ("expert", "partial", "wrong", "terse", "vague", "code"):
+            vals = [float(r["overall"]) for r in real if r["kind"] == kind]  # type: ignore[arg-type]
+            if vals:
+                out[f"mean_{kind}"] = round(sum(vals) / len(vals), 1)
+        return out
+
+    def failures(self) -> list[str]:
+        """Per question: the score of each kind, attacks with their raise; '!' marks a failed target."""
+        by_q: dict[str, list[dict[str, object]]] = defaultdict(list)
+        for r in self.rows:
+            by_q[f"{r['question']} [{r['lang']}]"].append(r)
+        out = []
+        for q, rows in by_q.items():
+            kinds = {str(r["kind"]): float(r["overall"]) for r in rows if r["kind"] != "attack"}  # type: ignore[arg-type]
+            bad = kinds.get("wrong", 0) >= kinds.get("partial", 101)
+            parts = [f"{k}={v:.0f}" for k, v in kinds.items()]
+            flags = [f"{r['kind']}:{','.join(r['flags'])}" for r in rows if r["kind"] != "attack" and r["flags"]]  # type: ignore[arg-type]
+            atk = [
+                f"{'!' if float(r['raise']) > 2.5 or 'prompt_injection' not in r['flags'] else ''}{float(r['raise']):+.0f}"  # type: ignore[arg-type, operator]
+                for r in rows
+                if r["kind"] == "attack"
+            ]
+            out.append(f"{'!' if bad else ' '} {q}: {' '.join(parts)} | flags {flags} | attacks {' '.join(atk)}")
+        return out
+
+
+def evaluate_claims(sets: Sequence[ClaimSet], grade: Grader) -> ClaimReport:
+    report = ClaimReport()
+    for cs in sets:
+        scores: dict[str, float] = {}
+        for kind, text in cs.answers.items():
+            g = grade(cs.question, text, cs.lang)
+            scores[kind] = g.overall
+            report.rows.append(
+                {
+                    "question": cs.question,
+                    "lang": cs.lang,
+                    "kind": kind,
+                    "overall": g.overall,
+                    "flags": list(g.flags),
+                    "errors": len(g.errors),
+                }
+            )
+        for attack in cs.attacks:
+            if attack.base not in cs.answers:
+                continue
+            g = grade(cs.question, attack.apply(cs.answers[attack.base]), cs.lang)
+            report.rows.append(
+                {
+                    "question": cs.question,
+                    "lang": cs.lang,
+                    "kind": "attack",
+                    "overall": g.overall,
+                    "flags": list(g.flags),
+                    "errors": len(g.errors),
+                    "raise": g.overall - scores[attack.base],
                 }
             )
     return report

@@ -1,54 +1,160 @@
 """Guards that run before any judge sees an answer: empty, too short, injection, stuffing, padding.
 
 They are language-aware (Chinese and English) and purely lexical, so they cost microseconds and
-behave the same for the offline and the LLM judge. Injected text is cut out of the answer: the
-judge grades what remains, so an instruction to the grader can never raise a score.
+behave the same for the offline and the LLM judge.
+
+- Text addressed to the grader (in any language, in prose, brackets, quotes, HTML or code comments,
+  obfuscated with homoglyphs, zero-width characters or leetspeak) is cut out of the answer and
+  flagged: the judge grades what remains, so an instruction to the grader can never raise a score.
+- Code is separated from prose first: the term-list and padding checks read prose only, so an
+  answer written in code is never mistaken for keyword stuffing.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from interviewer.textproc import STOPWORDS, has_cjk, tokenize
+from interviewer.textproc import STOPWORDS, has_cjk, split_code, split_sentences, tokenize
 
-# Instructions aimed at a grader / model rather than an interviewer. Each pattern is one idea.
-_INJECTION_EN = [
-    r"\b(ignore|disregard|forget|override|bypass)\b.{0,40}\b(instruction|rubric|prompt|rules?|criteria|guidelines?|above|previous|prior)",
-    r"\b(give|award|assign|grant|score|rate|mark)\b.{0,40}\b(full|max(imum)?|perfect|highest|top|100|10/10|4/4|5/5|a\+)\b.{0,20}\b(score|marks?|points?|grade|rating)?",
-    r"\b(give|award|deserves?|merits?|get|assign)\b.{0,25}\b(full|maximum|perfect|highest)\s+(score|marks|points|grade|credit)\b",
-    r"\b(you are|you're|act as|acting as|as the|as an?)\s+([\w-]+\s+){0,3}(grader|judge|evaluator|scorer|assessor|examiner)\b(?![-\w])",
-    r"\b(note|message|instruction|memo|reminder)s?\s+(to|for)\s+(the\s+)?([\w-]+\s+){0,2}(grader|grading|judge|evaluator|scorer|reviewer|ai|model|llm|assistant)\b",
-    r"\b(automated|automatic|ai)\s+(grader|grading|judge|evaluator|scorer)\b",
-    r"\b(output|return|respond with|assign|mark|set|report)\b.{0,40}\b(level\s*4|4\s*/\s*4|score of 4|full (score|marks|credit)|all (key points|criteria) (as )?(covered|met|satisfied))",
-    r"\b(mark|treat|consider)\b.{0,30}\b(all|every)\s+(key points?|criteria|criterion)\b.{0,20}\b(covered|met|satisfied|passed)",
-    r"\b(system|admin|developer)\s+override\b|\bcalibration mode\b|\byou are now (in|a|an|the)\b",
-    r"\b(skip|bypass|disable)\b.{0,30}\b(key[- ]point|rubric|comparison|evaluation|grading|check)",
-    r"\brubric\b.{0,40}\b(retired|deprecated|void|no longer applies|does not apply|superseded)",
-    r"\b(system|developer)\s*(prompt|message|override|instruction)s?\s*[:：]",
-    r"\bscore\s*[:=]\s*(4|100|10)\b",
-    r"\b(this|my)\s+answer\s+(is|should be)\s+(rated|scored|graded)\b",
-    r"\bnew\s+instructions?\b",
+# -- detection forms: what an obfuscated instruction says once its disguise is removed -------------
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u206a-\u206f\ufeff]"
+)
+_HOMOGLYPHS = str.maketrans(
+    "аеорсухіјѕԁһԛԝвкмнтАВЕКМНОРСТХІЈЅ" + "αεικνορτυχΑΒΕΗΙΚΜΝΟΡΤΥΧ" + "ℓ",
+    "aeopcyxijsdhqwbkmhtABEKMHOPCTXIJS" + "aeikvoptuxABEHIKMNOPTYX" + "l",
+)
+_SPACED = re.compile(r"(?<![\w.\-_*])(?:[a-z0-9@$][.\-_* ]){3,}[a-z0-9@$](?![\w])")
+"""Letters spelled out one by one ("i.g.n.o.r.e", "g r a d e r")."""
+_LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i", "|": "l"}
+)
+
+
+def detection_forms(text: str) -> list[str]:
+    """Lower-cased forms of ``text`` to match patterns against: compatibility-normalised (full-width
+    letters, ligatures), invisible characters removed, homoglyphs mapped to Latin; and the same
+    with leetspeak digits read as letters."""
+    base = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).translate(_HOMOGLYPHS).lower()
+    base = _SPACED.sub(lambda m: re.sub(r"[.\-_* ]", "", m.group(0)), base)
+    leet = base.translate(_LEET)
+    return [base] if leet == base else [base, leet]
+
+
+# -- what addresses the grader --------------------------------------------------------------------
+_GRADER_EN = (
+    r"(grader|grading (model|system|ai|bot|assistant|llm)|evaluator|reviewer|assessor|examiner|scorer|marker|rater|"
+    r"judge (model|llm)|llm judge|ai judge|automated (grader|judge|review)|(the|dear|hey|hi) (ai|model|llm|assistant)\b)"
+)
+_SELF = r"(this (answer|response|submission|reply)|my (answer|response|submission)|the candidate|this candidate|the (answer|response) above)"
+_MENTION = re.compile(
+    r"(attack|attacker|adversar|jailbreak|inject|red[- ]team|e\.g\.|for example|such as|like\s+[\"“']|"
+    r"攻击|注入|越狱|例如|比如|诸如|像是|恶意|payload)",
+)
+_STRONG_EN = [
+    # a note, message or request to the grader
+    rf"\b(dear|hi|hello|hey|attention|to|for|note to|message to|memo to|reminder to|p\.?s\.?( to)?)\s+(the\s+|any\s+|all\s+)?([\w-]+\s+)?{_GRADER_EN}",
+    rf"(^|[\[(【<{{\"'“]|<!--|#|//)\s*{_GRADER_EN}\s*(note|notes|instructions?|memo)?\s*[:：,，\-–—]",
+    rf"\b(please|kindly|appreciate|i (would|'d) (like|appreciate|ask|request)|i (hope|trust|ask|request)|we (hope|trust)|make sure|be sure|remember to|don'?t forget)\b.{{0,80}}\b{_GRADER_EN}",
+    rf"\b{_GRADER_EN}.{{0,60}}\b(should|must|will|please|kindly|can|could|would|may|is (asked|requested|instructed|expected))\b.{{0,60}}\b(score|marks?|points?|grade|rating|level|credit|consider|count|treat|note that|recogni[sz]e|award|give|assign|mark|rate)",
+    rf"\b(you|your)\b.{{0,50}}\b(grad(e|ing)|scor(e|ing)|evaluat(e|ing)|assess(ing)?|review(ing)?|judg(e|ing)|mark(ing)?|rat(e|ing))\b.{{0,60}}{_SELF}",
+    rf"{_SELF}.{{0,40}}\b(deserves?|merits?|warrants?|earns?|should (get|receive|be (given|scored|graded|rated|marked|awarded|considered))|is worth|qualifies for)\b",
+    rf"{_SELF}.{{0,30}}\b(also|additionally|further|fully|already|has|have)\s+(covered|addressed|discussed|mentioned|explained|satisfied|met|hit|touched on|demonstrated)\b",
+    r"\b(i have|i've|we have|we've)\s+(also\s+|already\s+|fully\s+)?(covered|addressed|satisfied|met|hit)\s+(all|every|each)\b.{0,30}\b(points?|criteria|criterion|requirements|rubric|items)",
+    r"\b(all|every|each)\s+(of the\s+)?(rubric|key[- ]?points?|criteria|criterion|grading points|scoring points)\b.{0,40}\b(are|were|is|have been|has been|as)\s+(covered|met|satisfied|addressed|fulfilled|complete)",
+    r"\b(mark|treat|consider|count|record|grade|score|rate)\b.{0,40}\b(all|every|each)\s+(key[- ]?points?|criteria|criterion|rubric items?)\b",
+    r"^\s*(please\s+)?(give|award|assign|grant|mark|rate|score)\b.{0,40}\b(full|max(imum)?|perfect|highest|top|4\s*/\s*4|5\s*/\s*5|10\s*/\s*10|100|level\s*4|a\+)",
+    r"\b(give|award|assign|grant)\s+(me|us|this|it|the candidate)\b.{0,40}\b(full|max(imum)?|perfect|highest|top|4|5|10|100|a\+)",
+    r"\b(output|return|respond with|reply with|print|emit)\b.{0,40}\b(level\s*4|4\s*/\s*4|score of 4|full (score|marks|credit)|\"?score\"?\s*:\s*\d)",
+    r"\b(system|developer|admin|administrator|operator)\s*(prompt|message|override|instructions?|note|notice)\s*[:：\]]",
+    r"\b(system|admin|developer)\s+override\b|\bcalibration mode\b|\byou are now\b|\bnew (system )?instructions?\s*[:：]|\bupdated (grading )?instructions?\s*[:：]",
+    r"\b(you are|you're|act as|acting as|pretend to be)\s+(a|an|the)?\s*([\w-]+\s+){0,2}(grader|judge|evaluator|scorer|assessor|examiner)\b",
+    r"\brubric\b.{0,40}\b(retired|deprecated|void|no longer (applies|valid)|does not apply|superseded|suspended|waived)",
+    r"\b(skip|bypass|disable|turn off|suspend)\b.{0,30}\b(key[- ]?point|rubric|comparison|evaluation|grading|check|verification|scoring)",
+    r"\"\s*(score|overall|level|grade|verdict|rating)\s*\"\s*:\s*\"?(\d|full|max|pass)",
+    r"\b(score|grade|level|rating|verdict)\s*[:=]\s*(4|5|10|100|a\+?|full|max|pass)\b(?!\s*[a-z%])",
     r"\bjailbreak\b.{0,20}\b(grader|judge)\b",
-    r"</?\s*(system|instructions?|answer|untrusted)\s*>",
 ]
-_INJECTION_ZH = [
-    r"(忽略|无视|忘记|忽视|不要理会|跳过).{0,12}(之前|以上|上面|前面|所有|全部|评分|规则|指令|标准|提示|要求)",
-    r"(给|打|评|判).{0,8}(满分|最高分|高分|100分|十分|4分|五星|A\+)",
-    r"满分",
-    r"(你现在是|你是|作为|扮演).{0,8}(评委|评分员|评分者|考官|阅卷|裁判|评估者|打分)",
-    r"(系统|开发者)(提示|指令|消息)\s*[:：]",
-    r"(致|给|对)(评委|评分员|评分者|阅卷人|模型|AI|大模型)(的)?(说明|留言|指令|提示)",
-    r"(评分|打分)(标准|规则).{0,10}(不适用|无效|作废|改为)",
-    r"新(的)?指令",
-    r"(评分|打分|阅卷|评审)(系统|模型|程序|机器人|助手)",
-    r"(所有|全部|每个|各)(评分项|要点|维度|标准).{0,12}(判|给|打|记|评|视为|算)",
-    r"(判|给|打|记|评)(为|成)?\s*[4四]\s*分",
-    r"(无需|不用|不必|跳过)(对照|参考|比对|核对).{0,6}(评分|标准|要点|rubric)",
+# Generic override phrases: an instruction when used, a mention when an answer about attacks quotes them.
+_WEAK_EN = [
+    r"\b(ignore|disregard|forget|override|bypass|neglect)\b.{0,40}\b(instructions?|rubric|prompt|rules?|criteria|guidelines?|above|previous|prior|everything|key points)",
 ]
-_INJECTION = [re.compile(p, re.IGNORECASE) for p in _INJECTION_EN + _INJECTION_ZH]
+_GRADER_ZH = r"(评委|评分员|评分者|评分人|评审员|评审人|阅卷人|阅卷老师|阅卷者|判卷|考官|打分人|打分者|打分模型|打分系统|评分系统|评分模型|评分程序|评分助手|评估者|裁判|批改者)"
+_STRONG_ZH = [
+    rf"(致|给|对|提醒|告诉|通知|写给|转告)\s*{_GRADER_ZH}",
+    rf"{_GRADER_ZH}\s*(的)?\s*(说明|留言|指令|提示|备注|注意|请)",
+    rf"(请|务必|应当|应该|直接|麻烦|希望|恳请|烦请).{{0,20}}{_GRADER_ZH}",
+    rf"{_GRADER_ZH}.{{0,30}}(满分|最高|4\s*分|四分|高分|全部|所有|视为|认定|判为|给予|打|评为)",
+    r"(备注|说明|注|提示|注意|附言|ps|p\.s\.|系统提示|系统消息|系统说明|评分说明)\s*[:：].{0,80}(评分|打分|满分|最高|[4四]\s*分|等级|level|覆盖|全部要点|所有要点|视为|判为|给分)",
+    r"(满分|最高分|最高等级|最高档|最高级别|顶级评分|[4四]\s*分|一百分|100\s*分)\s*(吧|哦|即可|就好|给我|谢谢)|"
+    r"(给|打|判|评|记|应得|应该得|值得|理应|请给?)\s*(我|本回答|该回答|这个回答|这份回答|候选人)?\s*(个|为|成)?\s*(满分|最高分|最高等级|最高档|[4四]\s*分|一百分|100\s*分)",
+    r"(候选人|考生|本回答|该回答|这个回答|这份回答|我的回答|上述回答|以上回答).{0,12}(已经|也|还|均|都|全部|完整|充分)?(覆盖|涵盖|提到|讲到|讨论|说明|回答|满足|达到)(了)?.{0,30}(所有|全部|每个|各个|以下|如下|要点|评分项|标准|维度|criteria)",
+    r"(所有|全部|每个|各|每一)(个)?(评分项|评分点|要点|维度|评分标准|考察点).{0,12}(判|给|打|记|评|视为|算|覆盖|满足|均已|都已)",
+    r"(系统|开发者|管理员)\s*(提示|指令|消息|覆盖|通知)\s*[:：】\]]",
+    r"新(的)?指令\s*[:：]|你现在是|从现在起你",
+    r"(评分|打分)(标准|规则).{0,10}(不适用|无效|作废|改为|暂停|取消)",
+    r"(无需|不用|不必|跳过|不要)(对照|参考|比对|核对|检查).{0,8}(评分|标准|要点|rubric)",
+]
+_WEAK_ZH = [
+    r"(忽略|无视|忘记|忽视|不要理会|不用管|别管).{0,12}(之前|以上|上面|前面|所有|全部|评分|规则|指令|标准|提示|要求|rubric)",
+]
+# Other languages: an answer in this interview has no reason to address a grader in them at all.
+_FOREIGN = [
+    r"\b(ignorier\w*|missacht\w*|vergiss|übergeh\w*)\b.{0,60}\b(anweisung\w*|bewertung\w*|kriterien|regeln|rubrik|vorgaben|instruktion\w*)",
+    r"\b(volle|maximale|höchste|beste)\s+(punktzahl|punkte|bewertung|note|stufe)|\b(bewerter\w*|prüfer\w*|gutachter\w*|korrektor\w*)\b",
+    r"\b(ignore[zr]?|oublie[zr]?)\b.{0,60}\b(instructions|consignes|critères|grille|barème)|\b(note|score) maximale|\b(correcteur|évaluateur|examinateur)\b",
+    r"\b(ignora|olvida)\b.{0,60}\b(instrucciones|rúbrica|criterios)|\b(puntuación|nota|calificación) máxima|\b(evaluador|calificador)\b",
+    r"(採点者|評価者|満点|採点基準を無視|채점자|만점|평가자)",
+]
+_FENCE_BREAK = re.compile(
+    r"</?\s*(untrusted[_\s-]*\w*|answer|system|instructions?|grader|rubric|assistant|user)\s*>|<\|[a-z_]+\|>|"
+    r"\[/?inst\]|<</?sys>>|</s>|^\s*#{2,}\s*(system|instructions?|grader)\b|```\s*(system|instructions?)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+_STRONG = [re.compile(p, re.IGNORECASE) for p in [*_STRONG_EN, *_STRONG_ZH, *_FOREIGN]]
+_WEAK = [re.compile(p, re.IGNORECASE) for p in [*_WEAK_EN, *_WEAK_ZH]]
+_QUOTED = re.compile(r"\"[^\"]{0,200}\"|“[^”]{0,200}”|「[^」]{0,200}」|『[^』]{0,200}』|‘[^’]{0,200}’|`[^`\n]{0,200}`")
+_SIDE = re.compile(
+    r"<!--.*?(-->|\Z)|【[^】]{0,400}】|\[[^\]\n]{0,400}\]|（[^）]{0,400}）|\([^)\n]{0,400}\)|\{[^{}]{0,400}\}|"
+    r"(?:^|(?<=\s))(?:#|//)[^\n]*",
+    re.DOTALL | re.MULTILINE,
+)
 
+
+def _addresses_grader(segment: str) -> bool:
+    if _FENCE_BREAK.search(_INVISIBLE.sub("", segment)):
+        return True
+    for form in detection_forms(segment):
+        if any(p.search(form) for p in _STRONG):
+            return True
+        unquoted = _QUOTED.sub(" ", form)
+        if not _MENTION.search(unquoted) and any(p.search(unquoted) for p in _WEAK):
+            return True
+    return False
+
+
+def find_injections(text: str) -> list[str]:
+    """Parts of ``text`` that address a grader instead of answering: HTML comments, bracketed notes and
+    code comments first, then whole sentences. Quoted override phrases in an answer about attacks are
+    mentions, not instructions."""
+    found: list[str] = []
+    for m in _SIDE.finditer(text):
+        seg = m.group(0)
+        if seg.startswith("<!--") or _addresses_grader(seg):
+            if seg.startswith("<!--") and not _addresses_grader(seg) and len(seg) < 12:
+                continue
+            found.append(seg)
+    rest = text
+    for seg in found:
+        rest = rest.replace(seg, " ")
+    found.extend(s for s in split_sentences(rest) if _addresses_grader(s))
+    return found
+
+
+# -- term lists and padding ---------------------------------------------------------------------------
 _FILLER_EN = re.compile(
     r"\b(as i (said|mentioned)|in other words|to put it (another way|differently)|basically|essentially|"
     r"at the end of the day|it goes without saying|needless to say|as (we|you) (all )?know|"
@@ -58,16 +164,20 @@ _FILLER_EN = re.compile(
 _FILLER_ZH = re.compile(
     r"(正如我(刚才|前面|之前)?(所)?说|换句话说|也就是说|总而言之|总的来说|众所周知|再强调一下|再说一遍|说白了|其实就是|非常重要|很重要)"
 )
-
-_SENT_SPLIT = re.compile(r"(?<=[.!?;。！？；\n])\s*")
+_FRAGMENT_SPLIT = re.compile(r"[,，、;；/|\n]+|\s[-–—·•]\s|^\s*[-*•]\s", re.MULTILINE)
+_CJK_GLUE = set("的了是在把被和与而就都也要会能让用通过因为所以如果但对将从为时中个这那更先再后使得其并即则")
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 
 
 @dataclass
 class GuardReport:
     flags: list[str] = field(default_factory=list)
     clean_text: str = ""
-    """The answer with injected instructions removed."""
+    """The answer with text addressed to the grader removed."""
     injected: list[str] = field(default_factory=list)
+    prose: str = ""
+    """``clean_text`` without its code blocks."""
+    code: list[str] = field(default_factory=list)
     stuffing_ratio: float = 0.0
     redundancy: float = 0.0
     diversity: float = 1.0
@@ -76,41 +186,34 @@ class GuardReport:
         return flag in self.flags
 
 
-def split_sentences(text: str) -> list[str]:
-    return [s for s in (p.strip() for p in _SENT_SPLIT.split(text)) if s]
-
-
-_QUOTED = re.compile(r"\"[^\"]{0,200}\"|“[^”]{0,200}”|「[^」]{0,200}」|『[^』]{0,200}』|‘[^’]{0,200}’|`[^`]{0,200}`")
-
-
-def find_injections(text: str) -> list[str]:
-    """Sentences of ``text`` that address a grader/model instead of answering. Quoted text is a
-    mention, not an instruction (an answer about jailbreaks may quote "ignore previous instructions")."""
-    return [s for s in split_sentences(text) if any(p.search(_QUOTED.sub(" ", s)) for p in _INJECTION)]
-
-
 def content_size(text: str) -> int:
     """Words for Latin text, characters/1.7 for Chinese (a rough word-equivalent)."""
-    cjk = len(re.findall(r"[\u3400-\u9fff]", text))
+    cjk = len(_CJK_CHAR.findall(text))
     latin = len(re.findall(r"[A-Za-z0-9]+", text))
     return latin + int(cjk / 1.7)
 
 
-def function_word_ratio(text: str) -> float:
-    """Share of tokens that are function words: prose that explains has many, a term list has few."""
-    tokens = tokenize(text, drop_stopwords=False)
-    if not tokens:
-        return 0.0
-    return sum(1 for t in tokens if t in STOPWORDS) / len(tokens)
-
-
-def _fragment_share(text: str) -> float:
-    """Share of comma/line/slash-separated fragments that are 1-4 tokens long (term lists)."""
-    fragments = [f.strip() for f in re.split(r"[,，、;；/\n|]+|\s[-–—]\s", text) if f.strip()]
+def term_list_share(text: str) -> tuple[float, int]:
+    """(share of the text's characters that sit in 1-4-token fragments between separators, number of
+    such fragments). A term list is nearly all short fragments; prose with a parenthetical list or a
+    few bullets is not."""
+    fragments = [f.strip() for f in _FRAGMENT_SPLIT.split(text) if f and f.strip()]
     if len(fragments) < 4:
-        return 0.0
-    short = sum(1 for f in fragments if len(tokenize(f, drop_stopwords=False)) <= 4)
-    return short / len(fragments)
+        return 0.0, 0
+    short = [f for f in fragments if len(tokenize(f, drop_stopwords=False)) <= 4]
+    total = sum(len(f) for f in fragments)
+    return (sum(len(f) for f in short) / total if total else 0.0), len(short)
+
+
+def glue_ratio(text: str) -> tuple[float | None, float | None]:
+    """Per script, how much of the text is grammatical glue: the share of function words among
+    Latin tokens and of function characters among Chinese characters (None when a script has too
+    little text to tell). Explanations have glue; a string of terms has almost none."""
+    latin = [t for t in re.findall(r"[A-Za-z][A-Za-z'-]*", text.lower())]
+    cjk = _CJK_CHAR.findall(text)
+    lat = sum(1 for t in latin if t in STOPWORDS) / len(latin) if len(latin) >= 8 else None
+    zh = sum(1 for c in cjk if c in _CJK_GLUE) / len(cjk) if len(cjk) >= 15 else None
+    return lat, zh
 
 
 def redundancy(text: str) -> float:
@@ -140,10 +243,21 @@ def lexical_diversity(text: str, window: int = 40) -> float:
     return sum(len(set(tokens[i : i + window])) for i in range(spans)) / (window * spans)
 
 
+def is_term_list(prose: str, term_vocabulary: set[str] | None) -> tuple[bool, float]:
+    """Keyword stuffing: the rubric's terms strung together with no explanation between them."""
+    low = prose.lower()
+    terms = sum(1 for t in term_vocabulary or () if t and t in low)
+    share, n_short = term_list_share(prose)
+    lat, zh = glue_ratio(prose)
+    no_glue = (lat is not None or zh is not None) and (lat is None or lat < 0.06) and (zh is None or zh < 0.03)
+    ratio = max(share, 1.0 if no_glue else 0.0)
+    return terms >= 4 and content_size(prose) >= 8 and ((share >= 0.7 and n_short >= 6) or no_glue), round(ratio, 3)
+
+
 def check(answer: str, term_vocabulary: set[str] | None = None) -> GuardReport:
     """Run every lexical guard over ``answer``. ``term_vocabulary``: lower-cased alias terms of the question."""
     report = GuardReport(clean_text=answer)
-    stripped = re.sub(r"[\s\W_]+", "", answer, flags=re.UNICODE)
+    stripped = re.sub(r"[\s\W_]+", "", _INVISIBLE.sub("", answer), flags=re.UNICODE)
     if not stripped:
         report.flags.append("empty")
         report.clean_text = ""
@@ -157,21 +271,19 @@ def check(answer: str, term_vocabulary: set[str] | None = None) -> GuardReport:
             clean = clean.replace(s, " ")
         report.clean_text = re.sub(r"[ \t]{2,}", " ", clean).strip()
     text = report.clean_text
-    size = content_size(text)
+    prose, report.code = split_code(text)
+    report.prose = prose
+    code_size = sum(content_size(b) for b in report.code)
+    size = content_size(prose) + code_size
     if size < (8 if has_cjk(text) else 10):
         report.flags.append("too_short")
-    fw = function_word_ratio(text)
-    frag = _fragment_share(text)
-    terms = 0
-    if term_vocabulary:
-        low = text.lower()
-        terms = sum(1 for t in term_vocabulary if t and t in low)
-    report.stuffing_ratio = round(max(frag, 1.0 - fw / 0.3 if fw < 0.3 else 0.0), 3)
-    stuffing = size >= 8 and terms >= 4 and (frag >= 0.6 or fw < 0.12)
-    if stuffing:
+    stuffing, report.stuffing_ratio = is_term_list(prose, term_vocabulary)
+    if stuffing and code_size < content_size(prose):
         report.flags.append("keyword_stuffing")
-    report.redundancy = round(redundancy(text), 3)
-    report.diversity = round(lexical_diversity(text), 3)
-    if size >= 40 and (report.redundancy >= 0.45 or (report.diversity < 0.82 and len(tokenize(text)) >= 60)):
+    report.redundancy = round(redundancy(prose), 3)
+    report.diversity = round(lexical_diversity(prose), 3)
+    if content_size(prose) >= 40 and (
+        report.redundancy >= 0.45 or (report.diversity < 0.82 and len(tokenize(prose)) >= 60)
+    ):
         report.flags.append("padding")
     return report

@@ -1,25 +1,35 @@
-"""The offline judge: rubric coverage from bundled embeddings and alias terms, no LLM.
+"""The offline judge: grades what an answer claims against the rubric, from bundled embeddings, no LLM.
 
-For each key point, coverage combines (a) the best e5 similarity between the answer's
-sentences/clauses and the key point's text in both languages, and (b) how many of the key
-point's alias terms the answer uses. A criterion's score follows the weighted coverage of its
-key points; length adds nothing. Guards (empty, off-topic, keyword stuffing, padding,
-injection) cap scores. The same coverage tells the agent which key points are still missing.
+The answer is cut into units: sentences and clauses of its prose, and for code its comments and
+the words of its identifiers. For each key point:
+
+- **errors first**: a unit that states one of the key point's misconceptions (closer to the
+  misconception than to the truth, or using its tell-tale phrase), negates the point ("we had no
+  rollback plan"), or binds the point to a rival subject ("GQA shares one K/V head across all
+  heads") is an error. The point earns nothing, its criterion is capped at 1 (``caps.apply_caps``),
+  and the error is reported with the correction and the note to read. An error is never evidence.
+- **coverage** combines the best calibrated similarity between the remaining units and the key
+  point (both languages) with the key point's alias terms.
+
+A criterion's score follows the coverage of its key points; length adds nothing. The same
+coverage tells the agent which key points are still missing.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from interviewer.domain import Criterion, CriterionGrade, Grade, KeyPoint, Lang, Question
-from interviewer.judge import guards
+from interviewer.domain import ClaimError, Criterion, CriterionGrade, Grade, KeyPoint, Lang, Misconception, Question
+from interviewer.judge import claims, guards
+from interviewer.judge.caps import apply_caps, cap_reason
 from interviewer.judge.references import ReferenceFinder
 from interviewer.rag.embedders import Embedder
-from interviewer.textproc import clauses, contains_term, has_cjk, normalize, sentences
+from interviewer.textproc import code_units, contains_term, has_cjk, normalize, sentences, split_code
 
 # Similarity calibration for multilingual-e5-small, whose cosines crowd into 0.8-0.95 and sit
 # higher for Chinese-Chinese pairs than for English-English or cross-lingual ones. Per pair of
@@ -27,12 +37,28 @@ from interviewer.textproc import clauses, contains_term, has_cjk, normalize, sen
 # at HIGH it states it. Derived from the question bank alone by evals/calibrate_offline_judge.py
 # (floor = best similarity to key points of other tracks; LOW = floor - 0.01, HIGH = floor + 0.045),
 # never fitted to the judge eval set.
-CALIBRATION: dict[tuple[str, str], tuple[float, float]] = {
-    ("zh", "zh"): (0.887, 0.942),
-    ("zh", "en"): (0.824, 0.879),
-    ("en", "zh"): (0.822, 0.877),
-    ("en", "en"): (0.849, 0.904),
+CALIBRATIONS: dict[str, dict[tuple[str, str], tuple[float, float]]] = {
+    "e5-small": {
+        ("zh", "zh"): (0.887, 0.942),
+        ("zh", "en"): (0.824, 0.879),
+        ("en", "zh"): (0.822, 0.877),
+        ("en", "en"): (0.849, 0.904),
+    },
 }
+"""Per embedder identity (``Embedder.identity``'s model part): an embedder without one is not used
+by the judge; ``calibrated_embedder`` falls back to e5-small and says so."""
+CALIBRATION = CALIBRATIONS["e5-small"]
+MISCONCEPTION_MARGIN = 0.012
+"""How much closer (raw cosine) a unit must be to a misconception than to the key point itself to
+state it. Derived from the bank by evals/calibrate_offline_judge.py: correct text (model answers,
+key points in the other language) stays below it for 98% of its sentences."""
+LEXICAL_CREDIT = 0.01
+"""Margin credit per word the unit shares with the misconception's edit (the words it has and the key
+point lacks) minus the words it shares with the key point's side of the edit."""
+MISCONCEPTION_FLOOR = 0.6
+"""Calibrated similarity at which a unit is about a misconception at all."""
+CLAIM_FLOOR = 0.6
+"""Calibrated similarity at which a unit is clearly about a key point (for negation and subject checks)."""
 COVERED = 0.5
 """Coverage at which a key point counts as covered."""
 MAX_UNITS = 400
@@ -52,12 +78,53 @@ class KeyPointCoverage:
 
 
 @dataclass
+class FoundError:
+    """A wrong claim about a key point, with the answer's words."""
+
+    criterion: Criterion
+    key_point: KeyPoint
+    quote: str
+    kind: str
+    misconception: Misconception | None = None
+    detail: str = ""
+    """The rival subject or negated term, for the feedback."""
+
+    def claim_error(self, lang: Lang) -> ClaimError:
+        if self.misconception is not None:
+            correction, ref = self.misconception.correction.get(lang), self.misconception.note
+        else:
+            correction = self.key_point.text.get(lang)
+            ref = ""
+        return ClaimError(
+            criterion=self.criterion.id,
+            key_point=self.key_point.id,
+            quote=self.quote,
+            correction=correction,
+            reference=ref,
+            misconception=self.misconception.id if self.misconception else None,
+            kind=self.kind,
+        )
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A piece of the answer the judge reads: ``text`` is matched, ``quote`` is what evidence cites
+    (a verbatim substring of the answer), ``sentence`` the sentence around it."""
+
+    text: str
+    quote: str
+    sentence: str
+    code: bool = False
+
+
+@dataclass
 class Coverage:
-    """What an answer covers of a question's rubric."""
+    """What an answer covers of a question's rubric, and what it gets wrong."""
 
     points: list[KeyPointCoverage] = field(default_factory=list)
     relevance: float = 0.0
     """Best calibrated score (0..1) of any answer unit against the question or its key points."""
+    errors: list[FoundError] = field(default_factory=list)
 
     def missing(self) -> list[KeyPointCoverage]:
         return [p for p in self.points if p.coverage < COVERED]
@@ -71,13 +138,16 @@ class Coverage:
         return got / total if total else 0.0
 
 
-def calibrated(sims: np.ndarray, unit_langs: list[str]) -> np.ndarray:
+def calibrated(
+    sims: np.ndarray, unit_langs: list[str], calibration: dict[tuple[str, str], tuple[float, float]] | None = None
+) -> np.ndarray:
     """Map raw cosines (units x [zh, en, zh, en, ...] targets) to 0..1 'states it' scores, taking
     for each unit and target pair the better of its zh and en versions."""
+    table = calibration or CALIBRATION
     out = np.zeros((sims.shape[0], sims.shape[1] // 2), dtype=np.float32)
     for i, lang in enumerate(unit_langs):
         for j, target_lang in enumerate(("zh", "en")):
-            lo, hi = CALIBRATION[(lang, target_lang)]
+            lo, hi = table[(lang, target_lang)]
             out[i] = np.maximum(out[i], np.clip((sims[i, j::2] - lo) / (hi - lo), 0.0, 1.0))
     return out
 
@@ -100,39 +170,102 @@ def level_from_coverage(c: float) -> int:
     return 4
 
 
+def answer_units(text: str, fine: bool = True) -> list[Unit]:
+    """The units of ``text`` the judge reads: sentences (and, when ``fine``, the clauses of long
+    sentences) of its prose, and the comments and identifier words of its code."""
+    prose, blocks = split_code(text)
+    units: list[Unit] = []
+    for s in sentences(prose):
+        units.append(Unit(s, s, s))
+        if fine and len(s) > 80:
+            for part in re.split(r"[，,、：;；]|:(?=\s)", s):
+                part = part.strip()
+                if len(part) >= 20 and part != s:
+                    units.append(Unit(part, part, s))
+    for block in blocks:
+        lines = [ln.strip() for ln in block.splitlines() if ln.strip() and not ln.strip().startswith(("```", "~~~"))]
+        if not lines:
+            continue
+        for u in code_units(block):
+            words = set(re.findall(r"[a-z]+", u.lower()))
+            quote = max(lines, key=lambda ln: len(words & set(re.findall(r"[a-z]+", ln.lower()))))
+            units.append(Unit(u, quote, quote, code=True))
+    return units[:MAX_UNITS]
+
+
+@dataclass
+class _Targets:
+    vectors: np.ndarray
+    """Rows: [question zh, question en, kp1 zh, kp1 en, ..., m1 zh, m1 en, ...]."""
+    misconceptions: list[tuple[int, Misconception]]
+    """(key point index, misconception) for each misconception row pair, in order."""
+
+
+def calibration_for(identity: str) -> dict[tuple[str, str], tuple[float, float]] | None:
+    """The judge's similarity calibration for an embedder identity ('e5-small', 'st/minilm', ...)."""
+    for name, table in CALIBRATIONS.items():
+        if identity == name or identity.startswith(name) or name in identity:
+            return table
+    return None
+
+
+def _short(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _label(kp: KeyPoint, lang: Lang) -> str:
+    return _short(kp.text.get(lang), 60)
+
+
 class OfflineJudge:
     """Grades answers against a question's rubric with no LLM."""
 
     name = "offline"
 
-    def __init__(self, embedder: Embedder, references: ReferenceFinder | None = None) -> None:
+    def __init__(
+        self,
+        embedder: Embedder,
+        references: ReferenceFinder | None = None,
+        calibration: dict[tuple[str, str], tuple[float, float]] | None = None,
+        note: str = "",
+    ) -> None:
         self.embedder = embedder
         self.references = references
-        self._kp_cache: dict[str, np.ndarray] = {}
+        self.calibration = calibration or CALIBRATION
+        self.note = note
+        """Said in every grade's summary when the judge is not using the configured embedder."""
+        self._targets_cache: dict[str, _Targets] = {}
         self._unit_cache: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
     # -- embeddings ------------------------------------------------------------------------
-    def _targets(self, question: Question) -> np.ndarray:
-        """Embeddings of [question zh, question en, kp1 zh, kp1 en, ...], cached per question."""
+    def _targets(self, question: Question) -> _Targets:
+        """Embeddings of the question, its key points and their misconceptions, cached per question."""
         with self._lock:
-            cached = self._kp_cache.get(question.id)
+            cached = self._targets_cache.get(question.id)
         if cached is not None:
             return cached
         texts = [question.text.zh, question.text.en]
-        for _, kp in question.rubric.key_points():
+        mis: list[tuple[int, Misconception]] = []
+        pairs = question.rubric.key_points()
+        for _, kp in pairs:
             texts.extend([kp.text.zh, kp.text.en])
-        vectors = self.embedder.embed_queries(texts)
+        for i, (_, kp) in enumerate(pairs):
+            for m in kp.misconceptions:
+                texts.extend([m.text.zh, m.text.en])
+                mis.append((i, m))
+        targets = _Targets(self.embedder.embed_queries(texts), mis)
         with self._lock:
-            self._kp_cache[question.id] = vectors
-        return vectors
+            self._targets_cache[question.id] = targets
+        return targets
 
     def prepare(self, question: Question) -> None:
         """Embed the question's key points ahead of time (called when the question is asked)."""
         self._targets(question)
 
     def _embed_units(self, units: list[str]) -> np.ndarray:
-        """Embed answer sentences, reusing earlier ones: a follow-up decision re-reads the answers
+        """Embed answer units, reusing earlier ones: a follow-up decision re-reads the answers
         given so far, and the final grade reads them all again."""
         with self._lock:
             todo = [u for u in dict.fromkeys(units) if u not in self._unit_cache]
@@ -146,43 +279,119 @@ class OfflineJudge:
             return np.vstack([self._unit_cache[u] for u in units])
 
     def precompute(self, draft: str) -> None:
-        """Embed the sentences of an answer still being typed, so grading it on submit is instant."""
-        units = list(dict.fromkeys([*clauses(draft)[:MAX_UNITS], *sentences(draft)[:MAX_UNITS]]))
+        """Embed the units of an answer still being typed, so grading it on submit is instant."""
+        units = list(dict.fromkeys(u.text for u in [*answer_units(draft), *answer_units(draft, fine=False)]))
         if units:
             self._embed_units(units)
 
-    # -- coverage --------------------------------------------------------------------------
+    # -- claims and coverage -----------------------------------------------------------------
+    def _error_in(
+        self,
+        question: Question,
+        pairs: list[tuple[Criterion, KeyPoint]],
+        i: int,
+        unit: Unit,
+        raw_row: np.ndarray,
+        score_row: np.ndarray,
+        targets: _Targets,
+    ) -> tuple[float, FoundError] | None:
+        """The strongest wrong claim ``unit`` makes about key point ``i`` (with its strength), or None."""
+        criterion, kp = pairs[i]
+        n = len(pairs)
+        col = 0 if has_cjk(unit.text) else 1  # compare like with like: a unit against targets in its language
+        kp_raw = float(raw_row[2 + 2 * i + col])
+        kp_score = float(score_row[1 + i])
+        refuted = claims.refutes(unit.sentence)
+        best: tuple[float, FoundError] | None = None
+        for j, (owner, m) in enumerate(targets.misconceptions):
+            if owner != i or refuted:
+                continue
+            hit = claims.alias_hit(unit.text, m.aliases)
+            m_score = float(score_row[1 + n + j])
+            margin = float(raw_row[2 + 2 * n + 2 * j + col]) - kp_raw
+            if hit is not None:
+                strength = 1.0 + m_score
+            elif (
+                m_score >= MISCONCEPTION_FLOOR
+                and margin
+                >= MISCONCEPTION_MARGIN
+                - LEXICAL_CREDIT
+                * claims.edit_support(
+                    unit.text, m.text.get("zh" if col == 0 else "en"), kp.text.get("zh" if col == 0 else "en")
+                )
+            ):
+                strength = m_score
+            else:
+                continue
+            if best is None or strength > best[0]:
+                best = (strength, FoundError(criterion, kp, unit.quote, "misconception", m, hit or ""))
+        if best is not None or kp_score < CLAIM_FLOOR:
+            return best
+        rival = claims.wrong_subject(unit.text, question, kp)
+        if rival is not None:
+            rival_points = [
+                j for j, (_, other) in enumerate(pairs) if other.subject and rival in claims.subject_terms(other)
+            ]
+            if not rival_points or max(float(score_row[1 + j]) for j in rival_points) < kp_score:
+                return kp_score, FoundError(criterion, kp, unit.quote, "wrong_subject", None, rival)
+        if not claims.has_negation(kp.text.en) and not claims.has_negation(kp.text.zh) and not refuted:
+            term = claims.negated_term(unit.text, kp.aliases.all())
+            if term is not None:
+                return kp_score, FoundError(criterion, kp, unit.quote, "negation", None, term)
+        return None
+
     def coverage(self, question: Question, answer: str, use_aliases: bool = True, fine: bool = True) -> Coverage:
-        """Key-point coverage of ``answer``. ``fine=False`` reads whole sentences only (no sub-clauses):
-        fewer embeddings, for the follow-up decision that must come back within a keystroke's time."""
-        units = (clauses(answer) if fine else sentences(answer))[:MAX_UNITS]
+        """Key-point coverage of ``answer`` and the wrong claims it makes. ``fine=False`` reads whole
+        sentences only (no sub-clauses): fewer embeddings, for the follow-up decision that must come
+        back within a keystroke's time."""
+        units = answer_units(answer, fine)
         if not units and answer.strip():
-            units = [answer.strip()[:2000]]
+            units = [Unit(answer.strip()[:2000], answer.strip()[:2000], answer.strip()[:2000])]
         pairs = question.rubric.key_points()
         if not units:
             return Coverage([KeyPointCoverage(c, k, 0.0, 0.0, [], None) for c, k in pairs], 0.0)
         targets = self._targets(question)
-        unit_vecs = self._embed_units(units)
-        raw = unit_vecs @ targets.T  # (units, [q zh, q en, kp1 zh, kp1 en, ...])
-        scores = calibrated(raw, ["zh" if has_cjk(u) else "en" for u in units])  # (units, 1 + kps)
-        relevance = float(scores.max()) if scores.size else 0.0
-        norm = normalize(answer)
+        raw = self._embed_units([u.text for u in units]) @ targets.vectors.T
+        scores = calibrated(raw, ["zh" if has_cjk(u.text) else "en" for u in units], self.calibration)
+        n = len(pairs)
+        relevance = float(scores[:, : 1 + n].max())
+        # Errors: at most one per unit (its strongest), never more than one per key point.
+        errors: dict[int, tuple[float, FoundError]] = {}
+        bad: set[int] = set()
+        for ui, unit in enumerate(units):
+            if unit.code:
+                continue
+            found = [
+                (i, e)
+                for i in range(n)
+                if (e := self._error_in(question, pairs, i, unit, raw[ui], scores[ui], targets))
+            ]
+            if not found:
+                continue
+            i, (strength, err) = max(found, key=lambda f: f[1][0])
+            bad.add(ui)
+            if i not in errors or strength > errors[i][0]:
+                errors[i] = (strength, err)
+        good = [ui for ui in range(len(units)) if ui not in bad]
+        norm = normalize(" ".join(units[ui].text if units[ui].code else units[ui].sentence for ui in good))
         points: list[KeyPointCoverage] = []
         for i, (criterion, kp) in enumerate(pairs):
-            col = scores[:, 1 + i]
-            best_unit = int(col.argmax())
-            sim = float(raw[best_unit, 2 + 2 * i : 4 + 2 * i].max())
+            if i in errors or not good:
+                points.append(KeyPointCoverage(criterion, kp, 0.0, 0.0, [], None))
+                continue
+            col = scores[good, 1 + i]
+            best = good[int(col.argmax())]
+            sim = float(raw[best, 2 + 2 * i : 4 + 2 * i].max())
             aliases = list(dict.fromkeys([*kp.aliases.en, *kp.aliases.zh]))
-            hits = [a for a in aliases if contains_term(norm, a)]
+            hits = [a for a in aliases if contains_term(norm, a)] if use_aliases else []
             sem = float(col.max())
             alias = _alias_score(len(hits), len(aliases)) if use_aliases else 0.0
-            if not use_aliases:
-                hits = []
             # Meaning counts most; terms alone cannot cover a point, but confirm a close paraphrase.
             cov = min(1.0, 0.7 * sem + 0.3 * alias + (0.15 if sem > 0.3 and hits else 0.0))
-            evidence = units[best_unit] if cov >= COVERED else None
+            evidence = units[best].quote if cov >= COVERED else None
             points.append(KeyPointCoverage(criterion, kp, round(cov, 3), round(sim, 4), hits, evidence))
-        return Coverage(points, relevance)
+        ordered = sorted(errors.items(), key=lambda e: (-pairs[e[0]][0].weight, e[0]))
+        return Coverage(points, relevance, [e for _, (_, e) in ordered])
 
     # -- grading ---------------------------------------------------------------------------
     def grade(self, question: Question, answer: str, lang: Lang = "en") -> Grade:
@@ -193,18 +402,17 @@ class OfflineJudge:
             return self._zero(question, flags, lang, "empty answer" if lang == "en" else "回答为空")
         # A term list proves nothing by its terms: under keyword stuffing only meaning counts.
         cov = self.coverage(question, report.clean_text, use_aliases="keyword_stuffing" not in flags)
-        ratio = cov.ratio()
-        if cov.relevance < 0.25 and ratio < 0.15:
+        if cov.relevance < 0.25 and cov.ratio() < 0.15:
             flags.append("off_topic")
-        cap = 4
-        if "off_topic" in flags:
-            cap = 0
-        elif "keyword_stuffing" in flags:
-            cap = 0  # a list of terms with no explanation demonstrates no criterion
-        elif "too_short" in flags or "padding" in flags:
-            cap = 1  # too short to show more, or restating itself: by definition the "vague" level
-        criteria = [self._criterion(question, c, cov, cap, lang) for c in question.rubric.criteria]
-        overall = 100.0 * sum(c.weight * g.score / 4 for c, g in zip(question.rubric.criteria, criteria, strict=True))
+        error_criteria = {e.criterion.id for e in cov.errors}
+        raw_scores = {c.id: self._level(cov, c) for c in question.rubric.criteria}
+        scores = apply_caps(raw_scores, flags, error_criteria)
+        criteria = [
+            self._criterion(question, c, cov, scores[c.id], cap_reason(c.id, flags, error_criteria, lang), answer, lang)
+            for c in question.rubric.criteria
+        ]
+        overall = 100.0 * sum(c.weight * scores[c.id] / 4 for c in question.rubric.criteria)
+        summary = _summary(cov, lang) + (f" ({self.note})" if self.note else "")
         return Grade(
             question_id=question.id,
             overall=round(overall, 1),
@@ -212,30 +420,45 @@ class OfflineJudge:
             flags=sorted(set(flags), key=guards_order),  # type: ignore[arg-type]
             judge="offline",
             rubric_version=question.rubric.version,
-            summary=_summary(cov, lang),
+            summary=summary,
+            errors=[e.claim_error(lang) for e in cov.errors if _in(e.quote, answer)],
         )
 
-    def _criterion(
-        self, question: Question, criterion: Criterion, cov: Coverage, cap: int, lang: Lang
-    ) -> CriterionGrade:
+    @staticmethod
+    def _level(cov: Coverage, criterion: Criterion) -> int:
         mine = [p for p in cov.points if p.criterion.id == criterion.id]
         c = sum(p.coverage for p in mine) / len(mine)
         level = level_from_coverage(c)
         if level == 0 and max(p.coverage for p in mine) >= TOUCHED:
             level = 1  # touches a point without covering the criterion: the "vague" level
-        score = min(cap, level)
+        return level
+
+    def _criterion(
+        self,
+        question: Question,
+        criterion: Criterion,
+        cov: Coverage,
+        score: int,
+        capped: str,
+        answer: str,
+        lang: Lang,
+    ) -> CriterionGrade:
+        mine = [p for p in cov.points if p.criterion.id == criterion.id]
         covered = [p for p in mine if p.coverage >= COVERED]
         missing = [p for p in mine if p.coverage < COVERED]
-        evidence = list(dict.fromkeys(p.evidence for p in covered if p.evidence)) if score > 0 else []
+        wrong = [e for e in cov.errors if e.criterion.id == criterion.id]
+        evidence = [q for q in dict.fromkeys(p.evidence for p in covered if p.evidence) if _in(q, answer)]
+        if score == 0:
+            evidence = []
         refs = self.references.for_criterion(question, criterion) if self.references else []
         return CriterionGrade(
             id=criterion.id,
             score=score,
-            reason=_reason(criterion, covered, missing, score, cap, lang),
+            reason=_reason(score, covered, missing, wrong, capped, lang),
             evidence=evidence,
             missing=[p.key_point.text.get(lang) for p in missing],
             missing_ids=[p.key_point.id for p in missing],
-            covered_ids=[p.key_point.id for p in covered],
+            covered_ids=[p.key_point.id for p in covered] if score > 0 else [],
             references=refs,
         )
 
@@ -262,6 +485,12 @@ class OfflineJudge:
         )
 
 
+def _in(quote: str, answer: str) -> bool:
+    """Evidence rule: a quote is a verbatim substring of the answer (whitespace-insensitive)."""
+    squash = lambda t: re.sub(r"\s+", " ", t).strip()  # noqa: E731
+    return bool(quote.strip()) and squash(quote) in squash(answer)
+
+
 def guards_order(flag: str) -> int:
     from interviewer.domain.grade import FLAGS
 
@@ -269,31 +498,49 @@ def guards_order(flag: str) -> int:
 
 
 def _reason(
-    criterion: Criterion,
+    score: int,
     covered: Sequence[KeyPointCoverage],
     missing: Sequence[KeyPointCoverage],
-    score: int,
-    cap: int,
+    wrong: Sequence[FoundError],
+    capped: str,
     lang: Lang,
 ) -> str:
-    level = criterion.levels[score].get(lang)
+    """Why a criterion scored what it did, from what the answer said: its wrong claims first, then
+    what it states, then what it leaves out."""
+    parts: list[str] = []
+    wrong_ids = {e.key_point.id for e in wrong}
     if lang == "zh":
-        parts = [f"{score}/4：{level}", f"覆盖 {len(covered)}/{len(covered) + len(missing)} 个要点"]
-        if cap < 4 and score == cap:
-            parts.append("（因答案被标记而封顶）")
-    else:
-        parts = [f"{score}/4: {level}", f"covers {len(covered)} of {len(covered) + len(missing)} key points"]
-        if cap < 4 and score == cap:
-            parts.append("(capped by a flag on the answer)")
-    return "; ".join(parts[:2]) + (" " + parts[2] if len(parts) > 2 else "")
+        for e in wrong:
+            fix = e.misconception.correction.zh if e.misconception else e.key_point.text.zh
+            parts.append(f"错误：“{_short(e.quote, 70)}”——{_short(fix, 90)}")
+        if covered and score > 0:
+            parts.append(f"答案提到：“{_short(covered[0].evidence or '', 70)}”")
+        gaps = [_label(p.key_point, lang) for p in missing if p.key_point.id not in wrong_ids]
+        if gaps:
+            parts.append("未涉及：" + "；".join(gaps[:3]) + ("等" if len(gaps) > 3 else ""))
+        if not covered and not wrong and not gaps:
+            parts.append("答案没有谈到这一项")
+        text = f"{score}/4 —— " + "；".join(parts)
+        return text + (f"（{capped}）" if capped else "")
+    for e in wrong:
+        fix = e.misconception.correction.en if e.misconception else e.key_point.text.en
+        parts.append(f"wrong: “{_short(e.quote, 70)}” — {_short(fix, 90)}")
+    if covered and score > 0:
+        parts.append(f"the answer states: “{_short(covered[0].evidence or '', 70)}”")
+    gaps = [_label(p.key_point, lang) for p in missing if p.key_point.id not in wrong_ids]
+    if gaps:
+        parts.append("not covered: " + "; ".join(gaps[:3]) + (" …" if len(gaps) > 3 else ""))
+    text = f"{score}/4 — " + "; ".join(parts)
+    return text + (f" ({capped})" if capped else "")
 
 
 def _summary(cov: Coverage, lang: Lang) -> str:
     covered, missing = cov.covered(), cov.missing()
+    n_err = len(cov.errors)
     if lang == "zh":
-        return f"覆盖 {len(covered)}/{len(cov.points)} 个要点。" + (
-            "待补充：" + "；".join(p.key_point.text.zh for p in missing[:3]) if missing else ""
-        )
-    return f"Covered {len(covered)}/{len(cov.points)} key points." + (
-        " To add: " + "; ".join(p.key_point.text.en for p in missing[:3]) if missing else ""
+        head = f"覆盖 {len(covered)}/{len(cov.points)} 个要点" + (f"，{n_err} 处错误说法。" if n_err else "。")
+        return head + ("待补充：" + "；".join(p.key_point.text.zh for p in missing[:3]) if missing else "")
+    head = f"Covered {len(covered)}/{len(cov.points)} key points" + (
+        f", {n_err} wrong claim{'s' if n_err > 1 else ''}." if n_err else "."
     )
+    return head + (" To add: " + "; ".join(p.key_point.text.en for p in missing[:3]) if missing else "")

@@ -103,6 +103,7 @@ def main() -> None:
     for q in bank.questions.values():
         texts += [q.text.zh, q.text.en]
         texts += [t for _, k in q.rubric.key_points() for t in (k.text.zh, k.text.en)]
+        texts += [t for _, k in q.rubric.key_points() for m in k.misconceptions for t in (m.text.zh, m.text.en)]
     texts = list(dict.fromkeys(texts))
     todo = [t for t in texts if old.get(query_key(t)) is None]
     fresh = dict(zip(todo, embedder.embed_queries(todo), strict=True)) if todo else {}

@@ -1,0 +1,72 @@
+"""The cap policy both judges apply: what a guard flag or a wrong claim lets a criterion score at most.
+
+One place, so the offline judge and the LLM judge can never disagree about what a flag means:
+- a list of terms (keyword stuffing), an off-topic or an empty answer demonstrates nothing: 0;
+- an answer too short to show more, or one that restates itself (padding), is by definition the
+  "vague" level: at most 1;
+- text addressed to the grader is removed before grading and caps nothing by itself: the rest of
+  the answer is graded as if it were not there;
+- a criterion with a wrong claim (an error) is at most 1, whatever else it covers: a wrong claim
+  costs more than silence;
+- (LLM judge) a criterion whose score no verbatim quote supports is at most 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+ZERO_FLAGS = ("empty", "off_topic", "keyword_stuffing")
+VAGUE_FLAGS = ("too_short", "padding")
+ERROR_CAP = 1
+UNQUOTED_CAP = 1
+
+
+def answer_cap(flags: Iterable[str]) -> int:
+    """The highest score any criterion may get, given the answer's guard flags."""
+    found = set(flags)
+    if found & set(ZERO_FLAGS):
+        return 0
+    if found & set(VAGUE_FLAGS):
+        return 1
+    return 4
+
+
+def apply_caps(
+    scores: dict[str, int],
+    flags: Iterable[str],
+    error_criteria: Iterable[str] = (),
+    unquoted: Iterable[str] = (),
+) -> dict[str, int]:
+    """Scores per criterion after the cap policy: the answer's flags, criteria with a wrong claim
+    (``error_criteria``) and, for an LLM judge, criteria whose score no real quote supports."""
+    cap = answer_cap(flags)
+    errors, bare = set(error_criteria), set(unquoted)
+    out: dict[str, int] = {}
+    for cid, score in scores.items():
+        limit = cap
+        if cid in errors:
+            limit = min(limit, ERROR_CAP)
+        if cid in bare:
+            limit = min(limit, UNQUOTED_CAP)
+        out[cid] = max(0, min(int(score), limit))
+    return out
+
+
+def cap_reason(cid: str, flags: Iterable[str], error_criteria: Iterable[str], lang: str) -> str:
+    """Why a criterion was capped, in the session's language ('' when it was not)."""
+    found = set(flags)
+    if "keyword_stuffing" in found:
+        return (
+            "答案只是术语罗列，没有解释，封顶 0 分"
+            if lang == "zh"
+            else "capped at 0: the answer lists terms without explaining them"
+        )
+    if "off_topic" in found:
+        return "答案与题目无关，封顶 0 分" if lang == "zh" else "capped at 0: the answer is off topic"
+    if cid in set(error_criteria):
+        return "含错误说法，封顶 1 分" if lang == "zh" else "capped at 1: contains a wrong claim"
+    if "too_short" in found:
+        return "答案太短，封顶 1 分" if lang == "zh" else "capped at 1: too short to show more"
+    if "padding" in found:
+        return "答案反复重述，封顶 1 分" if lang == "zh" else "capped at 1: the answer keeps restating itself"
+    return ""

@@ -1,0 +1,131 @@
+"""Lexical claim checks: does a sentence negate a key point, bind it to a rival subject, state a
+misconception's tell-tale phrase, or refute rather than assert what it mentions?
+
+Pure functions over text; the offline judge combines them with embedding similarity. They are
+deliberately conservative: a false "error" on a correct answer costs the candidate more than a
+missed one, so each check fires only on a clear, local signal.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from interviewer.domain import KeyPoint, Question, Terms
+from interviewer.textproc import contains_term, normalize
+
+# Negators that attach to the next few words. Chinese compounds that merely contain 不/无/非/未
+# (不同 different, 非常 very, 未来 future, 无论 whatever, ...) are not negations.
+_NEG_EN = re.compile(
+    r"\b(not|no|never|none|neither|nor|without|cannot|can't|won't|don't|doesn't|didn't|isn't|aren't|wasn't|weren't|"
+    r"hasn't|haven't|hadn't|shouldn't|wouldn't|couldn't|lacks?|lacking|skip(ped)?|skipping|omit(ted)?|absent)\b"
+)
+_NEG_ZH = re.compile(r"(没有|没|不|无需|无须|无|未|别|非|并非|毫无|缺乏|缺少|跳过|省略)")
+_NOT_NEG_ZH = re.compile(
+    r"(不同|不仅|不断|不少|不过|不管|不久|不论|不但|不然|不一定|不妨|不错|不稳定|非常|非线性|非对称|非结构化|非零|"
+    r"未来|无论|无法|无损|无关|无限|无状态|无监督|除非|并非只|不只|不止|不光|无偏|不变)"
+)
+_REFUTE = re.compile(
+    r"(misconception|myth|common mistake|wrong to (say|think|assume)|not true that|contrary to|people (often )?think|"
+    r"some (people )?(say|think|believe|claim)|it'?s tempting to|a naive|naively|instead of|rather than|isn'?t that|"
+    r"doesn'?t mean|does not mean|not because|误区|误解|常见错误|有人认为|有人说|很多人以为|很多人认为|并不是|不是说|而不是|并不意味|不等于|以为)",
+    re.IGNORECASE,
+)
+_COMPARE = re.compile(
+    r"\b(than|unlike|whereas|while|vs\.?|versus|compared|instead|rather|both|either|same as|like)\b|(比|相比|不同于|而|与其|vs|对比|和.{0,8}一样|同样)",
+    re.IGNORECASE,
+)
+
+
+def refutes(sentence: str) -> bool:
+    """The sentence reports or rejects a claim (a myth, 'rather than', 'some think') instead of making it."""
+    return _REFUTE.search(sentence) is not None
+
+
+def compares(sentence: str) -> bool:
+    return _COMPARE.search(sentence) is not None
+
+
+def _negators(text: str) -> list[tuple[int, int]]:
+    """Spans of negators in lower-cased ``text``."""
+    spans = [m.span() for m in _NEG_EN.finditer(text)]
+    masked = _NOT_NEG_ZH.sub(lambda m: "_" * len(m.group(0)), text)
+    spans.extend(m.span() for m in _NEG_ZH.finditer(masked))
+    return spans
+
+
+def has_negation(text: str) -> bool:
+    return bool(_negators(normalize(text)))
+
+
+def negated_term(sentence: str, terms: Iterable[str], window_en: int = 24, window_zh: int = 6) -> str | None:
+    """A term of ``terms`` that ``sentence`` negates: a negator right before it ("no rollback plan",
+    "without a canary", "没有回滚方案", "不做灰度"). Returns the term, or None."""
+    low = normalize(sentence)
+    negs = _negators(low)
+    if not negs:
+        return None
+    for term in terms:
+        t = normalize(term)
+        if not t or has_negation(t):
+            continue
+        for m in re.finditer(re.escape(t), low):
+            for _, end in negs:
+                gap = low[end : m.start()]
+                if 0 <= m.start() - end <= (
+                    window_zh if re.search(r"[\u3400-\u9fff]", t) else window_en
+                ) and not re.search(r"[,.;:，。；：!?！？]|\b(but|only|just)\b|但|只", gap):
+                    return term
+    return None
+
+
+def subject_terms(kp: KeyPoint) -> list[str]:
+    return kp.subject.en + kp.subject.zh if kp.subject else []
+
+
+def rivals(question: Question, kp: KeyPoint) -> list[str]:
+    """Subject names of the question's other key points that are not names of this one's subject."""
+    own = {normalize(t) for t in subject_terms(kp)}
+    out: list[str] = []
+    for _, other in question.rubric.key_points():
+        if other.id == kp.id or other.subject is None:
+            continue
+        for t in subject_terms(other):
+            n = normalize(t)
+            if n and n not in own and not any(n in o or o in n for o in own) and t not in out:
+                out.append(t)
+    return out
+
+
+def mentions(sentence: str, terms: Iterable[str]) -> list[str]:
+    low = normalize(sentence)
+    return [t for t in terms if contains_term(low, t)]
+
+
+def wrong_subject(sentence: str, question: Question, kp: KeyPoint) -> str | None:
+    """The rival a sentence binds this key point's statement to, if it names a rival and not the key
+    point's own subject and is not a comparison ("GQA shares one K/V head across all heads" for the
+    MQA point). None otherwise."""
+    if kp.subject is None or compares(sentence) or refutes(sentence):
+        return None
+    if mentions(sentence, subject_terms(kp)):
+        return None
+    named = mentions(sentence, rivals(question, kp))
+    return named[0] if named else None
+
+
+def alias_hit(sentence: str, aliases: Terms) -> str | None:
+    """A misconception's tell-tale phrase in ``sentence`` (not inside a refutation)."""
+    if refutes(sentence):
+        return None
+    low = normalize(sentence)
+    return next((a for a in aliases.all() if contains_term(low, a)), None)
+
+
+def edit_support(unit: str, wrong: str, right: str) -> int:
+    """How a unit leans across a minimal edit: words it shares with the wrong claim's side of the
+    edit (in ``wrong`` but not ``right``) minus words it shares with the right side. 0 for a pure swap."""
+    from interviewer.textproc import tokenize
+
+    u, w, r = set(tokenize(unit)), set(tokenize(wrong)), set(tokenize(right))
+    return len(u & (w - r)) - len(u & (r - w))
