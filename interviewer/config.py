@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import locale
 import os
+import re
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 from interviewer import paths
@@ -123,17 +124,60 @@ class Settings(BaseSettings):
         data = self.model_dump(mode="json")
         data["config_file"] = str(paths.config_file())
         data["api_keys"] = {name: _mask(os.environ[name]) for name in SECRET_ENV if os.environ.get(name)}
-        if "@" in data["api_base"] and "://" in data["api_base"]:
-            scheme, rest = data["api_base"].split("://", 1)
-            data["api_base"] = f"{scheme}://***@{rest.split('@', 1)[1]}"
+        data["api_base"] = mask_url(data["api_base"])
         return data
+
+
+#: Query parameters of a URL whose values are secrets (``?api_key=…``, ``&token=…``, ``sig=…``).
+_SECRET_PARAM = re.compile(r"key|token|secret|pass|pwd|auth|sig|cred|session|code", re.IGNORECASE)
+
+
+def mask_url(url: str) -> str:
+    """``url`` with its user info and the values of secret-looking query parameters masked."""
+    if "://" in url:
+        scheme, rest = url.split("://", 1)
+        authority, sep, tail = rest.partition("/")
+        if "@" in authority:
+            authority = "***@" + authority.rsplit("@", 1)[1]
+        url = f"{scheme}://{authority}{sep}{tail}"
+    base, qmark, query = url.partition("?")
+    if not qmark:
+        return url
+    query, hash_, fragment = query.partition("#")
+    parts = []
+    for part in query.split("&"):
+        name, eq, value = part.partition("=")
+        parts.append(f"{name}=***" if eq and value and _SECRET_PARAM.search(name) else part)
+    return f"{base}?{'&'.join(parts)}{hash_}{fragment}"
 
 
 def _mask(value: str) -> str:
     return "****" if len(value) < 12 else f"{value[:3]}…{value[-2:]} (set)"
 
 
+class SettingsError(ValueError):
+    """The settings cannot be read: a broken config file, an invalid value, a home that is no directory."""
+
+
 def load_settings(**overrides: Any) -> Settings:
-    """Settings from env and the TOML file, with explicit overrides (e.g. CLI flags) on top."""
+    """Settings from env and the TOML file, with explicit overrides (e.g. CLI flags) on top.
+
+    Raises SettingsError with a one-line message naming the file or variable at fault."""
     clean = {k: v for k, v in overrides.items() if v is not None}
-    return Settings(**clean)
+    config = paths.config_file()
+    try:
+        settings = Settings(**clean)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = ".".join(str(p) for p in err["loc"]) or "settings"
+        raise SettingsError(
+            f"invalid setting {name!r}: {err['msg']} (from INTERVIEWER_{name.upper()} or {config})"
+        ) from None
+    except (ValueError, OSError) as exc:  # tomllib.TOMLDecodeError, UnicodeDecodeError, IsADirectoryError, ...
+        what = "not valid UTF-8" if isinstance(exc, UnicodeDecodeError) else (getattr(exc, "strerror", None) or exc)
+        raise SettingsError(f"{config}: cannot read the config file: {what}") from None
+    if settings.home.exists() and not settings.home.is_dir():
+        raise SettingsError(
+            f"{settings.home}: the app's home (INTERVIEWER_HOME or `home` in {config}) is not a directory"
+        )
+    return settings

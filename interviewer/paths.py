@@ -7,6 +7,7 @@ writes lives under one home directory that ``INTERVIEWER_HOME`` moves.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -61,10 +62,8 @@ def ensure_private_dir(path: Path) -> Path:
 def create_private_file(path: Path) -> None:
     """Create ``path`` empty with mode 0600 unless it exists (SQLite then keeps that mode for the
     database and gives it to its -wal and -shm files)."""
-    try:
+    with contextlib.suppress(FileExistsError):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    except FileExistsError:
-        pass
 
 
 def config_file() -> Path:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from interviewer.bank import Bank
 from interviewer.domain import Grade, Lang, Question, Session
+from interviewer.safetext import safe_text
 
 _L = {
     "en": {
@@ -108,57 +109,78 @@ def _plain(markdown: str) -> str:
     return " ".join(re.sub(r"\*\*|__|`", "", text).split())
 
 
-def transcript_markdown(session: Session, bank: Bank, lang: Lang | None = None) -> str:
+def transcript_markdown(session: Session, bank: Bank, lang: Lang | None = None, *, escape_html: bool = True) -> str:
+    """The session as Markdown. Session text is untrusted (answers, imported files, model output):
+    terminal controls are always neutralised, and with ``escape_html`` (files meant to be rendered)
+    HTML and link syntax in it are escaped so that viewing the file runs nothing and links nowhere.
+    The terminal transcript (`show`, `replay --plain`) passes ``escape_html=False`` to stay readable."""
     lang = lang or session.lang
     t = _L[lang]
+    md = _md_text if escape_html else _keep
     out = [
-        f"# Interview {session.id}",
+        f"# Interview {md(session.id)}",
         "",
-        f"- {session.started_at:%Y-%m-%d %H:%M} UTC · {session.lang} · {session.model or 'offline'} · "
-        f"{', '.join(session.tracks) or 'all tracks'} · {session.status}",
+        f"- {session.started_at:%Y-%m-%d %H:%M} UTC · {md(session.lang)} · {md(session.model or 'offline')} · "
+        f"{md(', '.join(session.tracks) or 'all tracks')} · {md(session.status)}",
     ]
     overall = session.overall()
     if overall is not None:
         out.append(f"- **{t['overall']}: {overall:.0f}/100**")
     for n, qid in enumerate(session.asked(), start=1):
         q = bank.questions.get(qid)
-        out += ["", f"## {n}. {t['q']}: {qid}", ""]
+        out += ["", f"## {n}. {t['q']}: {md(qid)}", ""]
         for turn in (x for x in session.turns if x.question_id == qid):
             if turn.kind == "question":
-                out += [f"**{t['q']}.** {turn.text}", ""]
+                out += [f"**{t['q']}.** {md(turn.text)}", ""]
             elif turn.kind == "follow_up":
-                out += [f"**{t['f']} {turn.follow_up_index}.** {turn.text}", ""]
+                out += [f"**{t['f']} {turn.follow_up_index}.** {md(turn.text)}", ""]
             elif turn.kind == "answer":
-                out += ["> " + turn.text.replace("\n", "\n> "), ""]
+                out += ["> " + md(turn.text).replace("\n", "\n> "), ""]
             elif turn.kind == "skip":
                 out += [t["skipped"], ""]
         grade = session.grades.get(qid)
         if grade:
             out += [
-                f"**{t['score']}: {grade.overall:.0f}/100** ({grade.judge})",
+                f"**{t['score']}: {grade.overall:.0f}/100** ({md(grade.judge)})",
                 "",
                 f"| {t['criterion']} | {t['score']} | {t['evidence']} | {t['missing']} |",
                 "|---|---|---|---|",
             ]
             for c in grade.criteria:
                 name = criterion_name(q, c.id, lang)
-                ev = "<br>".join(f"“{_md_cell(e[:160])}”" for e in c.evidence[:2]) or "—"
-                miss = "<br>".join(_md_cell(m) for m in c.missing) or "—"
-                out.append(f"| {_md_cell(name)} | {bar(c.score)} {c.score}/4 | {ev} | {miss} |")
+                ev = "<br>".join(f"“{_md_cell(md(e[:160]))}”" for e in c.evidence[:2]) or "—"
+                miss = "<br>".join(_md_cell(md(m)) for m in c.missing) or "—"
+                out.append(f"| {_md_cell(md(name))} | {bar(c.score)} {c.score}/4 | {ev} | {miss} |")
             refs = sorted({r for c in grade.criteria for r in c.references})
             if refs:
                 out += ["", f"{t['read']}:", ""]
                 out += [
-                    f"- **{where}** (`{ref}`){f' — {gist}' if gist else ''}"
+                    f"- **{md(where)}** (`{_code(ref)}`){f' — {md(gist)}' if gist else ''}"
                     for ref, where, gist in reading_list(refs, bank, lang)
                 ]
     if session.summary:
-        out += ["", f"## {t['summary']}", "", session.summary]
-    return "\n".join(out) + "\n"
+        out += ["", f"## {t['summary']}", "", md(session.summary)]
+    return safe_text("\n".join(out) + "\n")
+
+
+def _keep(text: str) -> str:
+    return text
+
+
+def _md_text(text: str) -> str:
+    """Untrusted text inside Markdown: HTML tags and entities shown as text (`<script>` stays
+    `<script>` on screen, never an element), and no link or image syntax (`[x](javascript:…)`,
+    `![](https://tracker)`) — brackets are backslash-escaped."""
+    return html.escape(text, quote=False).replace("[", "\\[").replace("]", "\\]")
 
 
 def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _code(text: str) -> str:
+    """Text inside a code span: a backtick would end it."""
+    return text.replace("`", "'")
 
 
 def score_chart_svg(points: Sequence[tuple[str, float]], width: int = 560, height: int = 160) -> str:
@@ -257,4 +279,4 @@ def transcript_html(
     if session.summary:
         parts.append(f"<h2>{t['summary']}</h2><pre style='white-space:pre-wrap'>{e(session.summary)}</pre>")
     parts.append("</body></html>")
-    return "\n".join(parts)
+    return safe_text("\n".join(parts))

@@ -40,6 +40,7 @@ def load_answers(file: Path) -> list[ScriptedAnswer]:
     if not isinstance(data, list) or not data:
         raise AnswersFileError(f"{file}:1: expected a non-empty list of {{question, answer, follow_ups}} entries")
     out: list[ScriptedAnswer] = []
+    first_line: dict[str, int] = {}
     for i, item in enumerate(data):
         line = line_of(lines, (i,))
         if not isinstance(item, dict):
@@ -58,6 +59,13 @@ def load_answers(file: Path) -> list[ScriptedAnswer]:
         qid = item.get("question")
         if qid is not None and not isinstance(qid, str):
             raise AnswersFileError(f"{file}:{line_of(lines, (i, 'question'))}: entry {i + 1}: 'question' must be an id")
+        if qid is not None:
+            if qid in first_line:
+                raise AnswersFileError(
+                    f"{file}:{line_of(lines, (i, 'question'))}: entry {i + 1}: question {qid!r} is already answered "
+                    f"at line {first_line[qid]}; give each question one entry (follow-up answers go in its follow_ups)"
+                )
+            first_line[qid] = line_of(lines, (i, "question"))
         out.append(ScriptedAnswer(qid, answer, list(follow_ups), line))
     return out
 

@@ -30,7 +30,8 @@ class BankIssue:
 
     def __str__(self) -> str:
         where = f" [{self.field}]" if self.field else ""
-        return f"{self.file}:{self.line}:{where} {self.message}"
+        message = self.message.replace("\r", "\\r").replace("\n", "\\n")  # one line per issue, whatever the file held
+        return f"{self.file}:{self.line}:{where} {message}"
 
 
 class BankError(Exception):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
+from interviewer.bank.yamlpos import YamlError, load_text_with_lines, read_text
 from interviewer.domain import NoteMeta
 
 
@@ -25,13 +25,18 @@ class Note:
 
 class NoteError(Exception):
     def __init__(self, file: Path, line: int, message: str) -> None:
-        super().__init__(f"{file}:{line}: {message}")
+        super().__init__(f"{file}:{line}: {message}" if line else f"{file}: {message}")
         self.file, self.line, self.message = file, line, message
 
 
 def parse_note(file: Path, root: Path | None = None) -> Note:
     """Parse one note; raise NoteError naming the file and line on malformed front matter."""
-    text = file.read_text(encoding="utf-8")
+    try:
+        text = read_text(file)
+    except YamlError as exc:
+        raise NoteError(file, exc.line, exc.message) from None
+    except FileNotFoundError:
+        raise NoteError(file, 0, "no such file") from None
     lines = text.splitlines()
     if not lines or lines[0].strip() != "---":
         raise NoteError(file, 1, "missing front matter: the file must start with a '---' line")
@@ -40,11 +45,9 @@ def parse_note(file: Path, root: Path | None = None) -> Note:
     except StopIteration:
         raise NoteError(file, 1, "front matter is not closed by a '---' line") from None
     try:
-        meta = yaml.safe_load("\n".join(lines[1:end])) or {}
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        line = (mark.line + 2) if mark else 2
-        raise NoteError(file, line, f"invalid front matter YAML: {exc.problem}") from exc
+        meta = load_text_with_lines("\n".join(lines[1:end]), file, first_line=2)[0] or {}
+    except YamlError as exc:
+        raise NoteError(file, exc.line, f"front matter: {exc.message}") from None
     if not isinstance(meta, dict):
         raise NoteError(file, 2, "front matter must be a mapping")
     rel = str(file.relative_to(root)) if root else file.name

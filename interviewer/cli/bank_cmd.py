@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from interviewer.cli.output import fail, print_json
+from interviewer.cli.output import fail, print_json, say
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -42,8 +42,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     lang = load_settings().lang
     for q in questions:
-        print(f"{q.id:<34} {q.track:<19} d{q.difficulty}  {q.text.get(lang)}")
-    print(f"{len(questions)} questions")
+        say(f"{q.id:<34} {q.track:<19} d{q.difficulty}  {q.text.get(lang)}")
+    say(f"{len(questions)} questions")
     return 0
 
 
@@ -60,15 +60,15 @@ def cmd_show(args: argparse.Namespace) -> int:
     from interviewer.config import load_settings
 
     lang = args.lang or load_settings().lang
-    print(f"{q.id}  [{q.track}, difficulty {q.difficulty}]\n\n{q.text.get(lang)}\n")
+    say(f"{q.id}  [{q.track}, difficulty {q.difficulty}]\n\n{q.text.get(lang)}\n")
     for c in q.rubric.criteria:
-        print(f"- {c.name.get(lang)}  (weight {c.weight:g})")
+        say(f"- {c.name.get(lang)}  (weight {c.weight:g})")
         for k in c.key_points:
-            print(f"    * {k.text.get(lang)}")
-    print("\nfollow-ups:")
+            say(f"    * {k.text.get(lang)}")
+    say("\nfollow-ups:")
     for f in q.follow_ups:
-        print(f"  - [{f.criterion}] {f.text.get(lang)}")
-    print(f"\nnotes: {', '.join(q.notes)}")
+        say(f"  - [{f.criterion}] {f.text.get(lang)}")
+    say(f"\nnotes: {', '.join(q.notes)}")
     return 0
 
 
@@ -77,9 +77,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     bank = load_bank(args.paths) if args.paths else load_bank()
     for issue in bank.issues:
-        print(issue)
+        say(issue)
     if bank.issues:
-        print(f"{len(bank.issues)} problem(s)")
+        say(f"{len(bank.issues)} problem(s)")
         return 1
-    print(f"ok: {len(bank.questions)} questions, {len(bank.notes)} notes")
+    say(f"ok: {len(bank.questions)} questions, {len(bank.notes)} notes")
     return 0

@@ -13,9 +13,7 @@ if TYPE_CHECKING:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    from pydantic import ValidationError
-
-    from interviewer.config import load_settings
+    from interviewer.config import SettingsError, load_settings
 
     overrides = {
         "lang": getattr(args, "lang", None),
@@ -23,8 +21,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
     }
     try:
         return load_settings(**overrides)
-    except ValidationError as exc:
-        fail(f"invalid settings: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}")
+    except SettingsError as exc:
+        fail(str(exc))
 
 
 def services_from(args: argparse.Namespace) -> Services:

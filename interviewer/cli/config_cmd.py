@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from interviewer.cli.common import settings_from
-from interviewer.cli.output import print_json
+from interviewer.cli.output import print_json, say
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -26,5 +26,5 @@ def cmd_show(args: argparse.Namespace) -> int:
     docs = {name: (field.description or "") for name, field in Settings.model_fields.items()}
     for key, value in data.items():
         shown = "(offline engine)" if key == "model" and not value else value
-        print(f"{key:<16} = {shown!s:<40} {docs.get(key, '')[:70]}")
+        say(f"{key:<16} = {shown!s:<40} {docs.get(key, '')[:70]}")
     return 0

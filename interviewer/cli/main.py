@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from interviewer import __version__
 from interviewer.cli import bank_cmd, config_cmd, eval_cmd, rag_cmd, run_cmd, session_cmd, tui_cmd
-from interviewer.cli.output import CliError
+from interviewer.cli.output import CliError, say
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_home(args)
         return int(func(args) or 0)
     except CliError as exc:
-        print(f"interviewer: error: {exc}", file=sys.stderr)
+        _error(str(exc))
         return exc.code
     except KeyboardInterrupt:
         return 130
@@ -48,3 +48,47 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except Exception as exc:
+        message = _known_error(exc)
+        if message is None:
+            raise
+        _error(message)
+        return 2
+
+
+def _error(message: str) -> None:
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    say(f"interviewer: error: {'; '.join(lines) or 'failed'}", file=sys.stderr)
+
+
+def _known_error(exc: BaseException) -> str | None:
+    """A one-line message for the errors bad input or a bad environment can cause anywhere (a broken
+    config file, a damaged database, an unusable home directory); None for anything else (a bug)."""
+    config = sys.modules.get("interviewer.config")
+    if config is not None and isinstance(exc, config.SettingsError):
+        return str(exc)
+    db = sys.modules.get("interviewer.store.db")
+    if db is not None and isinstance(exc, db.StoreError):
+        return str(exc)
+    sqlite3 = sys.modules.get("sqlite3")
+    if sqlite3 is not None and isinstance(exc, sqlite3.DatabaseError):
+        return (
+            f"{_db_path()}: {exc}; the database may be damaged — `sqlite3 FILE .recover` can save what is "
+            "readable; nothing else was changed"
+        )
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{exc.filename}: {exc.strerror or exc}"
+    if isinstance(exc, RecursionError):
+        return "the input is nested too deeply"
+    return None
+
+
+def _db_path() -> str:
+    from interviewer import paths
+
+    try:
+        from interviewer.config import load_settings
+
+        return str(paths.db_file(load_settings().home))
+    except Exception:
+        return str(paths.db_file())

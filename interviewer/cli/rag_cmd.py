@@ -7,7 +7,7 @@ import sys
 import time
 
 from interviewer.cli.common import services_from
-from interviewer.cli.output import fail, print_json
+from interviewer.cli.output import fail, print_json, say
 from interviewer.textproc import has_cjk
 
 
@@ -54,7 +54,7 @@ def _index_error(exc: Exception) -> None:
 def cmd_index(args: argparse.Namespace) -> int:
     services = services_from(args)
     for issue in services.bank.issues:
-        print(f"warning: {issue}", file=sys.stderr)
+        say(f"warning: {issue}", file=sys.stderr)
     start = time.perf_counter()
     try:
         report = services.retriever.ensure_index(progress=_Bar(), rebuild=args.rebuild)
@@ -64,9 +64,9 @@ def cmd_index(args: argparse.Namespace) -> int:
     chunks = len(services.retriever.chunks)
     notes = len(services.bank.notes)
     if report.skipped:
-        print(f"index up to date: {notes} notes, {chunks} chunks ({took:.2f}s)")
+        say(f"index up to date: {notes} notes, {chunks} chunks ({took:.2f}s)")
     else:
-        print(
+        say(
             f"indexed {notes} notes, {chunks} chunks: {report.added} added, {report.updated} updated, "
             f"{report.deleted} deleted, {report.unchanged} unchanged{' (rebuilt)' if report.rebuilt else ''} "
             f"in {took:.1f}s"
@@ -94,14 +94,14 @@ def cmd_search(args: argparse.Namespace) -> int:
         return 0
     for n, hit in enumerate(hits, start=1):
         found = "+".join(sorted(hit.found_by))
-        print(
+        say(
             f"{n}. {hit.chunk.title} — {hit.chunk.heading or '(intro)'}  [{hit.chunk.chunk_id}] "
             f"score={hit.score:.4f} via {found}"
         )
         if hit.chunk.summary and has_cjk(args.query):
-            print(f"   摘要：{hit.chunk.summary}")
+            say(f"   摘要：{hit.chunk.summary}")
         snippet = " ".join(hit.chunk.text.split())[:240]
-        print(f"   {snippet}…\n")
+        say(f"   {snippet}…\n")
     if not hits:
-        print("no hits")
+        say("no hits")
     return 0

@@ -1,4 +1,4 @@
-"""Plain-text output of sessions and grades for the terminal."""
+"""Plain-text output of sessions and grades for the terminal (terminal controls neutralised)."""
 
 from __future__ import annotations
 
@@ -7,20 +7,21 @@ from typing import TextIO
 from interviewer.bank import Bank
 from interviewer.domain import Grade, Lang, Question, Session
 from interviewer.report import grade_lines, transcript_markdown
+from interviewer.safetext import safe_text
 from interviewer.tui.format import claim_error_lines
 
 
 def print_grade(grade: Grade, question: Question, lang: Lang, out: TextIO) -> None:
-    out.write(f"{question.id}: {question.prompt(lang)}\n")
+    out.write(safe_text(f"{question.id}: {question.prompt(lang)}\n"))
     out.write("".join(f"{line}\n" for line in claim_error_lines(grade.errors, lang)))  # wrong claims first
-    out.write("\n".join(grade_lines(grade, question, lang)) + "\n")
+    out.write(safe_text("\n".join(grade_lines(grade, question, lang)) + "\n"))
 
 
 def print_transcript(session: Session, bank: Bank, lang: Lang, out: TextIO) -> None:
-    out.write(transcript_markdown(session, bank, lang))
+    text = transcript_markdown(session, bank, lang, escape_html=False)
     for qid in session.asked():
         grade = session.grades.get(qid)
         if grade:
-            out.write(f"\n--- {qid} ---\n")
-            out.write("\n".join(grade_lines(grade, bank.questions.get(qid), lang, bank)) + "\n")
-    out.write(f"\nsession {session.id} saved\n")
+            text += f"\n--- {qid} ---\n" + "\n".join(grade_lines(grade, bank.questions.get(qid), lang, bank)) + "\n"
+    text += f"\nsession {session.id} saved\n"
+    out.write(safe_text(text))

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from interviewer.cli.common import add_plan_args, check_tracks, services_from
-from interviewer.cli.output import fail, print_json
+from interviewer.cli.output import fail, print_json, warn
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -74,13 +74,75 @@ def cmd_run(args: argparse.Namespace) -> int:
         lang=services.settings.lang,
         forced=source.forced,
     )
-    interviewer = services.interviewer(plan)
+    interviewer = services.interviewer(plan, sinks=[_FallbackNotices()])
     session = asyncio.run(interviewer.run(source))
+    _wait_saved(services.store)
     if args.json:
         print_json(session_json(session, bank.questions))
     else:
         print_transcript(session, bank, services.settings.lang, sys.stdout)
-    return 0
+    return _graded_or_said(session)
+
+
+SAVE_WAIT_S = 300.0
+"""How long `run` waits, at the end, for a database another process keeps locked."""
+
+
+def _wait_saved(store) -> None:  # type: ignore[no-untyped-def]
+    """Return once the whole session is in the database. Under a lock the store keeps what it could
+    not write in a local journal and retries; say so, and never exit as if it were saved."""
+    if not getattr(store, "pending_writes", 0):
+        return
+    journal = store.journal_path
+    print(
+        f"interviewer: the database is locked by another process; the session is kept in {journal} "
+        f"and saved as soon as the lock clears (waiting up to {SAVE_WAIT_S / 60:g} min)…",
+        file=sys.stderr,
+    )
+    try:
+        saved = store.wait_saved(SAVE_WAIT_S)
+    except KeyboardInterrupt:
+        saved = False
+    if not saved:
+        fail(
+            f"the session is not in the database yet ({store.write_error or 'still locked'}); it is kept in "
+            f"{journal} and will be saved the next time interviewer opens the database",
+            code=1,
+        )
+    print("interviewer: the session is saved.", file=sys.stderr)
+
+
+def _graded_or_said(session) -> int:  # type: ignore[no-untyped-def]
+    """0, or 1 with a message when an answered question has no grade (never silently null)."""
+    skipped = {t.question_id for t in session.turns if t.kind == "skip"}
+    ungraded = [q for q in session.asked() if q not in skipped and session.answers_for(q) and q not in session.grades]
+    if not ungraded:
+        return 0
+    print(
+        f"interviewer: error: {len(ungraded)} answered question(s) could not be graded ({', '.join(ungraded)}); "
+        f"the answers are saved — `interviewer rescore {session.id}` grades them again",
+        file=sys.stderr,
+    )
+    return 1
+
+
+class _FallbackNotices:
+    """Says on stderr when the model is not used: an LLM call failed and the offline engine took
+    over, the token budget ran out, retrieval failed (the session records the same events)."""
+
+    def __init__(self) -> None:
+        self.seen: set[tuple[str, str]] = set()
+
+    def __call__(self, event: object) -> None:
+        from interviewer.agent.events import Fallback
+
+        if not isinstance(event, Fallback) or (event.stage, event.reason) in self.seen:
+            return
+        self.seen.add((event.stage, event.reason))
+        what = (
+            "the offline engine takes over" if event.stage in ("llm", "budget") else "fell back to the offline engine"
+        )
+        warn(f"interviewer: {event.stage}: {what}: {' '.join(event.reason.split())}")
 
 
 def _open_store(services) -> None:  # type: ignore[no-untyped-def]
@@ -93,6 +155,27 @@ def _open_store(services) -> None:  # type: ignore[no-untyped-def]
         fail(str(exc))
 
 
+def _read_answer(file: Path) -> str:
+    """The text of ``--answer-file`` ('-' = stdin): UTF-8 text, not a directory or binary data."""
+    name = "stdin" if str(file) == "-" else str(file)
+    try:
+        if str(file) != "-":
+            raw = file.read_bytes()
+        elif hasattr(sys.stdin, "buffer"):
+            raw = sys.stdin.buffer.read()
+        else:  # a replaced stdin (tests)
+            raw = sys.stdin.read().encode("utf-8", "surrogateescape")
+    except OSError as exc:
+        fail(f"cannot read {name}: {exc.strerror or exc}")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        fail(f"{name}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); the answer must be text")
+    if "\x00" in text:
+        fail(f"{name}: holds a NUL byte: a binary file, not an answer")
+    return text.removeprefix("\ufeff")
+
+
 def cmd_grade(args: argparse.Namespace) -> int:
     from interviewer.cli.render import print_grade
 
@@ -100,13 +183,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     bank = services.bank
     if args.question not in bank.questions:
         fail(f"unknown question id {args.question!r} (see `interviewer bank list`)")
-    if args.answer_file is not None:
-        try:
-            text = sys.stdin.read() if str(args.answer_file) == "-" else args.answer_file.read_text(encoding="utf-8")
-        except OSError as exc:
-            fail(f"cannot read {args.answer_file}: {exc.strerror}")
-    else:
-        text = args.answer
+    text = _read_answer(args.answer_file) if args.answer_file is not None else args.answer
     question = bank.questions[args.question]
     lang = services.settings.lang
     grade, fallback = asyncio.run(services.judge().grade(question, text, lang, llm=services.llm(args.model)))
