@@ -199,6 +199,16 @@ async def test_an_error_outside_the_listed_misconceptions_is_a_conflict(question
     assert {c.id: c.score for c in g.criteria}["context-extension"] == 1
 
 
+async def test_an_error_must_quote_a_claim_not_a_term(question: Question) -> None:
+    reply = verdicts(
+        question,
+        4,
+        errors=[{"criterion": "rope-mechanics", "key_point": "rope-rotation", "quote": "RoPE", "correction": "x"}],
+    )
+    g = await LLMJudge(FakeLLM([reply])).grade(question, ANSWER, "en")
+    assert not g.errors and g.criteria[0].score == 4
+
+
 async def test_an_error_counts_when_half_the_samples_report_it(question: Question) -> None:
     error = {"criterion": "alibi-mechanics", "key_point": "alibi-slopes", "quote": WRONG, "correction": "fixed"}
     once = [verdicts(question, 4, errors=[error]), verdicts(question, 4), verdicts(question, 4)]

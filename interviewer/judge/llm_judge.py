@@ -37,6 +37,8 @@ MAX_FIELD_CHARS = 500
 """Longest string the judge's reply may hold in any field (reasoning, quote, correction, summary)."""
 SAMPLE_TEMPERATURE = 0.7
 """Temperature of self-consistency samples (``samples > 1``); a single sample is taken at 0."""
+MIN_ERROR_QUOTE = 8
+"""Shortest quote (characters) an error may cite: enough for a claim ("DPO需要奖励模型"), not a bare term."""
 MAX_REFERENCES = 8
 REFERENCE_CHARS = 700
 
@@ -280,8 +282,8 @@ class LLMJudge:
         for e in reply.errors:
             quote = locate(e.quote, seen)
             quote = locate(quote, answer) if quote else None  # in what the judge saw and in the answer
-            if quote is None:
-                continue
+            if quote is None or len(_norm(quote)) < MIN_ERROR_QUOTE:
+                continue  # a wrong claim is a statement, not a stray word
             kp: KeyPoint | None = None
             criterion: Criterion | None = criteria.get(e.criterion.strip())
             if e.key_point.strip() in points:
