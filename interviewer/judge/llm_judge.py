@@ -74,7 +74,9 @@ class CriterionVerdict(BaseModel):
 
 
 class JudgeReply(BaseModel):
-    # wrong claims come first: the model names them before it scores the criteria they cap
+    # wrong claims come first: the model names them before it scores the criteria they cap. The list
+    # stays optional in the schema: required, a grammar-constrained small model (SmolLM2) fills it
+    # with repeats until it runs out of tokens
     errors: list[ErrorVerdict] = Field(default_factory=list, json_schema_extra={"maxItems": 8})
     criteria: list[CriterionVerdict] = Field(json_schema_extra={"maxItems": 6})
     summary: Text = ""
