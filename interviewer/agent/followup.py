@@ -102,9 +102,18 @@ def strong(coverage: Coverage) -> bool:
 
 
 def missing_by_weight(coverage: Coverage, probed: Collection[str]) -> list[KeyPointCoverage]:
-    """Missing key points not yet probed, highest criterion weight first, least covered first."""
+    """Missing key points not yet probed: highest weight per key point first; among equals, points the
+    answer touched first (dig into what was said), then the rubric's order (its basics come first)."""
+    order = {p.key_point.id: i for i, p in enumerate(coverage.points)}
     points = [p for p in coverage.missing() if p.key_point.id not in probed]
-    return sorted(points, key=lambda p: (-p.criterion.weight / len(p.criterion.key_points), p.coverage))
+    return sorted(
+        points,
+        key=lambda p: (
+            -round(p.criterion.weight / len(p.criterion.key_points), 4),
+            p.coverage < TOUCHED,
+            order[p.key_point.id],
+        ),
+    )
 
 
 # -- wording -------------------------------------------------------------------------------------
@@ -320,13 +329,9 @@ def _deepen(
         return sum(mine) / len(mine) if mine else 1.0
 
     for criterion in sorted(question.rubric.criteria, key=lambda c: (mean(c), -c.weight)):
-        points = sorted((p for p in coverage.points if p.criterion.id == criterion.id), key=lambda p: p.coverage)
-        target = next((p for p in points if p.key_point.id not in probed), None)
         text = deepening_text(question, criterion, lang)
-        if target is not None and _fresh(text, asked):
-            return Decision(
-                "follow_up", text=text, criterion=criterion.id, key_point=target.key_point.id, source="deepen"
-            )
+        if _fresh(text, asked):  # aimed past the criterion's key points, at none of them
+            return Decision("follow_up", text=text, criterion=criterion.id, key_point="", source="deepen")
     return None
 
 

@@ -35,10 +35,12 @@ from interviewer.agent.followup import (
     clip_follow_up,
     offline_decision,
     similar,
+    strong,
 )
 from interviewer.agent.selection import Selector
 from interviewer.agent.summary import llm_summary_messages, offline_summary
 from interviewer.domain import Lang, Question, Session
+from interviewer.judge.offline import FoundError
 from interviewer.judge.service import Judge
 from interviewer.llm.base import ChatModel
 from interviewer.llm.errors import LLMError
@@ -300,6 +302,8 @@ class Interviewer:
             t.text for t in self.session.turns if t.question_id == question.id and t.kind == "follow_up"
         ]
         probed: set[str] = set()
+        done: set[str] = set()
+        """Sources of this question's follow-ups so far: one push-back and one deepening at most."""
         prompt: QuestionAsked | FollowUpAsked
         if resume_index == -1:
             prompt = QuestionAsked(
@@ -348,7 +352,7 @@ class Interviewer:
             answers.append(text)
             self._emit(AnswerReceived(session_id=sid, question_id=question.id, follow_up_index=follow_index, text=text))
             await prepare
-            decision = await self._decide(question, answers, asked_follow_ups, probed, hits, follow_index)
+            decision = await self._decide(question, answers, asked_follow_ups, probed, hits, follow_index, done)
             if decision.action == "move_on":
                 self._close(question, decision.reason, answers)
                 return "next"
@@ -358,6 +362,7 @@ class Interviewer:
             follow_index += 1
             asked_follow_ups.append(decision.text)
             probed.add(decision.key_point)
+            done.add(decision.source)
             prompt = FollowUpAsked(
                 session_id=sid,
                 question_id=question.id,
@@ -433,14 +438,25 @@ class Interviewer:
         probed: set[str],
         hits: list[Hit],
         follow_index: int,
+        done: set[str] | None = None,
     ) -> Decision:
         remaining = self.limits.max_follow_ups - follow_index
-        coverage = await asyncio.to_thread(self.judge.offline.coverage, question, "\n".join(answers), fine=False)
-        offline = offline_decision(question, coverage, asked, probed, remaining, self.lang)
+        answer = "\n".join(answers)
+        coverage = await asyncio.to_thread(self.judge.offline.coverage, question, answer, fine=False)
+        offline = offline_decision(question, coverage, asked, probed, remaining, self.lang, answer, done or ())
         llm = self._llm()
         if llm is None or remaining <= 0:
             return offline
-        missing = [{"id": p.key_point.id, "text": p.key_point.text.get(self.lang)} for p in coverage.missing()]
+        lang = self.lang
+        missing = [{"id": p.key_point.id, "text": p.key_point.text.get(lang)} for p in coverage.missing()]
+        covered = [
+            {"id": p.key_point.id, "text": p.key_point.text.get(lang), "evidence": (p.evidence or "")[:200]}
+            for p in coverage.covered()
+        ]
+        errors = [
+            {"id": e.key_point.id, "quote": e.quote[:300], "correction": e.claim_error(lang).correction}
+            for e in coverage.errors
+        ]
         msgs = prompt_messages(
             "follow_up",
             self.lang,
@@ -448,6 +464,9 @@ class Interviewer:
             track=question.track,
             difficulty=question.difficulty,
             missing=missing,
+            covered=covered,
+            errors=errors,
+            strong=strong(coverage),
             asked=asked,
             remaining=remaining,
             references=[{"chunk_id": h.chunk.chunk_id, "text": h.chunk.text[:600]} for h in hits[:3]],
@@ -471,7 +490,8 @@ class Interviewer:
             )
             return offline
         if checked.action == "follow_up" and self.stream_follow_ups:
-            phrased = await self._phrase(llm, question, checked, answers[-1])
+            error = next((e for e in coverage.errors if e.key_point.id == checked.key_point), None)
+            phrased = await self._phrase(llm, question, checked, answers[-1], error)
             if phrased and any(similar(phrased, earlier) for earlier in asked):
                 # the persona's wording escaped the repeat check made on the decision: keep the decision's
                 self._emit(
@@ -485,13 +505,22 @@ class Interviewer:
                 checked.text = phrased
         return checked
 
-    async def _phrase(self, llm: ChatModel, question: Question, decision: Decision, last_answer: str) -> str:
-        """Let the persona phrase the follow-up, streaming tokens to the UI; '' on failure."""
+    async def _phrase(
+        self, llm: ChatModel, question: Question, decision: Decision, last_answer: str, error: FoundError | None = None
+    ) -> str:
+        """Let the persona phrase the follow-up, streaming tokens to the UI; '' on failure. With
+        ``error`` (a wrong claim about the targeted point) the persona pushes back on it."""
         target = next(
             (k.text.get(self.lang) for _, k in question.rubric.key_points() if k.id == decision.key_point), ""
         )
         msgs = prompt_messages(
-            "persona", self.lang, question=question.prompt(self.lang), target=target, last_answer=last_answer[:3000]
+            "persona",
+            self.lang,
+            question=question.prompt(self.lang),
+            target=target,
+            last_answer=last_answer[:3000],
+            said=error.quote[:300] if error is not None else "",
+            correction=error.claim_error(self.lang).correction if error is not None else "",
         )
         try:
             text = await llm.complete(

@@ -156,6 +156,11 @@ class FollowUpSeed(BaseModel):
     criterion: str
     key_point: str | None = None
     text: LocalizedText
+    requires: Terms | None = None
+    """What the seed builds on: terms at least one of which the answer must contain for the seed to be
+    asked (e.g. a seed about merging BM25 and dense results requires [bm25, hybrid, keyword search]).
+    Empty lists: the seed presupposes nothing. Absent: the answer must at least touch the seed's key
+    point (or, without one, its criterion); otherwise the interviewer asks the point's probe instead."""
 
 
 class Question(BaseModel):
