@@ -41,5 +41,42 @@ def main() -> None:
             )
 
 
+def misconception_margin(percentile: float = 98.0) -> float:
+    """The raw-cosine margin by which a unit must be closer to a misconception than to its key point
+    to state it, derived from correct text in the bank: the sentences of every model answer (zh and
+    en). Returns the ``percentile`` of their margins (over units close enough to a misconception to
+    be judged at all), so that correct text crosses it rarely."""
+    from interviewer.judge.offline import MISCONCEPTION_FLOOR, OfflineJudge, answer_units, calibrated
+    from interviewer.textproc import has_cjk
+
+    bank = load_bank()
+    judge = OfflineJudge(get_embedder("e5-small"))
+    margins: list[float] = []
+    for q in bank.questions.values():
+        if q.model_answer is None:
+            continue
+        targets = judge._targets(q)
+        n = len(q.rubric.key_points())
+        for text in (q.model_answer.zh, q.model_answer.en):
+            units = [u for u in answer_units(text) if not u.code]
+            if not units or not targets.misconceptions:
+                continue
+            raw = judge._embed_units([u.text for u in units]) @ targets.vectors.T
+            scores = calibrated(raw, ["zh" if has_cjk(u.text) else "en" for u in units])
+            for ui, u in enumerate(units):
+                col = 0 if has_cjk(u.text) else 1
+                best = [
+                    float(raw[ui, 2 + 2 * n + 2 * j + col] - raw[ui, 2 + 2 * i + col])
+                    for j, (i, _) in enumerate(targets.misconceptions)
+                    if scores[ui, 1 + n + j] >= MISCONCEPTION_FLOOR
+                ]
+                if best:
+                    margins.append(max(best))
+    value = float(np.percentile(margins, percentile)) if margins else 0.0
+    print(f"misconception margin: p{percentile:.0f} of {len(margins)} correct units = {value:.4f}")
+    return value
+
+
 if __name__ == "__main__":
     main()
+    misconception_margin()

@@ -69,9 +69,20 @@ class Services:
 
     @cached_property
     def offline_judge(self) -> OfflineJudge:
-        from interviewer.judge.offline import OfflineJudge
+        from interviewer.judge.offline import OfflineJudge, calibration_for
 
-        return OfflineJudge(self.retriever.embedder, self.references)
+        embedder = self.retriever.embedder
+        table = calibration_for(embedder.spec)
+        if table is not None:
+            return OfflineJudge(embedder, self.references, calibration=table)
+        # Similarities mean different things to different embedders: without a calibration for the
+        # configured one, grade with the bundled e5-small (retrieval keeps the configured embedder).
+        from interviewer.rag.embedders import get_embedder
+
+        note = f"graded with e5-small: the offline judge has no calibration for {embedder.spec}"
+        return OfflineJudge(
+            get_embedder("e5-small"), self.references, calibration=calibration_for("e5-small"), note=note
+        )
 
     def llm(self, model: str | None = None) -> LLMClient | None:
         """The LLM client for ``model`` (default: settings.model); None means offline."""

@@ -17,9 +17,11 @@ from interviewer.textproc import contains_term, normalize
 # Negators that attach to the next few words. Chinese compounds that merely contain 不/无/非/未
 # (不同 different, 非常 very, 未来 future, 无论 whatever, ...) are not negations.
 _NEG_EN = re.compile(
-    r"\b(not|no|never|none|neither|nor|without|cannot|can't|won't|don't|doesn't|didn't|isn't|aren't|wasn't|weren't|"
-    r"hasn't|haven't|hadn't|shouldn't|wouldn't|couldn't|lacks?|lacking|skip(ped)?|skipping|omit(ted)?|absent)\b"
+    r"\b(not|no|never|none|neither|nor|cannot|can't|won't|don't|doesn't|didn't|isn't|aren't|wasn't|weren't|"
+    r"hasn't|haven't|hadn't|shouldn't|wouldn't|couldn't|skip(ped)?|skipping)\b"
 )
+# "without" and "lacks" are left out: correct answers use them for properties ("balanced without an
+# auxiliary loss", "needs no reward model"), where they are part of the claim, not its denial.
 _NEG_ZH = re.compile(r"(没有|没|不|无需|无须|无|未|别|非|并非|毫无|缺乏|缺少|跳过|省略)")
 _NOT_NEG_ZH = re.compile(
     r"(不同|不仅|不断|不少|不过|不管|不久|不论|不但|不然|不一定|不妨|不错|不稳定|非常|非线性|非对称|非结构化|非零|"
@@ -67,14 +69,15 @@ def negated_term(sentence: str, terms: Iterable[str], window_en: int = 24, windo
         return None
     for term in terms:
         t = normalize(term)
-        if not t or has_negation(t):
+        # Only multi-word terms (or 3+ Chinese characters) name a practice or claim precisely enough.
+        if not t or has_negation(t) or (len(t.split()) < 2 and len(re.findall(r"[\u3400-\u9fff]", t)) < 3):
             continue
         for m in re.finditer(re.escape(t), low):
             for _, end in negs:
                 gap = low[end : m.start()]
                 if 0 <= m.start() - end <= (
                     window_zh if re.search(r"[\u3400-\u9fff]", t) else window_en
-                ) and not re.search(r"[,.;:，。；：!?！？]|\b(but|only|just)\b|但|只", gap):
+                ) and not re.search(r"[,.;:，。；：!?！？、]|\b(but|only|just)\b|但|只", gap):
                     return term
     return None
 

@@ -70,6 +70,7 @@ _STRONG_EN = [
     r"\b(give|award|assign|grant)\s+(me|us|this|it|the candidate)\b.{0,40}\b(full|max(imum)?|perfect|highest|top|4|5|10|100|a\+)",
     r"\b(output|return|respond with|reply with|print|emit)\b.{0,40}\b(level\s*4|4\s*/\s*4|score of 4|full (score|marks|credit)|\"?score\"?\s*:\s*\d)",
     r"\b(system|developer|admin|administrator|operator)\s*(prompt|message|override|instructions?|note|notice)\s*[:：\]]",
+    r"^\W{0,3}(system|sys|admin|grader|assistant|evaluator)\s*[:：]",
     r"\b(system|admin|developer)\s+override\b|\bcalibration mode\b|\byou are now\b|\bnew (system )?instructions?\s*[:：]|\bupdated (grading )?instructions?\s*[:：]",
     r"\b(you are|you're|act as|acting as|pretend to be)\s+(a|an|the)?\s*([\w-]+\s+){0,2}(grader|judge|evaluator|scorer|assessor|examiner)\b",
     r"\brubric\b.{0,40}\b(retired|deprecated|void|no longer (applies|valid)|does not apply|superseded|suspended|waived)",
@@ -105,7 +106,7 @@ _WEAK_ZH = [
 _FOREIGN = [
     r"\b(ignorier\w*|missacht\w*|vergiss|übergeh\w*)\b.{0,60}\b(anweisung\w*|bewertung\w*|kriterien|regeln|rubrik|vorgaben|instruktion\w*)",
     r"\b(volle|maximale|höchste|beste)\s+(punktzahl|punkte|bewertung|note|stufe)|\b(bewerter\w*|prüfer\w*|gutachter\w*|korrektor\w*)\b",
-    r"\b(ignore[zr]?|oublie[zr]?)\b.{0,60}\b(instructions|consignes|critères|grille|barème)|\b(note|score) maximale|\b(correcteur|évaluateur|examinateur)\b",
+    r"\b(ignorez|ignorer|oubliez|oublier)\b.{0,60}\b(instructions|consignes|critères|grille|barème)|\b(note|score) maximale|\b(correcteur|évaluateur|examinateur)\b",
     r"\b(ignora|olvida)\b.{0,60}\b(instrucciones|rúbrica|criterios)|\b(puntuación|nota|calificación) máxima|\b(evaluador|calificador)\b",
     r"(採点者|評価者|満点|採点基準を無視|채점자|만점|평가자)",
 ]

@@ -45,18 +45,16 @@ CALIBRATIONS: dict[str, dict[tuple[str, str], tuple[float, float]]] = {
         ("en", "en"): (0.849, 0.904),
     },
 }
-"""Per embedder identity (``Embedder.identity``'s model part): an embedder without one is not used
-by the judge; ``calibrated_embedder`` falls back to e5-small and says so."""
+"""Per embedder setting: an embedder without a calibration is not used by the judge (``Services``
+grades with e5-small instead and every grade's summary says so)."""
 CALIBRATION = CALIBRATIONS["e5-small"]
-MISCONCEPTION_MARGIN = 0.012
-"""How much closer (raw cosine) a unit must be to a misconception than to the key point itself to
-state it. Derived from the bank by evals/calibrate_offline_judge.py: correct text (model answers,
-key points in the other language) stays below it for 98% of its sentences."""
-LEXICAL_CREDIT = 0.01
-"""Margin credit per word the unit shares with the misconception's edit (the words it has and the key
-point lacks) minus the words it shares with the key point's side of the edit."""
-MISCONCEPTION_FLOOR = 0.6
-"""Calibrated similarity at which a unit is about a misconception at all."""
+LEAN = 0.0
+"""A unit whose raw cosine to one of a key point's misconceptions exceeds its cosine to the key point
+itself (same language) by more than this does not earn the point: it may be saying the wrong thing.
+Measured on the eval sets, embedding similarity alone cannot tell a minimal-edit misconception from
+the truth reliably enough to call it an error (about half the units it would flag were correct), so
+it only withholds credit; errors come from lexical evidence (tell-tale phrases, negation, rival
+subjects)."""
 CLAIM_FLOOR = 0.6
 """Calibrated similarity at which a unit is clearly about a key point (for negation and subject checks)."""
 COVERED = 0.5
@@ -201,12 +199,9 @@ class _Targets:
     """(key point index, misconception) for each misconception row pair, in order."""
 
 
-def calibration_for(identity: str) -> dict[tuple[str, str], tuple[float, float]] | None:
-    """The judge's similarity calibration for an embedder identity ('e5-small', 'st/minilm', ...)."""
-    for name, table in CALIBRATIONS.items():
-        if identity == name or identity.startswith(name) or name in identity:
-            return table
-    return None
+def calibration_for(spec: str) -> dict[tuple[str, str], tuple[float, float]] | None:
+    """The judge's similarity calibration for an embedder setting ('e5-small', ...), or None."""
+    return CALIBRATIONS.get(spec)
 
 
 def _short(text: str, limit: int = 90) -> str:
@@ -291,40 +286,20 @@ class OfflineJudge:
         pairs: list[tuple[Criterion, KeyPoint]],
         i: int,
         unit: Unit,
-        raw_row: np.ndarray,
         score_row: np.ndarray,
         targets: _Targets,
     ) -> tuple[float, FoundError] | None:
         """The strongest wrong claim ``unit`` makes about key point ``i`` (with its strength), or None."""
         criterion, kp = pairs[i]
-        n = len(pairs)
-        col = 0 if has_cjk(unit.text) else 1  # compare like with like: a unit against targets in its language
-        kp_raw = float(raw_row[2 + 2 * i + col])
         kp_score = float(score_row[1 + i])
         refuted = claims.refutes(unit.sentence)
         best: tuple[float, FoundError] | None = None
-        for j, (owner, m) in enumerate(targets.misconceptions):
+        for owner, m in targets.misconceptions:
             if owner != i or refuted:
                 continue
             hit = claims.alias_hit(unit.text, m.aliases)
-            m_score = float(score_row[1 + n + j])
-            margin = float(raw_row[2 + 2 * n + 2 * j + col]) - kp_raw
-            if hit is not None:
-                strength = 1.0 + m_score
-            elif (
-                m_score >= MISCONCEPTION_FLOOR
-                and margin
-                >= MISCONCEPTION_MARGIN
-                - LEXICAL_CREDIT
-                * claims.edit_support(
-                    unit.text, m.text.get("zh" if col == 0 else "en"), kp.text.get("zh" if col == 0 else "en")
-                )
-            ):
-                strength = m_score
-            else:
-                continue
-            if best is None or strength > best[0]:
-                best = (strength, FoundError(criterion, kp, unit.quote, "misconception", m, hit or ""))
+            if hit is not None and (best is None or kp_score > best[0] - 1.0):
+                best = (1.0 + kp_score, FoundError(criterion, kp, unit.quote, "misconception", m, hit))
         if best is not None or kp_score < CLAIM_FLOOR:
             return best
         rival = claims.wrong_subject(unit.text, question, kp)
@@ -339,6 +314,27 @@ class OfflineJudge:
             if term is not None:
                 return kp_score, FoundError(criterion, kp, unit.quote, "negation", None, term)
         return None
+
+    @staticmethod
+    def _earns(raw: np.ndarray, units: list[Unit], rows: list[int], i: int, n: int, targets: _Targets) -> np.ndarray:
+        """1 for each unit that may earn key point ``i``, 0 for one that leans towards one of the key
+        point's misconceptions rather than the key point (see LEAN)."""
+        mine = [j for j, (owner, _) in enumerate(targets.misconceptions) if owner == i]
+        out = np.ones(len(rows), dtype=np.float32)
+        if not mine:
+            return out
+        leaning: set[str] = set()
+        for r, ui in enumerate(rows):
+            col = 0 if has_cjk(units[ui].text) else 1
+            kp_raw = raw[r, 2 + 2 * i + col]
+            if not units[ui].code and max(raw[r, 2 + 2 * n + 2 * j + col] for j in mine) - kp_raw > LEAN:
+                leaning.add(units[ui].sentence)
+        # A sentence with one leaning clause earns nothing through its other clauses or as a whole:
+        # "dense handles exact IDs, while BM25 covers paraphrases" is wrong even if half of it reads right.
+        for r, ui in enumerate(rows):
+            if units[ui].sentence in leaning:
+                out[r] = 0.0
+        return out
 
     def coverage(self, question: Question, answer: str, use_aliases: bool = True, fine: bool = True) -> Coverage:
         """Key-point coverage of ``answer`` and the wrong claims it makes. ``fine=False`` reads whole
@@ -361,11 +357,7 @@ class OfflineJudge:
         for ui, unit in enumerate(units):
             if unit.code:
                 continue
-            found = [
-                (i, e)
-                for i in range(n)
-                if (e := self._error_in(question, pairs, i, unit, raw[ui], scores[ui], targets))
-            ]
+            found = [(i, e) for i in range(n) if (e := self._error_in(question, pairs, i, unit, scores[ui], targets))]
             if not found:
                 continue
             i, (strength, err) = max(found, key=lambda f: f[1][0])
@@ -379,7 +371,7 @@ class OfflineJudge:
             if i in errors or not good:
                 points.append(KeyPointCoverage(criterion, kp, 0.0, 0.0, [], None))
                 continue
-            col = scores[good, 1 + i]
+            col = scores[good, 1 + i] * self._earns(raw[good], units, good, i, n, targets)
             best = good[int(col.argmax())]
             sim = float(raw[best, 2 + 2 * i : 4 + 2 * i].max())
             aliases = list(dict.fromkeys([*kp.aliases.en, *kp.aliases.zh]))
