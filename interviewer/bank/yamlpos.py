@@ -91,7 +91,8 @@ class _Builder:
         return YamlError(self.file, self.line(event), message)
 
     def line(self, event: yaml.Event) -> int:
-        return int(event.start_mark.line) + 1 + self.offset
+        mark = event.start_mark
+        return (int(mark.line) if mark is not None else 0) + 1 + self.offset
 
     def run(self, text: str) -> tuple[Any, dict[Path_, int]]:
         lines: dict[Path_, int] = {}
@@ -149,7 +150,7 @@ class _Builder:
         tag = event.tag
         if tag is None or tag == "!":
             tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
-        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)  # type: ignore[arg-type]
         try:
             return self.loader.construct_object(node, deep=True)
         except yaml.YAMLError as exc:  # e.g. an unknown or unsafe tag (!!python/object)

@@ -28,7 +28,18 @@ def settings_from(args: argparse.Namespace) -> Settings:
 def services_from(args: argparse.Namespace) -> Services:
     from interviewer.services import Services
 
-    return Services(settings_from(args))
+    return Services(private_home(settings_from(args)))
+
+
+def private_home(settings: Settings) -> Settings:
+    """Create the app's home readable by the user only (0700) before anything writes into it."""
+    from interviewer import paths
+
+    try:
+        paths.ensure_private_dir(settings.home)
+    except OSError as exc:
+        fail(f"cannot create the app's home {settings.home}: {exc.strerror or exc}")
+    return settings
 
 
 def add_plan_args(p: argparse.ArgumentParser) -> None:

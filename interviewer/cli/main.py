@@ -5,14 +5,23 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from interviewer import __version__
 from interviewer.cli import bank_cmd, config_cmd, eval_cmd, rag_cmd, run_cmd, session_cmd, tui_cmd
 from interviewer.cli.output import CliError, say
+from interviewer.safetext import safe_text
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse quotes bad arguments back in its errors: neutralise terminal controls there too."""
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        super()._print_message(safe_text(message) if message else message, file)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="interviewer",
         description="Mock interviews for senior AI / LLM engineering jobs. Without a command: the TUI home screen.",
     )

@@ -7,7 +7,14 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from interviewer.cli.common import add_plan_args, check_tracks, resolve_session, services_from, settings_from
+from interviewer.cli.common import (
+    add_plan_args,
+    check_tracks,
+    private_home,
+    resolve_session,
+    services_from,
+    settings_from,
+)
 from interviewer.cli.output import fail
 
 if TYPE_CHECKING:
@@ -65,7 +72,7 @@ def cmd_interview(args: argparse.Namespace) -> int:
         lang=settings.lang,
         model=settings.model,
     )
-    return _run(Services(settings), Launch(interview=options))
+    return _run(Services(private_home(settings)), Launch(interview=options))
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
