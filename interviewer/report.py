@@ -20,6 +20,8 @@ _L = {
         "evidence": "Evidence",
         "missing": "Missing",
         "read": "Read",
+        "wrong": "Wrong claims",
+        "instead": "in fact",
         "summary": "Summary",
         "skipped": "(skipped)",
         "none": "(no answer)",
@@ -37,6 +39,8 @@ _L = {
         "evidence": "证据",
         "missing": "遗漏",
         "read": "阅读",
+        "wrong": "错误说法",
+        "instead": "实际上",
         "summary": "总结",
         "skipped": "（已跳过）",
         "none": "（未回答）",
@@ -63,6 +67,15 @@ def criterion_name(question: Question | None, criterion_id: str, lang: Lang) -> 
     return criterion_id
 
 
+def wrong_claims(grade: Grade, bank: Bank | None) -> list[tuple[str, str, str]]:
+    """(the answer's words, the correction, the note title to read) for each wrong claim, first first."""
+    out = []
+    for err in grade.errors:
+        note = bank.notes.get(err.reference) if bank is not None and err.reference else None
+        out.append((err.quote, err.correction, note.meta.title if note is not None else err.reference))
+    return out
+
+
 def grade_lines(grade: Grade, question: Question | None, lang: Lang, bank: Bank | None = None) -> list[str]:
     t = _L[lang]
     lines = [
@@ -70,6 +83,13 @@ def grade_lines(grade: Grade, question: Question | None, lang: Lang, bank: Bank 
         + (f", {t['flags']}: {', '.join(grade.flags)}" if grade.flags else "")
         + ")"
     ]
+    wrong = wrong_claims(grade, bank)
+    if wrong:
+        lines.append(f"  {t['wrong']} ({len(wrong)}):")
+        for quote, fix, where in wrong:
+            lines.append(
+                f"    ✗ “{quote[:200]}” — {t['instead']}: {fix}" + (f" ({t['read']}: {where})" if where else "")
+            )
     for c in grade.criteria:
         name = criterion_name(question, c.id, lang)
         lines.append(f"  {bar(c.score)} {c.score}/4  {name}")
@@ -140,9 +160,17 @@ def transcript_markdown(session: Session, bank: Bank, lang: Lang | None = None, 
                 out += [t["skipped"], ""]
         grade = session.grades.get(qid)
         if grade:
+            out += [f"**{t['score']}: {grade.overall:.0f}/100** ({md(grade.judge)})", ""]
+            wrong = wrong_claims(grade, bank)
+            if wrong:
+                out += [f"**{t['wrong']} ({len(wrong)}):**", ""]
+                out += [
+                    f"- ✗ “{md(quote[:200])}” — {t['instead']}: {md(fix)}"
+                    + (f" ({t['read']}: {md(where)})" if where else "")
+                    for quote, fix, where in wrong
+                ]
+                out.append("")
             out += [
-                f"**{t['score']}: {grade.overall:.0f}/100** ({md(grade.judge)})",
-                "",
                 f"| {t['criterion']} | {t['score']} | {t['evidence']} | {t['missing']} |",
                 "|---|---|---|---|",
             ]
@@ -256,6 +284,13 @@ def transcript_html(
             + (f"; {e(', '.join(grade.flags))}" if grade.flags else "")
             + ")</span></p>"
         )
+        wrong = wrong_claims(grade, bank)
+        if wrong:
+            parts.append(f"<p><strong>{t['wrong']}:</strong></p><ul>")
+            for quote, fix, where in wrong:
+                read = f" ({t['read']}: {e(where)})" if where else ""
+                parts.append(f"<li>✗ “{e(quote[:200])}” — {t['instead']}: {e(fix)}{read}</li>")
+            parts.append("</ul>")
         parts.append(
             f"<table><tr><th>{t['criterion']}</th><th>{t['score']}</th><th>{t['evidence']}</th>"
             f"<th>{t['missing']}</th></tr>"

@@ -8,12 +8,10 @@ from interviewer.bank import Bank
 from interviewer.domain import Grade, Lang, Question, Session
 from interviewer.report import grade_lines, transcript_markdown
 from interviewer.safetext import safe_text
-from interviewer.tui.format import claim_error_lines
 
 
 def print_grade(grade: Grade, question: Question, lang: Lang, out: TextIO) -> None:
     out.write(safe_text(f"{question.id}: {question.prompt(lang)}\n"))
-    out.write("".join(f"{line}\n" for line in claim_error_lines(grade.errors, lang)))  # wrong claims first
     out.write(safe_text("\n".join(grade_lines(grade, question, lang)) + "\n"))
 
 
