@@ -343,8 +343,8 @@ def _fits(value: Any, schema: Any, defs: dict[str, Any]) -> bool:
         return False
     if "$ref" in schema:
         return isinstance(value, dict)
-    kinds = {"string": str, "array": list, "object": dict, "null": type(None), "boolean": bool}
-    kind = kinds.get(schema.get("type", ""))
+    kinds: dict[str, type] = {"string": str, "array": list, "object": dict, "null": type(None), "boolean": bool}
+    kind = kinds.get(str(schema.get("type", "")))
     return kind is not None and isinstance(value, kind)
 
 
