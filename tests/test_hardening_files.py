@@ -212,6 +212,10 @@ def test_show_replay_and_exports_never_write_terminal_controls(
     # an error message quoting hostile input is neutralised too
     rc, out, err = cli(capsys, "show", f"x{TITLE}")
     assert rc == 2 and "\x1b" not in err and "\x07" not in err
+    with pytest.raises(SystemExit):
+        main(["history", TITLE])  # argparse quotes it back: "unrecognized arguments: ..."
+    err = capsys.readouterr().err
+    assert "unrecognized" in err and "\x1b" not in err and "\x07" not in err
 
 
 # -- item 4: raw HTML in the Markdown export --------------------------------------------------------------------
@@ -611,3 +615,21 @@ def test_run_says_on_stderr_when_it_falls_back_to_offline(capsys: pytest.Capture
     assert out == ""
     lines = err.splitlines()
     assert len(lines) == 2 and "follow_up" in lines[0] and "offline engine" in lines[1] and "timeout" in lines[1]
+
+
+def test_run_with_a_failing_model_says_so_on_stderr(
+    indexed_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from interviewer.llm.errors import LLMError
+    from interviewer.llm.fake import FakeLLM
+    from interviewer.services import Services
+
+    llm = FakeLLM(default=LLMError("connection", "connection refused"), name="openai/unreachable")
+    monkeypatch.setattr(Services, "llm", lambda self, model=None: llm)
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(f"- question: {QID}\n  answer: A loop over thought, action and observation.\n")
+    rc, out, err = cli(capsys, "run", "--answers", str(answers), "--json")
+    assert rc == 0, err
+    assert json.loads(out)["questions"][0]["answer"].startswith("A loop")
+    assert llm.calls, "the model was asked"
+    assert "offline engine" in err and "connection refused" in err, err

@@ -62,7 +62,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         fail(str(exc))
     services = services_from(args)
     _open_store(services)
-    bank = services.bank
+    bank = _bank(services)
     source = ScriptedAnswers(scripted)
     unknown = [q for q in source.forced if q not in bank.questions]
     if unknown:
@@ -126,6 +126,14 @@ def _graded_or_said(session) -> int:  # type: ignore[no-untyped-def]
     return 1
 
 
+def _bank(services):  # type: ignore[no-untyped-def]
+    """The bank; a file of it that did not load is said on stderr (its questions are missing)."""
+    bank = services.bank
+    for issue in bank.issues:
+        warn(f"warning: {issue}")
+    return bank
+
+
 class _FallbackNotices:
     """Says on stderr when the model is not used: an LLM call failed and the offline engine took
     over, the token budget ran out, retrieval failed (the session records the same events)."""
@@ -180,7 +188,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from interviewer.cli.render import print_grade
 
     services = services_from(args)
-    bank = services.bank
+    bank = _bank(services)
     if args.question not in bank.questions:
         fail(f"unknown question id {args.question!r} (see `interviewer bank list`)")
     text = _read_answer(args.answer_file) if args.answer_file is not None else args.answer
