@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from interviewer.bank import Bank
-from interviewer.domain import Lang
-from interviewer.store.db import Store
+from interviewer.domain import Grade, Lang
+from interviewer.store.db import SessionRow, Store
 
 
 @dataclass
 class Progress:
     sessions: list[tuple[str, str, float]] = field(default_factory=list)
-    """(session id, started_at, session mean score) oldest first."""
+    """(session id, started_at, session score: skipped questions at 0) oldest first."""
     tracks: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     """track -> [(started_at, score)] per graded question, oldest first."""
     concepts: dict[str, dict[str, float | int | str]] = field(default_factory=dict)
@@ -39,11 +40,32 @@ class Progress:
         }
 
 
+def overall_by_session(
+    store: Store, rows: Sequence[SessionRow] | None = None, grades: Sequence[tuple[str, str, Grade]] | None = None
+) -> dict[str, float | None]:
+    """Each session's overall score as ``Session.overall`` computes it: graded questions at their
+    grade, skipped ones at 0. Only sessions that asked more questions than they have grades for are
+    loaded (to find their skips); the others are the mean of their grades."""
+    rows = store.sessions(limit=1_000_000) if rows is None else rows
+    scores: dict[str, list[float]] = defaultdict(list)
+    for session_id, _, grade in store.all_grades() if grades is None else grades:
+        scores[session_id].append(grade.overall)
+    out: dict[str, float | None] = {}
+    for row in rows:
+        mine = scores.get(row.id, [])
+        if row.questions > len(mine):
+            out[row.id] = store.load(row.id).overall()
+        else:
+            out[row.id] = round(sum(mine) / len(mine), 1) if mine else None
+    return out
+
+
 def compute_progress(store: Store, bank: Bank, lang: Lang = "en", limit: int = 10) -> Progress:
     progress = Progress()
     per_session: dict[str, list[float]] = defaultdict(list)
     starts: dict[str, str] = {}
-    for session_id, started_at, grade in store.all_grades():
+    all_grades = store.all_grades()
+    for session_id, started_at, grade in all_grades:
         per_session[session_id].append(grade.overall)
         starts[session_id] = started_at
         question = bank.questions.get(grade.question_id)
@@ -71,8 +93,12 @@ def compute_progress(store: Store, bank: Bank, lang: Lang = "en", limit: int = 1
             for _, kp in q.rubric.key_points():
                 if kp.id == entry["key_point"]:
                     entry["text"] = kp.text.get(lang)
+    # a session's score counts its skipped questions as 0, like its feedback does
+    rows = store.sessions(limit=1_000_000)
+    overall = overall_by_session(store, rows, all_grades)
     progress.sessions = sorted(
-        ((sid, starts[sid], sum(v) / len(v)) for sid, v in per_session.items()), key=lambda s: s[1]
+        ((r.id, starts.get(r.id, r.started_at), v) for r in rows if (v := overall.get(r.id)) is not None),
+        key=lambda s: s[1],
     )
     weakest = sorted(progress.concepts.items(), key=lambda kv: (float(kv[1]["mastery"]), -int(kv[1]["seen"])))
     for _, entry in weakest[:limit]:

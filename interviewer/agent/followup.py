@@ -137,10 +137,10 @@ def probe_text(point: KeyPointCoverage, lang: Lang) -> str:
     that names the topic, not the answer."""
     if point.key_point.probe is not None:
         return point.key_point.probe.get(lang)
-    topic = _topic(point, lang)
+    name = point.criterion.name.get(lang)  # the area, not the key point's terms: they would give it away
     if lang == "zh":
-        return f"说说「{topic}」吧——在你的方案里它怎么体现？"
-    return f"Talk me through {topic} — where does it show up in what you'd build, and why?"
+        return f"我们具体聊聊「{name}」：这部分你会怎么做？为什么？"
+    return f"Let's get concrete on {_lower_first(name)}: how would you handle that part, and why?"
 
 
 def quote_of(text: str, lang: Lang) -> str:
@@ -368,7 +368,8 @@ def offline_decision(
                     "follow_up", text=text, criterion=point.criterion.id, key_point=point.key_point.id, source="seed"
                 )
         text = probe_text(point, lang)
-        if _fresh(text, asked):
+        # fallback probes share their wording, so only the same text again counts as a repeat
+        if (text not in asked) if point.key_point.probe is None else _fresh(text, asked):
             return Decision(
                 "follow_up", text=text, criterion=point.criterion.id, key_point=point.key_point.id, source="probe"
             )

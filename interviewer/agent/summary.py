@@ -15,6 +15,19 @@ def _missing(session: Session, qid: str, lang: Lang, limit: int = 3) -> list[str
     return [m for c in grade.criteria for m in c.missing][:limit]
 
 
+def _strength(session: Session, questions: dict[str, Question], qid: str, lang: Lang) -> str:
+    """What a strong answer did well, by the names of its best criteria (not the question again)."""
+    grade = session.grades[qid]
+    q = questions.get(qid)
+    if q is None:
+        return f"- {qid} ({grade.overall:.0f}/100)"
+    names = {c.id: c.name.get(lang) for c in q.rubric.criteria}
+    best = [names.get(c.id, c.id) for c in sorted(grade.criteria, key=lambda c: -c.score) if c.score >= 3][:3]
+    track = TRACKS.get(q.track, {}).get(lang, q.track)
+    sep = "、" if lang == "zh" else ", "
+    return f"- {track}: {sep.join(best) or q.id} ({grade.overall:.0f}/100)"
+
+
 def offline_summary(session: Session, questions: dict[str, Question], lang: Lang) -> str:
     """A Markdown summary computed from the grades alone."""
     if not session.grades:
@@ -35,7 +48,7 @@ def offline_summary(session: Session, questions: dict[str, Question], lang: Lang
         name = TRACKS.get(track, {}).get(lang, track)
         lines.append(f"- {name}: {sum(scores) / len(scores):.0f}/100 ({len(scores)})")
     lines.append("\n### 优势" if zh else "\n### Strengths")
-    lines.extend(f"- {questions[q].prompt(lang) if q in questions else q}" for q in strong[:3])
+    lines.extend(_strength(session, questions, q, lang) for q in strong[:3])
     if not strong:
         lines.append("- 暂无 70 分以上的题目" if zh else "- No question scored 70 or more yet")
     lines.append("\n### 不足" if zh else "\n### Gaps")

@@ -58,6 +58,16 @@ class Session(BaseModel):
                 seen.append(t.question_id)
         return seen
 
+    def skipped(self) -> list[str]:
+        """Questions skipped without a grade, in the order asked."""
+        seen: list[str] = []
+        for t in self.turns:
+            if t.kind == "skip" and t.question_id not in self.grades and t.question_id not in seen:
+                seen.append(t.question_id)
+        return seen
+
     def overall(self) -> float | None:
-        scores = [g.overall for g in self.grades.values()]
+        """Mean score of the questions asked and closed: graded ones at their grade, skipped ones at 0
+        (skipping the hard questions must not raise the average). None when nothing was either."""
+        scores = [g.overall for g in self.grades.values()] + [0.0] * len(self.skipped())
         return round(sum(scores) / len(scores), 1) if scores else None

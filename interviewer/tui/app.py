@@ -205,6 +205,26 @@ class InterviewerApp(App[None]):
             self.push_screen(HistoryScreen())
 
     # -- actions -------------------------------------------------------------------------------
+    async def action_quit(self) -> None:
+        """ctrl+q: in the middle of an interview, ask first (the session stays resumable)."""
+        from interviewer.tui.i18n import say
+        from interviewer.tui.screens.confirm import ConfirmScreen
+        from interviewer.tui.screens.interview import InterviewScreen
+
+        interview = next((s for s in reversed(self.screen_stack) if isinstance(s, InterviewScreen)), None)
+        if interview is None or not interview.in_progress:
+            self.exit()
+            return
+        if isinstance(self.screen, ConfirmScreen):  # a dialog is open already: answer it first
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                interview.before_quit()
+                self.exit()
+
+        self.push_screen(ConfirmScreen(say(interview.lang, "confirm.quit"), lang=interview.lang), confirmed)
+
     def action_help(self) -> None:
         from interviewer.tui.screens.help import HelpScreen
 

@@ -2,11 +2,13 @@
 its language, Home and History the configured one.
 
 Screens ask ``say(lang, key, **values)``; keys missing in Chinese fall back to English, so a new
-label never shows up blank. Key bindings and menus stay English (Textual binds them statically).
+label never shows up blank. Key bindings are declared in English; ``localize_bindings`` relabels a
+screen's key bar (the command palette stays English).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 _EN = {
@@ -31,6 +33,7 @@ _EN = {
     "grading": "grading {n} answer{s}",
     "editor.title": "Your answer",
     "editor.placeholder": "Type your answer (Markdown and code welcome)…",
+    "editor.keys": "^s submit · ^n skip · ^g end",
     "close.covered": "Moving on.",
     "close.budget": "Moving on (no more follow-ups on this question).",
     "close.repeat": "Moving on.",
@@ -46,7 +49,7 @@ _EN = {
     "no_reference": "no reference passage",
     "none": "none",
     "home.new": "New interview",
-    "home.tracks": "Tracks [dim](none selected = all)[/]",
+    "home.tracks": "Tracks [dim]· space ticks one; none ticked = every track[/]",
     "home.questions": "Questions",
     "home.difficulty": "Difficulty",
     "home.any_difficulty": "any (adapts)",
@@ -70,7 +73,7 @@ _EN = {
     "fb.skipped_mark": " (skipped)",
     "fb.none_asked": "No question was asked.",
     "fb.no_summary": "_No summary: the session did not finish._",
-    "fb.skipped": "Skipped: no grade.",
+    "fb.skipped": "Skipped: counts as 0 in the overall score.",
     "fb.not_graded": "Not graded.",
     "fb.criterion": "Criterion",
     "fb.score": "Score",
@@ -96,6 +99,40 @@ _EN = {
     "step.skipped": "skipped",
     "step.grade": "grade",
     "step.summary": "summary",
+    "confirm.yes": "Yes  y",
+    "confirm.no": "No  n",
+    "confirm.pause": "Pause and leave? The interview stays resumable from Home (r).",
+    "confirm.quit": "Quit the app? The interview stays resumable from Home (r).",
+    "confirm.end": "End the interview now? Answered questions are graded and you get feedback.",
+    "confirm.skip": "Skip this question? A skipped question counts as 0 in the overall score.",
+    "notice.empty": "Your answer is empty: type an answer, or skip the question with ctrl+n.",
+    "notice.not_waiting": "The interviewer is not waiting for an answer yet; your text stays in the editor.",
+    "notice.nothing_to_skip": "Nothing to skip right now.",
+    "notice.time_up": "Time is up for this question: wrap up and submit.",
+    "fb.all_tracks": "all tracks",
+    "status.active": "active",
+    "status.completed": "completed",
+    "status.abandoned": "abandoned",
+    "hist.one": "1 graded session so far ({score}/100): the chart starts with the second.",
+    "key.Submit": "Submit",
+    "key.Skip": "Skip",
+    "key.End": "End",
+    "key.Pause": "Pause",
+    "key.Back": "Back",
+    "key.Summary": "Summary",
+    "key.Next question": "Next question",
+    "key.Prev question": "Prev question",
+    "key.Replay": "Replay",
+    "key.History": "History",
+    "key.Feedback": "Feedback",
+    "key.Next": "Next",
+    "key.Prev": "Prev",
+    "key.Start": "Start",
+    "key.Resume": "Resume",
+    "key.Help": "Help",
+    "key.Yes": "Yes",
+    "key.No": "No",
+    "key.Close": "Close",
 }
 
 _ZH = {
@@ -120,6 +157,7 @@ _ZH = {
     "grading": "评分中：{n} 个回答",
     "editor.title": "你的回答",
     "editor.placeholder": "在这里输入回答（支持 Markdown 和代码）…",
+    "editor.keys": "^s 提交 · ^n 跳过 · ^g 结束",
     "close.covered": "下一题。",
     "close.budget": "下一题（这道题不再追问）。",
     "close.repeat": "下一题。",
@@ -135,7 +173,7 @@ _ZH = {
     "no_reference": "没有参考段落",
     "none": "无",
     "home.new": "新的面试",
-    "home.tracks": "方向 [dim]（不选 = 全部）[/]",
+    "home.tracks": "方向 [dim]· 空格勾选；都不勾 = 全部方向[/]",
     "home.questions": "题数",
     "home.difficulty": "难度",
     "home.any_difficulty": "不限（自适应）",
@@ -159,7 +197,7 @@ _ZH = {
     "fb.skipped_mark": "（已跳过）",
     "fb.none_asked": "本场没有问任何题。",
     "fb.no_summary": "_没有总结：这场面试没有完成。_",
-    "fb.skipped": "已跳过：没有评分。",
+    "fb.skipped": "已跳过：总分中按 0 分计。",
     "fb.not_graded": "未评分。",
     "fb.criterion": "评分项",
     "fb.score": "得分",
@@ -185,6 +223,40 @@ _ZH = {
     "step.skipped": "跳过",
     "step.grade": "评分",
     "step.summary": "总结",
+    "confirm.yes": "是  y",
+    "confirm.no": "否  n",
+    "confirm.pause": "暂停并离开？这场面试可以在首页继续（按 r）。",
+    "confirm.quit": "退出程序？这场面试可以在首页继续（按 r）。",
+    "confirm.end": "现在结束面试？已回答的题目会评分，并给出反馈。",
+    "confirm.skip": "跳过这道题？跳过的题目在总分里按 0 分计。",
+    "notice.empty": "回答为空：请输入回答，或按 ctrl+n 跳过这道题。",
+    "notice.not_waiting": "面试官还没有在等你的回答；你的文字会保留在编辑框里。",
+    "notice.nothing_to_skip": "现在没有可以跳过的题目。",
+    "notice.time_up": "这道题的时间到了：请收尾并提交。",
+    "fb.all_tracks": "全部方向",
+    "status.active": "进行中",
+    "status.completed": "已完成",
+    "status.abandoned": "已放弃",
+    "hist.one": "目前 1 场已评分（{score}/100）：第二场起显示曲线。",
+    "key.Submit": "提交",
+    "key.Skip": "跳过",
+    "key.End": "结束",
+    "key.Pause": "暂停",
+    "key.Back": "返回",
+    "key.Summary": "总结",
+    "key.Next question": "下一题",
+    "key.Prev question": "上一题",
+    "key.Replay": "回放",
+    "key.History": "历史",
+    "key.Feedback": "反馈",
+    "key.Next": "下一步",
+    "key.Prev": "上一步",
+    "key.Start": "开始",
+    "key.Resume": "继续",
+    "key.Help": "帮助",
+    "key.Yes": "是",
+    "key.No": "否",
+    "key.Close": "关闭",
 }
 
 _WORDS = {"en": _EN, "zh": _ZH}
@@ -194,3 +266,20 @@ def say(lang: str, key: str, **values: Any) -> str:
     """The text for ``key`` in ``lang`` (English when missing), with ``values`` filled in."""
     text = _WORDS.get(lang, _EN).get(key) or _EN[key]
     return text.format(**values) if values else text
+
+
+def localize_bindings(node: Any, lang: str) -> None:
+    """Relabel the key bar of ``node`` (a screen) in ``lang``: each binding whose description has a
+    ``key.<description>`` entry gets its translation. Textual declares bindings per class, so the
+    node's own copy of the map gets relabelled bindings (the class's stay English)."""
+    if lang not in _WORDS or lang == "en":
+        return
+    table = node._bindings.key_to_bindings
+    for key, bindings in list(table.items()):
+        table[key] = [
+            replace(b, description=say(lang, f"key.{b.description}")) if f"key.{b.description}" in _EN else b
+            for b in bindings
+        ]
+    refresh = getattr(node, "refresh_bindings", None)
+    if refresh is not None:
+        refresh()

@@ -48,13 +48,18 @@ async def test_full_offline_flow(tui_services: Services) -> None:
         assert "Question 1 of 2" in text and "your turn" in text
         assert flat(q1.text.en) in text
 
-        # Q1: typed, then completed; every key point covered → no follow-up, the next question comes.
+        # Q1: typed, then completed; every key point covered → one harder question, then the next one.
         area = screen.query_one("#answer", TextArea)
         await pilot.press(*"Sure.", "enter")
         area.insert(full_answer(q1))
         answer1 = area.text
         await pilot.press("ctrl+s")
         assert area.text == ""
+        await wait_for(pilot, lambda: listening(screen, FollowUpAsked, 1), "the deepening follow-up")
+        deeper = screen.source.waiting
+        assert isinstance(deeper, FollowUpAsked) and deeper.source == "deepen" and deeper.question_id == q1.id
+        area.insert("I would measure it.")
+        await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: listening(screen, QuestionAsked, 2), "the second question")
         second = screen.source.waiting
         assert second is not None and second.question_id != q1.id
@@ -90,8 +95,8 @@ async def test_full_offline_flow(tui_services: Services) -> None:
         assert session.status == "completed"
         assert session.asked() == [q1.id, q2.id]
         answers = [t.text for t in session.turns if t.kind == "answer"]
-        assert answers == [answer1, partial_answer(q2), "I am not sure about the rest."]
-        assert next(t.question_id for t in session.turns if t.kind == "follow_up") == q2.id
+        assert answers == [answer1, "I would measure it.", partial_answer(q2), "I am not sure about the rest."]
+        assert [t.question_id for t in session.turns if t.kind == "follow_up"][:2] == [q1.id, q2.id]
         assert set(session.grades) == {q1.id, q2.id}
         assert session.summary
 
@@ -163,10 +168,10 @@ async def test_skip_moves_on(tui_services: Services) -> None:
         screen = app.screen
         assert isinstance(screen, InterviewScreen)
         await wait_for(pilot, lambda: listening(screen, QuestionAsked, 1), "the question")
-        await pilot.press("ctrl+n")
+        await pilot.press("ctrl+n", "y")  # skipping asks first
         await wait_for(pilot, lambda: listening(screen, QuestionAsked, 2), "the second question")
         assert "— skipped —" in screen_text(app)
-        await pilot.press("f8")  # skip again, the interview is over
+        await pilot.press("f8", "y")  # skip again, the interview is over
         await wait_for(pilot, lambda: isinstance(app.screen, FeedbackScreen), "the feedback screen")
         session = tui_services.store.load(screen.session_id)
         assert [t.kind for t in session.turns].count("skip") == 2
@@ -311,6 +316,10 @@ async def test_resume_from_home(tui_services: Services, seeded: dict[str, str]) 
         lru = tui_services.bank.questions["tui-lru"]
         screen.query_one(TextArea).insert(full_answer(lru))
         await pilot.press("ctrl+s")
+        # a strong answer gets one harder question (the follow-up budget has one left)
+        await wait_for(pilot, lambda: listening(screen, FollowUpAsked, 2), "the deepening follow-up")
+        screen.query_one(TextArea).insert("I would measure it.")
+        await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, FeedbackScreen), "the feedback screen")
         await wait_for(pilot, lambda: app.screen.loaded, "the feedback to load")  # type: ignore[attr-defined]
         session = tui_services.store.load(seeded["active"])
@@ -318,6 +327,7 @@ async def test_resume_from_home(tui_services: Services, seeded: dict[str, str]) 
         assert [t.text for t in session.turns if t.kind == "answer"] == [
             "A hash map gives O(1) lookup.",
             full_answer(lru),
+            "I would measure it.",
         ]
         assert "tui-lru" in session.grades
 
@@ -338,6 +348,9 @@ async def test_grading_indicator_while_the_next_question_is_asked(
             await wait_for(pilot, lambda: listening(screen, QuestionAsked, 1), "the question")
             question = tui_services.bank.questions[screen.source.waiting.question_id]  # type: ignore[union-attr]
             screen.query_one(TextArea).insert(full_answer(question))
+            await pilot.press("ctrl+s")
+            await wait_for(pilot, lambda: listening(screen, FollowUpAsked, 1), "the deepening follow-up")
+            screen.query_one(TextArea).insert("I would measure it.")
             await pilot.press("ctrl+s")
             await wait_for(pilot, lambda: listening(screen, QuestionAsked, 2), "the second question")
             assert "grading 1 answer" in screen_text(app)
@@ -418,4 +431,4 @@ async def test_a_broken_index_is_reported_and_blocks_only_interviews(
         assert any("Cannot start" in n for n in notifications(app))
         app.open_feedback(seeded["completed"])  # past sessions still open
         await wait_for(pilot, lambda: getattr(app.screen, "loaded", False), "the feedback")
-        assert "Overall 55/100" in flat(screen_text(app))
+        assert "Overall 28/100" in flat(screen_text(app))  # 55 and a skipped question at 0

@@ -8,10 +8,34 @@ from __future__ import annotations
 from typing import Any
 
 from textual.containers import VerticalScroll
-from tui_helpers import screen_text, wait_for
+from textual.widgets import Sparkline, TextArea
+from tui_helpers import (
+    T0,
+    canned_grade,
+    flat,
+    listening,
+    notifications,
+    partial_answer,
+    screen_text,
+    wait_for,
+)
 
+from interviewer.agent.events import (
+    AnswerGraded,
+    AnswerReceived,
+    QuestionAsked,
+    QuestionClosed,
+    SessionEnded,
+    SessionStarted,
+)
+from interviewer.domain import Grade, Session
 from interviewer.services import Services
-from interviewer.tui.app import Launch, make_app
+from interviewer.tui.app import InterviewOptions, Launch, make_app
+from interviewer.tui.screens.confirm import ConfirmScreen
+from interviewer.tui.screens.feedback import FeedbackScreen
+from interviewer.tui.screens.history import HistoryScreen
+from interviewer.tui.screens.home import HomeScreen
+from interviewer.tui.screens.interview import InterviewScreen
 from interviewer.tui.screens.replay import ReplayScreen
 
 SMALL = (80, 24)
@@ -22,6 +46,14 @@ def in_view(container: Any, widget: Any) -> bool:
     top = widget.virtual_region.y
     bottom = top + widget.outer_size.height
     return top < container.scroll_offset.y + container.size.height and bottom > container.scroll_offset.y
+
+
+def dialog_text(app: Any) -> str:
+    """The words inside the open dialog's (thick) frame, joined across its wrapped lines."""
+    inner = [
+        line[line.index("█") + 1 : line.rindex("█")] for line in screen_text(app).splitlines() if line.count("█") >= 2
+    ]
+    return flat(" ".join(inner))
 
 
 # -- replay ---------------------------------------------------------------------------------------
@@ -44,3 +76,222 @@ async def test_replay_shows_the_step_it_names(tui_services: Services, seeded: di
         await pilot.pause()
         await pilot.pause()
         assert in_view(transcript, replay.steps[0].widget)
+
+
+# -- ctrl+q, ctrl+n and the dialogs ---------------------------------------------------------------
+async def test_ctrl_q_mid_interview_asks_first(tui_services: Services) -> None:
+    launch = Launch(interview=InterviewOptions(count=1, tracks=["coding"]))
+    app = make_app(tui_services.settings, tui_services, launch=launch, cursor_blink=False)
+    exits: list[bool] = []
+    app.exit = lambda *args, **kwargs: exits.append(True)  # type: ignore[method-assign]
+    async with app.run_test(size=SMALL) as pilot:
+        screen = app.screen
+        assert isinstance(screen, InterviewScreen)
+        await wait_for(pilot, lambda: listening(screen, QuestionAsked, 1), "the question")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and not exits
+        text = dialog_text(app)
+        assert "Quit the app? The interview stays resumable from Home (r)." in text, screen_text(app)  # whole
+        await pilot.press("n")
+        assert app.screen is screen and not exits
+        await pilot.press("ctrl+q", "y")
+        assert exits == [True]
+        assert tui_services.store.load(screen.session_id).status == "active"
+
+
+async def test_ctrl_q_quits_at_once_outside_an_interview(tui_services: Services) -> None:
+    app = make_app(tui_services.settings, tui_services, cursor_blink=False)
+    exits: list[bool] = []
+    app.exit = lambda *args, **kwargs: exits.append(True)  # type: ignore[method-assign]
+    async with app.run_test(size=SMALL) as pilot:
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("ctrl+q")
+        assert exits == [True] and not isinstance(app.screen, ConfirmScreen)
+
+
+async def test_skip_asks_first_and_counts_as_zero(tui_services: Services) -> None:
+    launch = Launch(interview=InterviewOptions(count=2, tracks=["coding", "system_design"]))
+    app = make_app(tui_services.settings, tui_services, launch=launch, cursor_blink=False)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = app.screen
+        assert isinstance(screen, InterviewScreen)
+        await wait_for(pilot, lambda: listening(screen, QuestionAsked, 1), "the first question")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "counts as 0 in the overall score" in dialog_text(app)
+        await pilot.press("n")  # changed my mind: still on question 1
+        assert app.screen is screen and listening(screen, QuestionAsked, 1)
+        await pilot.press("ctrl+n", "y")
+        await wait_for(pilot, lambda: listening(screen, QuestionAsked, 2), "the second question")
+        second = screen.source.waiting
+        assert second is not None
+        screen.query_one("#answer", TextArea).insert(partial_answer(tui_services.bank.questions[second.question_id]))
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not listening(screen, QuestionAsked, 2), "the answer to be taken")
+        await pilot.press("ctrl+g", "y")
+        await wait_for(pilot, lambda: isinstance(app.screen, FeedbackScreen), "the feedback", timeout=90)
+        session = tui_services.store.load(screen.session_id)
+        graded = list(session.grades.values())
+        assert len(graded) == 1 and session.skipped()
+        assert session.overall() == round(graded[0].overall / 2, 1)  # the skipped question counts as 0
+        await wait_for(pilot, lambda: app.screen.loaded, "the feedback to load")  # type: ignore[attr-defined]
+        assert f"Overall {session.overall():.0f}/100" in flat(screen_text(app))
+
+
+async def test_a_chinese_session_speaks_chinese_in_dialogs_notices_and_keys(tui_services: Services) -> None:
+    launch = Launch(interview=InterviewOptions(count=1, tracks=["coding"], lang="zh"))
+    app = make_app(tui_services.settings, tui_services, launch=launch, cursor_blink=False)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = app.screen
+        assert isinstance(screen, InterviewScreen)
+        await wait_for(pilot, lambda: listening(screen, QuestionAsked, 1), "the question")
+        text = flat(screen_text(app))
+        assert "提交" in text and "跳过" in text and "暂停" in text  # the key bar
+        assert "Submit" not in text and "Pause" not in text
+        await pilot.press("ctrl+s")  # empty
+        assert any("回答为空" in n for n in notifications(app))
+        for key, words in (("escape", "暂停并离开"), ("ctrl+g", "现在结束面试"), ("ctrl+n", "跳过这道题")):
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmScreen)
+            text = dialog_text(app)
+            assert words in text and "是 y" in text and "否 n" in text
+            assert "Yes" not in text
+            await pilot.press("n")
+            assert app.screen is screen
+
+
+# -- feedback ---------------------------------------------------------------------------------------
+async def test_feedback_pages_down_without_tab(tui_services: Services, seeded: dict[str, str]) -> None:
+    app = make_app(tui_services.settings, tui_services, cursor_blink=False)
+    async with app.run_test(size=(80, 14)) as pilot:
+        app.open_feedback(seeded["completed"])
+        feedback = app.screen
+        assert isinstance(feedback, FeedbackScreen)
+        await wait_for(pilot, lambda: feedback.loaded, "the feedback")
+        await pilot.pause()
+        pane = feedback.query_one(".fb-summary-pane", VerticalScroll)
+        assert pane.max_scroll_y > 0, "the summary should overflow this small terminal"
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert pane.scroll_y > 0
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert pane.scroll_y == 0
+
+
+async def test_feedback_header_speaks_the_session_language(tui_services: Services) -> None:
+    record_zh_session(tui_services)
+    app = make_app(tui_services.settings, tui_services, cursor_blink=False)
+    async with app.run_test(size=SMALL) as pilot:
+        app.open_feedback("zh5e55104000")
+        feedback = app.screen
+        assert isinstance(feedback, FeedbackScreen)
+        await wait_for(pilot, lambda: feedback.loaded, "the feedback")
+        await pilot.pause()
+        text = flat(screen_text(app))
+        assert "全部方向" in text and "已完成" in text and "总分" in text
+        assert "all tracks" not in text and "completed" not in text
+        assert "返回" in text and "回放" in text  # the key bar
+        assert "Back" not in text and "Replay" not in text
+
+
+def test_strengths_name_what_went_well_not_the_question(tui_services: Services) -> None:
+    from interviewer.agent.summary import offline_summary
+
+    bank = tui_services.bank
+    kv = bank.questions["tui-kv-cache"]
+    session = Session(id="s", lang="en")
+    session.grades[kv.id] = canned_grade(kv, [4, 4, 3], "The KV cache stores keys and values.", T0, [])
+    summary = offline_summary(session, dict(bank.questions), "en")
+    strengths = summary.split("### Strengths")[1].split("###")[0]
+    assert kv.text.en not in strengths and kv.text.en[:40] not in strengths
+    assert kv.rubric.criteria[0].name.en in strengths
+
+
+def test_skipped_questions_count_as_zero() -> None:
+    from interviewer.domain import Turn
+
+    session = Session(id="s")
+    assert session.overall() is None
+    session.grades["a"] = Grade(question_id="a", overall=80.0, criteria=[], judge="offline")
+    assert session.overall() == 80.0
+    session.turns.append(Turn(question_id="b", role="candidate", kind="skip", text=""))
+    assert session.skipped() == ["b"] and session.overall() == 40.0
+
+
+# -- home and history ---------------------------------------------------------------------------------
+async def test_home_ticks_only_ticked_tracks_and_says_what_the_list_does(tui_services: Services) -> None:
+    app = make_app(tui_services.settings, tui_services, cursor_blink=False)
+    async with app.run_test(size=SMALL) as pilot:
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "▐X▌" not in text  # nothing ticked: no box shows a tick
+        assert "ticked = every track" in flat(text)
+        await pilot.press("down", "space")
+        await pilot.pause()
+        text = screen_text(app)
+        assert text.count("▐X▌") == 1
+        assert "▐X▌ LLM fundamentals" in text
+
+
+async def test_session_tables_fit_80_columns(tui_services: Services, seeded: dict[str, str]) -> None:
+    record_zh_session(tui_services, lang="en")  # a session over every track: 'all tracks'
+    app = make_app(tui_services.settings, tui_services, cursor_blink=False)
+    async with app.run_test(size=SMALL) as pilot:
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        await wait_for(pilot, lambda: len(home.rows) == 4, "Home's sessions")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "all tracks" in text  # not 'all t'
+        assert "LLM fundament…" in text or "LLM fundamentals" in text
+        await pilot.press("h")
+        history = app.screen
+        assert isinstance(history, HistoryScreen)
+        await wait_for(pilot, lambda: len(history.rows) == 4, "History's sessions")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "all tracks" in text and "completed" in text
+
+
+async def test_a_one_session_chart_is_not_a_solid_block(tui_services: Services) -> None:
+    record_zh_session(tui_services, lang="en")
+    app = make_app(tui_services.settings, tui_services, cursor_blink=False)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("h")
+        history = app.screen
+        assert isinstance(history, HistoryScreen)
+        await wait_for(pilot, lambda: "1 graded session" in flat(screen_text(app)), "the chart caption")
+        assert not history.query_one("#chart", Sparkline).display
+        assert "█" * 30 not in screen_text(app)
+
+
+def record_zh_session(services: Services, lang: str = "zh") -> None:
+    """A completed session over every track (none chosen), one graded question."""
+    bank = services.bank
+    kv = bank.questions["tui-kv-cache"]
+    sid = "zh5e55104000" if lang == "zh" else "a115e5510000"
+    answer = "KV 缓存保存之前 token 的 key 和 value。"
+    grade = canned_grade(kv, [3, 2, 1], answer, T0, [])
+    for event in [
+        SessionStarted(session_id=sid, at=T0, session=Session(id=sid, lang=lang, tracks=[], count=1, started_at=T0)),  # type: ignore[arg-type]
+        QuestionAsked(
+            session_id=sid,
+            at=T0,
+            question_id=kv.id,
+            index=1,
+            total=1,
+            text=kv.text.get(lang),
+            track=kv.track,  # type: ignore[arg-type]
+        ),
+        AnswerReceived(session_id=sid, at=T0, question_id=kv.id, text=answer),
+        QuestionClosed(session_id=sid, at=T0, question_id=kv.id, reason="covered"),
+        AnswerGraded(session_id=sid, at=T0, question_id=kv.id, grade=grade),
+        SessionEnded(session_id=sid, at=T0, status="completed", overall=grade.overall, summary="### 总结\n- 很好"),
+    ]:
+        services.store.record(event)

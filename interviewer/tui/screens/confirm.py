@@ -1,4 +1,4 @@
-"""A yes/no question in a modal."""
+"""A yes/no question in a modal, in the language of the screen that asks."""
 
 from __future__ import annotations
 
@@ -11,17 +11,26 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
+from interviewer.tui.i18n import say
+
 
 class ConfirmScreen(ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No"),
     ]
+    # The question wraps inside the dialog (a Label is as wide as its text and was cut off at 80x24).
+    DEFAULT_CSS = """
+    ConfirmScreen #confirm-question {
+        width: 100%;
+    }
+    """
 
-    def __init__(self, question: str, yes: str = "Yes  y", no: str = "No  n") -> None:
+    def __init__(self, question: str, yes: str | None = None, no: str | None = None, lang: str = "en") -> None:
         super().__init__()
         self.question = question
-        self.yes, self.no = yes, no
+        self.yes = yes or say(lang, "confirm.yes")
+        self.no = no or say(lang, "confirm.no")
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm"):

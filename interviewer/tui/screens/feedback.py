@@ -13,10 +13,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Markdown, Static, TabbedContent, TabPane
 
 from interviewer.tui import format as fmt
-from interviewer.tui.i18n import say
+from interviewer.tui.i18n import localize_bindings, say
 from interviewer.tui.widgets import criterion_detail, criterion_name, grade_headline
 
 if TYPE_CHECKING:
@@ -157,6 +158,9 @@ class FeedbackScreen(Screen[None]):
         Binding("left_square_bracket", "step(-1)", "Prev question", key_display="[", show=False),
         Binding("r", "replay", "Replay"),
         Binding("h", "history", "History"),
+        Binding("pagedown", "page(1)", "Page down", show=False, priority=True),
+        Binding("pageup", "page(-1)", "Page up", show=False, priority=True),
+        Binding("f1", "app.help", "Help"),  # the app's, relabelled with the session's language
     ]
 
     def __init__(self, session_id: str) -> None:
@@ -194,14 +198,19 @@ class FeedbackScreen(Screen[None]):
             (f"{fmt.score(overall)}/100 ", f"bold {fmt.score_style(overall)}"),
             fmt.meter(overall),
             (
-                f"  {fmt.when(session.started_at)} · {fmt.one_line(fmt.track_names(session.tracks, lang), 34)}"
-                f" · {session.model or say(lang, 'fb.offline')} · {session.status}",
+                f"  {fmt.when(session.started_at)} · "
+                f"{fmt.one_line(fmt.track_names(session.tracks, lang, say(lang, 'fb.all_tracks')), 34)}"
+                f" · {session.model or say(lang, 'fb.offline')} · {say(lang, f'status.{session.status}')}",
                 "dim",
             ),
         )
         self.query_one("#fb-head", Static).update(head)
+        localize_bindings(self, lang)
         await self.query_one("#fb-body").mount(FeedbackTabs(session, catalog))
         self.loaded = True
+        pane = self._pane()
+        if pane is not self and pane.focusable:
+            pane.focus()  # the summary takes the keys at once: PageDown and arrows scroll it, no Tab needed
 
     @on(TabbedContent.TabActivated)
     def _focus_criteria(self, event: TabbedContent.TabActivated) -> None:
@@ -210,7 +219,25 @@ class FeedbackScreen(Screen[None]):
         if tables:
             tables.first().focus()
 
+    def _pane(self) -> Widget:
+        """What PageDown scrolls on the active tab: the summary, or the criterion's detail."""
+        tabs = self.query(TabbedContent)
+        if not tabs:
+            return self
+        pane = tabs.first().active_pane
+        if pane is None:
+            return self
+        scrollers = pane.query(".fb-summary-pane, .fb-detail-box")
+        return scrollers.first() if scrollers else pane
+
     # -- actions -------------------------------------------------------------------------------
+    def action_page(self, direction: int) -> None:
+        pane = self._pane()
+        if direction > 0:
+            pane.scroll_page_down(animate=False)
+        else:
+            pane.scroll_page_up(animate=False)
+
     def action_back(self) -> None:
         self.app.pop_screen()
 

@@ -24,7 +24,7 @@ themes). Press **escape** to close this help.
 def _rows(bindings: list[BindingType]) -> list[tuple[str, str]]:
     seen: dict[str, list[str]] = {}
     for b in bindings:
-        if not isinstance(b, Binding):
+        if not isinstance(b, Binding) or b.action == "app.help":  # listed once, under Everywhere
             continue
         label = b.description or b.action
         keys = [b.key_display or k.strip() for k in b.key.split(",")]

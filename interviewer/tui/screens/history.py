@@ -14,7 +14,7 @@ from textual.css.query import NoMatches
 from textual.widgets import DataTable, Footer, Header, Label, Sparkline, Static
 
 from interviewer.tui import format as fmt
-from interviewer.tui.i18n import say
+from interviewer.tui.i18n import localize_bindings, say
 from interviewer.tui.screens.session_list import SessionListScreen
 
 if TYPE_CHECKING:
@@ -44,9 +44,14 @@ class HistoryScreen(SessionListScreen):
         yield Static("", id="practice")
         yield Footer()
 
+    COLUMNS = (("when", 16), ("score", 5), ("status", 10), ("questions", 4), ("model", 14))
+    """Fixed-width columns; 'tracks' takes the rest (the right-most fixed ones go when it would be too narrow)."""
+
     def on_mount(self) -> None:
         self.sub_title = "history"
-        self.add_columns((("when", 17), ("score", 5), ("status", 10), ("questions", 4), ("model", 16), ("tracks", 40)))
+        localize_bindings(self, self.lang)
+        self.overall: dict[str, float | None] = {}
+        self.set_columns(self.fit_columns(self.COLUMNS, "tracks", least=12))
         self.query_one("#sessions").focus()
         self.load()
 
@@ -55,13 +60,14 @@ class HistoryScreen(SessionListScreen):
 
     @work(exclusive=True, group="load")
     async def load(self) -> None:
-        from interviewer.progress import compute_progress
+        from interviewer.progress import compute_progress, overall_by_session
         from interviewer.store.db import StoreError
         from interviewer.tui.app import ServicesUnavailable
 
         services = self.iapp.services
         try:
             rows = await asyncio.to_thread(services.store.sessions, 500)
+            self.overall = await asyncio.to_thread(overall_by_session, services.store, rows)  # skips at 0
         except StoreError as exc:
             self.query_one("#chart-caption", Label).update(Text(str(exc), style="red"))
             return
@@ -80,31 +86,52 @@ class HistoryScreen(SessionListScreen):
         self.rows = rows
         table = self.query_one("#sessions", DataTable)
         cursor = table.cursor_row
-        table.clear()
-        lang = self.iapp.settings.lang
+        widths = self.fit_columns(self.COLUMNS, "tracks", least=12)
+        self.set_columns(widths)
+        lang = self.lang
         for row in rows:
-            status = Text("⏸ active", style="yellow") if row.status == "active" else Text(row.status, style="dim")
-            table.add_row(
-                fmt.when(row.started_at),
-                Text(fmt.score(row.overall), style=fmt.score_style(row.overall), justify="right"),
-                status,
-                Text(str(row.questions), justify="right"),
-                fmt.one_line(row.model or "offline", 16),
-                fmt.one_line(fmt.track_names(row.tracks, lang), 40),
-                key=row.id,
-            )
+            overall = self.overall.get(row.id, row.overall)
+            if row.status == "active":
+                status = Text(f"⏸ {say(lang, 'status.active')}", style="yellow")
+            else:
+                status = Text(say(lang, f"status.{row.status}"), style="dim")
+            cells = {
+                "when": fmt.when(row.started_at),
+                "score": Text(fmt.score(overall), style=fmt.score_style(overall), justify="right"),
+                "status": status,
+                "questions": Text(str(row.questions), justify="right"),
+                "model": fmt.one_line(row.model or say(lang, "fb.offline"), widths.get("model", 14)),
+                "tracks": fmt.one_line(fmt.track_names(row.tracks, lang, say(lang, "fb.all_tracks")), widths["tracks"]),
+            }
+            table.add_row(*(cells[c] for c in widths), key=row.id)
         table.display = bool(rows)
         self.query_one("#sessions-empty").display = not rows
         if 0 < cursor < len(rows):
             table.move_cursor(row=cursor)
 
+    def on_resize(self) -> None:
+        if self.rows:
+            self.call_after_refresh(self._fill, self.rows)
+
     def _chart(self, progress: Progress | None) -> None:
         caption = self.query_one("#chart-caption", Label)
         chart = self.query_one("#chart", Sparkline)
         points = [score for _, _, score in progress.sessions] if progress else []
-        chart.data = points
+        # a sparkline of one value fills its whole width: a solid block that says nothing
+        chart.display = len(points) > 1
+        chart.data = points if len(points) > 1 else []
         if not points:
             caption.update(Text(say(self.lang, "hist.no_graded"), style="dim"))
+            return
+        if len(points) == 1:
+            caption.update(
+                Text.assemble(
+                    fmt.meter(points[0], 20),
+                    " ",
+                    (say(self.lang, "hist.one", score=f"{points[0]:.0f}"), "dim"),
+                )
+            )
+            self._practice(progress)
             return
         first, last, best = points[0], points[-1], max(points)
         trend = last - first
@@ -117,6 +144,9 @@ class HistoryScreen(SessionListScreen):
                 say(self.lang, "hist.best", arrow=arrow, delta=f"{abs(trend):.0f}", best=f"{best:.0f}"),
             )
         )
+        self._practice(progress)
+
+    def _practice(self, progress: Progress | None) -> None:
         if progress and progress.practice:
             items = ", ".join(fmt.one_line(str(p["text"]) or str(p["key_point"]), 40) for p in progress.practice[:3])
             self.query_one("#practice", Static).update(

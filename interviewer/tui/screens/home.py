@@ -5,25 +5,67 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from rich.segment import Segment
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.strip import Strip
 from textual.widgets import Button, DataTable, Footer, Header, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from interviewer.domain import TRACKS
 from interviewer.tui import format as fmt
-from interviewer.tui.i18n import say
+from interviewer.tui.i18n import localize_bindings, say
 from interviewer.tui.screens.session_list import SessionListScreen
 
 if TYPE_CHECKING:
     from interviewer.tui.app import InterviewOptions
 
 
+class TrackList(SelectionList[str]):
+    """The tracks to draw from: a ticked box only for a ticked track (Textual draws an 'X' in every
+    box, told apart by colour alone, so with nothing ticked every track looked ticked)."""
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        index = self.scroll_offset.y + y
+        if not 0 <= index < self.option_count:
+            return strip
+        if self.get_option_at_index(index).value in self.selected:
+            return strip
+        segments = list(strip)
+        if len(segments) > 1 and segments[1].text.strip():
+            segments[1] = Segment(" " * len(segments[1].text), segments[1].style)
+        return Strip(segments, strip.cell_length)
+
+
 class HomeScreen(SessionListScreen):
     TABLE = "#recent"
+    # The focused control must stand out (compact controls only tint their background 5% on focus).
+    DEFAULT_CSS = """
+    HomeScreen #new-interview .hint {
+        width: 100%;
+    }
+    HomeScreen Select.-textual-compact:focus > SelectCurrent {
+        background: $accent 45%;
+        color: $text;
+        text-style: bold;
+    }
+    HomeScreen TrackList:focus {
+        background-tint: $accent 12%;
+    }
+    HomeScreen TrackList:focus > .option-list--option-highlighted {
+        background: $accent 45%;
+        text-style: bold;
+    }
+    HomeScreen Button.-textual-compact:focus {
+        background: $accent;
+        color: $text;
+        text-style: bold;
+    }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "start", "Start", priority=True),
         Binding("r", "resume", "Resume"),
@@ -40,7 +82,7 @@ class HomeScreen(SessionListScreen):
             with VerticalScroll(id="new-interview") as form:
                 form.border_title = say(lang, "home.new")
                 yield Label(say(lang, "home.tracks"), classes="hint")
-                yield SelectionList[str](
+                yield TrackList(
                     *(Selection(names[lang], track_id) for track_id, names in TRACKS.items()),
                     id="tracks",
                     compact=True,
@@ -83,8 +125,14 @@ class HomeScreen(SessionListScreen):
                 yield Static(id="warm-status")
         yield Footer()
 
+    COLUMNS = (("when", 11), ("score", 5), ("status", 10))
+    """Fixed-width columns; 'tracks' takes the rest, and 'status' goes (shown as ⏸ by the score)
+    when the table is too narrow for both."""
+
     def on_mount(self) -> None:
-        self.add_columns((("when", 11), ("score", 5), ("status", 10), ("tracks", 30)))
+        localize_bindings(self, self.lang)
+        self.set_columns(self.fit_columns(self.COLUMNS, "tracks", least=10))
+        self.overall: dict[str, float | None] = {}
         self.watch(self.iapp, "warm_state", self._show_warm)
         self.watch(self.iapp, "warm_detail", self._show_warm)
         self.load_sessions()
@@ -102,26 +150,20 @@ class HomeScreen(SessionListScreen):
 
     @work(exclusive=True, group="sessions")
     async def load_sessions(self) -> None:
+        from interviewer.progress import overall_by_session
         from interviewer.store.db import StoreError
 
+        store = self.iapp.services.store
         try:
-            rows = await asyncio.to_thread(self.iapp.services.store.sessions, 50)
+            rows = await asyncio.to_thread(store.sessions, 50)
+            self.overall = await asyncio.to_thread(overall_by_session, store, rows)  # skipped questions at 0
         except StoreError as exc:
             self.query_one("#resume-text", Static).update(Text(str(exc), style="red"))
             return
         self.rows = rows
-        table = self.query_one("#recent", DataTable)
-        table.clear()
+        self._fill_table()
         lang = self.lang
-        for row in rows:
-            status = Text("⏸ active", style="yellow") if row.status == "active" else Text(row.status, style="dim")
-            table.add_row(
-                fmt.when(row.started_at, short=True),
-                Text(fmt.score(row.overall), style=fmt.score_style(row.overall), justify="right"),
-                status,
-                fmt.one_line(fmt.track_names(row.tracks, lang), 40),
-                key=row.id,
-            )
+        table = self.query_one("#recent", DataTable)
         table.display = bool(rows)
         self.query_one("#recent-empty").display = not rows
         active = next((r for r in rows if r.status == "active"), None)
@@ -133,8 +175,35 @@ class HomeScreen(SessionListScreen):
         else:
             text.update(
                 f"{fmt.when(active.started_at)} · {say(lang, 'home.asked', n=active.questions)} · "
-                f"{fmt.one_line(fmt.track_names(active.tracks, lang), 40)}"
+                f"{fmt.one_line(fmt.track_names(active.tracks, lang, say(lang, 'fb.all_tracks')), 40)}"
             )
+
+    def _fill_table(self) -> None:
+        """The recent sessions, in columns that fit the table's current width."""
+        table = self.query_one("#recent", DataTable)
+        cursor = table.cursor_row
+        widths = self.fit_columns(self.COLUMNS, "tracks", least=10)
+        self.set_columns(widths)
+        lang = self.lang
+        for row in self.rows:
+            overall = self.overall.get(row.id, row.overall)
+            status = Text(f"⏸ {say(lang, 'status.active')}", style="yellow") if row.status == "active" else None
+            score = Text(fmt.score(overall), style=fmt.score_style(overall), justify="right")
+            if "status" not in widths and status is not None:
+                score = Text("⏸", style="yellow", justify="right")
+            cells: dict[str, str | Text] = {
+                "when": fmt.when(row.started_at, short=True),
+                "score": score,
+                "status": status or Text(say(lang, f"status.{row.status}"), style="dim"),
+                "tracks": fmt.one_line(fmt.track_names(row.tracks, lang, say(lang, "fb.all_tracks")), widths["tracks"]),
+            }
+            table.add_row(*(cells[c] for c in widths), key=row.id)
+        if 0 < cursor < len(self.rows):
+            table.move_cursor(row=cursor)
+
+    def on_resize(self) -> None:
+        if self.rows:
+            self.call_after_refresh(self._fill_table)
 
     # -- reading the form ----------------------------------------------------------------------
     def options(self) -> InterviewOptions:

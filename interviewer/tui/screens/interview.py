@@ -41,7 +41,7 @@ from interviewer.agent.events import (
     TokenStreamed,
 )
 from interviewer.tui import format as fmt
-from interviewer.tui.i18n import say
+from interviewer.tui.i18n import localize_bindings, say
 from interviewer.tui.source import QueueAnswerSource
 from interviewer.tui.widgets import AnswerTurn, InterviewerTurn, NoteTurn
 
@@ -89,6 +89,7 @@ class InterviewScreen(Screen[None]):
         Binding("escape", "leave", "Pause", priority=True),
         Binding("ctrl+up", "scroll_conversation(-1)", "Scroll up", show=False, priority=True),
         Binding("ctrl+down", "scroll_conversation(1)", "Scroll down", show=False, priority=True),
+        Binding("f1", "app.help", "Help"),  # the app's, relabelled with the session's language
     ]
 
     def __init__(self, options: InterviewOptions | None = None, resume: str | None = None) -> None:
@@ -139,7 +140,6 @@ class InterviewScreen(Screen[None]):
             yield Label("", id="timer")
         yield VerticalScroll(id="conversation")
         area = TextArea(id="answer", soft_wrap=True, tab_behavior="indent")
-        area.border_subtitle = "^s submit · ^n skip · ^g end"
         self._name_editor(area)
         yield area
         yield Footer()
@@ -147,6 +147,7 @@ class InterviewScreen(Screen[None]):
     def _name_editor(self, area: TextArea) -> None:
         """The editor's title and placeholder, in the session's language (known once it is built)."""
         area.border_title = say(self.lang, "editor.title")
+        area.border_subtitle = say(self.lang, "editor.keys")
         area.placeholder = say(self.lang, "editor.placeholder")
 
     async def on_mount(self) -> None:
@@ -193,6 +194,7 @@ class InterviewScreen(Screen[None]):
         self.session_id = interviewer.session.id
         self.lang = interviewer.lang
         self._name_editor(self.query_one("#answer", TextArea))
+        localize_bindings(self, self.lang)
         self.total = interviewer.plan.count
         await self._clear_conversation()
         if restored is not None:
@@ -432,7 +434,7 @@ class InterviewScreen(Screen[None]):
         self._set_label("#timer", Text(f"⏱ +{over // 60}:{over % 60:02d}", style="bold red"))
         if not self._timer_warned:
             self._timer_warned = True
-            self.notify("Time is up for this question: wrap up and submit.", severity="warning")
+            self.notify(say(self.lang, "notice.time_up"), severity="warning")
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         area = event.text_area
@@ -506,11 +508,11 @@ class InterviewScreen(Screen[None]):
         area = self.query_one("#answer", TextArea)
         text = area.text
         if not text.strip():
-            self.notify("Your answer is empty: type an answer, or skip the question with ctrl+n.", severity="warning")
+            self.notify(say(self.lang, "notice.empty"), severity="warning")
             area.focus()
             return
         if self.phase != "listening" or not self.source.answer(text):
-            self.notify("The interviewer is not waiting for an answer yet; your text stays in the editor.")
+            self.notify(say(self.lang, "notice.not_waiting"))
             return
         self._submitted = text  # back in the editor if the store cannot commit it (see _start_saving)
         area.clear()
@@ -519,11 +521,21 @@ class InterviewScreen(Screen[None]):
         self._refresh_status()
 
     def action_skip(self) -> None:
-        if self.phase != "listening" or not self.source.skip():
-            self.notify("Nothing to skip right now.")
+        if self.phase != "listening" or self.source.waiting is None:
+            self.notify(say(self.lang, "notice.nothing_to_skip"))
             return
-        self.phase = "thinking"
-        self._refresh_status()
+        from interviewer.tui.screens.confirm import ConfirmScreen
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            if self.phase != "listening" or not self.source.skip():
+                self.notify(say(self.lang, "notice.nothing_to_skip"))
+                return
+            self.phase = "thinking"
+            self._refresh_status()
+
+        self.app.push_screen(ConfirmScreen(say(self.lang, "confirm.skip"), lang=self.lang), confirmed)
 
     def action_end(self) -> None:
         if self.phase in ("ending", "ended", "failed"):
@@ -535,9 +547,7 @@ class InterviewScreen(Screen[None]):
                 self.phase = "ending"
                 self._refresh_status()
 
-        self.app.push_screen(
-            ConfirmScreen("End the interview now? Answered questions are graded and you get feedback."), confirmed
-        )
+        self.app.push_screen(ConfirmScreen(say(self.lang, "confirm.end"), lang=self.lang), confirmed)
 
     def action_leave(self) -> None:
         if self.phase in ("ended", "failed", "starting") or not self.session_id:
@@ -549,7 +559,18 @@ class InterviewScreen(Screen[None]):
             if yes:
                 self.app.pop_screen()
 
-        self.app.push_screen(ConfirmScreen("Pause and leave? The interview stays resumable from Home (r)."), confirmed)
+        self.app.push_screen(ConfirmScreen(say(self.lang, "confirm.pause"), lang=self.lang), confirmed)
+
+    @property
+    def in_progress(self) -> bool:
+        """An interview is running that quitting would interrupt (it stays resumable from Home)."""
+        return bool(self.session_id) and self.phase not in ("ended", "failed")
+
+    def before_quit(self) -> None:
+        """The app quits mid-interview (ctrl+q, confirmed): keep the unsent draft when a draft store exists."""
+        save = getattr(self, "save_draft", None)
+        if callable(save):
+            save()
 
     def action_scroll_conversation(self, direction: int) -> None:
         conversation = self.query_one("#conversation", VerticalScroll)

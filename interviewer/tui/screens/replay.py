@@ -15,7 +15,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Label, Static
 
 from interviewer.tui import format as fmt
-from interviewer.tui.i18n import say
+from interviewer.tui.i18n import localize_bindings, say
 from interviewer.tui.screens.feedback import Catalog, SessionLoadError, load_session
 from interviewer.tui.widgets import AnswerTurn, InterviewerTurn, NoteTurn, grade_summary
 
@@ -86,6 +86,7 @@ class ReplayScreen(Screen[None]):
         Binding("end,G", "jump(-1)", "Last", show=False),
         Binding("f", "feedback", "Feedback"),
         Binding("escape", "back", "Back"),
+        Binding("f1", "app.help", "Help"),  # the app's, relabelled with the session's language
     ]
 
     def __init__(self, session_id: str) -> None:
@@ -122,6 +123,7 @@ class ReplayScreen(Screen[None]):
             step.widget.display = False
         await self.query_one("#transcript", VerticalScroll).mount_all([s.widget for s in steps])
         self.session, self.steps = session, steps  # keys step through them from here on
+        localize_bindings(self, session.lang)
         self.show(0)
 
     def show(self, index: int) -> None:

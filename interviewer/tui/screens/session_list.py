@@ -39,6 +39,29 @@ class SessionListScreen(Screen[None]):
         for column, width in widths:
             table.add_column(say(self.lang, f"col.{column}"), width=width)
 
+    def fit_columns(self, widths: tuple[tuple[str, int], ...], flex: str, least: int = 8) -> dict[str, int]:
+        """Column widths that fit the table's width: the ``widths`` given, ``flex`` taking what is left
+        (at least ``least``); columns are dropped from the right end of ``widths`` while ``flex``
+        would be narrower than that. Returns {column: width}, flex included, in display order."""
+        table = self.query_one(self.TABLE, DataTable)
+        inner = table.scrollable_content_region.width or table.size.width or self.app.size.width
+        room = inner - 2  # a vertical scrollbar may appear
+        kept = list(widths)
+        while kept:
+            left = room - sum(w for _, w in kept) - 2 * (len(kept) + 1)  # each cell has 1 column of padding a side
+            if left >= least or len(kept) == 1:
+                break
+            kept.pop()
+        left = room - sum(w for _, w in kept) - 2 * (len(kept) + 1)
+        return {**dict(kept), flex: max(least, left)}
+
+    def set_columns(self, widths: dict[str, int]) -> None:
+        """Replace the table's columns (and rows) with labelled columns of these widths."""
+        table = self.query_one(self.TABLE, DataTable)
+        table.clear(columns=True)
+        for column, width in widths.items():
+            table.add_column(say(self.lang, f"col.{column}"), width=width, key=column)
+
     def selected_session(self) -> SessionRow | None:
         table = self.query_one(self.TABLE, DataTable)
         if not self.rows or table.row_count == 0:
