@@ -243,6 +243,7 @@ def test_bad_answers_files_get_one_line_naming_the_file(capsys: pytest.CaptureFi
         "latin1.yaml": "- answer: caf\xe9\n".encode("latin-1"),
         "tag.yaml": b"- answer: !!python/object/apply:os.system [echo hi]\n",
         "date.yaml": b"- answer: 2024-13-45\n",
+        "timestamp-tag.yaml": b"- answer: !!timestamp nope\n",
         "key.yaml": b"- ? [a, b]\n  : x\n",
         "deep.yaml": b"- answer: " + b"[" * 5000 + b"]" * 5000 + b"\n",
         "deeper.yaml": b"- " * 300_000 + b"x\n",  # libyaml's own composer crashes the process on this
@@ -268,9 +269,11 @@ def test_bad_bank_and_note_files_are_reported_not_raised(capsys: pytest.CaptureF
     (bank / "notes" / "latin1.md").write_bytes("---\nid: n\ntitle: caf\xe9\n---\nbody\n".encode("latin-1"))
     (bank / "notes" / "x.md").mkdir()
     (bank / "notes" / "bomb.md").write_text("---\nid: b\ntitle: &a x\ntags: [*a, *a]\n---\nbody\n", encoding="utf-8")
+    (bank / "questions" / "newline-key.yaml").write_text('- id: nl\n  "two\\nlines": 1\n', encoding="utf-8")
     rc, out, err = cli(capsys, "bank", "validate", str(bank))
     no_traceback(err)
     assert rc == 1  # `bank validate` exits 1 and lists every problem as file:line: message
+    assert all(row.startswith(str(bank)) for row in out.splitlines()[:-1]), out  # one line per problem
     for name, line, what in (
         ("questions/nul.yaml", 1, "NUL"),
         ("questions/dir.yaml", 0, "directory"),

@@ -30,8 +30,8 @@ class BankIssue:
 
     def __str__(self) -> str:
         where = f" [{self.field}]" if self.field else ""
-        message = self.message.replace("\r", "\\r").replace("\n", "\\n")  # one line per issue, whatever the file held
-        return f"{self.file}:{self.line}:{where} {message}"
+        text = f"{self.file}:{self.line}:{where} {self.message}"
+        return text.replace("\r", "\\r").replace("\n", "\\n")  # one line per issue, whatever the file held
 
 
 class BankError(Exception):

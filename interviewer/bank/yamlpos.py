@@ -156,7 +156,7 @@ class _Builder:
         except yaml.YAMLError as exc:  # e.g. an unknown or unsafe tag (!!python/object)
             problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
             raise self.error(event, f"invalid YAML value: {problem}") from None
-        except (ValueError, TypeError, OverflowError) as exc:  # e.g. a date 2024-13-45
+        except Exception as exc:  # a value its tag cannot build: a date 2024-13-45, "!!timestamp x", "!!int y"
             raise self.error(event, f"invalid YAML value {event.value[:60]!r}: {exc}") from None
 
 
