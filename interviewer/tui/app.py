@@ -220,7 +220,7 @@ class InterviewerApp(App[None]):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                interview.before_quit()
+                interview.keep_draft()
                 self.exit()
 
         self.push_screen(ConfirmScreen(say(interview.lang, "confirm.quit"), lang=interview.lang), confirmed)

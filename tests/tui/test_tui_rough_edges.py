@@ -295,3 +295,29 @@ def record_zh_session(services: Services, lang: str = "zh") -> None:
         SessionEnded(session_id=sid, at=T0, status="completed", overall=grade.overall, summary="### 总结\n- 很好"),
     ]:
         services.store.record(event)
+
+
+async def test_the_editor_is_read_only_until_the_first_question(tui_services: Services) -> None:
+    import asyncio
+
+    launch = Launch(interview=InterviewOptions(count=1, tracks=["coding"]))
+    app = make_app(tui_services.settings, tui_services, launch=launch, cursor_blink=False)
+    gate = asyncio.Event()
+    ready = app.wait_ready
+
+    async def held() -> None:
+        await gate.wait()
+        await ready()
+
+    app.wait_ready = held  # type: ignore[method-assign]
+    async with app.run_test(size=SMALL) as pilot:
+        screen = app.screen
+        assert isinstance(screen, InterviewScreen)
+        await pilot.pause()
+        await pilot.press(*"early")
+        area = screen.query_one("#answer", TextArea)
+        assert area.text == "" and area.read_only
+        gate.set()
+        await wait_for(pilot, lambda: listening(screen, QuestionAsked, 1), "the question")
+        await pilot.press(*"typed")
+        assert area.text == "typed" and not area.read_only

@@ -153,6 +153,7 @@ class InterviewScreen(Screen[None]):
     async def on_mount(self) -> None:
         area = self.query_one("#answer", TextArea)
         area.cursor_blink = self.iapp.cursor_blink
+        area.read_only = True  # until the first question is on screen: nothing to answer yet
         area.focus()
         conversation = self.query_one("#conversation", VerticalScroll)
         conversation.anchor()
@@ -323,6 +324,9 @@ class InterviewScreen(Screen[None]):
             self._question_started = time.monotonic()
             self._timer_warned = False
         self.phase = "listening"
+        area = self.query_one("#answer", TextArea)
+        if area.read_only and not area.text:  # the first prompt: the editor opens
+            area.read_only = False
         self._refresh_status()
 
     # -- streaming -------------------------------------------------------------------------------
@@ -557,6 +561,7 @@ class InterviewScreen(Screen[None]):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
+                self.keep_draft()
                 self.app.pop_screen()
 
         self.app.push_screen(ConfirmScreen(say(self.lang, "confirm.pause"), lang=self.lang), confirmed)
@@ -566,8 +571,9 @@ class InterviewScreen(Screen[None]):
         """An interview is running that quitting would interrupt (it stays resumable from Home)."""
         return bool(self.session_id) and self.phase not in ("ended", "failed")
 
-    def before_quit(self) -> None:
-        """The app quits mid-interview (ctrl+q, confirmed): keep the unsent draft when a draft store exists."""
+    def keep_draft(self) -> None:
+        """The interview is paused or the app quits (confirmed): keep the unsent draft, once the
+        draft journal exists (``save_draft``, owned by the draft work) — a no-op until then."""
         save = getattr(self, "save_draft", None)
         if callable(save):
             save()
