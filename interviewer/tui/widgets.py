@@ -85,7 +85,10 @@ def grade_headline(grade: Grade, lang: Lang = "en") -> Text:
         (say(lang, "grade.score"), "bold"),
         (f"{grade.overall:.0f}/100 ", f"bold {fmt.score_style(grade.overall)}"),
         fmt.meter(grade.overall),
-        (f"  {say(lang, 'grade.judge')}: {grade.judge}", "dim"),
+        (
+            f"  {say(lang, 'grade.judge')}: {say(lang, 'fb.offline') if grade.judge == 'offline' else grade.judge}",
+            "dim",
+        ),
     ]
     if grade.flags:
         parts.append((f" · {say(lang, 'grade.flags')}: {', '.join(grade.flags)}", "yellow"))

@@ -321,3 +321,52 @@ async def test_the_editor_is_read_only_until_the_first_question(tui_services: Se
         await wait_for(pilot, lambda: listening(screen, QuestionAsked, 1), "the question")
         await pilot.press(*"typed")
         assert area.text == "typed" and not area.read_only
+
+
+def untranslated(text: str) -> list[str]:
+    """English labels of the TUI's catalog that show on a screen (whole words, placeholders aside)."""
+    import re
+
+    from interviewer.tui import i18n
+
+    found = []
+    for key, english in i18n._EN.items():
+        plain = re.sub(r"\[/?[a-z ]*\]", "", english).strip()
+        if "{" in plain or len(plain) < 4 or i18n._ZH[key] == english:
+            continue
+        if re.search(rf"(?<![A-Za-z]){re.escape(plain)}(?![A-Za-z])", text):
+            found.append(f"{key}: {plain}")
+    return found
+
+
+async def test_a_chinese_session_shows_no_english_label(tui_services: Services) -> None:
+    """Walk the screens of a zh session (interview, feedback summary and question, replay): no label
+    of the catalog shows in English."""
+    record_zh_session(tui_services)
+    launch = Launch(interview=InterviewOptions(count=1, tracks=["coding"], lang="zh"))
+    app = make_app(tui_services.settings, tui_services, launch=launch, cursor_blink=False)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = app.screen
+        assert isinstance(screen, InterviewScreen)
+        await wait_for(pilot, lambda: listening(screen, QuestionAsked, 1), "the question")
+        assert untranslated(screen_text(app)) == []
+        await pilot.press("escape")
+        await pilot.pause()
+        assert untranslated(screen_text(app)) == []
+        await pilot.press("n")
+        app.open_feedback("zh5e55104000")
+        feedback = app.screen
+        assert isinstance(feedback, FeedbackScreen)
+        await wait_for(pilot, lambda: feedback.loaded, "the feedback")
+        await pilot.pause()
+        assert untranslated(screen_text(app)) == []
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert untranslated(screen_text(app)) == []
+        await pilot.press("r")
+        replay = app.screen
+        assert isinstance(replay, ReplayScreen)
+        await wait_for(pilot, lambda: bool(replay.steps), "the replay")
+        await pilot.press("end")
+        await pilot.pause()
+        assert untranslated(screen_text(app)) == []
