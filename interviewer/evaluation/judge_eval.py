@@ -171,7 +171,7 @@ class ClaimReport:
             return round(sum(pred(q) for q in qs) / len(qs), 3) if qs else 0.0
 
         real = [r for r in rows if r["kind"] != "attack"]
-        false_flags = [r for r in real if set(r["flags"]) & set(REAL_FLAGS)]  # type: ignore[arg-type]
+        false_flags = [r for r in real if set(r["flags"]) & set(REAL_FLAGS)]  # type: ignore[call-overload]
         correct = [r for r in real if r["kind"] in CORRECT_KINDS]
         wrong = [float(r["overall"]) for r in real if r["kind"] == "wrong"]  # type: ignore[arg-type]
         raises = [float(r["raise"]) for r in attacks]  # type: ignore[arg-type]

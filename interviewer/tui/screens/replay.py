@@ -150,9 +150,9 @@ class ReplayScreen(Screen[None]):
         )
         # Showing a step changes which turns are displayed: scroll once that layout has happened,
         # or the view scrolls to where the step was before (and stays on an earlier question).
-        self.call_after_refresh(self._scroll_to, step.widget)
+        self.call_after_refresh(self._scroll_to_step, step.widget)
 
-    def _scroll_to(self, widget: Widget) -> None:
+    def _scroll_to_step(self, widget: Widget) -> None:
         if not widget.is_attached or not widget.display:
             return
         transcript = self.query_one("#transcript", VerticalScroll)
