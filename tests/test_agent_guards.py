@@ -30,7 +30,7 @@ from interviewer.services import Services
 
 MISSING = re.compile(r"^- (\S+) — ", re.M)
 CRITERIA = re.compile(r"## Criterion `([^`]+)`")
-PERSONA_TARGET = re.compile(r"probe this point the candidate has not covered: (.*)")
+PERSONA_TARGET = re.compile(r"The point at issue: (.*)")
 VAGUE = "I think it depends on the setup; there are trade-offs and it is a common pattern in practice."
 QUESTIONS = ["llm-rope-vs-alibi", "llm-attention-from-scratch", "ml-adamw-weight-decay"]
 

@@ -316,11 +316,13 @@ def test_bounded_schema_limits_strings_arrays_and_small_integer_ranges() -> None
     verdict = bounded["$defs"]["CriterionVerdict"]["properties"]
     assert verdict["score"]["enum"] == [0, 1, 2, 3, 4]
     assert verdict["id"]["maxLength"] == 64  # the model's own bound is kept
-    assert verdict["reasoning"]["maxLength"] == client_mod.MAX_STRING_CHARS
-    assert verdict["evidence"]["maxItems"] == client_mod.MAX_ARRAY_ITEMS
-    assert verdict["evidence"]["items"]["maxLength"] == client_mod.MAX_STRING_CHARS
+    from interviewer.judge.llm_judge import MAX_FIELD_CHARS
+
+    assert verdict["reasoning"]["maxLength"] == MAX_FIELD_CHARS  # the judge's own bound is kept
+    assert verdict["evidence"]["maxItems"] <= client_mod.MAX_ARRAY_ITEMS
+    assert verdict["evidence"]["items"]["maxLength"] == MAX_FIELD_CHARS
     assert bounded["properties"]["criteria"]["maxItems"] >= 6  # the largest rubric has 6 criteria
-    assert "maxLength" not in original["$defs"]["CriterionVerdict"]["properties"]["reasoning"]  # not mutated
+    assert "enum" not in original["$defs"]["CriterionVerdict"]["properties"]["score"]  # not mutated
     decision = _bounded(LLMDecision.model_json_schema())["properties"]
     assert "maxLength" not in decision["action"]  # an enum needs no bound
     assert decision["key_point_id"]["maxLength"] == 64
@@ -340,6 +342,9 @@ def _variables() -> dict[str, dict[str, Any]]:
             "asked": ["What about scaling?"],
             "remaining": 1,
             "answers": ["softmax(QK^T)V"],
+            "covered": [{"id": "qkv", "text": "Q, K, V projections", "evidence": "softmax(QK^T)V"}],
+            "errors": [{"id": "scaled-softmax", "quote": "divide by d", "correction": "divide by sqrt(d_k)"}],
+            "strong": False,
         },
         "judge": {
             "question": "Explain attention.",
@@ -348,14 +353,29 @@ def _variables() -> dict[str, dict[str, Any]]:
                     "id": "sdpa",
                     "name": "SDPA",
                     "weight": 0.5,
-                    "key_points": [{"id": "scaled-softmax", "text": "divide by sqrt(d_k)"}],
+                    "key_points": [
+                        {
+                            "id": "scaled-softmax",
+                            "text": "divide by sqrt(d_k)",
+                            "subject": "",
+                            "misconceptions": [{"id": "divide-by-dk", "text": "divide by d_k", "correction": "sqrt"}],
+                        }
+                    ],
                     "levels": ["none", "some", "ok", "good", "great"],
                 }
             ],
             "references": [{"id": "attention-basics#0", "text": "Attention is ..."}],
-            "answer": "softmax(QK^T/sqrt(d))V",
+            "exchanges": [{"question": "", "answer": "softmax(QK^T/sqrt(d))V", "follow_up": 0}],
+            "open": "<<<ANSWER_abc>>>",
+            "close": "<<<END_ANSWER_abc>>>",
         },
-        "persona": {"question": "Explain attention.", "target": "the causal mask", "last_answer": "softmax"},
+        "persona": {
+            "question": "Explain attention.",
+            "target": "the causal mask",
+            "last_answer": "softmax",
+            "said": "the mask is applied after the softmax",
+            "correction": "the mask sets scores to -inf before the softmax",
+        },
         "summary": {
             "questions": [
                 {"id": "q1", "track": "coding", "overall": 55, "missing": ["x"]},
@@ -379,7 +399,7 @@ def test_prompts_render_in_both_languages(name: str, lang: str) -> None:
     if name in ("follow_up", "persona"):
         assert "<candidate_answer>" in text  # the answer is fenced as untrusted data
     if name == "judge":
-        assert "<untrusted_answer>\nsoftmax(QK^T/sqrt(d))V\n</untrusted_answer>" in text
+        assert "<<<ANSWER_abc>>>\nsoftmax(QK^T/sqrt(d))V\n<<<END_ANSWER_abc>>>" in text
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -48,13 +48,16 @@ CALIBRATIONS: dict[str, dict[tuple[str, str], tuple[float, float]]] = {
 """Per embedder setting: an embedder without a calibration is not used by the judge (``Services``
 grades with e5-small instead and every grade's summary says so)."""
 CALIBRATION = CALIBRATIONS["e5-small"]
-LEAN = 0.0
+LEAN = 0.02
 """A unit whose raw cosine to one of a key point's misconceptions exceeds its cosine to the key point
 itself (same language) by more than this does not earn the point: it may be saying the wrong thing.
 Measured on the eval sets, embedding similarity alone cannot tell a minimal-edit misconception from
 the truth reliably enough to call it an error (about half the units it would flag were correct), so
 it only withholds credit; errors come from lexical evidence (tell-tale phrases, negation, rival
 subjects)."""
+LEAN_FLOOR = 0.8
+"""Calibrated similarity to a misconception at which a unit is clearly about it (a generic clause such
+as "applied in an absolute way" is near everything and leans nowhere)."""
 CLAIM_FLOOR = 0.6
 """Calibrated similarity at which a unit is clearly about a key point (for negation and subject checks)."""
 COVERED = 0.5
@@ -316,7 +319,9 @@ class OfflineJudge:
         return None
 
     @staticmethod
-    def _earns(raw: np.ndarray, units: list[Unit], rows: list[int], i: int, n: int, targets: _Targets) -> np.ndarray:
+    def _earns(
+        raw: np.ndarray, scores: np.ndarray, units: list[Unit], rows: list[int], i: int, n: int, targets: _Targets
+    ) -> np.ndarray:
         """1 for each unit that may earn key point ``i``, 0 for one that leans towards one of the key
         point's misconceptions rather than the key point (see LEAN)."""
         mine = [j for j, (owner, _) in enumerate(targets.misconceptions) if owner == i]
@@ -327,7 +332,10 @@ class OfflineJudge:
         for r, ui in enumerate(rows):
             col = 0 if has_cjk(units[ui].text) else 1
             kp_raw = raw[r, 2 + 2 * i + col]
-            if not units[ui].code and max(raw[r, 2 + 2 * n + 2 * j + col] for j in mine) - kp_raw > LEAN:
+            if units[ui].code:
+                continue
+            close = [j for j in mine if scores[r, 1 + n + j] >= LEAN_FLOOR]  # clearly about the misconception
+            if close and max(raw[r, 2 + 2 * n + 2 * j + col] for j in close) - kp_raw > LEAN:
                 leaning.add(units[ui].sentence)
         # A sentence with one leaning clause earns nothing through its other clauses or as a whole:
         # "dense handles exact IDs, while BM25 covers paraphrases" is wrong even if half of it reads right.
@@ -371,7 +379,7 @@ class OfflineJudge:
             if i in errors or not good:
                 points.append(KeyPointCoverage(criterion, kp, 0.0, 0.0, [], None))
                 continue
-            col = scores[good, 1 + i] * self._earns(raw[good], units, good, i, n, targets)
+            col = scores[good, 1 + i] * self._earns(raw[good], scores[good], units, good, i, n, targets)
             best = good[int(col.argmax())]
             sim = float(raw[best, 2 + 2 * i : 4 + 2 * i].max())
             aliases = list(dict.fromkeys([*kp.aliases.en, *kp.aliases.zh]))
