@@ -507,31 +507,48 @@ def _reason(
 ) -> str:
     """Why a criterion scored what it did, from what the answer said: its wrong claims first, then
     what it states, then what it leaves out."""
-    parts: list[str] = []
-    wrong_ids = {e.key_point.id for e in wrong}
-    if lang == "zh":
-        for e in wrong:
-            fix = e.misconception.correction.zh if e.misconception else e.key_point.text.zh
-            parts.append(f"错误：“{_short(e.quote, 70)}”——{_short(fix, 90)}")
-        if covered and score > 0:
-            parts.append(f"答案提到：“{_short(covered[0].evidence or '', 70)}”")
-        gaps = [_label(p.key_point, lang) for p in missing if p.key_point.id not in wrong_ids]
-        if gaps:
-            parts.append("未涉及：" + "；".join(gaps[:3]) + ("等" if len(gaps) > 3 else ""))
-        if not covered and not wrong and not gaps:
-            parts.append("答案没有谈到这一项")
-        text = f"{score}/4 —— " + "；".join(parts)
-        return text + (f"（{capped}）" if capped else "")
-    for e in wrong:
-        fix = e.misconception.correction.en if e.misconception else e.key_point.text.en
-        parts.append(f"wrong: “{_short(e.quote, 70)}” — {_short(fix, 90)}")
+    w = _REASON[lang]
+    parts = [
+        w["wrong"].format(
+            quote=_short(e.quote, 70),
+            fix=_short((e.misconception.correction if e.misconception else e.key_point.text).get(lang), 90),
+        )
+        for e in wrong
+    ]
     if covered and score > 0:
-        parts.append(f"the answer states: “{_short(covered[0].evidence or '', 70)}”")
+        parts.append(w["states"].format(quote=_short(covered[0].evidence or "", 70)))
+    wrong_ids = {e.key_point.id for e in wrong}
     gaps = [_label(p.key_point, lang) for p in missing if p.key_point.id not in wrong_ids]
     if gaps:
-        parts.append("not covered: " + "; ".join(gaps[:3]) + (" …" if len(gaps) > 3 else ""))
-    text = f"{score}/4 — " + "; ".join(parts)
-    return text + (f" ({capped})" if capped else "")
+        parts.append(w["gaps"] + w["join"].join(gaps[:3]) + (w["more"] if len(gaps) > 3 else ""))
+    if not covered and not wrong and not gaps and w["nothing"]:
+        parts.append(w["nothing"])
+    text = f"{score}/4{w['dash']}" + w["join"].join(parts)
+    return text + (w["capped"].format(capped) if capped else "")
+
+
+_REASON: dict[str, dict[str, str]] = {
+    "zh": {
+        "wrong": "错误：“{quote}”——{fix}",
+        "states": "答案提到：“{quote}”",
+        "gaps": "未涉及：",
+        "join": "；",
+        "more": "等",
+        "nothing": "答案没有谈到这一项",
+        "dash": " —— ",
+        "capped": "（{}）",
+    },
+    "en": {
+        "wrong": "wrong: “{quote}” — {fix}",
+        "states": "the answer states: “{quote}”",
+        "gaps": "not covered: ",
+        "join": "; ",
+        "more": " …",
+        "nothing": "",
+        "dash": " — ",
+        "capped": " ({})",
+    },
+}
 
 
 def _summary(cov: Coverage, lang: Lang) -> str:
