@@ -229,6 +229,15 @@ def test_extract_json_refuses_a_reply_over_the_cap() -> None:
         extract_json('{"a": "' + "x" * MAX_REPLY_CHARS + '"}')
 
 
+def test_extract_json_reads_a_raw_newline_inside_a_string() -> None:
+    # llama.cpp's grammar lets a model write a literal newline in a string (seen with SmolLM2);
+    # strict JSON refused the whole reply, so every structured call over llama.cpp failed
+    reply = '{ "reasoning": "<pre><code>\n1. first\n2. second","action" : "move_on"}'
+    assert "\n" in reply
+    assert extract_json(reply) == {"reasoning": "<pre><code>\n1. first\n2. second", "action": "move_on"}
+    assert extract_json("prose first " + reply)["action"] == "move_on"
+
+
 class _Scripted(LLMClient):
     def __init__(self, replies: list[str], **kwargs: Any) -> None:
         super().__init__("openai/test", backoff_s=0.01, **kwargs)

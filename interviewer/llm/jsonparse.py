@@ -18,7 +18,9 @@ MAX_REPLY_CHARS = 200_000
 MAX_CANDIDATES = 64
 """Places where an object could start that are tried, per block of text."""
 
-_DECODER = json.JSONDecoder()
+_DECODER = json.JSONDecoder(strict=False)
+"""Lenient about raw control characters inside strings: grammar-constrained servers (llama.cpp)
+let a model put a literal newline in a string, which strict JSON refuses."""
 _OBJECT_START = re.compile(r"\{\s*[\"}]")
 """Where a JSON object can start: a brace followed by a key or by its closing brace."""
 _FENCE = "```"
@@ -61,7 +63,7 @@ def _fenced(text: str) -> list[str]:
 
 def _first_object(text: str) -> Any:
     try:
-        return json.loads(text)
+        return _DECODER.decode(text)
     except (ValueError, RecursionError):
         pass
     for tried, match in enumerate(_OBJECT_START.finditer(text)):

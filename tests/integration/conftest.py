@@ -72,7 +72,7 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServ
         "--port",
         str(port),
         "--n_ctx",
-        "2048",
+        "4096",
     ]
     start = time.perf_counter()
     with log.open("wb") as out:
