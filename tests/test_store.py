@@ -172,7 +172,9 @@ def test_every_event_is_stored_in_order_and_folds_into_the_session(db_path: Path
     assert session.plan == ["q1", "q2"] and session.status == "completed" and session.summary == "fine"
     assert session.grades["q1"].overall == 62.5
     [row] = store.sessions()
-    assert (row.id, row.status, row.overall, row.questions, row.tracks) == ("s1", "completed", 62.5, 2, ["coding"])
+    # q2 was skipped: it counts as 0 in the session's score, as in its feedback
+    assert (row.id, row.status, row.overall, row.questions, row.tracks) == ("s1", "completed", 31.2, 2, ["coding"])
+    assert row.overall == session.overall()
 
 
 def test_grades_are_versioned_and_never_overwritten(db_path: Path) -> None:
@@ -193,7 +195,7 @@ def test_grades_are_versioned_and_never_overwritten(db_path: Path) -> None:
     assert versions[0] == first[0]  # the original row is untouched
     assert store.load("s1").grades["q1"].overall == 70.0  # the latest version wins
     assert [g.overall for g in store.latest_grades("s1")] == [70.0]
-    assert store.sessions()[0].overall == 70.0
+    assert store.sessions()[0].overall == 35.0 == store.load("s1").overall()  # and q2, skipped, at 0
     conn = sqlite3.connect(db_path)
     columns = [r[1] for r in conn.execute("PRAGMA table_info(grades)")]
     conn.close()

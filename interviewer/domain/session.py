@@ -67,7 +67,13 @@ class Session(BaseModel):
         return seen
 
     def overall(self) -> float | None:
-        """Mean score of the questions asked and closed: graded ones at their grade, skipped ones at 0
-        (skipping the hard questions must not raise the average). None when nothing was either."""
-        scores = [g.overall for g in self.grades.values()] + [0.0] * len(self.skipped())
-        return round(sum(scores) / len(scores), 1) if scores else None
+        """The session's score (see :func:`overall_score`)."""
+        return overall_score([g.overall for g in self.grades.values()], len(self.skipped()))
+
+
+def overall_score(grades: list[float], skipped: int) -> float | None:
+    """Mean score of the questions asked and closed: graded ones at their grade, skipped ones at 0
+    (skipping the hard questions must not raise the average). None when nothing was either.
+    The one definition: the feedback, the store's session rows (CLI history) and exports use it."""
+    scores = list(grades) + [0.0] * skipped
+    return round(sum(scores) / len(scores), 1) if scores else None

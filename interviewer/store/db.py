@@ -24,9 +24,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from interviewer import paths
-from interviewer.agent.events import AnswerGraded, Event, SessionEnded, SessionStarted, TokenStreamed, parse_event
+from interviewer.agent.events import (
+    AnswerGraded,
+    AnswerReceived,
+    Event,
+    QuestionClosed,
+    SessionEnded,
+    SessionStarted,
+    TokenStreamed,
+    parse_event,
+)
 from interviewer.agent.transcript import fold
 from interviewer.domain import Grade, Session
+from interviewer.domain.session import overall_score
 from interviewer.store.journal import Journal, adopt_orphans, journal_dir
 from interviewer.store.migrations import MIGRATIONS
 
@@ -63,6 +73,16 @@ class SessionRow:
             "overall": self.overall,
             "questions": self.questions,
         }
+
+
+@dataclass(frozen=True)
+class Draft:
+    """The unsent text of a session's open prompt, saved as the candidate types."""
+
+    question_id: str
+    follow_up_index: int
+    text: str
+    saved_at: str
 
 
 WRITE_TIMEOUT_S = 1.0
@@ -111,6 +131,7 @@ class Store:
                 if not self._migrated:
                     self._init_schema(conn)
                     self._migrated = True
+                    self._recount(conn)
                     self._recover(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
@@ -314,6 +335,20 @@ class Store:
                     self._saved.notify_all()
             delay = 0.05
 
+    def _recount(self, conn: sqlite3.Connection) -> None:
+        """Recompute, once, the overall score of sessions stored before it counted skipped questions
+        at 0. Another process holding the write lock just postpones it to the next start."""
+        conn.execute("PRAGMA busy_timeout = 200")
+        try:
+            with self._tx(conn) as tx:
+                stale = tx.execute("SELECT id FROM sessions WHERE overall_counts_skips = 0").fetchall()
+                for (session_id,) in stale:
+                    self._update_overall(tx, session_id)
+        except sqlite3.OperationalError:
+            pass
+        finally:
+            conn.execute("PRAGMA busy_timeout = 10000")
+
     def _recover(self, conn: sqlite3.Connection) -> None:
         """Take over journals of processes that stopped before their events reached the database:
         commit them now if the database lets us, else in the background."""
@@ -352,8 +387,9 @@ class Store:
         if isinstance(event, SessionStarted):
             s = event.session
             conn.execute(
-                "INSERT OR IGNORE INTO sessions (id, started_at, status, lang, tracks, model, count, difficulty)"
-                " VALUES (?, ?, 'active', ?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO sessions"
+                " (id, started_at, status, lang, tracks, model, count, difficulty, overall_counts_skips)"
+                " VALUES (?, ?, 'active', ?, ?, ?, ?, ?, 1)",
                 (s.id, s.started_at.isoformat(), s.lang, json.dumps(s.tracks), s.model, s.count, s.difficulty),
             )
         seq = conn.execute(
@@ -366,6 +402,13 @@ class Store:
         if isinstance(event, AnswerGraded) and grades:
             self._insert_grade(conn, event.session_id, event.grade, "interview")
             self._update_overall(conn, event.session_id)
+        if isinstance(event, QuestionClosed) and event.reason == "skipped":
+            self._update_overall(conn, event.session_id)
+        if isinstance(event, AnswerReceived):  # the draft was sent: it is the answer now
+            conn.execute(
+                "DELETE FROM drafts WHERE session_id = ? AND question_id = ? AND follow_up_index = ?",
+                (event.session_id, event.question_id, event.follow_up_index),
+            )
         if isinstance(event, SessionEnded):
             conn.execute(
                 "UPDATE sessions SET status = ?, ended_at = ?, summary = ? WHERE id = ?",
@@ -374,9 +417,20 @@ class Store:
 
     @staticmethod
     def _update_overall(conn: sqlite3.Connection, session_id: str) -> None:
-        conn.execute(
-            "UPDATE sessions SET overall = (SELECT avg(overall) FROM latest_grades WHERE session_id = ?) WHERE id = ?",
+        """The session row's score as ``Session.overall`` computes it: skipped questions at 0."""
+        grades = [
+            float(r[0])
+            for r in conn.execute("SELECT overall FROM latest_grades WHERE session_id = ?", (session_id,)).fetchall()
+        ]
+        skipped = conn.execute(
+            "SELECT count(DISTINCT json_extract(payload, '$.question_id')) FROM events"
+            " WHERE session_id = ? AND type = 'question_closed' AND json_extract(payload, '$.reason') = 'skipped'"
+            " AND json_extract(payload, '$.question_id') NOT IN (SELECT question_id FROM grades WHERE session_id = ?)",
             (session_id, session_id),
+        ).fetchone()[0]
+        conn.execute(
+            "UPDATE sessions SET overall = ?, overall_counts_skips = 1 WHERE id = ?",
+            (overall_score(grades, int(skipped)), session_id),
         )
 
     def _insert_grade(self, conn: sqlite3.Connection, session_id: str, grade: Grade, origin: str) -> None:
@@ -407,6 +461,7 @@ class Store:
         self._require(session_id)
         with self._tx() as conn:
             conn.execute("DELETE FROM grades WHERE session_id = ?", (session_id,))
+            conn.execute("DELETE FROM drafts WHERE session_id = ?", (session_id,))
             conn.execute("DELETE FROM events WHERE session_id = ?", (session_id,))
             conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
 
@@ -428,6 +483,43 @@ class Store:
                 self._insert_grade(conn, session_id, grade, origin)
             self._update_overall(conn, session_id)
         return session_id
+
+    # -- drafts ----------------------------------------------------------------------------
+    def save_draft(self, session_id: str, question_id: str, follow_up_index: int, text: str) -> bool:
+        """Keep the unsent answer to a session's open prompt (one per session; empty text drops it).
+
+        Committed before it returns, so it survives the process being killed. Best effort: False
+        when the database is busy or the session is not stored yet (the caller saves again later;
+        the text is still in the editor)."""
+        try:
+            conn = self._connect()
+            conn.execute("PRAGMA busy_timeout = 250")
+            try:
+                with self._tx(conn) as tx:
+                    if not text.strip():
+                        tx.execute("DELETE FROM drafts WHERE session_id = ?", (session_id,))
+                    else:
+                        tx.execute(
+                            "INSERT OR REPLACE INTO drafts (session_id, question_id, follow_up_index, text, saved_at)"
+                            " VALUES (?, ?, ?, ?, datetime('now'))",
+                            (session_id, question_id, follow_up_index, text),
+                        )
+            finally:
+                conn.execute("PRAGMA busy_timeout = 10000")
+        except sqlite3.Error:
+            return False
+        return True
+
+    def draft(self, session_id: str) -> Draft | None:
+        """The saved unsent answer of a session, if any."""
+        row = (
+            self._connect()
+            .execute(
+                "SELECT question_id, follow_up_index, text, saved_at FROM drafts WHERE session_id = ?", (session_id,)
+            )
+            .fetchone()
+        )
+        return None if row is None else Draft(row[0], int(row[1]), row[2], row[3])
 
     # -- reading ---------------------------------------------------------------------------
     def exists(self, session_id: str) -> bool:

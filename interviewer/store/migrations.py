@@ -41,4 +41,16 @@ MIGRATIONS: list[str] = [
         SELECT g.* FROM grades g
         WHERE g.id = (SELECT max(id) FROM grades h WHERE h.session_id = g.session_id AND h.question_id = g.question_id)
     """,
+    # 2: the unsent draft of a session's open prompt; sessions.overall counts skipped questions at 0
+    # (rows written before are marked 0 and recomputed once by the store, see Store._recount)
+    """
+    ALTER TABLE sessions ADD COLUMN overall_counts_skips INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE drafts (
+        session_id TEXT PRIMARY KEY REFERENCES sessions(id),
+        question_id TEXT NOT NULL,
+        follow_up_index INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        saved_at TEXT NOT NULL
+    )
+    """,
 ]
