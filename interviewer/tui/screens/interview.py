@@ -48,6 +48,7 @@ from interviewer.tui.widgets import AnswerTurn, InterviewerTurn, NoteTurn
 if TYPE_CHECKING:
     from interviewer.agent.loop import Interviewer
     from interviewer.domain import Session
+    from interviewer.store.db import Draft
     from interviewer.tui.app import InterviewerApp, InterviewOptions
 
 SPINNER = "◐◓◑◒"
@@ -71,6 +72,8 @@ SAVING_NOTE = {
 }
 SAVED_NOTE = {"en": "Saved: your answer is in the database.", "zh": "已保存：你的回答已写入数据库。"}
 SAVE_POLL_S = 0.25
+DRAFT_SAVE_S = 1.0
+"""Pause in typing after which the unsent draft is saved to the store (it survives a crash)."""
 WRAP_LIMIT = 50_000
 """Past this many characters the editor stops soft-wrapping: re-wrapping a huge paste on every
 key press would make typing lag (a 200 KB single line costs ~0.7 s per key with wrapping on)."""
@@ -125,6 +128,12 @@ class InterviewScreen(Screen[None]):
         """The store holds events it could not write yet (database locked): the editor keeps the
         answer, read-only, and the next prompt waits."""
         self._save_timer: Timer | None = None
+        self._listening_to: tuple[str, int] | None = None
+        """The prompt the editor's text answers, while listening: the key the draft is saved under."""
+        self._draft_timer: Timer | None = None
+        self._draft_saved = ""
+        self._draft: Draft | None = None
+        """The draft saved by an earlier run of a resumed session, until it is back in the editor."""
 
     @property
     def iapp(self) -> InterviewerApp:
@@ -200,6 +209,7 @@ class InterviewScreen(Screen[None]):
         await self._clear_conversation()
         if restored is not None:
             await self._show_restored(restored)
+            self._draft = await asyncio.to_thread(self._load_draft, restored.id)
         self.phase = "thinking"
         self._refresh_status()
         events = interviewer.events(self.source)
@@ -324,9 +334,11 @@ class InterviewScreen(Screen[None]):
             self._question_started = time.monotonic()
             self._timer_warned = False
         self.phase = "listening"
+        self._listening_to = self._key(prompt)
         area = self.query_one("#answer", TextArea)
         if area.read_only and not area.text:  # the first prompt: the editor opens
             area.read_only = False
+        self._restore_draft(area)
         self._refresh_status()
 
     # -- streaming -------------------------------------------------------------------------------
@@ -450,6 +462,9 @@ class InterviewScreen(Screen[None]):
         if self._precompute_timer is not None:
             self._precompute_timer.stop()
         self._precompute_timer = self.set_timer(0.6, self._precompute_draft)
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_SAVE_S, self._save_draft_soon)
 
     def _precompute_draft(self) -> None:
         text = self.query_one("#answer", TextArea).text
@@ -572,11 +587,54 @@ class InterviewScreen(Screen[None]):
         return bool(self.session_id) and self.phase not in ("ended", "failed")
 
     def keep_draft(self) -> None:
-        """The interview is paused or the app quits (confirmed): keep the unsent draft, once the
-        draft journal exists (``save_draft``, owned by the draft work) — a no-op until then."""
-        save = getattr(self, "save_draft", None)
-        if callable(save):
-            save()
+        """The interview is paused or the app quits (confirmed): save the unsent draft now."""
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        job = self._draft_job()
+        if job is not None:
+            self._write_draft(*job)
+
+    # -- the unsent draft ------------------------------------------------------------------------
+    def _load_draft(self, session_id: str) -> Draft | None:
+        draft_of = getattr(self.iapp.services.store, "draft", None)
+        return draft_of(session_id) if callable(draft_of) else None
+
+    def _restore_draft(self, area: TextArea) -> None:
+        """Put a resumed session's saved draft back in the editor when its prompt is the one asked."""
+        draft, self._draft = self._draft, None
+        if draft is None:
+            return
+        if (draft.question_id, draft.follow_up_index) != self._listening_to or area.text.strip():
+            return
+        self._draft_saved = draft.text
+        area.text = draft.text
+        area.move_cursor(area.document.end)
+        self.notify(say(self.lang, "notice.draft_restored"))
+
+    def _draft_job(self) -> tuple[str, str, int, str] | None:
+        """(session, question, follow-up index, text) to save, or None when nothing changed or the
+        editor answers no prompt (the interviewer is thinking, the answer is being saved)."""
+        if self.phase != "listening" or self.saving or not self.session_id or self._listening_to is None:
+            return None
+        with contextlib.suppress(NoMatches):
+            text = self.query_one("#answer", TextArea).text
+            if text != self._draft_saved:
+                return self.session_id, *self._listening_to, text
+        return None
+
+    def _write_draft(self, session_id: str, question_id: str, follow_up_index: int, text: str) -> None:
+        save = getattr(self.iapp.services.store, "save_draft", None)
+        if callable(save) and save(session_id, question_id, follow_up_index, text):
+            self._draft_saved = text
+
+    def _save_draft_soon(self) -> None:
+        job = self._draft_job()
+        if job is not None:
+            self._save_draft_in_background(*job)
+
+    @work(thread=True, exclusive=True, group="draft")
+    def _save_draft_in_background(self, session_id: str, question_id: str, follow_up_index: int, text: str) -> None:
+        self._write_draft(session_id, question_id, follow_up_index, text)
 
     def action_scroll_conversation(self, direction: int) -> None:
         conversation = self.query_one("#conversation", VerticalScroll)
