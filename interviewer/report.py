@@ -7,7 +7,8 @@ import re
 from collections.abc import Sequence
 
 from interviewer.bank import Bank
-from interviewer.domain import Grade, Lang, Question, Session
+from interviewer.domain import CriterionGrade, Grade, Lang, Question, Session
+from interviewer.judge import correctness
 from interviewer.safetext import safe_text
 
 _L = {
@@ -29,6 +30,10 @@ _L = {
         "judge": "judge",
         "flags": "flags",
         "progress": "Progress",
+        "code": "Code",
+        "tests": "Hidden tests",
+        "tests_passed": "{passed}/{total} passed",
+        "tests_skipped": "not run",
     },
     "zh": {
         "q": "题目",
@@ -48,6 +53,10 @@ _L = {
         "judge": "评分器",
         "flags": "标记",
         "progress": "进步",
+        "code": "代码",
+        "tests": "隐藏测试",
+        "tests_passed": "通过 {passed}/{total}",
+        "tests_skipped": "未运行",
     },
 }
 
@@ -59,6 +68,8 @@ def bar(score: int, width: int = 4) -> str:
 def criterion_name(question: Question | None, criterion_id: str, lang: Lang) -> str:
     """The criterion's name, or its id when the question or the criterion is gone (a grade made
     under an older rubric version, a question removed from the bank)."""
+    if criterion_id == correctness.CRITERION:
+        return correctness.name(lang)
     if question is not None:
         try:
             return question.rubric.criterion(criterion_id).name.get(lang)
@@ -96,12 +107,64 @@ def grade_lines(grade: Grade, question: Question | None, lang: Lang, bank: Bank 
         if c.reason:
             lines.append(f"      {c.reason}")
         for e in c.evidence[:3]:
-            lines.append(f"      “{e[:200]}”")
+            lines.append(f"      {quoted(c, e[:200])}")
         for m in c.missing:
             lines.append(f"      - {t['missing']}: {m}")
         if c.references and bank is not None:
             lines.append(f"      {t['read']}: {', '.join(c.references[:3])}")
+    if grade.tests:
+        lines += ["  " + line for line in tests_lines(grade.tests, lang)]
     return lines
+
+
+def quoted(c: CriterionGrade, evidence: str) -> str:
+    """Evidence as shown: a quote of the answer in quotation marks; a failing hidden test (the
+    evidence of ``correctness``) as it is."""
+    return evidence if c.id == correctness.CRITERION else f"“{evidence}”"
+
+
+def tests_headline(run: dict[str, object], lang: Lang) -> str:
+    """One line on a hidden-test run: '7/9 passed (failed, 0.41 s, peak 12 MB)' or why it did not run."""
+    t = _L[lang]
+    status = str(run.get("status") or "")
+    if status == "skipped":
+        return f"{t['tests']}: {t['tests_skipped']} — {run.get('detail') or ''}".rstrip(" —")
+    head = t["tests_passed"].format(passed=run.get("passed", 0), total=run.get("total", 0))
+    time_s, peak = _num(run.get("time_s")), _num(run.get("peak_mb"))
+    line = f"{t['tests']}: {head} ({status}, {time_s:.2f} s, {peak:.0f} MB)"
+    detail = str(run.get("detail") or "")
+    return f"{line} — {' '.join(detail.split())[:300]}" if detail and status != "passed" else line
+
+
+def test_cases(run: dict[str, object]) -> list[tuple[bool, str, str]]:
+    """(passed, name, message) of each test of a run."""
+    tests = run.get("tests")
+    out = []
+    for case in tests if isinstance(tests, list) else []:
+        if isinstance(case, dict):
+            out.append((bool(case.get("passed")), str(case.get("name", "")), str(case.get("message") or "")))
+    return out
+
+
+def tests_lines(run: dict[str, object], lang: Lang) -> list[str]:
+    lines = [tests_headline(run, lang)]
+    for ok, name, message in test_cases(run):
+        tail = f": {' '.join(message.split())[:200]}" if message and not ok else ""
+        lines.append(f"  {'✓' if ok else '✗'} {name}{tail}")
+    return lines
+
+
+def _num(value: object) -> float:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _fence(code: str) -> str:
+    """A Markdown fence longer than any run of backticks in ``code`` (so the code cannot close it)."""
+    longest = max((len(m) for m in re.findall(r"`+", code)), default=0)
+    return "`" * max(3, longest + 1)
 
 
 def reading_list(refs: Sequence[str], bank: Bank, lang: Lang) -> list[tuple[str, str, str]]:
@@ -155,12 +218,21 @@ def transcript_markdown(session: Session, bank: Bank, lang: Lang | None = None, 
             elif turn.kind == "follow_up":
                 out += [f"**{t['f']} {turn.follow_up_index}.** {md(turn.text)}", ""]
             elif turn.kind == "answer":
-                out += ["> " + md(turn.text).replace("\n", "\n> "), ""]
+                if turn.text.strip():
+                    out += ["> " + md(turn.text).replace("\n", "\n> "), ""]
+                if turn.code.strip():
+                    fence = _fence(turn.code)
+                    out += [f"**{t['code']}:**", "", f"{fence}python", turn.code.rstrip("\n"), fence, ""]
             elif turn.kind == "skip":
                 out += [t["skipped"], ""]
         grade = session.grades.get(qid)
         if grade:
             out += [f"**{t['score']}: {grade.overall:.0f}/100** ({md(grade.judge)})", ""]
+            if grade.tests:
+                head, *cases = tests_lines(grade.tests, lang)
+                out += [f"**{md(head)}**", ""]
+                out += [f"- {md(c.strip())}" for c in cases]
+                out.append("")
             wrong = wrong_claims(grade, bank)
             if wrong:
                 out += [f"**{t['wrong']} ({len(wrong)}):**", ""]
@@ -176,7 +248,7 @@ def transcript_markdown(session: Session, bank: Bank, lang: Lang | None = None, 
             ]
             for c in grade.criteria:
                 name = criterion_name(q, c.id, lang)
-                ev = "<br>".join(f"“{_md_cell(md(e[:160]))}”" for e in c.evidence[:2]) or "—"
+                ev = "<br>".join(quoted(c, _md_cell(md(e[:160]))) for e in c.evidence[:2]) or "—"
                 miss = "<br>".join(_md_cell(md(m)) for m in c.missing) or "—"
                 out.append(f"| {_md_cell(md(name))} | {bar(c.score)} {c.score}/4 | {ev} | {miss} |")
             refs = sorted({r for c in grade.criteria for r in c.references})
@@ -244,6 +316,7 @@ table{border-collapse:collapse;width:100%;margin:.8rem 0}td,th{border:1px solid 
 vertical-align:top;text-align:left}th{background:#eef1f4}.bar{font-family:monospace;color:#2f6f4f}
 .meta{color:#667}.score{font-weight:600}.chart path{stroke:#2f6f9f;stroke-width:2}.chart circle{fill:#2f6f9f}
 .chart .grid{stroke:#ddd}.missing{color:#9a3b2b}.q{font-weight:600}
+pre.code{background:#f4f4f0;border:1px solid #ddd;padding:.6rem;overflow-x:auto;font-size:13px}
 """
 
 
@@ -273,7 +346,10 @@ def transcript_html(
             if turn.kind == "follow_up":
                 parts.append(f'<p class="q">{t["f"]} {turn.follow_up_index}: {e(turn.text)}</p>')
             elif turn.kind == "answer":
-                parts.append(f"<blockquote>{e(turn.text)}</blockquote>")
+                if turn.text.strip():
+                    parts.append(f"<blockquote>{e(turn.text)}</blockquote>")
+                if turn.code.strip():
+                    parts.append(f'<p class="q">{t["code"]}:</p><pre class="code"><code>{e(turn.code)}</code></pre>')
             elif turn.kind == "skip":
                 parts.append(f"<p>{t['skipped']}</p>")
         grade = session.grades.get(qid)
@@ -284,6 +360,11 @@ def transcript_html(
             + (f"; {e(', '.join(grade.flags))}" if grade.flags else "")
             + ")</span></p>"
         )
+        if grade.tests:
+            head, *cases = tests_lines(grade.tests, lang)
+            parts.append(f'<p class="tests"><strong>{e(head)}</strong></p><ul class="tests">')
+            parts += [f"<li>{e(c.strip())}</li>" for c in cases]
+            parts.append("</ul>")
         wrong = wrong_claims(grade, bank)
         if wrong:
             parts.append(f"<p><strong>{t['wrong']}:</strong></p><ul>")
@@ -297,7 +378,7 @@ def transcript_html(
         )
         for c in grade.criteria:
             name = criterion_name(q, c.id, lang)
-            ev = "<br>".join(f"“{e(x[:200])}”" for x in c.evidence[:3]) or "—"
+            ev = "<br>".join(quoted(c, e(x[:200])) for x in c.evidence[:3]) or "—"
             miss = "<br>".join(e(m) for m in c.missing) or "—"
             parts.append(
                 f'<tr><td>{e(name)}<br><small class="meta">{e(c.reason)}</small></td>'

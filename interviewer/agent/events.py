@@ -45,6 +45,9 @@ class AnswerReceived(_Event):
     question_id: str
     follow_up_index: int = 0
     text: str
+    code: str = ""
+    """Code submitted with the answer (a coding question's solution); its hidden-test run travels
+    in the grade (``Grade.tests``)."""
 
 
 class FollowUpAsked(_Event):

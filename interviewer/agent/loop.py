@@ -39,6 +39,7 @@ from interviewer.agent.followup import (
 )
 from interviewer.agent.selection import Selector
 from interviewer.agent.summary import llm_summary_messages, offline_summary
+from interviewer.agent.transcript import submitted_code
 from interviewer.domain import Lang, Question, Session
 from interviewer.judge.offline import FoundError
 from interviewer.judge.service import Judge
@@ -52,6 +53,8 @@ from interviewer.rag.retriever import Hit, Retriever
 class Reply:
     action: Literal["answer", "skip", "end", "pass"]
     text: str = ""
+    code: str = ""
+    """Code submitted with the answer (a coding question's solution)."""
 
 
 class AnswerSource(Protocol):
@@ -350,7 +353,11 @@ class Interviewer:
                 break
             text = reply.text
             answers.append(text)
-            self._emit(AnswerReceived(session_id=sid, question_id=question.id, follow_up_index=follow_index, text=text))
+            self._emit(
+                AnswerReceived(
+                    session_id=sid, question_id=question.id, follow_up_index=follow_index, text=text, code=reply.code
+                )
+            )
             await prepare
             decision = await self._decide(question, answers, asked_follow_ups, probed, hits, follow_index, done)
             if decision.action == "move_on":
@@ -410,7 +417,13 @@ class Interviewer:
         if llm is not None and self.judge_llm is not None:
             llm = self.judge_llm
         grade, fallback = await self.judge.grade(
-            question, text, self.lang, llm=llm, on_error=self._llm_failed, exchanges=self._exchanges(question, answers)
+            question,
+            text,
+            self.lang,
+            llm=llm,
+            on_error=self._llm_failed,
+            exchanges=self._exchanges(question, answers),
+            code=submitted_code(self.session, question.id),
         )
         if fallback:
             self._emit(Fallback(session_id=self.session.id, stage="judge", reason=fallback))

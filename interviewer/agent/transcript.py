@@ -55,6 +55,7 @@ def apply(session: Session | None, event: Event) -> Session | None:
                 text=event.text,
                 follow_up_index=event.follow_up_index,
                 at=event.at,
+                code=event.code,
             )
         )
     elif isinstance(event, QuestionClosed) and event.reason == "skipped":
@@ -83,3 +84,8 @@ def pending_question(session: Session) -> tuple[str, int] | None:
     if last.role == "interviewer":
         return last.question_id, last.follow_up_index
     return None
+
+
+def submitted_code(session: Session, question_id: str) -> str:
+    """The last code submitted on a question ('' when none was)."""
+    return next((t.code for t in reversed(session.answers_for(question_id)) if t.code.strip()), "")

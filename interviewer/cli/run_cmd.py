@@ -13,7 +13,9 @@ from interviewer.cli.output import fail, print_json, warn
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("run", help="run a whole interview headless from an answers file")
-    p.add_argument("--answers", type=Path, required=True, help="YAML list of {question?, answer, follow_ups?}")
+    p.add_argument(
+        "--answers", type=Path, required=True, help="YAML list of {question?, answer, code_file?, follow_ups?}"
+    )
     p.add_argument("--json", action="store_true", help="print the session as JSON")
     add_plan_args(p)
     p.set_defaults(func=cmd_run)
@@ -29,7 +31,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def session_json(session, questions) -> dict:  # type: ignore[no-untyped-def]
-    """The stable JSON of a session: {session_id, overall, questions: [...]}."""
+    """The stable JSON of a session: {session_id, overall, questions: [...]}; a coding answer adds
+    ``code`` (the code submitted on the question) and ``tests`` (its hidden-test run, from the grade)."""
+    from interviewer.agent.transcript import submitted_code
+
     out = []
     for qid in session.asked():
         turns = [t for t in session.turns if t.question_id == qid]
@@ -38,15 +43,17 @@ def session_json(session, questions) -> dict:  # type: ignore[no-untyped-def]
             {"question": t.text, "answer": answers.get(t.follow_up_index)} for t in turns if t.kind == "follow_up"
         ]
         grade = session.grades.get(qid)
-        out.append(
-            {
-                "question_id": qid,
-                "question": next((t.text for t in turns if t.kind == "question"), ""),
-                "answer": answers.get(0),
-                "follow_ups": follow_ups,
-                "grade": grade.public() if grade else None,
-            }
-        )
+        entry = {
+            "question_id": qid,
+            "question": next((t.text for t in turns if t.kind == "question"), ""),
+            "answer": answers.get(0),
+            "follow_ups": follow_ups,
+            "grade": grade.public() if grade else None,
+        }
+        code = submitted_code(session, qid)
+        if code or (grade is not None and grade.tests is not None):
+            entry.update({"code": code, "tests": grade.tests if grade else None})
+        out.append(entry)
     return {"session_id": session.id, "overall": session.overall(), "questions": out}
 
 

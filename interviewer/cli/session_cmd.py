@@ -46,7 +46,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("import", help="import a session exported with --format json")
     p.add_argument("file", type=Path)
     p.set_defaults(func=cmd_import)
-    p = sub.add_parser("rescore", help="grade a stored session again; old grades are kept")
+    p = sub.add_parser(
+        "rescore", help="grade a stored session again (coding answers: the hidden tests run again); old grades are kept"
+    )
     p.add_argument("id")
     p.add_argument("--model", help="litellm model for the LLM judge ('' = offline)")
     p.add_argument("--json", action="store_true")
@@ -270,6 +272,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 @_store_errors
 def cmd_rescore(args: argparse.Namespace) -> int:
+    from interviewer.agent.transcript import submitted_code
+
     services = services_from(args)
     sid = resolve_session(services, args.id)
     session = services.store.load(sid)
@@ -282,7 +286,10 @@ def cmd_rescore(args: argparse.Namespace) -> int:
         answers = [t.text for t in session.answers_for(qid)]
         if question is None or not answers:
             continue
-        grade, fallback = asyncio.run(judge.grade(question, "\n\n".join(answers), session.lang, llm=llm))
+        # a coding answer's hidden tests run again on its stored code: the sandbox or the task may
+        # have changed since, and a rescore grades the answer as the app grades it today
+        code = submitted_code(session, qid)
+        grade, fallback = asyncio.run(judge.grade(question, "\n\n".join(answers), session.lang, llm=llm, code=code))
         if fallback:
             warn(f"warning: {qid}: {fallback}")
         new_grades.append(grade)

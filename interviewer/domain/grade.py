@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -55,11 +55,15 @@ class Grade(BaseModel):
     summary: str = ""
     errors: list[ClaimError] = Field(default_factory=list)
     """Wrong claims, most important first; each caps its criterion at 1."""
+    tests: dict[str, Any] | None = None
+    """A coding answer's hidden-test run the ``correctness`` criterion was scored from (the coding
+    module's ``TestRun.public()``; status ``skipped`` when the task's requirements are missing)."""
     graded_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
     def public(self) -> dict[str, object]:
-        """The stable JSON contract: {question_id, overall, criteria, flags, judge, spread}."""
-        return {
+        """The stable JSON contract: {question_id, overall, criteria, flags, judge, spread, errors}, and
+        ``tests`` (the hidden-test run) for a coding answer."""
+        out: dict[str, object] = {
             "question_id": self.question_id,
             "overall": round(self.overall, 1),
             "criteria": [
@@ -87,6 +91,9 @@ class Grade(BaseModel):
                 for e in self.errors
             ],
         }
+        if self.tests is not None:
+            out["tests"] = self.tests
+        return out
 
     def missing_key_points(self) -> list[str]:
         return [m for c in self.criteria for m in c.missing_ids]

@@ -25,6 +25,8 @@ class Turn(BaseModel):
     text: str
     follow_up_index: int = 0
     """0 for the main question and its answer, k for the k-th follow-up and its answer."""
+    code: str = ""
+    """Code submitted with an answer (a coding question's solution), apart from its prose."""
     at: datetime = Field(default_factory=now)
 
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from interviewer.domain import Grade, Lang, Question
+from interviewer.judge import correctness
 from interviewer.judge.llm_judge import Exchange, LLMJudge
 from interviewer.judge.offline import OfflineJudge
 from interviewer.judge.references import tracking_misses
@@ -40,14 +42,37 @@ class Judge:
         llm: ChatModel | None = None,
         on_error: Callable[[LLMError], None] | None = None,
         exchanges: Sequence[Exchange | tuple[str, str]] | None = None,
+        code: str | None = None,
+        tests: dict[str, Any] | None = None,
     ) -> tuple[Grade, str | None]:
         """(grade, fallback reason or None). ``on_error`` sees the LLM failure, if any.
 
         ``answer`` is everything the candidate said on the question, joined (what the offline judge
         grades); ``exchanges``, when given, are the same answers paired with the prompt each one
-        replied to (the question, then each follow-up), so the LLM judge sees the conversation."""
+        replied to (the question, then each follow-up), so the LLM judge sees the conversation.
+
+        A question with a coding task is also graded on ``correctness``: ``code`` (else the code
+        fenced in the answer) runs the hidden tests while the judge reads the prose and the code,
+        unless ``tests`` hands in a stored run to reuse (see :mod:`interviewer.judge.correctness`)."""
+        task = await asyncio.to_thread(correctness.task_for, question.id)
+        if task is not None:
+            code = code if code and code.strip() else correctness.code_in(answer)
+            answer = correctness.judged_text(answer, code)
+            if exchanges:
+                exchanges = _with_code(exchanges, code)
+        run_tests = task is not None and tests is None and bool(code and code.strip())
         with tracking_misses() as misses:
-            grade, fallback = await self._grade(question, answer, lang, llm, on_error, exchanges)
+            judged = self._grade(question, answer, lang, llm, on_error, exchanges)
+            if run_tests:
+                (grade, fallback), tests = await asyncio.gather(
+                    judged, correctness.hidden_tests(question.id, code or "")
+                )
+            else:
+                grade, fallback = await judged
+                if task is not None and tests is None:
+                    tests = await correctness.hidden_tests(question.id, "")  # a skip when requirements miss
+        if task is not None:
+            grade = correctness.apply_correctness(grade, question, tests, lang, code_given=tests is not None)
         grade = bounded(grade)
         if misses:
             note = NO_REFERENCES.get(lang, NO_REFERENCES["en"])
@@ -76,6 +101,14 @@ class Judge:
                 grade = await asyncio.to_thread(self.offline.grade, question, answer, lang)
                 return grade, f"LLM judge failed ({error}); graded offline"
         return await asyncio.to_thread(self.offline.grade, question, answer, lang), None
+
+
+def _with_code(exchanges: Sequence[Exchange | tuple[str, str]], code: str) -> list[Exchange | tuple[str, str]]:
+    """The exchanges with the code after the main answer (the one it was submitted with)."""
+    out: list[Exchange | tuple[str, str]] = list(exchanges)
+    asked, said = (out[0].question, out[0].answer) if isinstance(out[0], Exchange) else out[0]
+    out[0] = (asked, correctness.judged_text(said, code))
+    return out
 
 
 def bounded(grade: Grade) -> Grade:
