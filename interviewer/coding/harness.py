@@ -137,9 +137,9 @@ def _describe(exc: BaseException) -> str:
         text = str(exc)
     else:
         text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        frames = traceback.extract_tb(exc.__traceback__)
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename != __file__]
         own = [f for f in frames if os.path.basename(f.filename) in ("solution.py", "support.py")]
-        where = (own or frames)[-1:] if frames else []
+        where = [] if isinstance(exc, SyntaxError) else (own or frames)[-1:]
         for f in where:
             text += f" ({os.path.basename(f.filename)}:{f.lineno} in {f.name})"
     return text[:MESSAGE_CAP]

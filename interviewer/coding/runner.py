@@ -77,6 +77,7 @@ def _prepare(task: CodingTask, code: str, *, hidden: bool, timeout_s: float | No
 
 
 def _report(task: CodingTask, result: SandboxResult, *, hidden: bool, timeout_s: float) -> TestRun:
+    memory_mb = task.memory_mb
     names: list[str] = []
     outcomes: dict[str, TestCase] = {}
     running: str | None = None
@@ -106,6 +107,7 @@ def _report(task: CodingTask, result: SandboxResult, *, hidden: bool, timeout_s:
             done = True
 
     status, detail = _verdict(result, error, done, running, timeout_s)
+    detail = _limit_hint(detail, list(outcomes.values()), memory_mb)
     tests = []
     for name in names:
         if name in outcomes:
@@ -151,6 +153,19 @@ def _verdict(
     if result.returncode not in (0, None):
         return "error", f"the process exited with code {result.returncode}{during}"
     return "error", f"the process ended before the tests finished{during}"
+
+
+def _limit_hint(detail: str, outcomes: list[TestCase], memory_mb: int) -> str:
+    """Say which sandbox limit an error came from, when a MemoryError or a "File too large" shows it."""
+    texts = [detail, *(t.message for t in outcomes if not t.passed)]
+    hints = []
+    if any("MemoryError" in t for t in texts):
+        hints.append(f"the memory limit ({memory_mb} MB) was reached")
+    if any("[Errno 27]" in t for t in texts):
+        hints.append(f"the output or file size limit ({FSIZE_MB} MB) was reached")
+    if not hints:
+        return detail
+    return f"{detail} — {'; '.join(hints)}" if detail else "; ".join(hints)
 
 
 def _signal_reason(sig: int, timeout_s: float) -> str:
