@@ -1,3 +1,4 @@
+# ruff: noqa  (a deliberately broken solution: the hidden tests must catch it)
 """Mutant (bias_grad_summed_over_features): clipped STE fake quantisation and a quantised linear that re-dequantises in backward."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# ruff: noqa  (a deliberately broken solution: the hidden tests must catch it)
 """Mutant (gradient_of_round_is_zero): clipped STE fake quantisation and a quantised linear that re-dequantises in backward."""
 
 from __future__ import annotations

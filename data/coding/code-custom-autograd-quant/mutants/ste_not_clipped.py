@@ -1,3 +1,4 @@
+# ruff: noqa  (a deliberately broken solution: the hidden tests must catch it)
 """Mutant (ste_not_clipped): clipped STE fake quantisation and a quantised linear that re-dequantises in backward."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# ruff: noqa  (a deliberately broken solution: the hidden tests must catch it)
 """Mutant (accumulator_not_rescaled): tiled attention with an online softmax (FlashAttention's forward, in NumPy)."""
 
 from __future__ import annotations

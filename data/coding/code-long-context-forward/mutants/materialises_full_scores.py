@@ -1,3 +1,4 @@
+# ruff: noqa  (a deliberately broken solution: the hidden tests must catch it)
 """Mutant (materialises_full_scores): tiled attention with an online softmax (FlashAttention's forward, in NumPy)."""
 
 from __future__ import annotations

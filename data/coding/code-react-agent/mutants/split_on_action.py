@@ -1,3 +1,4 @@
+# ruff: noqa  (a deliberately broken solution: the hidden tests must catch it)
 """Mutant (split_on_action): a ReAct loop with anchored parsing, a stop sequence and errors as observations."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# ruff: noqa  (a deliberately broken solution: the hidden tests must catch it)
 """Mutant (mask_wrong_direction): band-masked attention, and a cache that keeps only the last ``window`` keys/values."""
 
 from __future__ import annotations
