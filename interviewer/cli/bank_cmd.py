@@ -76,10 +76,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from interviewer.bank import load_bank
 
     bank = load_bank(args.paths) if args.paths else load_bank()
-    for issue in bank.issues:
+    issues = [str(i) for i in bank.issues] + _task_issues(args.paths, bank.questions)
+    for issue in issues:
         say(issue)
-    if bank.issues:
-        say(f"{len(bank.issues)} problem(s)")
+    if issues:
+        say(f"{len(issues)} problem(s)")
         return 1
     say(f"ok: {len(bank.questions)} questions, {len(bank.notes)} notes")
     return 0
+
+
+def _task_issues(roots: list[Path], question_ids: dict) -> list[str]:  # type: ignore[type-arg]
+    """Coding tasks of the built-in bank (no PATH) or under PATH/coding: files, mutants, reference runs."""
+    from interviewer.coding.validate import validate_tasks
+
+    if not roots:
+        return validate_tasks(question_ids)
+    return [i for r in roots if (r / "coding").is_dir() for i in validate_tasks(question_ids, root=r / "coding")]

@@ -59,3 +59,21 @@ def test_real_process_runs_public_tests(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "public tests passed: 4/4" in done.stdout
+
+
+def test_bank_validate_reports_a_failing_reference_and_missing_files(tmp_path, capsys):
+    import shutil
+
+    from interviewer.coding import tasks_dir
+
+    coding = tmp_path / "coding"
+    shutil.copytree(tasks_dir() / "code-rag-framework", coding / "code-rag-framework")
+    shutil.copytree(tasks_dir() / "code-react-agent", coding / "code-react-agent")
+    mutant = coding / "code-rag-framework" / "mutants" / "no_refusal.py"
+    (coding / "code-rag-framework" / "reference.py").write_text(mutant.read_text())
+    (coding / "code-react-agent" / "statement.zh.md").unlink()
+    assert main(["bank", "validate", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{coding / 'code-rag-framework' / 'reference.py'}: hidden tests failed: 7/8" in out
+    assert "test_refuses_without_calling_the_llm" in out
+    assert f"{coding / 'code-react-agent' / 'statement.zh.md'}: missing" in out
