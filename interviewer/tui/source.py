@@ -45,11 +45,12 @@ class QueueAnswerSource:
         self._replies.put_nowait(reply)
         return True
 
-    def answer(self, text: str) -> bool:
-        """Queue an answer; False when the agent is not waiting for one."""
+    def answer(self, text: str, code: str = "") -> bool:
+        """Queue an answer (with the code submitted on a coding question); False when the agent is
+        not waiting for one."""
         from interviewer.agent.loop import Reply
 
-        return self._send(Reply("answer", text))
+        return self._send(Reply("answer", text, code=code))
 
     def skip(self) -> bool:
         from interviewer.agent.loop import Reply

@@ -71,6 +71,10 @@ class NoteTurn(Static):
 
 
 def criterion_name(question: Question | None, criterion_id: str, lang: Lang) -> str:
+    from interviewer.judge import correctness
+
+    if criterion_id == correctness.CRITERION:
+        return correctness.name(lang)
     if question is None:
         return criterion_id
     try:

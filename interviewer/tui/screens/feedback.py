@@ -97,6 +97,10 @@ class QuestionFeedback(Vertical):
             yield Static(Text(say(self.lang, "fb.skipped" if skipped else "fb.not_graded"), style="dim italic"))
             return
         yield Static(grade_headline(self.grade, self.lang), classes="fb-score")
+        if self.grade.tests:  # a coding answer: how its code did on the hidden tests
+            from interviewer.report import tests_lines
+
+            yield Static(Text("\n".join(tests_lines(self.grade.tests, self.lang))), classes="fb-tests")
         if self.grade.errors:  # wrong claims come first: they cost more than anything missing
             yield Static(fmt.claim_errors(self.grade.errors, self.lang, self.catalog.titles), classes="fb-errors")
         table: DataTable[str | Text] = DataTable(cursor_type="row", classes="fb-criteria")

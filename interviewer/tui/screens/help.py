@@ -37,6 +37,7 @@ def _rows(bindings: list[BindingType]) -> list[tuple[str, str]]:
 
 def help_markdown() -> str:
     from interviewer.tui.app import InterviewerApp
+    from interviewer.tui.screens.coding import CodingScreen
     from interviewer.tui.screens.feedback import FeedbackScreen
     from interviewer.tui.screens.history import HistoryScreen
     from interviewer.tui.screens.home import HomeScreen
@@ -54,6 +55,7 @@ def help_markdown() -> str:
         ),
         ("Home", HomeScreen.BINDINGS),
         ("Interview", [*InterviewScreen.BINDINGS, Binding("tab", "indent", "Indent (in the editor)")]),
+        ("Code editor (coding questions; F4 in the interview opens it again)", CodingScreen.BINDINGS),
         ("Feedback", FeedbackScreen.BINDINGS),
         ("History", HistoryScreen.BINDINGS),
         ("Replay", ReplayScreen.BINDINGS),

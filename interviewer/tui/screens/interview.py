@@ -41,6 +41,7 @@ from interviewer.agent.events import (
     TokenStreamed,
 )
 from interviewer.tui import format as fmt
+from interviewer.tui.coding_desk import CodingDesk, shown_answer
 from interviewer.tui.i18n import localize_bindings, say
 from interviewer.tui.source import QueueAnswerSource
 from interviewer.tui.widgets import AnswerTurn, InterviewerTurn, NoteTurn
@@ -86,6 +87,7 @@ class InterviewScreen(Screen[None]):
         Binding("ctrl+j", "submit", "Submit", show=False, priority=True),
         Binding("ctrl+enter", "submit", "Submit", show=False, priority=True),
         Binding("ctrl+n", "skip", "Skip", priority=True),
+        Binding("f4", "code", "Code editor", show=False, priority=True),
         Binding("f8", "skip", "Skip", show=False, priority=True),
         Binding("ctrl+g", "end", "End", priority=True),
         Binding("f9", "end", "End", show=False, priority=True),
@@ -133,6 +135,8 @@ class InterviewScreen(Screen[None]):
         self._draft_timer: Timer | None = None
         self._draft_saved = ""
         self._draft: Draft | None = None
+        self.coding = CodingDesk(self)
+        """Coding questions: their code editor and the code that goes with the answer."""
         """The draft saved by an earlier run of a resumed session, until it is back in the editor."""
 
     @property
@@ -272,7 +276,8 @@ class InterviewScreen(Screen[None]):
             self._on_screen((event.question_id, event.follow_up_index))
         elif isinstance(event, AnswerReceived):
             self._answered.add(event.question_id)
-            await self._add(AnswerTurn(self._answer_label(event.follow_up_index), event.text))
+            shown = shown_answer(event.text, event.code, self.lang)
+            await self._add(AnswerTurn(self._answer_label(event.follow_up_index), shown))
             if self._store_pending():
                 self._start_saving()
             else:
@@ -339,6 +344,7 @@ class InterviewScreen(Screen[None]):
         if area.read_only and not area.text:  # the first prompt: the editor opens
             area.read_only = False
         self._restore_draft(area)
+        self.coding.on_listen(prompt)
         self._refresh_status()
 
     # -- streaming -------------------------------------------------------------------------------
@@ -383,7 +389,8 @@ class InterviewScreen(Screen[None]):
                 widgets.append(InterviewerTurn(say(self.lang, "follow_up", n=turn.follow_up_index), turn.text))
             elif turn.kind == "answer":
                 self._answered.add(turn.question_id)
-                widgets.append(AnswerTurn(self._answer_label(turn.follow_up_index), turn.text))
+                shown = shown_answer(turn.text, turn.code, self.lang)
+                widgets.append(AnswerTurn(self._answer_label(turn.follow_up_index), shown))
             elif turn.kind == "skip":
                 widgets.append(NoteTurn(say(self.lang, "skipped")))
         self._graded |= set(session.grades)
@@ -526,13 +533,26 @@ class InterviewScreen(Screen[None]):
     def action_submit(self) -> None:
         area = self.query_one("#answer", TextArea)
         text = area.text
-        if not text.strip():
+        waiting = self.source.waiting
+        if not text.strip() and not (waiting is not None and self.coding.code_for(waiting.question_id)):
             self.notify(say(self.lang, "notice.empty"), severity="warning")
             area.focus()
             return
-        if self.phase != "listening" or not self.source.answer(text):
+        self.send_answer(text)
+
+    def action_code(self) -> None:
+        self.coding.open()
+
+    def send_answer(self, text: str) -> None:
+        """Send ``text`` as the answer, with a coding question's code not sent yet."""
+        area = self.query_one("#answer", TextArea)
+        waiting = self.source.waiting
+        code = self.coding.code_for(waiting.question_id) if waiting is not None else ""
+        if self.phase != "listening" or not self.source.answer(text, code=code):
             self.notify(say(self.lang, "notice.not_waiting"))
             return
+        if waiting is not None:
+            self.coding.sent(waiting.question_id)
         self._submitted = text  # back in the editor if the store cannot commit it (see _start_saving)
         area.clear()
         area.focus()
