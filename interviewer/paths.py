@@ -85,3 +85,8 @@ def index_dir(root: Path | None = None) -> Path:
 
 def exports_dir(root: Path | None = None) -> Path:
     return (root or home()) / "exports"
+
+
+def cache_dir(root: Path | None = None) -> Path:
+    """Derived data the app rebuilds when missing or damaged (the parsed bank): safe to delete."""
+    return (root or home()) / "cache"

@@ -45,7 +45,7 @@ class Services:
         from interviewer.bank import load_bank
 
         extra = [Path(self.settings.bank)] if self.settings.bank else []
-        return load_bank(extra)
+        return load_bank(extra, cache_dir=paths.cache_dir(self.home))
 
     @cached_property
     def retriever(self) -> Retriever:

@@ -146,14 +146,31 @@ def user_bank_dirs() -> list[Path]:
     return [Path(p).expanduser() for p in env.split(os.pathsep) if p.strip()]
 
 
-def load_bank(extra: Iterable[Path] = (), *, builtin: bool = True, strict: bool = False) -> Bank:
-    """Load the built-in bank merged with ``extra`` directories (default: INTERVIEWER_BANK)."""
-    bank = Bank()
+def load_bank(
+    extra: Iterable[Path] = (), *, builtin: bool = True, strict: bool = False, cache_dir: Path | None = None
+) -> Bank:
+    """Load the built-in bank merged with ``extra`` directories (default: INTERVIEWER_BANK).
+
+    With ``cache_dir``, a bank whose files are unchanged since the last parse comes from the cache
+    (``bank/cache.py``); ``bank validate`` parses every time."""
     roots: list[tuple[Path, bool]] = []
     if builtin:
         roots.append((paths.data_dir(), False))
     extra_list = list(extra) or user_bank_dirs()
     roots.extend((Path(p), True) for p in extra_list)
+    if cache_dir is not None:
+        from interviewer.bank.cache import cached_bank
+
+        bank = cached_bank(cache_dir, roots, lambda: _parse(roots))
+    else:
+        bank = _parse(roots)
+    if strict and bank.issues:
+        raise BankError(bank.issues)
+    return bank
+
+
+def _parse(roots: Sequence[tuple[Path, bool]]) -> Bank:
+    bank = Bank()
     for root, _ in roots:
         if not root.exists():
             bank.issues.append(BankIssue(root, 0, "no such file or directory"))
@@ -168,6 +185,4 @@ def load_bank(extra: Iterable[Path] = (), *, builtin: bool = True, strict: bool 
             for file in _question_files(root):
                 _load_question_file(file, bank, replace)
     _check_note_refs(bank)
-    if strict and bank.issues:
-        raise BankError(bank.issues)
     return bank

@@ -99,6 +99,20 @@ class NoteIndex:
         name = MANIFEST if not self.url else f"manifest-{hashlib.sha1(self.url.encode()).hexdigest()[:8]}.json"
         return self.root / name
 
+    @property
+    def snapshot_path(self) -> Path:
+        """The search snapshot (BM25 postings, and vectors for the embedded store) beside the manifest."""
+        return self.manifest_path.with_name(self.manifest_path.stem.replace("manifest", "search") + ".npz")
+
+    def current_digest(self) -> str | None:
+        """The corpus digest of a finished build, from the manifest alone (no Chroma import); None if
+        there is none or a build is unfinished. IndexError_ on a corrupted or foreign manifest."""
+        manifest = self._read_manifest()
+        if not manifest or manifest.get("building"):
+            return None
+        digest = manifest.get("digest")
+        return digest if isinstance(digest, str) and digest else None
+
     def _read_manifest(self) -> dict[str, Any]:
         try:
             data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
@@ -208,9 +222,10 @@ class NoteIndex:
                 if "did not answer" in str(exc):
                     raise
             self.manifest_path.unlink(missing_ok=True)
+            self.snapshot_path.unlink(missing_ok=True)
             return
         self._client = None
-        for path in (self.root / "chroma", self.manifest_path):
+        for path in (self.root / "chroma", self.manifest_path, self.snapshot_path):
             if path.is_dir():
                 shutil.rmtree(path)
             else:
@@ -304,6 +319,18 @@ class NoteIndex:
         ids = result["ids"][0] if result["ids"] else []
         dists = result["distances"][0] if result.get("distances") else [0.0] * len(ids)
         return [(i, 1.0 - float(d)) for i, d in zip(ids, dists, strict=False)]
+
+    def vectors(self, ids: Sequence[str]) -> np.ndarray:
+        """The stored vectors of ``ids``, in that order (KeyError naming a chunk the store lacks)."""
+        col = self.collection()
+        by_id: dict[str, Any] = {}
+        page = 5000  # bounded reads: a 100k-chunk store in one call would hit SQLite's variable limit
+        for offset in range(0, max(len(ids), self.count()), page):
+            got = self._call("read vectors", col.get, include=["embeddings"], limit=page, offset=offset)
+            by_id.update(zip(got["ids"], got["embeddings"], strict=True))
+        if not ids:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.vstack([np.asarray(by_id[i], dtype=np.float32) for i in ids])
 
     def count(self) -> int:
         return int(self._call("count", self.collection().count))

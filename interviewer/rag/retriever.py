@@ -2,6 +2,10 @@
 
 Filters restrict hits to some notes (a question's notes) or a track. Every hit says which
 retrievers found it and at what rank, so callers and the eval can see why it surfaced.
+
+Queries read the search snapshot (``rag/snapshot.py``) written beside the index: with the embedded
+store a process whose notes match the manifest searches without importing chromadb at all; with a
+Chroma server the dense side queries the server and BM25 still comes from the snapshot.
 """
 
 from __future__ import annotations
@@ -12,10 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from interviewer.bank.notes import Note
+from interviewer.rag import snapshot as snapshots
 from interviewer.rag.bm25 import BM25
 from interviewer.rag.chunking import Chunk, chunk_note
 from interviewer.rag.embedders import Embedder
-from interviewer.rag.index import NoteIndex, Progress, UpdateReport
+from interviewer.rag.index import NoteIndex, Progress, UpdateReport, corpus_digest
 from interviewer.rag.lexicon import Lexicon
 
 Mode = Literal["hybrid", "dense", "bm25"]
@@ -69,32 +74,56 @@ class Retriever:
         self.dense_weight = dense_weight
         self.bm25_weight = bm25_weight
         self.lexicon = lexicon
-        self._bm25: BM25 | None = None
+        self._snapshot: snapshots.Snapshot | None = None
         self._ready = False
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
 
     @property
     def embedder(self) -> Embedder:
         return self.index.embedder
 
+    def _key(self) -> str:
+        digest = corpus_digest(self.chunks, self.embedder.identity)
+        return snapshots.snapshot_key(digest, [c.chunk_id for c in self.chunks])
+
     def ensure_index(self, progress: Progress | None = None, rebuild: bool = False) -> UpdateReport:
+        """Bring the Chroma index up to date with the notes, then the search snapshot."""
         with self._lock:
             report = self.index.update(self.chunks, progress=progress, rebuild=rebuild)
+            key = self._key()
+            snap = snapshots.load(self.index.snapshot_path, key, len(self.chunks))
+            if snap is None or (snap.vectors is None and not self.index.url):
+                vectors = None if self.index.url else self.index.vectors([c.chunk_id for c in self.chunks])
+                snap = snapshots.build(key, [c.lexical_text() for c in self.chunks], vectors)
+                snapshots.save(self.index.snapshot_path, snap)
+            self._snapshot = snap
             self._ready = True
             return report
 
+    def _open(self) -> snapshots.Snapshot:
+        """The search snapshot; from disk alone when the manifest says the embedded index holds exactly
+        these notes and a snapshot for them exists, else after ``ensure_index``."""
+        with self._lock:
+            if self._snapshot is None and not self.index.url:
+                digest = corpus_digest(self.chunks, self.embedder.identity)
+                if self.index.current_digest() == digest:
+                    key = snapshots.snapshot_key(digest, [c.chunk_id for c in self.chunks])
+                    snap = snapshots.load(self.index.snapshot_path, key, len(self.chunks))
+                    if snap is not None and snap.vectors is not None:
+                        self._snapshot, self._ready = snap, True
+            if not self._ready or self._snapshot is None:
+                self.ensure_index()
+            assert self._snapshot is not None
+            return self._snapshot
+
     def bm25(self) -> BM25:
-        if self._bm25 is None:
-            self._bm25 = BM25([c.lexical_text() for c in self.chunks])
-        return self._bm25
+        return self._open().bm25
 
     def warm(self) -> None:
-        """Load everything a first search needs (index, BM25, embedder)."""
-        if not self._ready:
-            self.ensure_index()
-        self.bm25()
+        """Load everything a first search needs (index, snapshot, embedder)."""
+        snap = self._open()
         vector = self.embedder.embed_queries(["warm up"])[0]
-        if self.chunks:  # Chroma's first filtered query loads its metadata segment (~1 s): pay it here
+        if self.chunks and snap.vectors is None:  # a server's first filtered query loads its metadata segment
             self.index.query(vector.tolist(), 1, self._where([self.chunks[0].note_id], None))
 
     def _allowed(self, note_ids: Sequence[str] | None, track: str | None) -> list[int] | None:
@@ -120,9 +149,11 @@ class Retriever:
     def dense(
         self, query: str, k: int, note_ids: Sequence[str] | None = None, track: str | None = None
     ) -> list[tuple[str, float]]:
-        if not self._ready:
-            self.ensure_index()
+        snap = self._open()
         vector = self.embedder.embed_queries([query])[0]
+        if snap.vectors is not None:
+            hits = snap.dense(vector, k, self._allowed(note_ids, track))
+            return [(self.chunks[i].chunk_id, s) for i, s in hits]
         return self.index.query(vector.tolist(), k, self._where(note_ids, track))
 
     def sparse(
