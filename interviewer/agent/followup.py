@@ -5,8 +5,9 @@ Offline, in this order:
 1. **Push back** once per question on a wrong claim the judge found ("You said … — walk me
    through why."), without telling the answer.
 2. **A strong answer is pushed harder**: one deepening follow-up (a seed aimed at a point made only
-   weakly, the level-4 descriptor of the weakest criterion, or a "what breaks at 10×" probe), then
-   move on.
+   weakly, the level-4 descriptor of the weakest criterion, or a "what breaks at 10×" probe). A
+   strong answer need not be complete (``STRONG_COVERAGE``): the harder question comes before the
+   gaps, and the interviewer moves on once the answers cover nearly everything.
 3. **Gaps**: the highest-weight key point still missing, asked with the seed written for it only
    when the answer gives the seed its premise (``FollowUpSeed.requires``, or the answer at least
    touched the point), else with the point's human-written probe, which asks how the candidate would
@@ -31,8 +32,12 @@ from interviewer.domain import Criterion, FollowUpSeed, Lang, Question
 from interviewer.judge.offline import COVERED, TOUCHED, Coverage, FoundError, KeyPointCoverage
 from interviewer.textproc import contains_term, normalize, tokenize
 
+STRONG_COVERAGE = 0.7
+"""Weighted rubric coverage from which an answer counts as strong (a grade around 75): it gets one
+deepening follow-up before any question about its gaps. Model answers of the bank sit at 0.7-1.0;
+at 0.8 a strong answer that left one point out was only ever asked about that point."""
 MOVE_ON_COVERAGE = 0.8
-"""Weighted rubric coverage from which an answer counts as strong: one deepening follow-up, then move on."""
+"""Weighted rubric coverage from which nothing is left worth asking after the deepening: move on."""
 WEAK = 0.7
 """Coverage under which a covered key point was made only weakly: a deepening seed may still aim at it."""
 QUOTE_CHARS = {"en": 110, "zh": 48}
@@ -97,8 +102,8 @@ def similar(a: str, b: str, threshold: float = 0.6) -> bool:
 
 
 def strong(coverage: Coverage) -> bool:
-    """Whether the answers so far make a strong answer (the interviewer pushes harder, then moves on)."""
-    return coverage.ratio() >= MOVE_ON_COVERAGE
+    """Whether the answers so far make a strong answer (the interviewer pushes harder)."""
+    return coverage.ratio() >= STRONG_COVERAGE
 
 
 def missing_by_weight(coverage: Coverage, probed: Collection[str]) -> list[KeyPointCoverage]:
@@ -353,11 +358,11 @@ def offline_decision(
         challenge = _challenge(coverage, asked, probed, lang)
         if challenge is not None:
             return challenge
-    if strong(coverage):
-        if "deepen" not in done:
-            deeper = _deepen(question, coverage, asked, probed, answer, lang)
-            if deeper is not None:
-                return deeper
+    if strong(coverage) and "deepen" not in done:
+        deeper = _deepen(question, coverage, asked, probed, answer, lang)
+        if deeper is not None:
+            return deeper
+    if coverage.ratio() >= MOVE_ON_COVERAGE:
         return Decision("move_on", "covered")
     missing = missing_by_weight(coverage, probed)
     for point in missing:
