@@ -41,6 +41,7 @@ from interviewer.agent.selection import Selector
 from interviewer.agent.summary import llm_summary_messages, offline_summary
 from interviewer.agent.transcript import submitted_code
 from interviewer.domain import Lang, Question, Session
+from interviewer.judge.correctness import judged_text
 from interviewer.judge.offline import FoundError
 from interviewer.judge.service import Judge
 from interviewer.llm.base import ChatModel
@@ -359,7 +360,10 @@ class Interviewer:
                 )
             )
             await prepare
-            decision = await self._decide(question, answers, asked_follow_ups, probed, hits, follow_index, done)
+            # the code submitted on the question counts as said: no follow-up asks for what it shows
+            code = submitted_code(self.session, question.id)
+            said = [judged_text("", code), *answers] if code else answers
+            decision = await self._decide(question, said, asked_follow_ups, probed, hits, follow_index, done)
             if decision.action == "move_on":
                 self._close(question, decision.reason, answers)
                 return "next"

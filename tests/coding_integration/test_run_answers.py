@@ -128,3 +128,28 @@ def test_bad_code_file_exits_2_and_runs_nothing(tmp_path: Path, capsys: pytest.C
     f.write_text(f"- question: {QID}\n  answer: hi\n  code_file: [1, 2]\n", encoding="utf-8")
     assert main(["run", "--answers", str(f)]) == 2
     assert f"{f}:3: entry 1: 'code_file' must be a path" in capsys.readouterr().err
+
+
+def test_the_follow_up_decision_reads_the_code(services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The code counts as said: the follow-up decision sees it beside the prose (a code-only answer
+    must not be probed for what its code shows), and the graded transcript keeps it apart."""
+    import asyncio
+
+    from interviewer.agent.headless import ScriptedAnswers
+    from interviewer.agent.loop import InterviewPlan
+    from interviewer.llm.fake import FakeLLM
+    from interviewer.services import Services
+
+    task = load_task(QID)
+    assert task is not None
+    reference = task.reference.read_text(encoding="utf-8")
+    llm = FakeLLM(default={"reasoning": "covered", "action": "move_on"})
+    wired = Services(services.settings, llm=llm)
+    source = ScriptedAnswers(load_answers(_answers(tmp_path, reference, answer="")))
+    plan = InterviewPlan(count=1, lang="en", forced=source.forced)
+    session = asyncio.run(wired.interviewer(plan).run(source))
+    decision = next(c for c in llm.calls if c["purpose"] == "follow_up")
+    assert "def sliding_window_attention" in str(decision["messages"][-1]["content"])
+    answer = next(t for t in session.turns if t.kind == "answer")
+    assert answer.text == "" and answer.code == reference
+    assert session.grades[QID].tests["status"] == "passed"  # type: ignore[index]
