@@ -44,6 +44,14 @@ def shown_answer(text: str, code: str, lang: str) -> str:
     return f"{text.rstrip()}\n\n{line}" if text.strip() else line
 
 
+def answer_with_code(text: str, code: str, lang: str) -> str:
+    """An answer as replay shows it: its text, then the code sent with it in full."""
+    if not code.strip():
+        return text
+    head = f"── {say(lang, 'code.editor')} ──"
+    return f"{text.rstrip()}\n\n{head}\n{code.rstrip()}" if text.strip() else f"{head}\n{code.rstrip()}"
+
+
 class CodingDesk:
     def __init__(self, screen: InterviewScreen) -> None:
         self.screen = screen

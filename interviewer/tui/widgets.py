@@ -126,8 +126,12 @@ def criterion_detail(
     out = [f"**{name}** — {c.score}/4", ""]
     if c.reason:
         out += [c.reason, ""]
-    out.append(f"**{say(lang, 'evidence')}**")
-    out += [f"> “{_quote(e)}”\n" for e in c.evidence[:3]] or [f"- {say(lang, 'none')}", ""]
+    if c.id == "correctness":  # its evidence is the failing hidden tests, not quotes of the answer
+        out.append(f"**{say(lang, 'fb.tests')}**")
+        out += [f"- {_quote(e)}" for e in c.evidence] or [f"- {c.reason}"]
+    else:
+        out.append(f"**{say(lang, 'evidence')}**")
+        out += [f"> “{_quote(e)}”\n" for e in c.evidence[:3]] or [f"- {say(lang, 'none')}", ""]
     out += ["", f"**{say(lang, 'missing')}**"]
     out += [f"- {m}" for m in c.missing] or [f"- {say(lang, 'nothing_missing')}"]
     out += ["", f"**{say(lang, 'read')}**"]

@@ -17,8 +17,10 @@ from interviewer.services import Services
 from interviewer.store.exchange import export_session
 from interviewer.tui.app import InterviewOptions, Launch, make_app
 from interviewer.tui.screens.coding import CodingScreen, highlighting_available
-from interviewer.tui.screens.feedback import FeedbackScreen
+from interviewer.tui.screens.feedback import Catalog, FeedbackScreen
 from interviewer.tui.screens.interview import InterviewScreen
+from interviewer.tui.screens.replay import build_steps
+from interviewer.tui.widgets import AnswerTurn
 
 QID = "code-sliding-window-attention"
 SLOW_IMPORT = "\n\nimport time\n\ntime.sleep(1.5)\n"
@@ -160,6 +162,15 @@ async def test_failing_code_puts_the_failing_tests_in_feedback(services: Service
         await wait_for(pilot, lambda: getattr(app.screen, "loaded", False), "the feedback to load")
         await pilot.press("right_square_bracket")
         await wait_for(pilot, lambda: "正确性（隐藏测试）" in flat(screen_text(app)), "the correctness criterion")
-    grade = services.store.load(interview.session_id).grades[QID]
+        # its detail (the first criterion) lists the failing hidden tests, not quotes of the answer
+        await wait_for(
+            pilot, lambda: "test_cache_never_exceeds_window" in flat(screen_text(app)), "the failing tests in detail"
+        )
+    session = services.store.load(interview.session_id)
+    grade = session.grades[QID]
     got = next(c for c in grade.criteria if c.id == "correctness")
     assert got.score < 4 and any("test_cache_never_exceeds_window" in e for e in got.evidence)
+    # replay shows the code that was sent
+    steps = build_steps(session, Catalog(services.bank, {}))
+    answer = next(step.widget for step in steps if step.what == "answer")
+    assert isinstance(answer, AnswerTurn) and "class SlidingWindowCache" in answer._text

@@ -15,6 +15,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Label, Static
 
 from interviewer.tui import format as fmt
+from interviewer.tui.coding_desk import answer_with_code
 from interviewer.tui.i18n import localize_bindings, say
 from interviewer.tui.screens.feedback import Catalog, SessionLoadError, load_session
 from interviewer.tui.widgets import AnswerTurn, InterviewerTurn, NoteTurn, grade_summary
@@ -62,7 +63,7 @@ def build_steps(session: Session, catalog: Catalog) -> list[Step]:
         elif turn.kind == "answer":
             index = turn.follow_up_index
             label = say(lang, "answer") if index == 0 else say(lang, "answer_to", n=index)
-            steps.append(Step(AnswerTurn(label, turn.text), n, "answer"))
+            steps.append(Step(AnswerTurn(label, answer_with_code(turn.text, turn.code, lang)), n, "answer"))
         elif turn.kind == "skip":
             steps.append(Step(NoteTurn(say(lang, "skipped")), n, "skipped"))
         else:
