@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 
 from interviewer.cli.common import services_from
@@ -80,6 +79,8 @@ def cmd_retrieval(args: argparse.Namespace) -> int:
 
 
 def cmd_judge(args: argparse.Namespace) -> int:
+    import asyncio
+
     from interviewer.evaluation.datasets import DatasetError, claim_sets, judge_ladders
     from interviewer.evaluation.judge_eval import evaluate, evaluate_claims
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from pathlib import Path
 
@@ -58,6 +57,8 @@ def session_json(session, questions) -> dict:  # type: ignore[no-untyped-def]
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    import asyncio
+
     from interviewer.agent.headless import AnswersFileError, ScriptedAnswers, load_answers
     from interviewer.agent.loop import InterviewPlan
     from interviewer.cli.render import print_transcript
@@ -192,6 +193,8 @@ def _read_answer(file: Path) -> str:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
+    import asyncio
+
     from interviewer.cli.render import print_grade
 
     services = services_from(args)

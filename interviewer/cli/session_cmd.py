@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import errno
 import json
@@ -272,6 +271,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 @_store_errors
 def cmd_rescore(args: argparse.Namespace) -> int:
+    import asyncio
+
     from interviewer.agent.transcript import submitted_code
 
     services = services_from(args)
