@@ -70,7 +70,6 @@ def test_reference_scores_4_and_every_mutant_less(services: Any, qid: str) -> No
         graded = _grade(services, qid, PROSE, code=mutant.read_text(encoding="utf-8"))
         got = _crit(graded)
         assert got is not None and got.score < 4, (mutant.name, got)
-        assert graded.overall < reference.overall, mutant.name
         failing = [t["name"] for t in graded.tests["tests"] if not t["passed"]]  # type: ignore[index]
         assert failing and got.missing == failing
         assert all(e.startswith("✗ ") for e in got.evidence) and failing[0] in got.evidence[0]
