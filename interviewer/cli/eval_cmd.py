@@ -100,7 +100,11 @@ def cmd_judge(args: argparse.Namespace) -> int:
 
     def grade(qid: str, answer: str, lang: str):  # type: ignore[no-untyped-def]
         nonlocal fallbacks
-        g, fallback = asyncio.run(judge.grade(bank.questions[qid], answer, lang, llm=llm))  # type: ignore[arg-type]
+        # the ladders measure how the judge reads answers: no hidden tests (a coding question's
+        # correctness criterion is tested in tests/coding_integration)
+        g, fallback = asyncio.run(
+            judge.grade(bank.questions[qid], answer, lang, llm=llm, correctness_criterion=False)  # type: ignore[arg-type]
+        )
         fallbacks += fallback is not None
         return g
 

@@ -44,6 +44,7 @@ class Judge:
         exchanges: Sequence[Exchange | tuple[str, str]] | None = None,
         code: str | None = None,
         tests: dict[str, Any] | None = None,
+        correctness_criterion: bool = True,
     ) -> tuple[Grade, str | None]:
         """(grade, fallback reason or None). ``on_error`` sees the LLM failure, if any.
 
@@ -53,8 +54,10 @@ class Judge:
 
         A question with a coding task is also graded on ``correctness``: ``code`` (else the code
         fenced in the answer) runs the hidden tests while the judge reads the prose and the code,
-        unless ``tests`` hands in a stored run to reuse (see :mod:`interviewer.judge.correctness`)."""
-        task = await asyncio.to_thread(correctness.task_for, question.id)
+        unless ``tests`` hands in a stored run to reuse (see :mod:`interviewer.judge.correctness`).
+        ``correctness_criterion=False`` grades the rubric alone (the judge evals measure the reading of
+        answers; the hidden tests are measured apart)."""
+        task = await asyncio.to_thread(correctness.task_for, question.id) if correctness_criterion else None
         if task is not None:
             code = code if code and code.strip() else correctness.code_in(answer)
             answer = correctness.judged_text(answer, code)

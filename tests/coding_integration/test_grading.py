@@ -153,3 +153,9 @@ def test_reused_tests_are_not_run_again(services: Any) -> None:
     stored = {"status": "failed", "passed": 1, "total": 8, "tests": [{"name": "t", "passed": False, "message": ""}]}
     graded = _grade(services, qid, PROSE, code="this is not python (", tests=stored)
     assert _crit(graded).score == 0 and graded.tests == stored  # type: ignore[union-attr]
+
+
+def test_the_rubric_alone_when_asked(services: Any) -> None:
+    """`eval judge` grades the rubric only: its ladders measure how answers are read, not code."""
+    graded = _grade(services, "code-sliding-window-attention", PROSE, correctness_criterion=False)
+    assert _crit(graded) is None and graded.tests is None
