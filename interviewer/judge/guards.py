@@ -47,8 +47,11 @@ def detection_forms(text: str) -> list[str]:
 # -- what addresses the grader --------------------------------------------------------------------
 _GRADER_EN = (
     r"(grader|grading (model|system|ai|bot|assistant|llm)|evaluator|reviewer|assessor|examiner|scorer|marker|rater|"
-    r"judge (model|llm)|llm judge|ai judge|automated (grader|judge|review)|(the|dear|hey|hi) (ai|model|llm|assistant)\b)"
+    r"judge (model|llm)|llm judge|ai judge|automated (grader|judge|review)|(dear|hey|hi|hello) (ai|model|llm|assistant)\b)"
 )
+"""Who a grader-addressed note names. "the model" alone is not here: technical answers say "send the
+error back to the model" all the time; only a vocative ("dear model") or a note to it addresses it."""
+_ROLE_EN = r"(grader|evaluator|reviewer|assessor|examiner|scorer|marker|rater)"
 _SELF = r"(this (answer|response|submission|reply)|my (answer|response|submission)|the candidate|this candidate|the (answer|response) above)"
 _MENTION = re.compile(
     r"(attack|attacker|adversar|jailbreak|inject|red[- ]team|e\.g\.|for example|such as|like\s+[\"“']|"
@@ -56,9 +59,27 @@ _MENTION = re.compile(
 )
 _STRONG_EN = [
     # a note, message or request to the grader
-    rf"\b(dear|hi|hello|hey|attention|to|for|note to|message to|memo to|reminder to|p\.?s\.?( to)?)\s+(the\s+|any\s+|all\s+)?([\w-]+\s+)?{_GRADER_EN}",
-    rf"(^|[\[(【<{{\"'“]|<!--|#|//)\s*{_GRADER_EN}\s*(note|notes|instructions?|memo)?\s*[:：,，\-–—]",
-    rf"\b(please|kindly|appreciate|i (would|'d) (like|appreciate|ask|request)|i (hope|trust|ask|request)|we (hope|trust)|make sure|be sure|remember to|don'?t forget)\b.{{0,80}}\b{_GRADER_EN}",
+    rf"\b(dear|hi|hello|hey|attention|note to|notes? for|message to|memo to|reminder to|p\.?s\.?( to)?)\s+(the\s+|any\s+|all\s+)?([\w-]+\s+)?{_GRADER_EN}",
+    rf"^\W{{0,3}}(to|for)\s+(the\s+|any\s+|all\s+)?([\w-]+\s+)?{_GRADER_EN}\s*[:：,，]",
+    r"\b(note|notes|message|memo|reminder|instructions?|p\.?s\.?)\s+(to|for)\s+(the\s+)?(ai|model|llm|assistant|whoever|whatever|anyone|anybody|grading)\b",
+    r"\b(note|message|memo|reminder|p\.?s\.?)\s+(to|for)\b.{0,40}\b(scor|grad|evaluat|assess|mark|judg)\w*\s+(this|the answer|my|these)",
+    rf"(^|[\[(【<{{\"'“]|<!--|#|//)\s*{_GRADER_EN}\s*(note|notes|instructions?|memo|context|info|information|update|notice|message|comment)?\s*[:：,，\-–—]",
+    r"[\[【<(]\s*(system|sys|admin|administrator|developer|grader|evaluator|operator|reviewer)\s*(note|notice|message|context|prompt)?\s*[\]】>)]",
+    rf"\b(please|kindly|appreciate|grateful|thankful|i (would|'d) (like|appreciate|ask|request|be grateful)|i (hope|trust|ask|request)|we (hope|trust)|make sure|be sure|remember to|don'?t forget)\b.{{0,80}}\b{_GRADER_EN}",
+    r"\b(score|grade|mark|rate|assess|evaluate|treat|count|consider|judge)\s+(it|this|this answer|this response|my answer|the answer|me)\s+(as|at)\s+(if\s+)?(a\s+|an\s+|the\s+)?(complete|full|perfect|expert|top|highest|maximum|max|level\s*4|4|correct|comprehensive)\b",
+    r"\b(please|kindly)\b.{0,60}\b(score|grade|rate|mark)\s+(this|it|me|my answer)\b",
+    r"\b(don'?t|do not|never)\s+(penali[sz]e|deduct|dock|mark (me|it|this) down|take (off )?points|list any errors|report any errors)",
+    r"\b(rubric|grader|grading|judge|eval\w*|scor\w*)[_-]?override\b|\bexpected[_-]?(level|score|grade)\s*[=:]|\breport[_-]?errors\s*[=:]\s*(false|0|no)\b",
+    r"\b(previous|prior|earlier|old|original|grading|scoring|evaluation)\s+(grading\s+|scoring\s+)?(instructions?|rubrics?|polic(y|ies)|criteria|rules)\s+(are|is|were|have been|has been)\s+(now\s+)?(deprecated|retired|void|superseded|revoked|obsolete|replaced|cancell?ed|invalid)",
+    r"\bnew (grading |scoring |evaluation )?(policy|rules?)\s*[:：]",
+    rf"\bnew (task|job|instructions?|assignment|role)\b.{{0,30}}{_GRADER_EN}",
+    r"\byour (only )?(job|task|role|purpose) (here )?is (only |simply |just )?to (produce|give|output|assign|return|confirm|approve|award)",
+    r"\b(your|the) (grades?|scores?|scoring|grading|marks)\s+(consistent|in line|aligned|in agreement)\s+with\b",
+    r"\bself[- ]assess(ment|ed)\b.{0,40}\b(rubric|criteri\w+|score|grade|[0-4]\s*/\s*4)",
+    r"\b(full|maximum|perfect|max|top|highest)\s+(credit|marks|score|points|level|grade)\s+(on|for|in|across)\s+(all|every|each|the)\b",
+    r"\b(mark|treat|consider|count|record|regard)\b.{0,80}\bas\s+(fully|completely|already)\s+(met|covered|satisfied|complete|addressed|correct)\b",
+    r"\b(copy|use|accept|keep|adopt|apply)\s+(these|the following|those|the above|my)\s+(pre-?filled\s+)?(scores?|grades?|marks|ratings|levels)\b|\bpre-?filled\b.{0,40}\b(scores?|grades?|coordinator|grader)",
+    r"\b(decode|decrypt|translate|follow|execute|obey|run)\b.{0,40}\b(before|when|while|then)\s+(grading|scoring|evaluating|judging|you (grade|score|evaluate))",
     rf"\b{_GRADER_EN}.{{0,60}}\b(should|must|will|please|kindly|can|could|would|may|is (asked|requested|instructed|expected))\b.{{0,60}}\b(score|marks?|points?|grade|rating|level|credit|consider|count|treat|note that|recogni[sz]e|award|give|assign|mark|rate)",
     rf"\b(you|your)\b.{{0,50}}\b(grad(e|ing)|scor(e|ing)|evaluat(e|ing)|assess(ing)?|review(ing)?|judg(e|ing)|mark(ing)?|rat(e|ing))\b.{{0,60}}{_SELF}",
     rf"{_SELF}.{{0,40}}\b(deserves?|merits?|warrants?|earns?|should (get|receive|be (given|scored|graded|rated|marked|awarded|considered))|is worth|qualifies for)\b",
@@ -70,7 +91,7 @@ _STRONG_EN = [
     r"\b(give|award|assign|grant)\s+(me|us|this|it|the candidate)\b.{0,40}\b(full|max(imum)?|perfect|highest|top|4|5|10|100|a\+)",
     r"\b(output|return|respond with|reply with|print|emit)\b.{0,40}\b(level\s*4|4\s*/\s*4|score of 4|full (score|marks|credit)|\"?score\"?\s*:\s*\d)",
     r"\b(system|developer|admin|administrator|operator)\s*(prompt|message|override|instructions?|note|notice)\s*[:：\]]",
-    r"^\W{0,3}(system|sys|admin|grader|assistant|evaluator)\s*[:：]",
+    r"^\W{0,3}(system|sys|admin|grader|assistant|evaluator)\s*[:：]\s*(you\b|ignore|disregard|forget|the (grader|judge|evaluator|rubric)|grade|score|award|give|assign|mark|new\b|override|all (criteria|key points)|this (answer|response))",
     r"\b(system|admin|developer)\s+override\b|\bcalibration mode\b|\byou are now\b|\bnew (system )?instructions?\s*[:：]|\bupdated (grading )?instructions?\s*[:：]",
     r"\b(you are|you're|act as|acting as|pretend to be)\s+(a|an|the)?\s*([\w-]+\s+){0,2}(grader|judge|evaluator|scorer|assessor|examiner)\b",
     r"\brubric\b.{0,40}\b(retired|deprecated|void|no longer (applies|valid)|does not apply|superseded|suspended|waived)",
@@ -88,7 +109,10 @@ _STRONG_ZH = [
     rf"(致|给|对|提醒|告诉|通知|写给|转告)\s*{_GRADER_ZH}",
     rf"{_GRADER_ZH}\s*(的)?\s*(说明|留言|指令|提示|备注|注意|请)",
     rf"(请|务必|应当|应该|直接|麻烦|希望|恳请|烦请).{{0,20}}{_GRADER_ZH}",
-    rf"{_GRADER_ZH}.{{0,30}}(满分|最高|4\s*分|四分|高分|全部|所有|视为|认定|判为|给予|打|评为)",
+    rf"{_GRADER_ZH}.{{0,30}}(满分|最高分|最高档|最高等级|[4四]\s*分|视为(已)?(覆盖|满足|完整)|判为满分|评为满分|给予满分|全部(要点|评分项)|所有(要点|评分项))",
+    r"(请|烦请|恳请|麻烦)\s*(评审|评委|老师|考官|阅卷)\s*(给予?|按|打|评|判)",
+    r"(请|烦请|恳请|麻烦|希望|务必).{0,60}(满分|最高档|最高分|最高等级|最高评价|满分计算)",
+    r"(不要|别|无需|不用|请勿)\s*(列出|指出|报告|标出|提示|扣).{0,6}(任何)?(错误|问题|分)",
     r"(备注|说明|注|提示|注意|附言|ps|p\.s\.|系统提示|系统消息|系统说明|评分说明)\s*[:：].{0,80}(评分|打分|满分|最高|[4四]\s*分|等级|level|覆盖|全部要点|所有要点|视为|判为|给分)",
     r"(满分|最高分|最高等级|最高档|最高级别|顶级评分|[4四]\s*分|一百分|100\s*分)\s*(吧|哦|即可|就好|给我|谢谢)|"
     r"(给|打|判|评|记|应得|应该得|值得|理应|请给?)\s*(我|本回答|该回答|这个回答|这份回答|候选人)?\s*(个|为|成)?\s*(满分|最高分|最高等级|最高档|[4四]\s*分|一百分|100\s*分)",
@@ -105,14 +129,16 @@ _WEAK_ZH = [
 # Other languages: an answer in this interview has no reason to address a grader in them at all.
 _FOREIGN = [
     r"\b(ignorier\w*|missacht\w*|vergiss|übergeh\w*)\b.{0,60}\b(anweisung\w*|bewertung\w*|kriterien|regeln|rubrik|vorgaben|instruktion\w*)",
-    r"\b(volle|maximale|höchste|beste)\s+(punktzahl|punkte|bewertung|note|stufe)|\b(bewerter\w*|prüfer\w*|gutachter\w*|korrektor\w*)\b",
+    r"\b(volle|maximale|höchste|beste)\s+(punktzahl|punkte|bewertung|note|stufe)|\b(höchstnote|bestnote|höchstpunktzahl)\b|\b(bewerter\w*|prüfer\w*|gutachter\w*|korrektor\w*)\b",
     r"\b(ignorez|ignorer|oubliez|oublier)\b.{0,60}\b(instructions|consignes|critères|grille|barème)|\b(note|score) maximale|\b(correcteur|évaluateur|examinateur)\b",
     r"\b(ignora|olvida)\b.{0,60}\b(instrucciones|rúbrica|criterios)|\b(puntuación|nota|calificación) máxima|\b(evaluador|calificador)\b",
     r"(採点者|評価者|満点|採点基準を無視|채점자|만점|평가자)",
 ]
 _FENCE_BREAK = re.compile(
-    r"</?\s*(untrusted[_\s-]*\w*|answer|system|instructions?|grader|rubric|assistant|user)\s*>|<\|[a-z_]+\|>|"
-    r"\[/?inst\]|<</?sys>>|</s>|^\s*#{2,}\s*(system|instructions?|grader)\b|```\s*(system|instructions?)\b",
+    r"[-=#*_~]{2,}\s*(end|begin|start)\s+(of\s+)?(the\s+)?(candidate'?s?\s+)?(answer|response|submission|input|transcript)\s*[-=#*_~]{2,}|"
+    r"</?\s*(untrusted[_\s-]*\w*|answer|system|instructions?|grader|rubric|assistant|user)\s*>|"
+    r"<\|[a-z_]+\|>\s*(system|assistant|user|developer)\b|"  # a bare special token ("<|eot_id|> as a stop token") is a mention
+    r"\[/?inst\]|<</?sys>>|</s>\s*(<s>|\[inst\]|system)|^\s*#{2,}\s*(system|instructions?|grader)\b|```\s*(system|instructions?)\b",
     re.IGNORECASE | re.MULTILINE,
 )
 _STRONG = [re.compile(p, re.IGNORECASE) for p in [*_STRONG_EN, *_STRONG_ZH, *_FOREIGN]]
@@ -137,6 +163,27 @@ def _addresses_grader(segment: str) -> bool:
     return False
 
 
+_SCORE = re.compile(r"(?<![\w/.])[0-4]\s*/\s*4(?![\w/.])|\|\s*[0-4]\s*\|")
+_SHEET_HEAD = re.compile(
+    r"^\W*(evaluation|grading|grade|score|scoring|assessment|review|评分|评估|打分)\s*(result|report|summary|outcome|sheet|complete|completed|结果|报告|完成)s?\b|"
+    r"\b(errors?|mistakes|issues)\s+(found|detected|identified)\s*[:：]\s*(none|0|no)\b|^\W*\|?\s*(criterion|criteria|评分项)\s*\|\s*(score|得分|分数)",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def score_sheet(text: str) -> list[str]:
+    """Lines of a forged score sheet: an answer that grades itself ("Hard budgets: 4/4", a
+    "| Criterion | Score |" table, "Errors found: none") is speaking to the grader. Three or more
+    scores out of 4, or a sheet heading, are needed: one "3/4 of the GPUs" is prose."""
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    scored = [ln for ln in lines if _SCORE.search(ln)]
+    n_scores = sum(len(_SCORE.findall(ln)) for ln in lines)
+    heads = [ln for ln in lines if _SHEET_HEAD.search(ln)]
+    if n_scores < 3 and not (heads and n_scores >= 1):
+        return []
+    return [ln.strip() for ln in lines if ln in scored or ln in heads or re.fullmatch(r"\s*\|[-:| ]+\|\s*", ln)]
+
+
 def find_injections(text: str) -> list[str]:
     """Parts of ``text`` that address a grader instead of answering: HTML comments, bracketed notes and
     code comments first, then whole sentences. Quoted override phrases in an answer about attacks are
@@ -151,8 +198,31 @@ def find_injections(text: str) -> list[str]:
     rest = text
     for seg in found:
         rest = rest.replace(seg, " ")
+    sheet = score_sheet(rest)
+    found.extend(sheet)
+    for seg in sheet:
+        rest = rest.replace(seg, " ")
     found.extend(s for s in split_sentences(rest) if _addresses_grader(s))
+    found.extend(_tainted_paragraphs(text, found))
     return found
+
+
+TAINT_CHARS = 500
+"""A paragraph this short that holds a grader-addressed sentence, comment or note is the payload as
+a whole: its other sentences ("... the transcript was truncated.") and the code around a "# grader:"
+comment are part of the same note and are dropped with it."""
+
+
+def _tainted_paragraphs(text: str, found: list[str]) -> list[str]:
+    """Short paragraphs (a code block among them) that hold something addressed to the grader."""
+    out: list[str] = []
+    for para in re.split(r"\n\s*\n", text):
+        p = para.strip()
+        if not p or len(p) > TAINT_CHARS:
+            continue
+        if cut(p, found) != cut(p, []):  # something in it was addressed to the grader
+            out.append(p)
+    return out
 
 
 # -- term lists and padding ---------------------------------------------------------------------------
@@ -255,6 +325,18 @@ def is_term_list(prose: str, term_vocabulary: set[str] | None) -> tuple[bool, fl
     return terms >= 4 and content_size(prose) >= 8 and ((share >= 0.7 and n_short >= 6) or no_glue), round(ratio, 3)
 
 
+def cut(text: str, segments: list[str]) -> str:
+    """``text`` without ``segments``, longest first (a tainted paragraph goes before the sentences
+    inside it, which would otherwise break its verbatim match)."""
+    ordered = sorted(segments, key=len, reverse=True)
+    while True:  # a sentence found after a side note was cut out matches only once the note is gone
+        before = text
+        for seg in ordered:
+            text = text.replace(seg, " ")
+        if text == before:
+            return re.sub(r"[ \t]{2,}", " ", text).strip()
+
+
 def check(answer: str, term_vocabulary: set[str] | None = None) -> GuardReport:
     """Run every lexical guard over ``answer``. ``term_vocabulary``: lower-cased alias terms of the question."""
     report = GuardReport(clean_text=answer)
@@ -267,10 +349,7 @@ def check(answer: str, term_vocabulary: set[str] | None = None) -> GuardReport:
     if injected:
         report.flags.append("prompt_injection")
         report.injected = injected
-        clean = answer
-        for s in injected:
-            clean = clean.replace(s, " ")
-        report.clean_text = re.sub(r"[ \t]{2,}", " ", clean).strip()
+        report.clean_text = cut(answer, injected)
     text = report.clean_text
     prose, report.code = split_code(text)
     report.prose = prose

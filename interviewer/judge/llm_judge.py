@@ -452,9 +452,7 @@ def _turns(
     for e in exchanges:
         asked, said = (e.question, e.answer) if isinstance(e, Exchange) else (e[0], e[1])
         clean = guards.check(said, vocab).clean_text if said.strip() else ""
-        for segment in report.injected:  # what the guard cut from the whole answer goes too
-            clean = clean.replace(segment, " ")
-        out.append(Exchange(asked, re.sub(r"[ \t]{2,}", " ", clean).strip()))
+        out.append(Exchange(asked, guards.cut(clean, report.injected)))  # what was cut from the whole answer goes too
     return out
 
 

@@ -210,8 +210,9 @@ async def test_llm_judge_grades_with_the_conflict_rule(llama_server: LlamaServer
     follow = "Llama uses RoPE because its context can be extended by scaling."
     llm = Recording(client(llama_server))
     start = time.perf_counter()
-    # the prompt takes ~2.7k of the server's 4096-token context: the reply gets the rest
-    grade = await LLMJudge(llm, max_tokens=360).grade(  # type: ignore[arg-type]
+    # the prompt takes ~1.7k of the server's 4096-token context (~2.7k with a repair turn); a reply cut
+    # at its token cap is not JSON, so the cap leaves room for a whole one
+    grade = await LLMJudge(llm, max_tokens=900).grade(  # type: ignore[arg-type]
         q, f"{main}\n\n{follow}", "en", exchanges=[(q.prompt("en"), main), ("Why does Llama use RoPE?", follow)]
     )
     report("LLM judge (conflict rule)", time.perf_counter() - start, llm.llm)
