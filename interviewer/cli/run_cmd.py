@@ -23,6 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--answer", help="the answer text")
     src.add_argument("--answer-file", type=Path, help="a file holding the answer ('-' for stdin)")
+    p.add_argument("--code-file", type=Path, help="code submitted with the answer (a coding question's solution)")
     p.add_argument("--model", help="litellm model for the LLM judge (default: settings; '' = offline)")
     p.add_argument("--lang", choices=["zh", "en"], help="language of the feedback")
     p.add_argument("--json", action="store_true")
@@ -204,7 +205,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
     text = _read_answer(args.answer_file) if args.answer_file is not None else args.answer
     question = bank.questions[args.question]
     lang = services.settings.lang
-    grade, fallback = asyncio.run(services.judge().grade(question, text, lang, llm=services.llm(args.model)))
+    code = _read_answer(args.code_file) if args.code_file is not None else None
+    grade, fallback = asyncio.run(services.judge().grade(question, text, lang, llm=services.llm(args.model), code=code))
     if fallback:
         print(f"warning: {fallback}", file=sys.stderr)
     if args.json:

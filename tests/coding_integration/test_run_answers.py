@@ -153,3 +153,22 @@ def test_the_follow_up_decision_reads_the_code(services, tmp_path: Path) -> None
     answer = next(t for t in session.turns if t.kind == "answer")
     assert answer.text == "" and answer.code == reference
     assert session.grades[QID].tests["status"] == "passed"  # type: ignore[index]
+
+
+def test_grade_with_a_code_file(services: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    task = load_task(QID)
+    assert task is not None
+    scores = {}
+    for name, source in [
+        ("reference", task.reference),
+        ("mutant", task.directory / "mutants" / "off_by_one_window.py"),
+    ]:
+        f = tmp_path / f"{name}.py"
+        f.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+        assert main(["grade", "--question", QID, "--answer", PROSE, "--code-file", str(f), "--json"]) == 0
+        data = json.loads(capsys.readouterr().out)
+        scores[name] = next(c["score"] for c in data["criteria"] if c["id"] == "correctness")
+        assert data["tests"]["hidden"] is True
+    assert scores["reference"] == 4 and scores["mutant"] < 4
+    assert main(["grade", "--question", QID, "--answer", PROSE, "--code-file", str(tmp_path / "nope.py")]) == 2
+    assert "cannot read" in capsys.readouterr().err
