@@ -10,8 +10,9 @@ then :func:`apply_correctness`, the one function both judges share, adds ``corre
 - its weight is that of the rubric's heaviest criterion (the rubric weights sum to 1, so the overall
   becomes ``(overall + 100 * w * score / 4) / (1 + w)``): running code counts as much as the most
   important thing the rubric asks, and never drowns the rest;
-- when the task needs a package that is not installed (torch), the tests cannot say anything: the
-  criterion is left out of the weight and the grade says why and how to install it — never a 0;
+- when the task needs a package that is not installed (torch), or the sandbox itself fails, the tests
+  cannot say anything: the criterion is left out of the weight and the grade says why (and how to
+  install what is missing) — never a 0;
 - code the candidate did not submit scores 0 ("no code submitted"): a coding question answered in
   prose alone must not score above one whose code fails.
 """
@@ -134,7 +135,13 @@ async def hidden_tests(question_id: str, code: str, *, timeout_s: float | None =
         return skipped_run(task, list(missing))
     if not code.strip():
         return None
-    run = await run_tests_async(task, code, hidden=True, timeout_s=timeout_s)
+    try:
+        run = await run_tests_async(task, code, hidden=True, timeout_s=timeout_s)
+    except Exception as exc:  # the sandbox itself failed: the candidate's code says nothing either way
+        from interviewer.coding import TestRun
+
+        why = " ".join(f"the hidden tests could not run ({type(exc).__name__}: {exc})".split())[:300]
+        return TestRun(status="skipped", detail=why, hidden=True, question_id=task.question_id).public()
     return dict(run.public())
 
 

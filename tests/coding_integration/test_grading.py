@@ -159,3 +159,16 @@ def test_the_rubric_alone_when_asked(services: Any) -> None:
     """`eval judge` grades the rubric only: its ladders measure how answers are read, not code."""
     graded = _grade(services, "code-sliding-window-attention", PROSE, correctness_criterion=False)
     assert _crit(graded) is None and graded.tests is None
+
+
+def test_a_sandbox_failure_leaves_the_criterion_out(services: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sandbox failing (not the code) says nothing about the code: left out, said, the grade kept."""
+    import interviewer.coding
+
+    async def broken(*_a: Any, **_k: Any) -> Any:
+        raise OSError("unshare: no such file")
+
+    monkeypatch.setattr(interviewer.coding, "run_tests_async", broken)
+    graded = _grade(services, "code-sliding-window-attention", PROSE, code="def f(): pass")
+    assert _crit(graded) is None and graded.tests is not None and graded.tests["status"] == "skipped"
+    assert "could not run" in graded.summary and "unshare" in graded.summary
