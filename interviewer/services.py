@@ -49,17 +49,17 @@ class Services:
 
     @cached_property
     def retriever(self) -> Retriever:
+        from interviewer.rag.corpus import corpus_for
         from interviewer.rag.embedders import get_embedder
         from interviewer.rag.index import NoteIndex
-        from interviewer.rag.lexicon import Lexicon
-        from interviewer.rag.retriever import Retriever, chunk_notes
+        from interviewer.rag.retriever import Retriever
 
         embedder = get_embedder(self.settings.embedder)
         index = NoteIndex(
             paths.index_dir(self.home), embedder, url=self.settings.chroma_url, timeout_s=self.settings.timeout_s
         )
-        notes = self.bank.notes.values()
-        return Retriever(chunk_notes(notes), index, lexicon=Lexicon.from_notes(notes))
+        chunks, lexicon = corpus_for(self.bank, paths.cache_dir(self.home))
+        return Retriever(chunks, index, lexicon=lexicon)
 
     @cached_property
     def references(self) -> ReferenceFinder:

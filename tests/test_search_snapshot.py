@@ -199,6 +199,30 @@ def test_search_json_is_the_same_with_and_without_the_caches(indexed_home: Path)
     env = {**os.environ, "INTERVIEWER_HOME": str(indexed_home)}
     cmd = [sys.executable, "-m", "interviewer", "search", "why does GQA shrink the KV cache", "-k", "4", "--json"]
     first = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120, check=True).stdout
-    assert (indexed_home / "cache").is_dir() and (indexed_home / "index" / "search.npz").exists()
+    assert (indexed_home / "cache").is_dir() and (indexed_home / "index" / "search.snapshot").exists()
     second = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120, check=True).stdout
     assert json.loads(first) == json.loads(second) and len(json.loads(first)) == 4
+
+
+# -- the chunked corpus -------------------------------------------------------------------------
+def test_the_corpus_cache_gives_the_same_chunks_and_follows_the_notes(tmp_path: Path) -> None:
+    from interviewer.rag.corpus import corpus_for
+
+    cache = tmp_path / "cache"
+    user = tmp_path / "mine"
+    note = paths.notes_dir() / "llm_fundamentals" / "positional-encoding-rope-alibi.md"
+    (user / "notes").mkdir(parents=True)
+    mine = user / "notes" / "mine.md"
+    mine.write_text(note.read_text(encoding="utf-8").replace("id: positional", "id: mine-positional"), encoding="utf-8")
+    bank = load_bank([user], cache_dir=cache)
+    built, lexicon = corpus_for(bank, cache)
+    assert (built, lexicon.terms) == (chunk_notes(bank.notes.values()), corpus_for(bank, None)[1].terms)
+    (file,) = cache.glob("corpus-*.pickle")
+    again, _ = corpus_for(load_bank([user], cache_dir=cache), cache)
+    assert again == built and [c.digest() for c in again] == [c.digest() for c in built]
+    for damage in (b"", b"\x80\x05garbage", b"\x80\x04K\x01."):
+        file.write_bytes(damage)
+        assert corpus_for(load_bank([user], cache_dir=cache), cache)[0] == built
+    mine.write_text(mine.read_text(encoding="utf-8").replace("RoPE", "Rotary"), encoding="utf-8")
+    edited, _ = corpus_for(load_bank([user], cache_dir=cache), cache)
+    assert edited != built and any("Rotary" in c.text for c in edited if c.note_id.startswith("mine-"))

@@ -10,20 +10,18 @@ cannot be read, unpickled or is not a Bank is ignored and replaced, never an err
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
-import pickle
-import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from interviewer import cachefile
+
 if TYPE_CHECKING:
     from interviewer.bank.loader import Bank
 
-FORMAT = b"bank-cache-1"
+FORMAT = "bank-cache-2"
 _CODE = ("bank/loader.py", "bank/notes.py", "bank/yamlpos.py", "domain/__init__.py", "domain/question.py")
 
 
@@ -31,18 +29,21 @@ def _code_version() -> bytes:
     import pydantic
 
     pkg = Path(__file__).resolve().parent.parent
-    h = hashlib.sha256(FORMAT + sys.version.encode() + pydantic.VERSION.encode())
-    for rel in _CODE:
-        with contextlib.suppress(OSError):
-            h.update((pkg / rel).read_bytes())
-    return h.digest()
+    return cachefile.code_version(*(pkg / rel for rel in _CODE), extra=f"{FORMAT} pydantic {pydantic.VERSION}")
 
 
-def _input_files(root: Path) -> list[Path]:
-    """Every file the loader may read under ``root`` (a superset is harmless: it only widens the key)."""
+def _input_files(root: Path) -> list[str]:
+    """Every file the loader may read under ``root`` (a superset is harmless: it only widens the key).
+    Plain strings from os.walk: building and sorting Path objects cost more than hashing a small bank."""
     if root.is_file():
-        return [root]
-    return sorted(p for pattern in ("*.yaml", "*.yml", "*.md") for p in root.rglob(pattern) if p.is_file())
+        return [str(root)]
+    found = [
+        os.path.join(folder, name)
+        for folder, _, names in os.walk(root)
+        for name in names
+        if name.endswith((".yaml", ".yml", ".md"))
+    ]
+    return sorted(found)
 
 
 def bank_key(roots: Sequence[tuple[Path, bool]]) -> str:
@@ -54,42 +55,24 @@ def bank_key(roots: Sequence[tuple[Path, bool]]) -> str:
         for file in _input_files(root):
             h.update(f"\0file\0{file}\0".encode())
             try:
-                h.update(file.read_bytes())
+                with open(file, "rb") as f:
+                    h.update(f.read())
             except OSError as exc:  # the loader reports it; the key just has to differ from a readable file's
                 h.update(f"\0unreadable\0{exc.errno}".encode())
     return h.hexdigest()
 
 
 def cached_bank(cache_dir: Path, roots: Sequence[tuple[Path, bool]], parse: Callable[[], Bank]) -> Bank:
-    """The bank for ``roots`` from ``cache_dir`` when its inputs are unchanged, else ``parse()`` (cached)."""
+    """The bank for ``roots`` from ``cache_dir`` when its inputs are unchanged, else ``parse()`` (cached).
+    Either way ``content_key`` names the inputs, so caches derived from the bank can key on it."""
     from interviewer.bank.loader import Bank
 
     key = bank_key(roots)
     file = cache_dir / f"bank-{key[:32]}.pickle"
-    try:
-        with file.open("rb") as f:
-            bank = pickle.load(f)
-        if isinstance(bank, Bank):
-            return bank
-    except Exception:  # missing, truncated, written by other code: parse again
-        pass
+    bank = cachefile.read(file, Bank)
+    if bank is not None and bank.content_key == key:
+        return bank  # type: ignore[no-any-return]
     bank = parse()
-    _write(cache_dir, file, bank)
+    bank.content_key = key
+    cachefile.write(file, bank, stale_glob="bank-*.pickle")
     return bank
-
-
-def _write(cache_dir: Path, file: Path, bank: Bank) -> None:
-    tmp = ""
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        for old in cache_dir.glob("bank-*.pickle"):  # one bank per home is enough; old keys never come back
-            with contextlib.suppress(OSError):
-                old.unlink()
-        fd, tmp = tempfile.mkstemp(prefix=".bank-", suffix=".tmp", dir=cache_dir)
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(bank, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, file)
-    except (OSError, pickle.PicklingError):
-        if tmp:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)

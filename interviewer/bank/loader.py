@@ -51,6 +51,9 @@ class Bank:
     issues: list[BankIssue] = field(default_factory=list)
     builtin_ids: set[str] = field(default_factory=set)
     """Ids defined by the built-in bank and not (yet) overridden by a user bank."""
+    content_key: str = ""
+    """Hash of every file the bank was read from and of the parsing code, when loaded through the
+    cache (``bank/cache.py``); caches derived from the bank (the note chunks) key on it."""
 
     def question(self, qid: str) -> Question:
         try:

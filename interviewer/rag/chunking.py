@@ -52,7 +52,12 @@ class Chunk:
         return self._wrap(self.text)
 
     def digest(self) -> str:
-        return hashlib.sha1(self.embed_text().encode("utf-8")).hexdigest()[:16]
+        """Content hash of what gets embedded; computed once per chunk (and kept when pickled)."""
+        known = self.__dict__.get("_digest")
+        if known is None:
+            known = hashlib.sha1(self.embed_text().encode("utf-8")).hexdigest()[:16]
+            object.__setattr__(self, "_digest", known)
+        return known  # type: ignore[no-any-return]
 
 
 _CODE_KEEP = re.compile(r"^\s*(def |class |async def |#|//|\"\"\"|\'\'\'|@)")

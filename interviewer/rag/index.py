@@ -102,7 +102,7 @@ class NoteIndex:
     @property
     def snapshot_path(self) -> Path:
         """The search snapshot (BM25 postings, and vectors for the embedded store) beside the manifest."""
-        return self.manifest_path.with_name(self.manifest_path.stem.replace("manifest", "search") + ".npz")
+        return self.manifest_path.with_name(self.manifest_path.stem.replace("manifest", "search") + ".snapshot")
 
     def current_digest(self) -> str | None:
         """The corpus digest of a finished build, from the manifest alone (no Chroma import); None if

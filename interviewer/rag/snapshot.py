@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import tempfile
 from collections.abc import Sequence
@@ -64,13 +65,43 @@ def build(key: str, lexical_texts: Sequence[str], vectors: np.ndarray | None) ->
     return Snapshot(key, BM25.build(lexical_texts), vectors)
 
 
+_MAGIC = b"interviewer-search-snapshot\n"
+_ALIGN = 64
+
+
+def _aligned(n: int) -> int:
+    return -(-n // _ALIGN) * _ALIGN
+
+
 def load(path: Path, key: str, n_chunks: int) -> Snapshot | None:
-    """The snapshot at ``path`` if it was written for ``key``; None if missing, stale or damaged."""
+    """The snapshot at ``path`` if it was written for ``key``; None if missing, stale or damaged.
+
+    Arrays are memory-mapped, not read: a 100k-chunk snapshot opens in the time a small one does,
+    and a query touches only the postings of its terms (and the vectors, once)."""
     try:
-        with np.load(path, allow_pickle=False) as data:
-            if str(data["key"]) != key:
+        with path.open("rb") as f:
+            if f.read(len(_MAGIC)) != _MAGIC:
                 return None
-            arrays = {name: data[name] for name in data.files}
+            size = int.from_bytes(f.read(8), "little")
+            if not 0 < size < 1 << 20:
+                return None
+            header = json.loads(f.read(size).decode("utf-8"))
+        data_start = _aligned(len(_MAGIC) + 8 + size)
+        if header.get("key") != key:
+            return None
+        arrays: dict[str, np.ndarray] = {}
+        total = path.stat().st_size
+        for name, spec in header["arrays"].items():
+            dtype, shape, offset = np.dtype(spec["dtype"]), tuple(spec["shape"]), data_start + int(spec["offset"])
+            count = int(np.prod(shape)) if shape else 1
+            if offset + count * dtype.itemsize > total:
+                return None
+            if count == 0:
+                arrays[name] = np.zeros(shape, dtype=dtype)
+            elif not shape:
+                arrays[name] = np.fromfile(path, dtype=dtype, count=1, offset=offset).reshape(())
+            else:
+                arrays[name] = np.memmap(path, dtype=dtype, mode="r", offset=offset, shape=shape)
         bm25 = BM25.from_arrays(arrays)
         vectors = arrays.get("vectors")
         if bm25.n != n_chunks or (vectors is not None and (vectors.ndim != 2 or len(vectors) != n_chunks)):
@@ -78,21 +109,32 @@ def load(path: Path, key: str, n_chunks: int) -> Snapshot | None:
         if vectors is not None and vectors.dtype != np.float32:
             return None
         return Snapshot(key, bm25, vectors)
-    except Exception:  # any damage (truncated zip, foreign file, bad arrays) means: build it again
+    except Exception:  # any damage (truncated file, foreign bytes, bad arrays) means: build it again
         return None
 
 
 def save(path: Path, snapshot: Snapshot) -> bool:
     """Write atomically (a temporary file renamed over the old one); False if the directory refuses."""
-    arrays = {"key": np.array(snapshot.key), **snapshot.bm25.to_arrays()}
+    arrays = dict(snapshot.bm25.to_arrays())
     if snapshot.vectors is not None:
-        arrays["vectors"] = snapshot.vectors
+        arrays["vectors"] = np.ascontiguousarray(snapshot.vectors, dtype=np.float32)
+    specs: dict[str, dict[str, object]] = {}
+    offset = 0  # from the start of the data, which follows the header at the next alignment step
+    for name, arr in arrays.items():
+        specs[name] = {"dtype": arr.dtype.str, "shape": list(arr.shape), "offset": offset}
+        offset += _aligned(arr.nbytes)
+    header = json.dumps({"key": snapshot.key, "arrays": specs}).encode("utf-8")
+    data_start = _aligned(len(_MAGIC) + 8 + len(header))
     tmp = ""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".snapshot-", suffix=".npz", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=".snapshot-", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)  # type: ignore[arg-type]
+            f.write(_MAGIC + len(header).to_bytes(8, "little") + header)
+            for name, arr in arrays.items():
+                f.seek(data_start + int(specs[name]["offset"]))  # type: ignore[call-overload]
+                f.write(np.ascontiguousarray(arr).tobytes())
+            f.truncate()
         os.replace(tmp, path)
         return True
     except OSError:
