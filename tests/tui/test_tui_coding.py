@@ -23,8 +23,8 @@ from interviewer.tui.screens.replay import build_steps
 from interviewer.tui.widgets import AnswerTurn
 
 QID = "code-sliding-window-attention"
-SLOW_IMPORT = "\n\nimport time\n\ntime.sleep(1.5)\n"
-"""Appended to a submission: its test run takes 1.5 s more, so keys typed meanwhile show whether the
+SLOW_IMPORT = "\n\nimport time\n\ntime.sleep(3)\n"
+"""Appended to a submission: its test run takes 3 s more, so keys typed meanwhile show whether the
 editor stays live while the tests run."""
 
 
