@@ -126,12 +126,13 @@ def quoted(c: CriterionGrade, evidence: str) -> str:
 def tests_headline(run: dict[str, object], lang: Lang) -> str:
     """One line on a hidden-test run: '7/9 passed (failed, 0.41 s, peak 12 MB)' or why it did not run."""
     t = _L[lang]
+    colon = "：" if lang == "zh" else ": "
     status = str(run.get("status") or "")
     if status == "skipped":
-        return f"{t['tests']}: {t['tests_skipped']} — {run.get('detail') or ''}".rstrip(" —")
+        return f"{t['tests']}{colon}{t['tests_skipped']} — {run.get('detail') or ''}".rstrip(" —")
     head = t["tests_passed"].format(passed=run.get("passed", 0), total=run.get("total", 0))
     time_s, peak = _num(run.get("time_s")), _num(run.get("peak_mb"))
-    line = f"{t['tests']}: {head} ({status}, {time_s:.2f} s, {peak:.0f} MB)"
+    line = f"{t['tests']}{colon}{head} ({status}, {time_s:.2f} s, {peak:.0f} MB)"
     detail = str(run.get("detail") or "")
     return f"{line} — {' '.join(detail.split())[:300]}" if detail and status != "passed" else line
 
