@@ -19,6 +19,7 @@ then :func:`apply_correctness`, the one function both judges share, adds ``corre
 
 from __future__ import annotations
 
+import asyncio
 import math
 import re
 from typing import TYPE_CHECKING, Any
@@ -125,12 +126,12 @@ def skipped_run(task: CodingTask, missing: list[str]) -> dict[str, Any]:
 async def hidden_tests(question_id: str, code: str, *, timeout_s: float | None = None) -> dict[str, Any] | None:
     """Run the hidden tests of ``question_id``'s task on ``code`` (in the sandbox, off the event
     loop); the public record of the run, or None when the question has no task."""
-    task = task_for(question_id)
+    task = await asyncio.to_thread(task_for, question_id)  # file reads: off the event loop
     if task is None:
         return None
     from interviewer.coding import missing_requirements, run_tests_async
 
-    missing = missing_requirements(task)
+    missing = await asyncio.to_thread(missing_requirements, task)
     if missing:
         return skipped_run(task, list(missing))
     if not code.strip():
