@@ -30,11 +30,13 @@ _NOT_NEG_ZH = re.compile(
 _REFUTE = re.compile(
     r"(misconception|myth|common mistake|wrong to (say|think|assume)|not true that|contrary to|people (often )?think|"
     r"some (people )?(say|think|believe|claim)|it'?s tempting to|a naive|naively|instead of|rather than|isn'?t that|"
-    r"doesn'?t mean|does not mean|not because|误区|误解|常见错误|有人认为|有人说|很多人以为|很多人认为|并不是|不是说|而不是|并不意味|不等于|以为)",
+    r"doesn'?t mean|does not mean|not because|误区|误解|常见错误|有人认为|有人说|很多人以为|很多人认为|并不是|不是说|而不是|而非|并不意味|不等于|以为)",
     re.IGNORECASE,
 )
 _COMPARE = re.compile(
-    r"\b(than|unlike|whereas|while|vs\.?|versus|compared|instead|rather|both|either|same as|like)\b|(比|相比|不同于|而|与其|vs|对比|和.{0,8}一样|同样)",
+    r"\b(than|unlike|whereas|while|vs\.?|versus|compared|instead|rather|both|either|same as|like|beats?|outperforms?|"
+    r"exceeds?|surpass(es)?|(better|worse) than|overtakes?)\b|"
+    r"(比|相比|不同于|不一样|不同的是|而|与其|vs|对比|和.{0,8}一样|同样|超过|优于|胜过|强于|好于|不如|高于|低于|取代|替代)",
     re.IGNORECASE,
 )
 
@@ -60,9 +62,80 @@ def has_negation(text: str) -> bool:
     return bool(_negators(normalize(text)))
 
 
+_PASS_EN = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "any",
+        "some",
+        "have",
+        "had",
+        "has",
+        "having",
+        "use",
+        "used",
+        "using",
+        "do",
+        "did",
+        "does",
+        "need",
+        "needed",
+        "run",
+        "ran",
+        "set",
+        "up",
+        "add",
+        "added",
+        "keep",
+        "kept",
+        "build",
+        "built",
+        "implement",
+        "implemented",
+        "enable",
+        "enabled",
+        "make",
+        "made",
+        "write",
+        "wrote",
+        "proper",
+        "real",
+        "single",
+        "formal",
+        "dedicated",
+        "explicit",
+        "clear",
+        "our",
+        "my",
+        "their",
+        "its",
+        "own",
+        "yet",
+        "even",
+        "ever",
+        "been",
+        "be",
+    ]
+)
+"""Words a negation passes through to the term after them ("didn't have a proper rollback plan"). Any
+other word in between takes the negation itself ("can't handle a big domain shift")."""
+_PASS_ZH = re.compile(r"(做|用|加|设|有|搞|上|过|任何|建|配|开|启用|使用|采用|进行|了|的|个|一个)*")
+
+
+def _passes(gap: str) -> bool:
+    gap = gap.strip()
+    if not gap:
+        return True
+    if re.search(r"[\u3400-\u9fff]", gap):
+        return _PASS_ZH.fullmatch(gap.replace(" ", "")) is not None
+    return all(w in _PASS_EN for w in re.findall(r"[a-z']+", gap))
+
+
 def negated_term(sentence: str, terms: Iterable[str], window_en: int = 24, window_zh: int = 6) -> str | None:
     """A term of ``terms`` that ``sentence`` negates: a negator right before it ("no rollback plan",
-    "without a canary", "没有回滚方案", "不做灰度"). Returns the term, or None."""
+    "didn't have a canary", "没有回滚方案", "不做灰度"), with nothing between them but words the
+    negation passes through. Returns the term, or None."""
     low = normalize(sentence)
     negs = _negators(low)
     if not negs:
@@ -75,9 +148,9 @@ def negated_term(sentence: str, terms: Iterable[str], window_en: int = 24, windo
         for m in re.finditer(re.escape(t), low):
             for _, end in negs:
                 gap = low[end : m.start()]
-                if 0 <= m.start() - end <= (
-                    window_zh if re.search(r"[\u3400-\u9fff]", t) else window_en
-                ) and not re.search(r"[,.;:，。；：!?！？、]|\b(but|only|just)\b|但|只", gap):
+                if 0 <= m.start() - end <= (window_zh if re.search(r"[\u3400-\u9fff]", t) else window_en) and _passes(
+                    gap
+                ):
                     return term
     return None
 
@@ -113,8 +186,21 @@ def wrong_subject(sentence: str, question: Question, kp: KeyPoint) -> str | None
         return None
     if mentions(sentence, subject_terms(kp)):
         return None
-    named = mentions(sentence, rivals(question, kp))
+    own_text = normalize(f"{kp.text.zh} {kp.text.en}")
+    # a rival the key point itself names ("HF now points new deployments to vLLM", for the TGI point)
+    # is part of the point, not a wrong subject
+    named = [t for t in mentions(sentence, rivals(question, kp)) if not contains_term(own_text, t)]
     return named[0] if named else None
+
+
+def about_rival(sentence: str, question: Question, kp: KeyPoint) -> bool:
+    """The sentence names another key point's subject and not this one's: what it denies is said of
+    the rival ("DPO needs no reward model" is no denial of RLHF's reward model)."""
+    return (
+        kp.subject is not None
+        and not mentions(sentence, subject_terms(kp))
+        and bool(mentions(sentence, rivals(question, kp)))
+    )
 
 
 def alias_hit(sentence: str, aliases: Terms) -> str | None:

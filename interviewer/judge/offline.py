@@ -312,7 +312,12 @@ class OfflineJudge:
             ]
             if not rival_points or max(float(score_row[1 + j]) for j in rival_points) < kp_score:
                 return kp_score, FoundError(criterion, kp, unit.quote, "wrong_subject", None, rival)
-        if not claims.has_negation(kp.text.en) and not claims.has_negation(kp.text.zh) and not refuted:
+        if (
+            not claims.has_negation(kp.text.en)
+            and not claims.has_negation(kp.text.zh)
+            and not refuted
+            and not claims.about_rival(unit.text, question, kp)
+        ):
             term = claims.negated_term(unit.text, kp.aliases.all())
             if term is not None:
                 return kp_score, FoundError(criterion, kp, unit.quote, "negation", None, term)
