@@ -135,11 +135,11 @@ class HomeScreen(SessionListScreen):
         self.overall: dict[str, float | None] = {}
         self.watch(self.iapp, "warm_state", self._show_warm)
         self.watch(self.iapp, "warm_detail", self._show_warm)
-        self.load_sessions()
         self.query_one("#tracks").focus()
 
     def on_screen_resume(self) -> None:
-        self.load_sessions()
+        # after the frame: the store, its migrations and the score module load once Home is on screen
+        self.call_after_refresh(self.load_sessions)
 
     def _show_warm(self) -> None:
         state = self.iapp.warm_state
