@@ -306,8 +306,10 @@ def redundancy(text: str) -> float:
 
 def lexical_diversity(text: str, window: int = 40) -> float:
     """Moving-average type-token ratio of content words: length-robust, low when an answer keeps
-    restating the same few words (padding), high for prose that adds information as it goes."""
-    tokens = tokenize(text)
+    restating the same few words (padding), high for prose that adds information as it goes.
+    Notation is not words: single Latin letters and bare numbers ("w", "n", "p%w", "1") repeat in
+    any dense formula and are left out."""
+    tokens = [t for t in tokenize(text) if not (t.isascii() and (len(t) == 1 or t.isdigit()))]
     if len(tokens) < window:
         return len(set(tokens)) / len(tokens) if tokens else 1.0
     spans = len(tokens) - window + 1
