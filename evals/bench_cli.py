@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -93,11 +94,22 @@ print(json.dumps(result))
 """
 
 
+CPU: list[float] = []
+"""CPU seconds (user + system) of the last timed child: on a shared machine wall time includes waiting
+for a core; CPU time is what the command itself costs."""
+
+
+def _child_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def timed(argv: list[str], env: dict[str, str]) -> float:
     tree = env.get("PYTHONPATH", str(ROOT))
-    t0 = time.perf_counter()
+    c0, t0 = _child_cpu(), time.perf_counter()
     done = subprocess.run(argv, env=env, capture_output=True, text=True, cwd=tree, timeout=600)
     took = time.perf_counter() - t0
+    CPU.append(_child_cpu() - c0)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed:\n{done.stderr[-3000:]}")
     return took
@@ -106,9 +118,11 @@ def timed(argv: list[str], env: dict[str, str]) -> float:
 def paint(kind: str, env: dict[str, str]) -> float:
     env = {**env, "BENCH_T0": repr(time.time())}
     tree = env.get("PYTHONPATH", str(ROOT))
+    c0 = _child_cpu()
     done = subprocess.run(
         [sys.executable, "-c", PAINT_CHILD, kind], env=env, capture_output=True, text=True, cwd=tree, timeout=120
     )
+    CPU.append(_child_cpu() - c0)
     if done.returncode != 0:
         raise SystemExit(done.stderr[-3000:])
     result = json.loads(done.stdout.strip().splitlines()[-1])
@@ -183,11 +197,13 @@ def main() -> None:
             commands[f"before:search_{n}"] = lambda: timed(search, sother)
             commands[f"before:grade_zh_{n}"] = lambda: timed([*grade, str(work / "zh.txt")], sother)
     samples: dict[str, list[float]] = {name: [] for name in commands}
+    cpu: dict[str, list[float]] = {name: [] for name in commands}
     ratios: list[float] = []
     before_ratios: list[float] = []
     for r in range(args.runs):
         for name, fn in commands.items():
             samples[name].append(fn())
+            cpu[name].append(CPU[-1])
         ratios.append(samples["paint_home"][-1] / samples["paint_bare"][-1])
         if args.compare:
             before_ratios.append(samples["before:paint_home"][-1] / samples["paint_bare"][-1])
@@ -198,6 +214,7 @@ def main() -> None:
         "load_average": os.getloadavg(),
         "median_s": {k: round(v, 3) for k, v in medians.items()},
         "samples_s": {k: [round(x, 3) for x in v] for k, v in samples.items()},
+        "median_cpu_s": {k: round(statistics.median(v), 3) for k, v in cpu.items()},
         "first_ever_s": {k: round(v, 3) for k, v in first.items()},
         "paint_ratio_median": round(statistics.median(ratios), 3),
         "paint_ratios": [round(x, 3) for x in ratios],
@@ -208,8 +225,12 @@ def main() -> None:
         print(json.dumps(report, indent=2))
         return
     print(f"median of {args.runs} fresh processes (load average at the end {report['load_average'][0]:.1f}):")
+    print(f"  {'':<22} {'wall':>6}   {'cpu':>6}   wall samples")
     for name, value in medians.items():
-        print(f"  {name:<18} {value:6.2f} s   [{' '.join(f'{x:.2f}' for x in samples[name])}]")
+        print(
+            f"  {name:<22} {value:6.2f} s {statistics.median(cpu[name]):6.2f} s   "
+            f"[{' '.join(f'{x:.2f}' for x in samples[name])}]"
+        )
     print(f"  Home paint / bare Textual paint: {report['paint_ratio_median']:.2f}x  {report['paint_ratios']}")
     if before_ratios:
         print(f"  before: Home paint / bare Textual paint: {report['before_paint_ratio_median']:.2f}x")
