@@ -1,0 +1,152 @@
+"""The review schedule: a pure fold of the store's graded answers into one FSRS card per key point.
+
+Nothing of it is stored. The answers' grades already are (as events, and rescored versions beside
+them), so the schedule is rebuilt from them every time: `rescore`, export/import and replay agree
+with it for free, and a change of the rating rules applies to the whole history at once."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from fsrs import Card, Scheduler, State
+
+from interviewer.agent.events import AnswerGraded, Event
+from interviewer.domain import Grade
+from interviewer.store.db import Store
+from interviewer.study.cards import RATINGS, PointResult, Result, point_results
+
+SCHEDULER = Scheduler(
+    learning_steps=(timedelta(days=1),),
+    relearning_steps=(timedelta(days=1),),
+    enable_fuzzing=False,
+)
+"""Steps of a day, not Anki's minutes: a practice session is a sitting, and a point missed today is
+asked again tomorrow, not in ten minutes. No fuzz, so a rebuild is identical to the last one."""
+
+WRONG_RETRY = timedelta(hours=4)
+"""A point stated wrongly comes back within this, sooner than one merely missed (a day)."""
+
+
+@dataclass(frozen=True)
+class Review:
+    """One graded answer's verdict on one key point, at the time it was graded."""
+
+    at: datetime
+    session_id: str
+    point: PointResult
+
+
+@dataclass
+class PointCard:
+    question_id: str
+    key_point: str
+    card: Card
+    history: list[tuple[datetime, Result]] = field(default_factory=list)
+    """Every review of the point, oldest first."""
+
+    @property
+    def key(self) -> str:
+        return f"{self.question_id}/{self.key_point}"
+
+    @property
+    def due(self) -> datetime:
+        return self.card.due
+
+    @property
+    def last_result(self) -> Result:
+        return self.history[-1][1]
+
+    @property
+    def last_at(self) -> datetime:
+        return self.history[-1][0]
+
+    def retention(self, now: datetime) -> float:
+        """FSRS's probability that the point is recalled at ``now``."""
+        return float(SCHEDULER.get_card_retrievability(self.card, _utc(now)))
+
+    def is_due(self, now: datetime) -> bool:
+        return self.card.due <= _utc(now)
+
+    def public(self, now: datetime) -> dict[str, object]:
+        return {
+            "retention": round(self.retention(now), 3),
+            "due": self.card.due.isoformat(),
+            "due_now": self.is_due(now),
+            "last_result": self.last_result,
+            "last_reviewed": self.last_at.isoformat(),
+            "reviews": len(self.history),
+            "stability": None if self.card.stability is None else round(self.card.stability, 3),
+            "state": State(self.card.state).name.lower(),
+            "results": [r for _, r in self.history],
+        }
+
+
+@dataclass
+class Schedule:
+    cards: dict[str, PointCard] = field(default_factory=dict)
+    """'question_id/key point id' -> its card."""
+
+    def due(self, now: datetime) -> list[PointCard]:
+        """Cards due at ``now``: the least likely to be recalled first."""
+        return sorted((c for c in self.cards.values() if c.is_due(now)), key=lambda c: (c.retention(now), c.due, c.key))
+
+    def of_question(self, question_id: str) -> list[PointCard]:
+        return [c for c in self.cards.values() if c.question_id == question_id]
+
+    def public(self, now: datetime) -> dict[str, dict[str, object]]:
+        return {key: card.public(now) for key, card in sorted(self.cards.items())}
+
+
+def fold(reviews: Iterable[Review]) -> Schedule:
+    """Apply the reviews oldest first (ties in a fixed order) to fresh cards."""
+    schedule = Schedule()
+    ordered = sorted(reviews, key=lambda r: (_utc(r.at), r.session_id, r.point.key, r.point.criterion))
+    for review in ordered:
+        at = _utc(review.at)
+        p = review.point
+        entry = schedule.cards.get(p.key)
+        if entry is None:
+            # a stable id and no wall-clock default: the same reviews give the same cards
+            entry = PointCard(p.question_id, p.key_point, Card(card_id=zlib.crc32(p.key.encode()), due=at))
+            schedule.cards[p.key] = entry
+        card, _ = SCHEDULER.review_card(entry.card, RATINGS[p.result], review_datetime=at)
+        if p.result == "wrong":
+            card.due = min(card.due, at + WRONG_RETRY)
+        entry.card = card
+        entry.history.append((at, p.result))
+    return schedule
+
+
+def session_reviews(session_id: str, events: Sequence[Event], grades: Mapping[str, Grade]) -> list[Review]:
+    """A session's reviews: one per graded question, at its last grading event, judged by its
+    latest grade version (``grades``; a rescore replaces the verdict, not the time it was given)."""
+    graded: dict[str, AnswerGraded] = {}
+    for event in events:
+        if isinstance(event, AnswerGraded):
+            graded[event.question_id] = event
+    out: list[Review] = []
+    for qid, event in graded.items():
+        grade = grades.get(qid, event.grade)
+        out += [Review(event.at, session_id, p) for p in point_results(grade)]
+    return out
+
+
+def store_reviews(store: Store) -> list[Review]:
+    out: list[Review] = []
+    for row in store.sessions(limit=1_000_000):
+        grades = {g.question_id: g for g in store.latest_grades(row.id)}
+        out += session_reviews(row.id, store.events(row.id), grades)
+    return out
+
+
+def build_schedule(store: Store) -> Schedule:
+    """The schedule of every graded answer in the store."""
+    return fold(store_reviews(store))
+
+
+def _utc(at: datetime) -> datetime:
+    """FSRS takes only ``timezone.utc`` datetimes (a naive one is read as UTC)."""
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
