@@ -1,7 +1,18 @@
 """Benchmark of the TUI: time to paint Home from process launch, and the latency from submitting an
 answer to the next interviewer turn (offline engine, built-in bank).
 
-    python evals/bench_tui.py [--runs 5] [--answers 8] [--home DIR]
+    python evals/bench_tui.py [--runs 5] [--answers 8] [--home DIR] [--lengths 200,4000,30000]
+                              [--per-length 5] [--grading-runs 2]
+
+Long answers (issue 15): for each length in ``--lengths``, answers of that many characters (real
+prose: the bank's model answers, a different stretch each time) are pasted and submitted at once,
+and submit → next turn painted is reported per length; the target is p90 <= 300 ms each. Before
+each paste the candidate reads the prompt for ``--read`` seconds and the previous question's
+background grading is let finish, so the figure is the turn itself, not a queue behind another
+answer's grading or the new question's preparation. The process's CPU time per turn is printed
+beside the wall clock: on a shared machine the wall clock scales with the load average.
+Then, with follow-ups off so the answer closes its question, the time from submitting the longest
+answer to its grade being stored (the full offline grade of every sentence): target <= 5 s.
 
 Home: each run launches a fresh process that imports the app and runs it headless; the clock
 stops when Home is mounted and painted (the moment the background warm-up would start). Answer
@@ -151,11 +162,129 @@ async def bench_answers(
     return warm_s, first_s, latencies, idle
 
 
+def long_answers(length: int, count: int) -> list[str]:
+    """``count`` answers of ``length`` characters (cut at a sentence end when one is near), each a
+    different stretch of the bank's model answers, so no answer's sentences are cached by another's."""
+    from interviewer.bank import load_bank
+    from interviewer.textproc import split_sentences
+
+    bank = load_bank()
+    pool = [s for q in bank.questions.values() if q.model_answer for s in split_sentences(q.model_answer.en)]
+    out = []
+    for i in range(count):
+        start, parts, size = (i * 97 + length) % len(pool), [], 0
+        while size < length:
+            sentence = pool[start % len(pool)]
+            parts.append(sentence)
+            size += len(sentence) + 1
+            start += 1
+        text = " ".join(parts)[:length]
+        end = max(text.rfind(". "), text.rfind("? "))
+        out.append(text[: end + 1] if end > length * 0.8 else text)
+    return out
+
+
+async def settle(pilot: Any, screen: Any, limit_s: float = 60.0) -> None:
+    """Wait until no answer is being graded (the interview screen's grading indicator is idle)."""
+    deadline = time.perf_counter() + limit_s
+    while screen._grading and time.perf_counter() < deadline:
+        await pilot.pause(0.05)
+
+
+async def bench_lengths(
+    lengths: list[int], per_length: int, home: Path, think_s: float = 0.0, read_s: float = 3.0
+) -> tuple[dict[int, list[float]], dict[int, list[float]]]:
+    """Submit → next interviewer turn painted, for pasted answers of each length; and the CPU time
+    this process spent meanwhile (comparable across machine loads, unlike the wall clock)."""
+    from interviewer.config import load_settings
+    from interviewer.services import Services
+    from interviewer.tui.app import InterviewOptions, Launch, make_app
+    from interviewer.tui.screens.interview import InterviewScreen
+
+    clock = FrameClock()
+    settings = load_settings(model="", lang="en")
+    settings.home = home
+    services = Services(settings)
+    await asyncio.to_thread(services.warm)
+    out: dict[int, list[float]] = {}
+    cpu: dict[int, list[float]] = {}
+    for length in lengths:
+        answers = long_answers(length, per_length)
+        launch = Launch(interview=InterviewOptions(count=per_length + 1, lang="en", model=""))
+        app = make_app(settings, services, launch=launch, cursor_blink=False)
+        async with app.run_test(size=(100, 32)) as pilot:
+            screen = app.screen
+            assert isinstance(screen, InterviewScreen)
+            for answer in answers:
+                while screen.phase != "listening":
+                    await pilot.pause(0.005)
+                await pilot.pause(read_s)
+                await settle(pilot, screen)
+                screen.query_one("#answer").insert(answer)  # type: ignore[attr-defined]
+                await pilot.pause(think_s or 0.05)
+                started, cpu_started = time.perf_counter(), time.process_time()
+                await pilot.press("ctrl+s")
+                while screen.phase != "listening" and isinstance(app.screen, InterviewScreen):
+                    await pilot.pause(0.005)
+                cpu_spent = time.process_time() - cpu_started
+                if not isinstance(app.screen, InterviewScreen):
+                    break
+                await pilot.pause(0.05)
+                painted = clock.painted_after(started)
+                if painted is None:
+                    raise SystemExit("no frame was painted after the next prompt: the clock is broken")
+                out.setdefault(length, []).append(painted)
+                cpu.setdefault(length, []).append(cpu_spent)
+    return out, cpu
+
+
+async def bench_grading(length: int, runs: int, home: Path) -> list[float]:
+    """Submit → the answer's grade stored, for answers of ``length`` characters (no follow-ups: the
+    answer closes its question, and grading starts after the limits' short grade delay)."""
+    from interviewer.config import load_settings
+    from interviewer.services import Services
+    from interviewer.tui.app import InterviewOptions, Launch, make_app
+    from interviewer.tui.screens.interview import InterviewScreen
+
+    settings = load_settings(model="", lang="en")
+    settings.home = home
+    settings.max_follow_ups = 0
+    services = Services(settings)
+    await asyncio.to_thread(services.warm)
+    out: list[float] = []
+    launch = Launch(interview=InterviewOptions(count=runs + 1, lang="en", model=""))
+    app = make_app(settings, services, launch=launch, cursor_blink=False)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, InterviewScreen)
+        for answer in long_answers(length, runs):
+            while screen.phase != "listening":
+                await pilot.pause(0.005)
+            await settle(pilot, screen)
+            qid = screen.source.waiting.question_id  # type: ignore[union-attr]
+            screen.query_one("#answer").insert(answer)  # type: ignore[attr-defined]
+            await pilot.pause(0.05)
+            started = time.perf_counter()
+            await pilot.press("ctrl+s")
+            while qid not in screen._graded and time.perf_counter() - started < 300:
+                await pilot.pause(0.02)
+            out.append(time.perf_counter() - started)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5, help="process launches for the Home paint time")
     parser.add_argument("--answers", type=int, default=8, help="answers to submit for the latency")
     parser.add_argument("--home", type=Path, help="an INTERVIEWER_HOME to use (default: a temp dir)")
+    parser.add_argument(
+        "--lengths",
+        default="200,4000,30000",
+        help="answer lengths (characters) for the long-answer latency; empty to skip",
+    )
+    parser.add_argument("--per-length", type=int, default=5, help="answers submitted per length")
+    parser.add_argument("--read", type=float, default=3.0, help="seconds spent reading a prompt before pasting")
+    parser.add_argument("--grading-runs", type=int, default=2, help="answers of the longest length graded")
     parser.add_argument(
         "--think",
         type=float,
@@ -163,11 +292,17 @@ def main() -> None:
         help="seconds between the answer being typed and submitted (0: submit at once)",
     )
     args = parser.parse_args()
+    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (wall clocks scale with it)")
     with tempfile.TemporaryDirectory(prefix="bench-tui-") as tmp:
         home = args.home or Path(tmp)
         os.environ["INTERVIEWER_HOME"] = str(home)
         paints = bench_paint(args.runs, home)
         warm_s, first_s, latencies, idle = asyncio.run(bench_answers(args.answers, home, args.think))
+        lengths = [int(n) for n in args.lengths.split(",") if n.strip()]
+        by_length, cpu = (
+            asyncio.run(bench_lengths(lengths, args.per_length, home, args.think, args.read)) if lengths else ({}, {})
+        )
+        grading = asyncio.run(bench_grading(max(lengths), args.grading_runs, home)) if lengths else []
 
     paint = [float(p["paint"]) for p in paints]
     print(
@@ -186,6 +321,11 @@ def main() -> None:
         for kind in sorted({k for k, _ in latencies}):
             report(f"  → {kind}", [t for k, t in latencies if k == kind])
         report("Submit → whole process idle (Pilot's clock, includes background grading)", idle)
+    for length, values in by_length.items():
+        report(f"Submit → next turn painted, {length:,}-character answers pasted (target p90 <= 300 ms)", values)
+        report("  CPU time of the process meanwhile", cpu[length])
+    if grading:
+        report(f"Submit → full grade stored, {max(lengths):,}-character answer (target <= 5 s)", grading)
 
 
 def report(label: str, values: list[float]) -> None:

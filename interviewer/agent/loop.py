@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 import uuid
 from collections.abc import AsyncGenerator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -37,6 +39,7 @@ from interviewer.agent.followup import (
     similar,
     strong,
 )
+from interviewer.agent.reading import DECISION_CHARS, foreground, read_ahead, representative
 from interviewer.agent.selection import Selector
 from interviewer.agent.summary import llm_summary_messages, offline_summary
 from interviewer.agent.transcript import submitted_code
@@ -131,6 +134,12 @@ class Interviewer:
         )
         self._queue: asyncio.Queue[Event | None] = asyncio.Queue()
         self._grading: set[asyncio.Task[None]] = set()
+        self._reading: dict[str, list[asyncio.Future[None]]] = {}
+        """Per question, long answers being read ahead of their grading (see agent/reading.py)."""
+        self._stop_reading = threading.Event()
+        self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-ahead")
+        """Its own thread: reading ahead waits while a decision runs, and must never hold the
+        default executor's threads that decision needs."""
         self._adapted: set[str] = set()
         """Questions whose grade has already steered the difficulty."""
         # the turn limit is per session: a resumed session has already used some
@@ -212,6 +221,8 @@ class Interviewer:
                     await runner
             for task in list(self._grading):
                 task.cancel()
+            self._stop_reading.set()
+            self._reader.shutdown(wait=False, cancel_futures=True)
 
     async def run(self, source: AnswerSource) -> Session:
         async for _ in self.events(source):
@@ -359,11 +370,13 @@ class Interviewer:
                     session_id=sid, question_id=question.id, follow_up_index=follow_index, text=text, code=reply.code
                 )
             )
-            await prepare
-            # the code submitted on the question counts as said: no follow-up asks for what it shows
-            code = submitted_code(self.session, question.id)
-            said = [judged_text("", code), *answers] if code else answers
-            decision = await self._decide(question, said, asked_follow_ups, probed, hits, follow_index, done)
+            with foreground():  # the candidate waits: reading ahead gives way
+                await prepare
+                # the code submitted on the question counts as said: no follow-up asks for what it shows
+                code = submitted_code(self.session, question.id)
+                said = [judged_text("", code), *answers] if code else answers
+                decision = await self._decide(question, said, asked_follow_ups, probed, hits, follow_index, done)
+            self._read_ahead(question, text)
             if decision.action == "move_on":
                 self._close(question, decision.reason, answers)
                 return "next"
@@ -414,8 +427,18 @@ class Interviewer:
             )
         )
 
+    def _read_ahead(self, question: Question, text: str) -> None:
+        """Embed a long answer's sentences in the background, in small batches, while the interview
+        goes on: its grade then reads them from the cache (the decision read only a part)."""
+        if len(text) <= DECISION_CHARS:
+            return
+        loop = asyncio.get_running_loop()
+        reading = loop.run_in_executor(self._reader, read_ahead, self.judge.offline, question, text, self._stop_reading)
+        self._reading.setdefault(question.id, []).append(reading)
+
     async def _grade(self, question: Question, answers: list[str]) -> None:
         await asyncio.sleep(self.limits.grade_delay_s)
+        await asyncio.gather(*self._reading.pop(question.id, []), return_exceptions=True)
         text = "\n\n".join(a for a in answers if a.strip())
         llm = self._llm()
         if llm is not None and self.judge_llm is not None:
@@ -459,7 +482,8 @@ class Interviewer:
     ) -> Decision:
         remaining = self.limits.max_follow_ups - follow_index
         answer = "\n".join(answers)
-        coverage = await asyncio.to_thread(self.judge.offline.coverage, question, answer, fine=False)
+        read = representative(question, answers)  # bounded: the turn comes back at once whatever the length
+        coverage = await asyncio.to_thread(self.judge.offline.coverage, question, read, fine=False)
         offline = offline_decision(question, coverage, asked, probed, remaining, self.lang, answer, done or ())
         llm = self._llm()
         if llm is None or remaining <= 0:

@@ -9,7 +9,7 @@ from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Label, Markdown, Static
+from textual.widgets import Collapsible, Label, Markdown, Static
 
 from interviewer.tui import format as fmt
 from interviewer.tui.i18n import say
@@ -19,7 +19,9 @@ if TYPE_CHECKING:
     from interviewer.rag.chunking import Chunk
 
 ANSWER_DISPLAY_LIMIT = 3000
-"""Characters of an answer shown in the conversation; the agent always receives all of it."""
+"""An answer longer than this shows its beginning and an expander holding the rest."""
+ANSWER_PREVIEW_CHARS = 1500
+"""Characters of a long answer shown above its expander."""
 
 
 class InterviewerTurn(Vertical):
@@ -47,18 +49,37 @@ class InterviewerTurn(Vertical):
 
 
 class AnswerTurn(Vertical):
-    """The candidate's answer as plain text (no markup), long pastes shown clipped."""
+    """The candidate's whole answer as plain text (no markup). A long one shows its beginning and,
+    collapsed below it, the rest: every character is one key press away, and a 30k-character paste
+    is not laid out on every turn (a collapsed part takes no layout)."""
 
     DEFAULT_CLASSES = "turn answer-turn"
 
-    def __init__(self, label: str, text: str, **kwargs: object) -> None:
+    def __init__(self, label: str, text: str, lang: str = "en", **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._label = label
         self._text = text
+        self._lang = lang
 
     def compose(self) -> ComposeResult:
         yield Label(self._label, classes="turn-label")
-        yield Static(Text(fmt.clip(self._text, ANSWER_DISPLAY_LIMIT)), classes="turn-body")
+        if len(self._text) <= ANSWER_DISPLAY_LIMIT:
+            yield Static(Text(self._text), classes="turn-body")
+            return
+        head, rest = split_preview(self._text, ANSWER_PREVIEW_CHARS)
+        yield Static(Text(head), classes="turn-body")
+        title = say(self._lang, "answer.more", n=f"{len(rest):,}")
+        with Collapsible(title=title, collapsed=True, classes="answer-rest"):
+            yield Static(Text(rest), classes="turn-body")
+
+
+def split_preview(text: str, limit: int) -> tuple[str, str]:
+    """``text`` cut near ``limit`` at a line end, else a space, so that head + rest == text."""
+    cut = text.rfind("\n", limit // 2, limit)
+    if cut < 0:
+        cut = text.rfind(" ", limit // 2, limit)
+    cut = limit if cut < 0 else cut + 1
+    return text[:cut], text[cut:]
 
 
 class NoteTurn(Static):

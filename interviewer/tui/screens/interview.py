@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 import time
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -48,7 +49,7 @@ from interviewer.tui.widgets import AnswerTurn, InterviewerTurn, NoteTurn
 
 if TYPE_CHECKING:
     from interviewer.agent.loop import Interviewer
-    from interviewer.domain import Session
+    from interviewer.domain import Question, Session
     from interviewer.store.db import Draft
     from interviewer.tui.app import InterviewerApp, InterviewOptions
 
@@ -111,6 +112,7 @@ class InterviewScreen(Screen[None]):
         self._answered: set[str] = set()
         self._graded: set[str] = set()
         self._precompute_timer: Timer | None = None
+        self._precompute_stop = threading.Event()
         self._grading: set[str] = set()
         self._stream_turn: InterviewerTurn | None = None
         self._stream: MarkdownStream | None = None
@@ -277,7 +279,7 @@ class InterviewScreen(Screen[None]):
         elif isinstance(event, AnswerReceived):
             self._answered.add(event.question_id)
             shown = shown_answer(event.text, event.code, self.lang)
-            await self._add(AnswerTurn(self._answer_label(event.follow_up_index), shown))
+            await self._add(AnswerTurn(self._answer_label(event.follow_up_index), shown, self.lang))
             if self._store_pending():
                 self._start_saving()
             else:
@@ -390,7 +392,7 @@ class InterviewScreen(Screen[None]):
             elif turn.kind == "answer":
                 self._answered.add(turn.question_id)
                 shown = shown_answer(turn.text, turn.code, self.lang)
-                widgets.append(AnswerTurn(self._answer_label(turn.follow_up_index), shown))
+                widgets.append(AnswerTurn(self._answer_label(turn.follow_up_index), shown, self.lang))
             elif turn.kind == "skip":
                 widgets.append(NoteTurn(say(self.lang, "skipped")))
         self._graded |= set(session.grades)
@@ -476,11 +478,17 @@ class InterviewScreen(Screen[None]):
     def _precompute_draft(self) -> None:
         text = self.query_one("#answer", TextArea).text
         if self.phase == "listening" and text.strip() and len(text) <= WRAP_LIMIT and self.iapp.is_ready:
-            self._precompute(text)
+            question = self.iapp.services.bank.questions.get(self._listening_to[0] if self._listening_to else "")
+            if question is not None:
+                self._precompute_stop.set()  # an older draft's reading stops at its next batch
+                self._precompute_stop = threading.Event()
+                self._precompute(text, question, self._precompute_stop)
 
-    @work(thread=True, exclusive=True, group="precompute")
-    def _precompute(self, text: str) -> None:
-        self.iapp.services.offline_judge.precompute(text)
+    @work(thread=True, group="precompute")
+    def _precompute(self, text: str, question: Question, stop: threading.Event) -> None:
+        from interviewer.agent.reading import read_ahead
+
+        read_ahead(self.iapp.services.offline_judge, question, text, stop)
 
     # -- saving under a locked database ----------------------------------------------------------
     def _store_pending(self) -> int:
@@ -554,6 +562,7 @@ class InterviewScreen(Screen[None]):
         if waiting is not None:
             self.coding.sent(waiting.question_id)
         self._submitted = text  # back in the editor if the store cannot commit it (see _start_saving)
+        self._precompute_stop.set()  # the decision must not queue behind the draft's read-ahead
         area.clear()
         area.focus()
         self.phase = "thinking"

@@ -63,7 +63,7 @@ def build_steps(session: Session, catalog: Catalog) -> list[Step]:
         elif turn.kind == "answer":
             index = turn.follow_up_index
             label = say(lang, "answer") if index == 0 else say(lang, "answer_to", n=index)
-            steps.append(Step(AnswerTurn(label, answer_with_code(turn.text, turn.code, lang)), n, "answer"))
+            steps.append(Step(AnswerTurn(label, answer_with_code(turn.text, turn.code, lang), lang), n, "answer"))
         elif turn.kind == "skip":
             steps.append(Step(NoteTurn(say(lang, "skipped")), n, "skipped"))
         else:

@@ -1,0 +1,163 @@
+"""What the interviewer reads of an answer before its next turn, and reading the rest ahead of grading.
+
+The next turn must come back within a keystroke's time whatever the answer's length, and every
+sentence the judge reads costs an embedding. So the follow-up decision reads a bounded,
+representative part (``representative``): the opening sentence of each answer, then for each key
+point, highest weight first, the sentence naming it most, then the sentences naming most rubric
+terms, in the answer's order. The whole answer is graded later, in the background; its sentences
+are embedded ahead of that in small batches (``read_ahead``) that give way to a decision
+(``foreground``): the embedder is one lock, and a thread re-taking it batch after batch would
+otherwise starve the decision waiting for it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Protocol
+
+from interviewer.domain import Question
+from interviewer.textproc import contains_term, normalize, split_code, split_sentences
+
+DECISION_SENTENCES = 6
+"""Most sentences the follow-up decision reads. Each one not read before is an embedding: about 60 ms
+of CPU for a 90-character sentence with e5-small, so six keep a cold decision near 200 ms."""
+DECISION_CHARS = 900
+"""Most characters of prose the follow-up decision reads; an answer this short is read whole."""
+SENTENCE_CHARS = 300
+"""A longer sentence (a paste without punctuation) is read up to here: embedding cost grows with it."""
+DECISION_CODE_CHARS = 4000
+"""Most characters of code blocks it reads besides (a coding answer's code is what it shows)."""
+BATCH_SENTENCES = 3
+"""Sentences embedded per batch when reading ahead: a decision waits for one batch at most."""
+
+
+class Foreground:
+    """Work the candidate is waiting for (the next turn). Reading ahead pauses while there is any."""
+
+    def __init__(self) -> None:
+        self._active = 0
+        self._idle = threading.Condition()
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._idle:
+            self._active += 1
+        try:
+            yield
+        finally:
+            with self._idle:
+                self._active -= 1
+                self._idle.notify_all()
+
+    def wait(self, stop: threading.Event | None = None, timeout: float = 30.0) -> None:
+        """Block while foreground work runs (at most ``timeout``; background work must finish)."""
+        with self._idle:
+            self._idle.wait_for(lambda: self._active == 0 or (stop is not None and stop.is_set()), timeout)
+
+
+foreground = Foreground()
+"""The process's foreground gate: the interview loop holds it from a submit to the next turn."""
+
+
+class Reader(Protocol):
+    """The offline judge's read-ahead: embeds the units of a text and keeps them."""
+
+    def precompute(self, draft: str) -> None: ...
+
+
+def _terms(question: Question) -> list[tuple[float, list[str]]]:
+    """(weight, normalised terms) per key point, highest weight first."""
+    out = []
+    for criterion, kp in question.rubric.key_points():
+        terms = [t for t in dict.fromkeys(normalize(a) for a in kp.aliases.all()) if t]
+        out.append((criterion.weight / max(1, len(criterion.key_points)), terms))
+    return sorted(out, key=lambda t: -t[0])
+
+
+def _hits(sentence_norm: str, terms: Sequence[str]) -> int:
+    return sum(1 for t in terms if t in sentence_norm and contains_term(sentence_norm, t))
+
+
+def representative(question: Question, answers: Sequence[str]) -> str:
+    """The part of ``answers`` a follow-up decision reads: all of it when short, else at most
+    ``DECISION_SENTENCES`` sentences / ``DECISION_CHARS`` characters chosen as described above, one
+    per line, in the order given; then code blocks, as far as ``DECISION_CODE_CHARS`` allows."""
+    texts = [a for a in answers if a.strip()]
+    whole = "\n".join(texts)
+    if len(whole) <= DECISION_CHARS:
+        return whole
+    found: list[tuple[int, int, str]] = []  # (answer, position, sentence)
+    blocks: list[str] = []
+    for ai, text in enumerate(texts):
+        prose, code = split_code(text)
+        found += [(ai, si, s) for si, s in enumerate(split_sentences(prose))]
+        blocks += code
+    norms = [normalize(s) for _, _, s in found]
+    points = _terms(question)
+    chosen: list[int] = []
+    size = 0
+
+    def take(i: int) -> bool:
+        nonlocal size
+        if i in chosen or len(chosen) >= DECISION_SENTENCES:
+            return False
+        length = min(len(found[i][2]), SENTENCE_CHARS)
+        if chosen and size + length > DECISION_CHARS:
+            return False
+        chosen.append(i)
+        size += length
+        return True
+
+    for i, (_, si, _) in enumerate(found):
+        if si == 0:
+            take(i)
+    for _, terms in points:
+        scored = [(_hits(n, terms), -i) for i, n in enumerate(norms)]
+        best, neg = max(scored, default=(0, 0))
+        if best:
+            take(-neg)
+    every = [t for _, terms in points for t in terms]
+    ranked = sorted(range(len(found)), key=lambda i: (-_hits(norms[i], every), i))
+    for i in ranked:
+        if len(chosen) >= DECISION_SENTENCES:
+            break
+        take(i)
+    lines = [_cut(found[i][2]) for i in sorted(chosen)]
+    left = DECISION_CODE_CHARS
+    for block in blocks:
+        if len(block) > left:
+            break
+        lines.append(block)
+        left -= len(block)
+    return "\n".join(lines)
+
+
+def _cut(sentence: str) -> str:
+    if len(sentence) <= SENTENCE_CHARS:
+        return sentence
+    cut = sentence[:SENTENCE_CHARS]
+    space = cut.rfind(" ")
+    return cut[:space] if space > SENTENCE_CHARS * 0.6 else cut
+
+
+def batches(text: str) -> list[str]:
+    """``text`` cut into small batches for reading ahead: runs of ``BATCH_SENTENCES`` prose
+    sentences (the same sentences the judge reads in the whole), then each code block."""
+    prose, blocks = split_code(text)
+    sentences = split_sentences(prose)
+    runs = ["\n".join(sentences[i : i + BATCH_SENTENCES]) for i in range(0, len(sentences), BATCH_SENTENCES)]
+    return runs + blocks
+
+
+def read_ahead(reader: Reader, question: Question, text: str, stop: threading.Event | None = None) -> None:
+    """Embed what the decision on ``text`` reads, then the rest of it batch by batch (grading it
+    later is then quick), until ``stop`` is set. Runs in a worker thread."""
+    foreground.wait(stop)
+    reader.precompute(representative(question, [text]))
+    for batch in batches(text):
+        foreground.wait(stop)
+        if stop is not None and stop.is_set():
+            return
+        reader.precompute(batch)

@@ -1,0 +1,140 @@
+"""Issue 15, long answers: the follow-up decision reads a bounded, representative part of the
+answer (the next turn comes back at once whatever its length), the grade still reads all of it, and
+the rest is embedded ahead in small batches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from interviewer.agent.events import AnswerGraded, FollowUpAsked
+from interviewer.agent.headless import ScriptedAnswer, ScriptedAnswers
+from interviewer.agent.loop import InterviewPlan
+from interviewer.agent.reading import (
+    BATCH_SENTENCES,
+    DECISION_CHARS,
+    DECISION_SENTENCES,
+    batches,
+    read_ahead,
+    representative,
+)
+from interviewer.textproc import split_sentences
+
+FILLER = [
+    "We had a long planning meeting about the roadmap for the next quarter.",
+    "The team discussed staffing, the on-call rota and the office move.",
+    "Several people asked about the budget for conferences and training.",
+    "Nobody had strong opinions about the colour of the new dashboards.",
+]
+
+
+def padded(core: list[str], n: int = 300) -> str:
+    """``core`` sentences buried at the start, middle and end of ``n`` filler sentences."""
+    body = [FILLER[i % len(FILLER)] for i in range(n)]
+    for k, sentence in enumerate(core):
+        body.insert((k + 1) * n // (len(core) + 1), sentence)
+    return " ".join(body)
+
+
+@pytest.fixture(scope="module")
+def bank() -> Any:
+    from interviewer.bank.loader import load_bank
+
+    return load_bank()
+
+
+def test_a_short_answer_is_read_whole(bank: Any) -> None:
+    question = bank.questions["sd-rag-pipeline"]
+    answers = ["I'd chunk the docs and use hybrid search.", "Then rerank the top 50 with a cross-encoder."]
+    assert representative(question, answers) == "\n".join(answers)
+
+
+def test_a_long_answer_is_read_in_a_bounded_part_that_keeps_what_names_the_rubric(bank: Any) -> None:
+    question = bank.questions["sd-rag-pipeline"]
+    core = []
+    for _, kp in question.rubric.key_points():
+        term = next(iter(kp.aliases.en), "")
+        if term:
+            core.append(f"For this I would rely on {term} and measure it.")
+        if len(core) == 4:
+            break
+    text = padded(core)
+    assert len(text) > 20_000
+    read = representative(question, [text])
+    lines = read.splitlines()
+    assert len(lines) <= DECISION_SENTENCES and len(read) <= DECISION_CHARS + len(lines)
+    assert lines[0] == split_sentences(text)[0]  # the opening sentence
+    for sentence in core:  # each buried sentence naming a key point is read
+        assert sentence in lines, sentence
+
+
+def test_code_is_read_beside_the_prose(bank: Any) -> None:
+    question = bank.questions["sd-rag-pipeline"]
+    code = "```python\ndef retrieve(q):\n    # hybrid search then rerank\n    return rerank(search(q))\n```"
+    read = representative(question, [code, padded([])])
+    assert code in read
+
+
+def test_batches_hold_every_sentence_once_in_order() -> None:
+    text = padded(["A sentence that matters."], 50) + "\n\n```python\nx = 1\n```\n"
+    got = batches(text)
+    assert got[-1] == "```python\nx = 1\n```"
+    sentences = [s for b in got[:-1] for s in b.split("\n")]
+    assert sentences == split_sentences(text.split("```")[0])
+    assert all(len(b.split("\n")) <= BATCH_SENTENCES for b in got[:-1])
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def precompute(self, draft: str) -> None:
+        self.texts.append(draft)
+
+
+def test_read_ahead_reads_the_decision_part_first_then_stops_when_asked(bank: Any) -> None:
+    import threading
+
+    question = bank.questions["sd-rag-pipeline"]
+    text = padded([], 100)
+    reader = Recorder()
+    read_ahead(reader, question, text)
+    assert reader.texts[0] == representative(question, [text])
+    assert "\n".join(reader.texts[1:]).split("\n") == split_sentences(text)
+    stop = threading.Event()
+    stop.set()
+    stopped = Recorder()
+    read_ahead(stopped, question, text, stop)
+    assert stopped.texts == [representative(question, [text])]
+
+
+async def test_the_decision_reads_a_bounded_part_and_the_grade_reads_everything(
+    services: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    question = services.bank.questions["sd-rag-pipeline"]
+    judge = services.offline_judge
+    read: list[int] = []
+    coverage = judge.coverage
+
+    def recording(q: Any, text: str, *args: Any, **kwargs: Any) -> Any:
+        read.append(len(text))
+        return coverage(q, text, *args, **kwargs)
+
+    monkeypatch.setattr(judge, "coverage", recording)
+    model = question.model_answer.en
+    # the model answer's sentences spread through 14k characters of filler (within the judge's own
+    # cap of units read, MAX_UNITS, which a 30k answer exceeds)
+    answer = padded(split_sentences(model), 200)
+    assert len(answer) > 13_000
+    source = ScriptedAnswers([ScriptedAnswer(question.id, answer, ["I'd measure it.", "Not sure."])])
+    plan = InterviewPlan(count=1, lang="en", forced=[question.id])
+    events = [e async for e in services.interviewer(plan).events(source)]
+    assert [e for e in events if isinstance(e, FollowUpAsked)]
+    decisions, grading = read[:-1], read[-1]
+    assert decisions and max(decisions) <= DECISION_CHARS + DECISION_SENTENCES * 2
+    assert grading >= len(answer)  # the grade reads the whole answer
+    grade = next(e.grade for e in events if isinstance(e, AnswerGraded))
+    late = [m for m in split_sentences(model) if answer.index(m) > len(answer) // 2]
+    quoted = " ".join(q for c in grade.criteria for q in c.evidence)
+    assert any(m[:60] in quoted for m in late), "the grade quotes the second half of the answer"
