@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from interviewer.bank import Bank
 from interviewer.domain import Grade, Lang
@@ -22,6 +23,11 @@ class Progress:
     (key point ids are unique within a question only)."""
     practice: list[dict[str, str | float]] = field(default_factory=list)
     """Weakest concepts first: what to practise next, with the notes to read."""
+    cards: dict[str, dict[str, object]] = field(default_factory=dict)
+    """Concept key -> its review card (``study.schedule.PointCard.public``): retention, due,
+    last_result, reviews, results...; merged into ``concepts`` in the JSON."""
+    due: list[dict[str, object]] = field(default_factory=list)
+    """Concepts due for review now, least likely recalled first, with the notes to read."""
 
     def public(self) -> dict[str, object]:
         return {
@@ -35,8 +41,9 @@ class Progress:
                 }
                 for t, pts in self.tracks.items()
             },
-            "concepts": self.concepts,
+            "concepts": {k: {**v, **self.cards.get(k, {})} for k, v in self.concepts.items()},
             "practice": self.practice,
+            "due": self.due,
         }
 
 
@@ -60,7 +67,9 @@ def overall_by_session(
     return out
 
 
-def compute_progress(store: Store, bank: Bank, lang: Lang = "en", limit: int = 10) -> Progress:
+def compute_progress(
+    store: Store, bank: Bank, lang: Lang = "en", limit: int = 10, now: datetime | None = None
+) -> Progress:
     progress = Progress()
     per_session: dict[str, list[float]] = defaultdict(list)
     starts: dict[str, str] = {}
@@ -114,4 +123,27 @@ def compute_progress(store: Store, bank: Bank, lang: Lang = "en", limit: int = 1
                 "notes": ", ".join(q.notes) if q else "",
             }
         )
+    _add_schedule(progress, store, bank, now or datetime.now(UTC))
     return progress
+
+
+def _add_schedule(progress: Progress, store: Store, bank: Bank, now: datetime) -> None:
+    """Each concept's review card (rebuilt from the graded answers) and what is due now."""
+    from interviewer.study.schedule import build_schedule
+
+    schedule = build_schedule(store)
+    progress.cards = {key: card.public(now) for key, card in schedule.cards.items()}
+    for card in schedule.due(now):
+        q = bank.questions.get(card.question_id)
+        entry = progress.concepts.get(card.key, {})
+        progress.due.append(
+            {
+                "key_point": card.key_point,
+                "question_id": card.question_id,
+                "text": str(entry.get("text", "")),
+                "retention": round(card.retention(now), 3),
+                "due": card.due.isoformat(),
+                "last_result": card.last_result,
+                "notes": ", ".join(q.notes) if q else "",
+            }
+        )

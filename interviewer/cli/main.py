@@ -8,7 +8,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from interviewer import __version__
-from interviewer.cli import bank_cmd, code_cmd, config_cmd, eval_cmd, rag_cmd, run_cmd, session_cmd, tui_cmd
+from interviewer.cli import (
+    bank_cmd,
+    code_cmd,
+    config_cmd,
+    eval_cmd,
+    practice_cmd,
+    rag_cmd,
+    run_cmd,
+    session_cmd,
+    tui_cmd,
+)
 from interviewer.cli.output import CliError, say
 from interviewer.safetext import safe_text
 
@@ -33,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _command_modules() -> list:  # type: ignore[type-arg]
-    return [bank_cmd, run_cmd, rag_cmd, session_cmd, eval_cmd, config_cmd, tui_cmd, code_cmd]
+    return [bank_cmd, run_cmd, rag_cmd, session_cmd, eval_cmd, config_cmd, tui_cmd, code_cmd, practice_cmd]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
