@@ -41,6 +41,8 @@ class InterviewOptions:
     lang: Literal["zh", "en"] = "en"
     model: str | None = None
     """None: the configured model; '': the offline engine."""
+    forced: list[str] = field(default_factory=list)
+    """Questions to ask first, by id (a retry of a question from its feedback)."""
 
 
 @dataclass

@@ -71,12 +71,22 @@ class QuestionFeedback(Vertical):
     }
     """
 
-    def __init__(self, n: int, qid: str, session: Session, catalog: Catalog, **kwargs: object) -> None:
+    def __init__(
+        self,
+        n: int,
+        qid: str,
+        session: Session,
+        catalog: Catalog,
+        attempts: list[tuple[str, str, float]] | None = None,
+        **kwargs: object,
+    ) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.n = n
         self.qid = qid
         self.session = session
         self.catalog = catalog
+        self.attempts = attempts or []
+        """(session id, started at, score) of every graded attempt at this question, oldest first."""
         self.question = catalog.questions.get(qid)
         self.grade: Grade | None = session.grades.get(qid)
 
@@ -97,6 +107,8 @@ class QuestionFeedback(Vertical):
             yield Static(Text(say(self.lang, "fb.skipped" if skipped else "fb.not_graded"), style="dim italic"))
             return
         yield Static(grade_headline(self.grade, self.lang), classes="fb-score")
+        if len(self.attempts) > 1:
+            yield Static(self._attempts_line(), classes="fb-attempts")
         if self.grade.tests:  # a coding answer: how its code did on the hidden tests
             from interviewer.report import tests_lines
 
@@ -107,6 +119,20 @@ class QuestionFeedback(Vertical):
         yield table
         with VerticalScroll(classes="fb-detail-box"):
             yield Markdown(classes="fb-detail")
+
+    def _attempts_line(self) -> Text:
+        """Every graded attempt at this question, oldest first, this one marked, with the change."""
+        line = Text(say(self.lang, "fb.attempts"), style="dim")
+        for i, (sid, at, score) in enumerate(self.attempts):
+            if i:
+                line.append(" → ", style="dim")
+            line.append(f"{fmt.when(at, short=True)} ", style="dim")
+            line.append(fmt.score(score), style=f"bold {fmt.score_style(score)}")
+            if sid == self.session.id:
+                line.append(f" ({say(self.lang, 'fb.this_attempt')})", style="dim")
+        first, last = self.attempts[0][2], self.attempts[-1][2]
+        line.append(f"  {last - first:+.0f}", style="green" if last >= first else "red")
+        return line
 
     def on_mount(self) -> None:
         if self.grade is None:
@@ -149,6 +175,21 @@ class QuestionFeedback(Vertical):
         self.show_criterion(event.cursor_row)
 
 
+def _attempts(app: InterviewerApp, session: Session) -> dict[str, list[tuple[str, str, float]]]:
+    """Per question of ``session``: (session id, started at, score) of every graded attempt at it
+    in any session, oldest first (a retry is a new session on the same question)."""
+    asked = set(session.asked())
+    out: dict[str, list[tuple[str, str, float]]] = {}
+    try:
+        rows = app.services.store.all_grades()
+    except Exception:  # the comparison is extra: a store that cannot say leaves it out
+        return out
+    for sid, started, grade in rows:
+        if grade.question_id in asked:
+            out.setdefault(grade.question_id, []).append((sid, started, grade.overall))
+    return out
+
+
 def _md(text: str) -> str:
     """Untrusted text as one line of literal Markdown."""
     return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", fmt.one_line(text, 300))
@@ -162,6 +203,8 @@ class FeedbackScreen(Screen[None]):
         Binding("left_square_bracket", "step(-1)", "Prev question", key_display="[", show=False),
         Binding("r", "replay", "Replay"),
         Binding("h", "history", "History"),
+        Binding("m", "model_answer", "Model answer"),
+        Binding("t", "retry", "Retry"),
         Binding("pagedown", "page(1)", "Page down", show=False, priority=True),
         Binding("pageup", "page(-1)", "Page up", show=False, priority=True),
         Binding("f1", "app.help", "Help"),  # the app's, relabelled with the session's language
@@ -171,6 +214,7 @@ class FeedbackScreen(Screen[None]):
         super().__init__()
         self.session_id = session_id
         self.session: Session | None = None
+        self.catalog: Catalog | None = None
         self.loaded = False
 
     @property
@@ -195,6 +239,8 @@ class FeedbackScreen(Screen[None]):
             self.query_one("#fb-head", Static).update(Text(str(exc), "red"))
             return
         self.session = session
+        self.catalog = catalog
+        attempts = await asyncio.to_thread(_attempts, self.iapp, session)
         lang = session.lang
         overall = session.overall()
         head = Text.assemble(
@@ -210,7 +256,7 @@ class FeedbackScreen(Screen[None]):
         )
         self.query_one("#fb-head", Static).update(head)
         localize_bindings(self, lang)
-        await self.query_one("#fb-body").mount(FeedbackTabs(session, catalog))
+        await self.query_one("#fb-body").mount(FeedbackTabs(session, catalog, attempts))
         self.loaded = True
         pane = self._pane()
         if pane is not self and pane.focusable:
@@ -262,6 +308,47 @@ class FeedbackScreen(Screen[None]):
     def action_replay(self) -> None:
         self.iapp.open_replay(self.session_id)
 
+    def _active_question(self) -> str | None:
+        """The question of the active tab (None on the summary)."""
+        tabs = self.query(TabbedContent)
+        if not self.loaded or not tabs or self.session is None:
+            return None
+        active = tabs.first().active or ""
+        asked = self.session.asked()
+        n = int(active[1:]) if re.fullmatch(r"q\d+", active) else 0
+        return asked[n - 1] if 0 < n <= len(asked) else None
+
+    def action_model_answer(self) -> None:
+        from interviewer.tui.screens.model_answer import ModelAnswerScreen
+
+        qid = self._active_question()
+        if qid is None or self.session is None:
+            self.notify(say(self.session.lang if self.session else "en", "notice.pick_question"))
+            return
+        lang = self.session.lang
+        question = self.catalog.questions.get(qid) if self.catalog else None
+        asked = next((t.text for t in self.session.turns if t.question_id == qid and t.kind == "question"), qid)
+        answer = question.model_answer.get(lang) if question is not None and question.model_answer else ""
+        self.app.push_screen(ModelAnswerScreen(asked, answer, lang))
+
+    def action_retry(self) -> None:
+        """Answer the active question again in a new one-question session (the attempts compare)."""
+        from interviewer.tui.app import InterviewOptions
+
+        qid = self._active_question()
+        session = self.session
+        if qid is None or session is None:
+            self.notify(say(session.lang if session else "en", "notice.pick_question"))
+            return
+        question = self.catalog.questions.get(qid) if self.catalog else None
+        if question is None:
+            self.notify(say(session.lang, "notice.not_in_bank"), severity="warning")
+            return
+        options = InterviewOptions(
+            count=1, tracks=[question.track], lang=session.lang, model=session.model, forced=[qid]
+        )
+        self.iapp.open_interview(options)
+
     def action_history(self) -> None:
         self.iapp.open_history()
 
@@ -269,10 +356,13 @@ class FeedbackScreen(Screen[None]):
 class FeedbackTabs(Vertical):
     """A Summary tab and one tab per question asked."""
 
-    def __init__(self, session: Session, catalog: Catalog) -> None:
+    def __init__(
+        self, session: Session, catalog: Catalog, attempts: Mapping[str, list[tuple[str, str, float]]] | None = None
+    ) -> None:
         super().__init__(id="fb-tabs-box")
         self.session = session
         self.catalog = catalog
+        self.attempts = attempts or {}
 
     def compose(self) -> ComposeResult:
         with TabbedContent(id="fb-tabs", initial="summary"):
@@ -280,7 +370,7 @@ class FeedbackTabs(Vertical):
                 yield self._summary(self.session, self.catalog)
             for n, qid in enumerate(self.session.asked(), start=1):
                 with TabPane(f"Q{n}", id=f"q{n}"):
-                    yield QuestionFeedback(n, qid, self.session, self.catalog)
+                    yield QuestionFeedback(n, qid, self.session, self.catalog, self.attempts.get(qid))
 
     def _summary(self, session: Session, catalog: Catalog) -> VerticalScroll:
         lang = session.lang

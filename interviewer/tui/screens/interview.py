@@ -196,7 +196,9 @@ class InterviewScreen(Screen[None]):
             return services.interviewer(plan, model=session.model, session=session), session
         assert self.options is not None
         o = self.options
-        plan = InterviewPlan(count=o.count, tracks=list(o.tracks), difficulty=o.difficulty, lang=o.lang)
+        plan = InterviewPlan(
+            count=o.count, tracks=list(o.tracks), difficulty=o.difficulty, lang=o.lang, forced=list(o.forced)
+        )
         return services.interviewer(plan, model=o.model), None
 
     @work(exclusive=True, group="interview", name="interview")
