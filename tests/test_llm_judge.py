@@ -458,3 +458,33 @@ def test_grade_text_lists_errors_first(bank: Bank, question: Question) -> None:
     first_criterion = question.rubric.criteria[0].name.en
     assert text.index("Wrong claims") < text.index(first_criterion)
     assert text.count("Wrong claims") == 1
+
+
+# -- a model whose context the full prompt overflows --------------------------------------------------
+async def test_an_overflowing_prompt_is_retried_compact(question: Question) -> None:
+    from interviewer.llm.errors import LLMError
+
+    limit = 8500  # characters: the full judge prompt of this question is larger, the compact one fits
+
+    def small_model(messages: list[dict[str, str]]) -> Any:
+        size = sum(len(m["content"]) for m in messages)
+        if size > limit:
+            return LLMError("ContextWindowExceededError", f"maximum context length is 1500 tokens ({size} chars)")
+        return verdicts(question, 3)
+
+    llm = FakeLLM(default=small_model)
+    g = await LLMJudge(llm).grade(question, ANSWER, "en")
+    full, compact = user_prompt(llm, 0), user_prompt(llm, 1)
+    assert len(llm.calls) == 2 and len(compact) < limit < len(full)
+    assert "correction:" in full and "correction:" not in compact and "Levels:" not in compact
+    assert "Conflict rule" in str(llm.calls[1]["messages"][0]["content"]) and "RoPE rotates" in compact
+    assert g.judge == "llm:fake" and g.overall > 0
+
+
+async def test_other_failures_are_not_retried(question: Question) -> None:
+    from interviewer.llm.errors import LLMError
+
+    llm = FakeLLM([LLMError("timeout", "no reply in 30 s")])
+    with pytest.raises(LLMError):
+        await LLMJudge(llm).grade(question, ANSWER, "en")
+    assert len(llm.calls) == 1

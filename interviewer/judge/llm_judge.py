@@ -226,9 +226,14 @@ class LLMJudge:
         lang: Lang,
         references: list[dict[str, str]] | None = None,
         tag: str | None = None,
+        compact: bool = False,
     ) -> list[dict[str, str]]:
-        """The judge's messages for one call; ``exchanges`` hold the (already guarded) answers."""
+        """The judge's messages for one call; ``exchanges`` hold the (already guarded) answers.
+        ``compact``: for a model whose context the full prompt overflows — no reference passages, no
+        level descriptors, at most COMPACT_MISCONCEPTIONS misconceptions per key point, without their
+        corrections (the conflict rule and the answer stay whole)."""
         tag = tag or fence_tag()
+        keep = COMPACT_MISCONCEPTIONS if compact else None
         criteria = []
         for c in question.rubric.criteria:
             criteria.append(
@@ -244,13 +249,17 @@ class LLMJudge:
                             if k.subject
                             else "",
                             "misconceptions": [
-                                {"id": m.id, "text": m.text.get(lang), "correction": m.correction.get(lang)}
-                                for m in k.misconceptions
+                                {
+                                    "id": m.id,
+                                    "text": m.text.get(lang),
+                                    "correction": "" if compact else m.correction.get(lang),
+                                }
+                                for m in k.misconceptions[:keep]
                             ],
                         }
                         for k in c.key_points
                     ],
-                    "levels": [lv.get(lang) for lv in c.levels],
+                    "levels": [] if compact else [lv.get(lang) for lv in c.levels],
                 }
             )
         turns = [
@@ -262,11 +271,25 @@ class LLMJudge:
             lang,
             question=question.prompt(lang),
             criteria=criteria,
-            references=references or [],
+            references=[] if compact else references or [],
             exchanges=turns,
             open=f"<<<{tag}>>>",
             close=f"<<<END_{tag}>>>",
         )
+
+    async def _samples(
+        self,
+        question: Question,
+        turns: Sequence[Exchange],
+        lang: Lang,
+        passages: list[dict[str, str]],
+        compact: bool,
+    ) -> tuple[list[JudgeReply], BaseException | None]:
+        calls = [self.messages(question, turns, lang, passages, compact=compact) for _ in range(self.samples)]
+        results = await asyncio.gather(*(self._sample(m) for m in calls), return_exceptions=True)
+        replies = [r for r in results if isinstance(r, JudgeReply)]
+        failure = next((r for r in results if isinstance(r, BaseException)), None)
+        return replies, failure
 
     async def _sample(self, msgs: list[dict[str, str]]) -> JudgeReply:
         return await self.llm.structured(
@@ -358,11 +381,13 @@ class LLMJudge:
         turns = _turns(question, answer, lang, exchanges, report, vocab)
         seen = "\n\n".join(t.answer for t in turns)
         refs, passages = await asyncio.to_thread(self._references, question)
-        calls = [self.messages(question, turns, lang, passages) for _ in range(self.samples)]
-        results = await asyncio.gather(*(self._sample(m) for m in calls), return_exceptions=True)
-        replies = [r for r in results if isinstance(r, JudgeReply)]
+        replies, failure = await self._samples(question, turns, lang, passages, compact=False)
+        if not replies and _overflowed(failure):
+            # the model's context is smaller than the full prompt (a local 4k model, a 12-point rubric):
+            # ask once more with the compact prompt before the caller falls back to the offline judge
+            replies, failure = await self._samples(question, turns, lang, passages, compact=True)
         if not replies:
-            failure = next(r for r in results if isinstance(r, BaseException))
+            assert failure is not None
             raise failure
         samples = [self._check(question, r, seen, answer, flags, lang, refs) for r in replies]
 
@@ -454,6 +479,18 @@ def _turns(
         clean = guards.check(said, vocab).clean_text if said.strip() else ""
         out.append(Exchange(asked, guards.cut(clean, report.injected)))  # what was cut from the whole answer goes too
     return out
+
+
+COMPACT_MISCONCEPTIONS = 2
+"""Misconceptions per key point in the compact prompt (the bank lists up to five)."""
+
+
+def _overflowed(failure: BaseException | None) -> bool:
+    """The call failed because the prompt did not fit the model's context window."""
+    text = f"{getattr(failure, 'kind', '')} {failure}".lower()
+    return failure is not None and any(
+        s in text for s in ("contextwindow", "context length", "context window", "maximum context", "too many tokens")
+    )
 
 
 def _misconception(kp: KeyPoint, named: str, quote: str) -> Misconception | None:
