@@ -57,6 +57,9 @@ def cmd_practice(args: argparse.Namespace) -> int:
     if args.json:
         print_json(plan.public())
         return 0
+    if not plan.question_ids:
+        say(_nothing_due(services, args))
+        return 0
     _print_plan(services, plan)
     return 0
 
@@ -79,9 +82,17 @@ def practice_plan(services: Services, args: argparse.Namespace) -> PracticePlan:
         tracks=args.track,
         seed=now.date().isoformat(),
     )
-    if not plan.question_ids:
-        fail("no question to practise on these tracks")
     return plan
+
+
+def _nothing_due(services: Services, args: argparse.Namespace) -> str:
+    from interviewer.study.schedule import build_schedule
+
+    cards = [c for c in build_schedule(services.store).cards.values() if c.question_id in services.bank.questions]
+    cards = [c for c in cards if not args.track or services.bank.questions[c.question_id].track in args.track]
+    soon = min((c.due for c in cards), default=None)
+    when = f"; the next point is due {soon:%Y-%m-%d %H:%M} UTC" if soon else ""
+    return f"nothing to practise: no point is due and every question on these tracks has been asked{when}"
 
 
 def run_practice(args: argparse.Namespace) -> int:
@@ -100,6 +111,8 @@ def run_practice(args: argparse.Namespace) -> int:
     services = services_from(args)
     bank = _bank(services)
     plan = practice_plan(services, args)
+    if not plan.question_ids:
+        fail(_nothing_due(services, args), code=1)
     stray = [a for a in scripted if a.question and a.question not in plan.question_ids]
     if stray:
         fail(

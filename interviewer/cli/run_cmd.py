@@ -16,6 +16,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--answers", type=Path, required=True, help="YAML list of {question?, answer, code_file?, follow_ups?}"
     )
     p.add_argument("--json", action="store_true", help="print the session as JSON")
+    p.add_argument(
+        "--practice", action="store_true", help="ask what is due for review (as `interviewer practice --answers`)"
+    )
     add_plan_args(p)
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("grade", help="grade one answer to one question")
@@ -64,6 +67,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     from interviewer.agent.loop import InterviewPlan
     from interviewer.cli.render import print_transcript
 
+    if args.practice:
+        from interviewer.cli.practice_cmd import cmd_practice
+
+        return cmd_practice(args)
     check_tracks(args.track)
     try:
         scripted = load_answers(args.answers)

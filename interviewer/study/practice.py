@@ -55,7 +55,8 @@ def select_practice(
 ) -> PracticePlan:
     """Questions ranked by the urgency of their due key points (each due point counts 1 plus how
     likely it is forgotten, plus 1 if it was last stated wrongly), then new questions spread over
-    tracks, then the weakest points not yet due. Deterministic for a given ``seed``."""
+    tracks. Never a point ahead of its due time: the plan may be shorter than ``count``, even
+    empty. Deterministic for a given ``seed``."""
     pool = sorted((q for q in questions if not tracks or q.track in tracks), key=lambda q: q.id)
     rng = random.Random(seed)
     if not schedule.cards:
@@ -82,14 +83,6 @@ def select_practice(
         plan.targets[q.id] = [c.key_point for c in due[q.id]]
     fresh = [q for q in pool if q.id not in by_question]
     plan.question_ids += _spread(fresh, n - len(plan.question_ids), rng)
-    if len(plan.question_ids) < n:
-        rest = [q for q in live if q.id not in plan.question_ids]
-
-        def weakest(q: Question) -> tuple[float, str]:
-            cards = points(q, by_question[q.id])
-            return (min((c.retention(now) for c in cards), default=1.0), q.id)
-
-        plan.question_ids += [q.id for q in sorted(rest, key=weakest)[: n - len(plan.question_ids)]]
     return plan
 
 

@@ -29,6 +29,11 @@ asked again tomorrow, not in ten minutes. No fuzz, so a rebuild is identical to 
 WRONG_RETRY = timedelta(hours=4)
 """A point stated wrongly comes back within this, sooner than one merely missed (a day)."""
 
+DUE_SLACK = timedelta(hours=2)
+"""A point due within this is practised now: a daily habit drifts by minutes or hours, and a point
+missed at 09:10 yesterday should not skip today's 09:00 sitting (nor a wrong one come back within
+the same sitting)."""
+
 
 @dataclass(frozen=True)
 class Review:
@@ -68,7 +73,7 @@ class PointCard:
         return float(SCHEDULER.get_card_retrievability(self.card, _utc(now)))
 
     def is_due(self, now: datetime) -> bool:
-        return self.card.due <= _utc(now)
+        return self.card.due <= _utc(now) + DUE_SLACK
 
     def public(self, now: datetime) -> dict[str, object]:
         return {
