@@ -518,7 +518,7 @@ def test_progress_of_an_empty_home(capsys) -> None:  # type: ignore[no-untyped-d
     rc, out, _ = cli(capsys, "progress")
     assert rc == 0 and "no graded sessions yet" in out
     data = json.loads(cli(capsys, "progress", "--json")[1])
-    assert data == {"sessions": [], "tracks": {}, "concepts": {}, "practice": []}
+    assert data == {"sessions": [], "tracks": {}, "concepts": {}, "practice": [], "due": []}
 
 
 # -- bad database files ------------------------------------------------------------------------------
