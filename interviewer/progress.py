@@ -26,7 +26,7 @@ class Progress:
     cards: dict[str, dict[str, object]] = field(default_factory=dict)
     """Concept key -> its review card (``study.schedule.PointCard.public``): retention, due,
     last_result, reviews, results...; merged into ``concepts`` in the JSON."""
-    due: list[dict[str, object]] = field(default_factory=list)
+    due: list[dict[str, str | float]] = field(default_factory=list)
     """Concepts due for review now, least likely recalled first, with the notes to read."""
 
     def public(self) -> dict[str, object]:

@@ -234,6 +234,11 @@ def test_practice_headless_end_to_end_and_the_schedule_survives_export_import(
     shifted = _schedule_of(indexed_home, now)
     assert shifted.keys() == original.keys()
     assert any(c["due_now"] for c in shifted.values()) and not any(c["due_now"] for c in original.values())
+    due = json.loads(cli(capsys, "progress", "--json")[1])["due"]
+    assert {d["question_id"] for d in due} >= {never_known}
+    assert all(d["last_result"] in ("missed", "wrong", "partial") and d["notes"] for d in due)
+    rc, out, _ = cli(capsys, "progress")
+    assert rc == 0 and f"Due for review ({len(due)};" in out and never_known in out
 
     # `run --practice` now asks the never-known question first, aimed at its due points
     second = tmp_path / "second.yaml"

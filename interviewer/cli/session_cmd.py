@@ -351,4 +351,11 @@ def cmd_progress(args: argparse.Namespace) -> int:
     say("\nPractise next:")
     for p in progress.practice[:8]:
         say(f"  - {p['text']}  [{p['question_id']}, mastery {p['mastery']:.0%}; read {p['notes']}]")
+    if progress.due:
+        say(f"\nDue for review ({len(progress.due)}; `interviewer practice` asks them):")
+        for d in progress.due[:8]:
+            say(
+                f"  - {d['text'] or d['key_point']}  [{d['question_id']}, last {d['last_result']}, "
+                f"recall {d['retention']:.0%}; read {d['notes']}]"
+            )
     return 0
