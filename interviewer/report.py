@@ -82,7 +82,8 @@ def wrong_claims(grade: Grade, bank: Bank | None) -> list[tuple[str, str, str]]:
     """(the answer's words, the correction, the note title to read) for each wrong claim, first first."""
     out = []
     for err in grade.errors:
-        note = bank.notes.get(err.reference) if bank is not None and err.reference else None
+        note_id = err.reference.split("::")[0]
+        note = bank.notes.get(note_id) if bank is not None and note_id else None
         out.append((err.quote, err.correction, note.meta.title if note is not None else err.reference))
     return out
 
@@ -110,8 +111,9 @@ def grade_lines(grade: Grade, question: Question | None, lang: Lang, bank: Bank 
             lines.append(f"      {quoted(c, e[:200])}")
         for m in c.missing:
             lines.append(f"      - {t['missing']}: {m}")
-        if c.references and bank is not None:
-            lines.append(f"      {t['read']}: {', '.join(c.references[:3])}")
+        if c.references and bank is not None:  # where to read, by name: the ids only when unknown
+            places = [where for _, where, _ in reading_list(c.references[:3], bank, lang)]
+            lines.append(f"      {t['read']}: {'; '.join(dict.fromkeys(places))}")
     if grade.tests:
         lines += ["  " + line for line in tests_lines(grade.tests, lang)]
     return lines
@@ -170,7 +172,8 @@ def _fence(code: str) -> str:
 
 def reading_list(refs: Sequence[str], bank: Bank, lang: Lang) -> list[tuple[str, str, str]]:
     """(chunk id, 'note title › section', gist) per reference: the gist is the section's Chinese
-    summary in a Chinese report, else the start of its text. Unknown ids keep only the id."""
+    summary in a Chinese report, else the start of its text. A reference whose note is gone keeps
+    only its id (there is no name to show); one whose section is gone, the note's title."""
     from interviewer.rag.chunking import chunk_note
 
     wanted = {r.split("::")[0] for r in refs}
@@ -179,7 +182,8 @@ def reading_list(refs: Sequence[str], bank: Bank, lang: Lang) -> list[tuple[str,
     for ref in refs:
         chunk = chunks.get(ref)
         if chunk is None:
-            out.append((ref, ref.split("::")[0], ""))
+            note = bank.notes.get(ref.split("::")[0])
+            out.append((ref, note.meta.title if note is not None else ref, ""))
             continue
         where = f"{chunk.title} › {chunk.heading}" if chunk.heading else chunk.title
         gist = chunk.summary if lang == "zh" and chunk.summary else _plain(chunk.text)[:200]
@@ -256,8 +260,8 @@ def transcript_markdown(session: Session, bank: Bank, lang: Lang | None = None, 
             if refs:
                 out += ["", f"{t['read']}:", ""]
                 out += [
-                    f"- **{md(where)}** (`{_code(ref)}`){f' — {md(gist)}' if gist else ''}"
-                    for ref, where, gist in reading_list(refs, bank, lang)
+                    f"- **{md(where)}**{f' — {md(gist)}' if gist else ''}"
+                    for _, where, gist in reading_list(refs, bank, lang)
                 ]
     if session.summary:
         out += ["", f"## {t['summary']}", "", md(session.summary)]
@@ -277,11 +281,6 @@ def _md_text(text: str) -> str:
 
 def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
-
-
-def _code(text: str) -> str:
-    """Text inside a code span: a backtick would end it."""
-    return text.replace("`", "'")
 
 
 def score_chart_svg(points: Sequence[tuple[str, float]], width: int = 560, height: int = 160) -> str:
@@ -389,9 +388,9 @@ def transcript_html(
         refs = sorted({r for c in grade.criteria for r in c.references})
         if refs:
             parts.append(f"<p>{t['read']}:</p><ul>")
-            for ref, where, gist in reading_list(refs, bank, lang):
+            for _, where, gist in reading_list(refs, bank, lang):
                 tail = f"<br><small>{e(gist)}</small>" if gist else ""
-                parts.append(f"<li><b>{e(where)}</b> <code>{e(ref)}</code>{tail}</li>")
+                parts.append(f"<li><b>{e(where)}</b>{tail}</li>")
             parts.append("</ul>")
     if session.summary:
         parts.append(f"<h2>{t['summary']}</h2><pre style='white-space:pre-wrap'>{e(session.summary)}</pre>")

@@ -215,10 +215,11 @@ def test_export_markdown(sessions: tuple[str, str], capsys, tmp_path: Path) -> N
     assert out.startswith(f"# Interview {a}")
     assert "> A ReAct agent loops over thought" in out
     assert "| Criterion | Score |" in out
-    # what to read: note title › section, its id and the start of its text (the summary in Chinese)
-    assert re.search(r"^- \*\*.+ › .+\*\* \(`react-agent-implementation::[\w-]+`\) — \S", out, re.MULTILINE)
+    # what to read: note title › section and the start of its text (the summary in Chinese), no ids
+    assert re.search(r"^- \*\*.+ › .+\*\* — \S", out, re.MULTILINE)
+    assert "react-agent-implementation::" not in out
     zh = transcript_markdown(store().load(a), load_bank(), "zh")
-    assert re.search(r"^- \*\*.+\*\* \(`react-agent-implementation::[\w-]+`\) — .*[\u4e00-\u9fff]", zh, re.MULTILINE)
+    assert re.search(r"^- \*\*.+\*\* — .*[\u4e00-\u9fff]", zh, re.MULTILINE)
     target = tmp_path / "out" / "a.md"
     rc, out2, _ = cli(capsys, "export", a, "-o", str(target))
     assert rc == 0 and str(target) in out2

@@ -578,13 +578,19 @@ class Interviewer:
         text = text.strip()
         return clip_follow_up(text) if len(text) > MAX_FOLLOW_UP_CHARS else text
 
+    def _note_titles(self) -> dict[str, str]:
+        """Note id -> title, from the passages the retriever holds (none without one)."""
+        by_id = getattr(self.retriever, "by_id", None) or {}
+        return {ref.split("::")[0]: chunk.title for ref, chunk in by_id.items() if getattr(chunk, "title", "")}
+
     async def _summary(self) -> str:
-        text = offline_summary(self.session, self.questions, self.lang)
+        titles = self._note_titles()
+        text = offline_summary(self.session, self.questions, self.lang, titles)
         llm = self._llm()
         if llm is None or not self.session.grades:
             return text
         try:
-            msgs = llm_summary_messages(self.session, self.questions, self.lang)
+            msgs = llm_summary_messages(self.session, self.questions, self.lang, titles)
             return (
                 await llm.complete(
                     msgs,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 
 from interviewer.domain import TRACKS, Lang, Question, Session
 from interviewer.llm.prompts import messages as prompt_messages
@@ -28,8 +29,21 @@ def _strength(session: Session, questions: dict[str, Question], qid: str, lang: 
     return f"- {track}: {sep.join(best) or q.id} ({grade.overall:.0f}/100)"
 
 
-def offline_summary(session: Session, questions: dict[str, Question], lang: Lang) -> str:
-    """A Markdown summary computed from the grades alone."""
+def _question_label(questions: dict[str, Question], qid: str, lang: Lang) -> str:
+    """A question as a person knows it: the start of its text (its id only when it left the bank)."""
+    q = questions.get(qid)
+    if q is None:
+        return qid
+    text = " ".join(q.prompt(lang).split())
+    return text if len(text) <= 60 else text[:59].rstrip() + "…"
+
+
+def offline_summary(
+    session: Session, questions: dict[str, Question], lang: Lang, note_titles: Mapping[str, str] | None = None
+) -> str:
+    """A Markdown summary computed from the grades alone. Notes to study are named by their title
+    (``note_titles``; the id only for a note without one)."""
+    titles = note_titles or {}
     if not session.grades:
         return "没有已评分的回答。" if lang == "zh" else "No graded answers."
     by_track: dict[str, list[float]] = defaultdict(list)
@@ -56,15 +70,17 @@ def offline_summary(session: Session, questions: dict[str, Question], lang: Lang
         if session.grades[qid].overall >= 70:
             continue
         missed = "；".join(_missing(session, qid, lang)) if zh else "; ".join(_missing(session, qid, lang))
-        lines.append(f"- {qid}: {missed}")
+        lines.append(f"- {_question_label(questions, qid, lang)}: {missed}")
     lines.append("\n### 下一步学习" if zh else "\n### What to study next")
-    lines.extend(f"- `{n}`" for n in notes[:6])
+    lines.extend(f"- {titles[n]}" if titles.get(n) else f"- `{n}`" for n in notes[:6])
     if not notes:
         lines.append("- 保持练习更难的题目" if zh else "- Keep practising harder questions")
     return "\n".join(lines)
 
 
-def llm_summary_messages(session: Session, questions: dict[str, Question], lang: Lang) -> list[dict[str, str]]:
+def llm_summary_messages(
+    session: Session, questions: dict[str, Question], lang: Lang, note_titles: Mapping[str, str] | None = None
+) -> list[dict[str, str]]:
     rows = [
         {
             "id": qid,
@@ -74,5 +90,7 @@ def llm_summary_messages(session: Session, questions: dict[str, Question], lang:
         }
         for qid, g in session.grades.items()
     ]
-    notes = sorted({n for qid in session.grades if qid in questions for n in questions[qid].notes})
+    titles = note_titles or {}
+    ids = sorted({n for qid in session.grades if qid in questions for n in questions[qid].notes})
+    notes = [titles.get(n) or n for n in ids]  # the model repeats what it sees: names, not ids
     return prompt_messages("summary", lang, questions=rows, notes=notes)

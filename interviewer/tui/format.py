@@ -81,9 +81,9 @@ def one_line(text: str, limit: int = 80) -> str:
 
 
 def note_label(ref: str, titles: Mapping[str, str] | None = None) -> str:
-    """Where to read: the note's title with the reference id, or the bare id when no title is known."""
+    """Where to read: the note's title, or the bare id when no title is known (a note gone)."""
     title = (titles or {}).get(ref.split("::", 1)[0], "")
-    return f"{title} ({ref})" if title and ref else ref
+    return title if title and ref else ref
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")

@@ -160,14 +160,14 @@ def criterion_detail(
         out.append(f"- {say(lang, 'no_reference')}")
     for ref in c.references[:4]:
         chunk = chunks.get(ref)
-        if chunk is not None:
+        if chunk is not None:  # by name: an id only where there is none
             where = f"{chunk.title} › {chunk.heading}" if chunk.heading else chunk.title
-            out.append(f"- *{where}* (`{ref}`)")
+            out.append(f"- *{where}*")
             gist = chunk.summary if lang == "zh" and chunk.summary else chunk.text
             out.append(f"  {fmt.one_line(gist, 240)}")
         else:
             title = note_titles.get(ref.split("::")[0], "")
-            out.append(f"- {f'*{title}* ' if title else ''}(`{ref}`)")
+            out.append(f"- *{title}*" if title else f"- `{ref}`")
     return "\n".join(out)
 
 
