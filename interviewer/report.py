@@ -34,6 +34,7 @@ _L = {
         "tests": "Hidden tests",
         "tests_passed": "{passed}/{total} passed",
         "tests_skipped": "not run",
+        "model_answer": "What a strong answer covers",
     },
     "zh": {
         "q": "题目",
@@ -57,8 +58,22 @@ _L = {
         "tests": "隐藏测试",
         "tests_passed": "通过 {passed}/{total}",
         "tests_skipped": "未运行",
+        "model_answer": "优秀的回答会讲到什么",
     },
 }
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` as one line of at most ``limit`` characters: cut at a word boundary (Latin) with an
+    ellipsis, never mid-word; Chinese, which has no spaces, is cut at the limit with an ellipsis."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit * 0.6 and not re.search(r"[\u3400-\u9fff]", cut[space:]):
+        cut = cut[:space]
+    return cut.rstrip(" ,;:，；：") + "…"
 
 
 def bar(score: int, width: int = 4) -> str:
@@ -100,7 +115,7 @@ def grade_lines(grade: Grade, question: Question | None, lang: Lang, bank: Bank 
         lines.append(f"  {t['wrong']} ({len(wrong)}):")
         for quote, fix, where in wrong:
             lines.append(
-                f"    ✗ “{quote[:200]}” — {t['instead']}: {fix}" + (f" ({t['read']}: {where})" if where else "")
+                f"    ✗ “{clip(quote, 200)}” — {t['instead']}: {fix}" + (f" ({t['read']}: {where})" if where else "")
             )
     for c in grade.criteria:
         name = criterion_name(question, c.id, lang)
@@ -108,7 +123,7 @@ def grade_lines(grade: Grade, question: Question | None, lang: Lang, bank: Bank 
         if c.reason:
             lines.append(f"      {c.reason}")
         for e in c.evidence[:3]:
-            lines.append(f"      {quoted(c, e[:200])}")
+            lines.append(f"      {quoted(c, clip(e, 200))}")
         for m in c.missing:
             lines.append(f"      - {t['missing']}: {m}")
         if c.references and bank is not None:  # where to read, by name: the ids only when unknown
@@ -186,7 +201,7 @@ def reading_list(refs: Sequence[str], bank: Bank, lang: Lang) -> list[tuple[str,
             out.append((ref, note.meta.title if note is not None else ref, ""))
             continue
         where = f"{chunk.title} › {chunk.heading}" if chunk.heading else chunk.title
-        gist = chunk.summary if lang == "zh" and chunk.summary else _plain(chunk.text)[:200]
+        gist = chunk.summary if lang == "zh" and chunk.summary else clip(_plain(chunk.text), 200)
         out.append((ref, where, gist))
     return out
 
@@ -242,7 +257,7 @@ def transcript_markdown(session: Session, bank: Bank, lang: Lang | None = None, 
             if wrong:
                 out += [f"**{t['wrong']} ({len(wrong)}):**", ""]
                 out += [
-                    f"- ✗ “{md(quote[:200])}” — {t['instead']}: {md(fix)}"
+                    f"- ✗ “{md(clip(quote, 200))}” — {t['instead']}: {md(fix)}"
                     + (f" ({t['read']}: {md(where)})" if where else "")
                     for quote, fix, where in wrong
                 ]
@@ -253,9 +268,11 @@ def transcript_markdown(session: Session, bank: Bank, lang: Lang | None = None, 
             ]
             for c in grade.criteria:
                 name = criterion_name(q, c.id, lang)
-                ev = "<br>".join(quoted(c, _md_cell(md(e[:160]))) for e in c.evidence[:2]) or "—"
+                ev = "<br>".join(quoted(c, _md_cell(md(clip(e, 160)))) for e in c.evidence[:2]) or "—"
                 miss = "<br>".join(_md_cell(md(m)) for m in c.missing) or "—"
                 out.append(f"| {_md_cell(md(name))} | {bar(c.score)} {c.score}/4 | {ev} | {miss} |")
+            if q is not None and q.model_answer is not None:
+                out += ["", f"**{t['model_answer']}:**", "", "> " + md(q.model_answer.get(lang)).replace("\n", "\n> ")]
             refs = sorted({r for c in grade.criteria for r in c.references})
             if refs:
                 out += ["", f"{t['read']}:", ""]
@@ -370,7 +387,7 @@ def transcript_html(
             parts.append(f"<p><strong>{t['wrong']}:</strong></p><ul>")
             for quote, fix, where in wrong:
                 read = f" ({t['read']}: {e(where)})" if where else ""
-                parts.append(f"<li>✗ “{e(quote[:200])}” — {t['instead']}: {e(fix)}{read}</li>")
+                parts.append(f"<li>✗ “{e(clip(quote, 200))}” — {t['instead']}: {e(fix)}{read}</li>")
             parts.append("</ul>")
         parts.append(
             f"<table><tr><th>{t['criterion']}</th><th>{t['score']}</th><th>{t['evidence']}</th>"
@@ -378,13 +395,18 @@ def transcript_html(
         )
         for c in grade.criteria:
             name = criterion_name(q, c.id, lang)
-            ev = "<br>".join(quoted(c, e(x[:200])) for x in c.evidence[:3]) or "—"
+            ev = "<br>".join(quoted(c, e(clip(x, 200))) for x in c.evidence[:3]) or "—"
             miss = "<br>".join(e(m) for m in c.missing) or "—"
             parts.append(
                 f'<tr><td>{e(name)}<br><small class="meta">{e(c.reason)}</small></td>'
                 f'<td class="bar">{bar(c.score)} {c.score}/4</td><td>{ev}</td><td class="missing">{miss}</td></tr>'
             )
         parts.append("</table>")
+        if q is not None and q.model_answer is not None:
+            parts.append(
+                f'<details class="model"><summary>{t["model_answer"]}</summary>'
+                f"<blockquote>{e(q.model_answer.get(lang))}</blockquote></details>"
+            )
         refs = sorted({r for c in grade.criteria for r in c.references})
         if refs:
             parts.append(f"<p>{t['read']}:</p><ul>")
