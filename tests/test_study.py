@@ -22,7 +22,7 @@ from interviewer.domain import ClaimError, CriterionGrade, Grade, Session
 from interviewer.store.db import Store
 from interviewer.study.cards import point_results
 from interviewer.study.practice import count_for, select_practice
-from interviewer.study.schedule import WRONG_RETRY, Review, build_schedule, fold
+from interviewer.study.schedule import WRONG_RETRY, Review, build_schedule, fold, session_reviews, store_reviews
 
 DAY = timedelta(days=1)
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -159,6 +159,18 @@ def test_four_weeks_of_daily_practice(services: Any) -> None:
     assert min(c.retention(end) for c in strong) > max(c.retention(end) for c in weak) or all(
         c.is_due(end) for c in weak
     )
+    # the store's quick read gives the reviews a fold of each session's whole event stream gives
+    from_events = [
+        r
+        for row in store.sessions(limit=100)
+        for r in session_reviews(row.id, store.events(row.id), {g.question_id: g for g in store.latest_grades(row.id)})
+    ]
+    assert fold(from_events).public(end) == schedule.public(end)
+
+    def key(r: Review) -> tuple[float, str, str, str]:
+        return (r.at.timestamp(), r.session_id, r.point.key, r.point.result)
+
+    assert sorted(map(key, from_events)) == sorted(map(key, store_reviews(store)))
     # what is due at the end is the never-known and the wrongly-stated, never a mastered point
     due_questions = {c.question_id for c in schedule.due(end)}
     assert WEAK in due_questions and STRONG not in due_questions

@@ -619,6 +619,20 @@ class Store:
         )
         return [json.loads(r[0])["question_id"] for r in rows]
 
+    def graded_times(self) -> list[tuple[str, str, str]]:
+        """(session id, question id, ISO time) of every answer_graded event, in stored order: when
+        each answer was graded (a later grade version, e.g. from rescore, does not move it). Read
+        without parsing the events: the review schedule needs only these."""
+        rows = (
+            self._connect()
+            .execute(
+                "SELECT session_id, json_extract(payload, '$.question_id'), at FROM events"
+                " WHERE type = 'answer_graded' ORDER BY session_id, seq"
+            )
+            .fetchall()
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
     def all_grades(self) -> list[tuple[str, str, Grade]]:
         """(session id, session start, latest grade) for every graded question: oldest session first,
         then in the order the questions were asked (grades finish in the background, in any order)."""

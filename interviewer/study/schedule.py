@@ -125,26 +125,32 @@ def fold(reviews: Iterable[Review]) -> Schedule:
     return schedule
 
 
-def session_reviews(session_id: str, events: Sequence[Event], grades: Mapping[str, Grade]) -> list[Review]:
-    """A session's reviews: one per graded question, at its last grading event, judged by its
-    latest grade version (``grades``; a rescore replaces the verdict, not the time it was given)."""
-    graded: dict[str, AnswerGraded] = {}
-    for event in events:
-        if isinstance(event, AnswerGraded):
-            graded[event.question_id] = event
+def reviews(graded: Iterable[tuple[str, str, datetime]], grades: Iterable[tuple[str, Grade]]) -> list[Review]:
+    """One review per graded question of a session: judged by its latest grade version
+    (``grades``: (session id, grade)), at the time of its last grading event (``graded``: (session
+    id, question id, time)); a rescore replaces the verdict, not the time it was given. A grade with
+    no grading event (an answer first graded by rescore) counts at its ``graded_at``."""
+    times = {(sid, qid): at for sid, qid, at in graded}
     out: list[Review] = []
-    for qid, event in graded.items():
-        grade = grades.get(qid, event.grade)
-        out += [Review(event.at, session_id, p) for p in point_results(grade)]
+    for sid, grade in grades:
+        at = times.get((sid, grade.question_id), grade.graded_at)
+        out += [Review(at, sid, p) for p in point_results(grade)]
     return out
+
+
+def session_reviews(session_id: str, events: Sequence[Event], grades: Mapping[str, Grade]) -> list[Review]:
+    """The reviews of one session's event stream (``grades``: its latest grade per question; the
+    grades its events carry stand in for any missing)."""
+    graded = [e for e in events if isinstance(e, AnswerGraded)]
+    latest = {e.question_id: e.grade for e in graded} | dict(grades)
+    return reviews(((session_id, e.question_id, e.at) for e in graded), ((session_id, g) for g in latest.values()))
 
 
 def store_reviews(store: Store) -> list[Review]:
-    out: list[Review] = []
-    for row in store.sessions(limit=1_000_000):
-        grades = {g.question_id: g for g in store.latest_grades(row.id)}
-        out += session_reviews(row.id, store.events(row.id), grades)
-    return out
+    """The reviews of every session in the store (the same as ``session_reviews`` of each, read
+    without parsing the whole event streams)."""
+    graded = [(sid, qid, datetime.fromisoformat(at)) for sid, qid, at in store.graded_times()]
+    return reviews(graded, ((sid, grade) for sid, _, grade in store.all_grades()))
 
 
 def build_schedule(store: Store) -> Schedule:
