@@ -33,6 +33,7 @@ class Catalog:
     def __init__(self, bank: Bank | None, chunks: Mapping[str, Chunk] | None) -> None:
         self.questions: Mapping[str, Question] = bank.questions if bank else {}
         self.titles: dict[str, str] = {nid: n.meta.title for nid, n in bank.notes.items()} if bank else {}
+        self.bodies: dict[str, str] = {nid: n.body for nid, n in bank.notes.items()} if bank else {}
         self.chunks: Mapping[str, Chunk] = chunks or {}
 
 
@@ -169,6 +170,18 @@ class QuestionFeedback(Vertical):
             out.append("- " + "  \n  ".join(item))  # one list item, hard line breaks
         return "\n".join(out) + "\n\n"
 
+    def reference(self) -> str:
+        """The passage to read for the highlighted criterion (else for any criterion), '' if none."""
+        if self.grade is None or not self.grade.criteria:
+            return ""
+        tables = self.query(DataTable)
+        row = tables.first().cursor_row if tables else 0
+        ordered = [self.grade.criteria[row]] if 0 <= row < len(self.grade.criteria) else []
+        for c in [*ordered, *self.grade.criteria]:
+            if c.references:
+                return c.references[0]
+        return ""
+
     @on(DataTable.RowHighlighted)
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
@@ -205,6 +218,7 @@ class FeedbackScreen(Screen[None]):
         Binding("h", "history", "History"),
         Binding("m", "model_answer", "Model answer"),
         Binding("t", "retry", "Retry"),
+        Binding("n", "read_note", "Read note"),
         Binding("pagedown", "page(1)", "Page down", show=False, priority=True),
         Binding("pageup", "page(-1)", "Page up", show=False, priority=True),
         Binding("f1", "app.help", "Help"),  # the app's, relabelled with the session's language
@@ -330,6 +344,26 @@ class FeedbackScreen(Screen[None]):
         asked = next((t.text for t in self.session.turns if t.question_id == qid and t.kind == "question"), qid)
         answer = question.model_answer.get(lang) if question is not None and question.model_answer else ""
         self.app.push_screen(ModelAnswerScreen(asked, answer, lang))
+
+    def action_read_note(self) -> None:
+        """Open the note the highlighted criterion cites, at the section it cites."""
+        from interviewer.tui.screens.note import NoteScreen
+
+        qid = self._active_question()
+        session, catalog = self.session, self.catalog
+        if qid is None or session is None or catalog is None:
+            self.notify(say(session.lang if session else "en", "notice.pick_question"))
+            return
+        view = next((v for v in self.query(QuestionFeedback) if v.qid == qid), None)
+        ref = view.reference() if view is not None else ""
+        note_id = ref.split("::")[0]
+        if not ref or note_id not in catalog.bodies:
+            self.notify(say(session.lang, "notice.no_note"))
+            return
+        chunk = catalog.chunks.get(ref)
+        section = chunk.heading.split(" > ")[-1] if chunk is not None and chunk.heading else ""
+        title = catalog.titles.get(note_id, note_id)
+        self.app.push_screen(NoteScreen(title, catalog.bodies[note_id], section, session.lang))
 
     def action_retry(self) -> None:
         """Answer the active question again in a new one-question session (the attempts compare)."""
