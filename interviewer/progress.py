@@ -28,6 +28,9 @@ class Progress:
     last_result, reviews, results...; merged into ``concepts`` in the JSON."""
     due: list[dict[str, str | float]] = field(default_factory=list)
     """Concepts due for review now, least likely recalled first, with the notes to read."""
+    track_cards: dict[str, dict[str, float | int]] = field(default_factory=dict)
+    """track -> {points, due, retention}: its key points with a card, how many are due now, and
+    their mean recall probability now; merged into ``tracks`` in the JSON."""
 
     def public(self) -> dict[str, object]:
         return {
@@ -38,6 +41,7 @@ class Progress:
                     "latest": round(pts[-1][1], 1),
                     "answers": len(pts),
                     "series": [{"at": at, "score": round(v, 1)} for at, v in pts],
+                    **self.track_cards.get(t, {}),
                 }
                 for t, pts in self.tracks.items()
             },
@@ -133,6 +137,14 @@ def _add_schedule(progress: Progress, store: Store, bank: Bank, now: datetime) -
 
     schedule = build_schedule(store)
     progress.cards = {key: card.public(now) for key, card in schedule.cards.items()}
+    per_track: dict[str, list[tuple[float, bool]]] = defaultdict(list)
+    for card in schedule.cards.values():
+        q = bank.questions.get(card.question_id)
+        per_track[q.track if q else "unknown"].append((card.retention(now), card.is_due(now)))
+    progress.track_cards = {
+        t: {"points": len(v), "due": sum(d for _, d in v), "retention": round(sum(r for r, _ in v) / len(v), 3)}
+        for t, v in per_track.items()
+    }
     for card in schedule.due(now):
         q = bank.questions.get(card.question_id)
         entry = progress.concepts.get(card.key, {})

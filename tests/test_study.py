@@ -246,7 +246,11 @@ def test_practice_headless_end_to_end_and_the_schedule_survives_export_import(
     shifted = _schedule_of(indexed_home, now)
     assert shifted.keys() == original.keys()
     assert any(c["due_now"] for c in shifted.values()) and not any(c["due_now"] for c in original.values())
-    due = json.loads(cli(capsys, "progress", "--json")[1])["due"]
+    progress = json.loads(cli(capsys, "progress", "--json")[1])
+    due = progress["due"]
+    track = load_bank().questions[never_known].track
+    assert progress["tracks"][track]["due"] >= len(target_points := [d for d in due if d["question_id"] == never_known])
+    assert target_points and 0 <= progress["tracks"][track]["retention"] < 1 and progress["tracks"][track]["points"] > 0
     assert {d["question_id"] for d in due} >= {never_known}
     assert all(d["last_result"] in ("missed", "wrong", "partial") and d["notes"] for d in due)
     rc, out, _ = cli(capsys, "progress")

@@ -69,20 +69,16 @@ def practice_plan(services: Services, args: argparse.Namespace) -> PracticePlan:
     from datetime import UTC, datetime
 
     from interviewer.cli.run_cmd import _open_store
-    from interviewer.study.practice import count_for, select_practice
-    from interviewer.study.schedule import build_schedule
+    from interviewer.study.practice import count_for, plan_practice
 
     _open_store(services)
-    now = datetime.now(UTC)
-    plan = select_practice(
+    return plan_practice(
+        services.store,
         list(services.bank.questions.values()),
-        build_schedule(services.store),
-        now,
+        datetime.now(UTC),
         count=count_for(args.count, getattr(args, "minutes", None)),
         tracks=args.track,
-        seed=now.date().isoformat(),
     )
-    return plan
 
 
 def _nothing_due(services: Services, args: argparse.Namespace) -> str:

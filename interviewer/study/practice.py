@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from interviewer.domain import TRACKS, Question
-from interviewer.study.schedule import PointCard, Schedule
+from interviewer.store.db import Store
+from interviewer.study.schedule import PointCard, Schedule, build_schedule
 
 MINUTES_PER_QUESTION = 6
 """A question with its follow-ups takes about this long: `--minutes` is turned into a count."""
@@ -42,6 +43,21 @@ def count_for(count: int | None, minutes: int | None) -> int | None:
     if minutes is not None:
         return max(1, minutes // MINUTES_PER_QUESTION)
     return None
+
+
+def plan_practice(
+    store: Store,
+    questions: Sequence[Question],
+    now: datetime,
+    *,
+    count: int | None = None,
+    tracks: Sequence[str] = (),
+) -> PracticePlan:
+    """The plan for ``now`` from the store's whole history (what the CLI and a TUI entry call); the
+    same all day until something new is graded (the seed is the date)."""
+    return select_practice(
+        questions, build_schedule(store), now, count=count, tracks=tracks, seed=now.date().isoformat()
+    )
 
 
 def select_practice(
