@@ -32,7 +32,10 @@ async def test_the_model_answer_opens_from_a_question_of_the_feedback(
         await pilot.press("m")  # on the summary: which question?
         assert not isinstance(app.screen, ModelAnswerScreen)
         assert any("Open a question's tab first" in n for n in notifications(app))
-        await pilot.press("right_square_bracket", "m")
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert "m model answer · t retry this question · n read the cited note" in flat(screen_text(app))
+        await pilot.press("m")
         await wait_for(pilot, lambda: isinstance(app.screen, ModelAnswerScreen), "the model answer")
         text = flat(screen_text(app))
         assert "What a strong answer covers" in text

@@ -108,6 +108,7 @@ class QuestionFeedback(Vertical):
             yield Static(Text(say(self.lang, "fb.skipped" if skipped else "fb.not_graded"), style="dim italic"))
             return
         yield Static(grade_headline(self.grade, self.lang), classes="fb-score")
+        yield Static(Text(say(self.lang, "fb.keys"), style="dim"), classes="fb-keys")
         if len(self.attempts) > 1:
             yield Static(self._attempts_line(), classes="fb-attempts")
         if self.grade.tests:  # a coding answer: how its code did on the hidden tests
