@@ -5,7 +5,8 @@ and the history screen fold every graded answer into FSRS cards each time.
 
 A synthetic store per size: sessions of 5 questions, each with 2 follow-ups, graded on 4 criteria
 of 3 key points (12 reviews per answer), one session every 13 hours. Reports the median wall time
-of ``build_schedule`` and of the two halves: reading the store, and the FSRS fold.
+of ``build_schedule`` and of the two halves: reading the store, and the FSRS fold; and of the fold
+that also takes a per-track retention snapshot at each practice day (``progress``'s chart data).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from interviewer.agent.events import (  # noqa: E402
 )
 from interviewer.domain import CriterionGrade, Grade, Session  # noqa: E402
 from interviewer.store.db import Store  # noqa: E402
-from interviewer.study.schedule import build_schedule, fold, store_reviews  # noqa: E402
+from interviewer.study.schedule import build_schedule, fold, retention_series, store_reviews  # noqa: E402
 
 T0 = datetime(2026, 1, 1, 9, tzinfo=UTC)
 
@@ -65,6 +66,11 @@ def make_store(directory: Path, sessions: int) -> Store:
     return store
 
 
+def _series(reviews: list) -> None:  # type: ignore[type-arg]
+    """The fold with a per-track retention snapshot at each practice day (what `progress` runs)."""
+    retention_series(reviews, T0 + timedelta(days=400), lambda c: c.question_id[:2])
+
+
 def _median(fn, arg, runs: int) -> float:  # type: ignore[no-untyped-def]
     times = []
     for _ in range(runs):
@@ -93,6 +99,7 @@ def main() -> int:
                     "build_s": round(_median(build_schedule, store, args.runs), 3),
                     "read_s": round(_median(store_reviews, store, args.runs), 3),
                     "fold_s": round(_median(fold, reviews, args.runs), 3),
+                    "series_s": round(_median(_series, reviews, args.runs), 3),
                 }
             )
             store.close()
@@ -102,7 +109,8 @@ def main() -> int:
         for r in rows:
             print(
                 f"{r['sessions']:>6} sessions {r['reviews']:>7} reviews {r['cards']:>5} cards: "
-                f"build {r['build_s']:.3f} s (read {r['read_s']:.3f} s, fold {r['fold_s']:.3f} s)"
+                f"build {r['build_s']:.3f} s (read {r['read_s']:.3f} s, fold {r['fold_s']:.3f} s); "
+                f"fold with daily retention per track {r['series_s']:.3f} s"
             )
     return 0
 

@@ -28,9 +28,10 @@ class Progress:
     last_result, reviews, results...; merged into ``concepts`` in the JSON."""
     due: list[dict[str, str | float]] = field(default_factory=list)
     """Concepts due for review now, least likely recalled first, with the notes to read."""
-    track_cards: dict[str, dict[str, float | int]] = field(default_factory=dict)
-    """track -> {points, due, retention}: its key points with a card, how many are due now, and
-    their mean recall probability now; merged into ``tracks`` in the JSON."""
+    track_cards: dict[str, dict[str, object]] = field(default_factory=dict)
+    """track -> {points, due, retention, retention_series}: its key points with a card, how many are
+    due now, their mean recall probability now, and that mean at the start of each practice day
+    ([{at, retention, points}], then now: a chart over time); merged into ``tracks`` in the JSON."""
 
     def public(self) -> dict[str, object]:
         return {
@@ -133,16 +134,24 @@ def compute_progress(
 
 def _add_schedule(progress: Progress, store: Store, bank: Bank, now: datetime) -> None:
     """Each concept's review card (rebuilt from the graded answers) and what is due now."""
-    from interviewer.study.schedule import build_schedule
+    from interviewer.study.schedule import PointCard, retention_series, store_reviews
 
-    schedule = build_schedule(store)
+    def track_of(card: PointCard) -> str:
+        q = bank.questions.get(card.question_id)
+        return q.track if q else "unknown"
+
+    schedule, series = retention_series(store_reviews(store), now, track_of)
     progress.cards = {key: card.public(now) for key, card in schedule.cards.items()}
     per_track: dict[str, list[tuple[float, bool]]] = defaultdict(list)
     for card in schedule.cards.values():
-        q = bank.questions.get(card.question_id)
-        per_track[q.track if q else "unknown"].append((card.retention(now), card.is_due(now)))
+        per_track[track_of(card)].append((card.retention(now), card.is_due(now)))
     progress.track_cards = {
-        t: {"points": len(v), "due": sum(d for _, d in v), "retention": round(sum(r for r, _ in v) / len(v), 3)}
+        t: {
+            "points": len(v),
+            "due": sum(d for _, d in v),
+            "retention": round(sum(r for r, _ in v) / len(v), 3),
+            "retention_series": series.get(t, []),
+        }
         for t, v in per_track.items()
     }
     for card in schedule.due(now):

@@ -22,7 +22,15 @@ from interviewer.domain import ClaimError, CriterionGrade, Grade, Session
 from interviewer.store.db import Store
 from interviewer.study.cards import point_results
 from interviewer.study.practice import count_for, select_practice
-from interviewer.study.schedule import WRONG_RETRY, Review, build_schedule, fold, session_reviews, store_reviews
+from interviewer.study.schedule import (
+    WRONG_RETRY,
+    Review,
+    build_schedule,
+    fold,
+    retention_series,
+    session_reviews,
+    store_reviews,
+)
 
 DAY = timedelta(days=1)
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -171,6 +179,12 @@ def test_four_weeks_of_daily_practice(services: Any) -> None:
         return (r.at.timestamp(), r.session_id, r.point.key, r.point.result)
 
     assert sorted(map(key, from_events)) == sorted(map(key, store_reviews(store)))
+    # the chart over time: what was remembered at each sitting, mastered points far above the rest
+    again, series = retention_series(store_reviews(store), end, lambda c: c.question_id)
+    assert again.public(end) == schedule.public(end)
+    assert len(series[WEAK]) == 28 and series[WEAK][-1]["at"] == end.isoformat()
+    assert min(float(str(p["retention"])) for p in series[STRONG]) > 0.85
+    assert max(float(str(p["retention"])) for p in series[WEAK]) < 0.85
     # what is due at the end is the never-known and the wrongly-stated, never a mastered point
     due_questions = {c.question_id for c in schedule.due(end)}
     assert WEAK in due_questions and STRONG not in due_questions
@@ -251,6 +265,7 @@ def test_practice_headless_end_to_end_and_the_schedule_survives_export_import(
     track = load_bank().questions[never_known].track
     assert progress["tracks"][track]["due"] >= len(target_points := [d for d in due if d["question_id"] == never_known])
     assert target_points and 0 <= progress["tracks"][track]["retention"] < 1 and progress["tracks"][track]["points"] > 0
+    assert progress["tracks"][track]["retention_series"][-1]["retention"] == progress["tracks"][track]["retention"]
     assert {d["question_id"] for d in due} >= {never_known}
     assert all(d["last_result"] in ("missed", "wrong", "partial") and d["notes"] for d in due)
     rc, out, _ = cli(capsys, "progress")

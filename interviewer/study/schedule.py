@@ -7,7 +7,7 @@ with it for free, and a change of the rating rules applies to the whole history 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -25,6 +25,10 @@ SCHEDULER = Scheduler(
 )
 """Steps of a day, not Anki's minutes: a practice session is a sitting, and a point missed today is
 asked again tomorrow, not in ten minutes. No fuzz, so a rebuild is identical to the last one."""
+
+_DECAY = -SCHEDULER.parameters[20]
+_FACTOR = 0.9 ** (1 / _DECAY) - 1
+"""FSRS-6's forgetting curve, as ``Scheduler`` builds it (retention 0.9 after ``stability`` days)."""
 
 WRONG_RETRY = timedelta(hours=4)
 """A point stated wrongly comes back within this, sooner than one merely missed (a day)."""
@@ -69,8 +73,14 @@ class PointCard:
         return self.history[-1][0]
 
     def retention(self, now: datetime) -> float:
-        """FSRS's probability that the point is recalled at ``now``."""
-        return float(SCHEDULER.get_card_retrievability(self.card, _utc(now)))
+        """FSRS's probability that the point is recalled at ``now``, over fractional days: the
+        scheduler's own ``get_card_retrievability`` counts whole days, so a point missed 23 hours
+        ago would read as fully remembered."""
+        card = self.card
+        if card.last_review is None or card.stability is None:
+            return 0.0
+        days = max(0.0, (_utc(now) - card.last_review).total_seconds() / 86400)
+        return float((1 + _FACTOR * days / card.stability) ** _DECAY)
 
     def is_due(self, now: datetime) -> bool:
         return self.card.due <= _utc(now) + DUE_SLACK
@@ -105,12 +115,18 @@ class Schedule:
         return {key: card.public(now) for key, card in sorted(self.cards.items())}
 
 
-def fold(reviews: Iterable[Review]) -> Schedule:
-    """Apply the reviews oldest first (ties in a fixed order) to fresh cards."""
+def fold(reviews: Iterable[Review], on_day: Callable[[Schedule, datetime], None] | None = None) -> Schedule:
+    """Apply the reviews oldest first (ties in a fixed order) to fresh cards. ``on_day`` sees the
+    schedule as it stood when each later day's (UTC) first review came: what was remembered then."""
     schedule = Schedule()
     ordered = sorted(reviews, key=lambda r: (_utc(r.at), r.session_id, r.point.key, r.point.criterion))
+    day = None
     for review in ordered:
         at = _utc(review.at)
+        if on_day is not None and at.date() != day:
+            if schedule.cards:
+                on_day(schedule, at)
+            day = at.date()
         p = review.point
         entry = schedule.cards.get(p.key)
         if entry is None:
@@ -123,6 +139,28 @@ def fold(reviews: Iterable[Review]) -> Schedule:
         entry.card = card
         entry.history.append((at, p.result))
     return schedule
+
+
+def retention_series(
+    reviews: Iterable[Review], now: datetime, group: Callable[[PointCard], str]
+) -> tuple[Schedule, dict[str, list[dict[str, object]]]]:
+    """The schedule, and per group (e.g. track) its points' mean recall probability at the start of
+    each practice day and at ``now``: {at, retention, points} oldest first (a chart over time)."""
+    series: dict[str, list[dict[str, object]]] = {}
+
+    def snapshot(schedule: Schedule, at: datetime) -> None:
+        per: dict[str, list[float]] = {}
+        for card in schedule.cards.values():
+            per.setdefault(group(card), []).append(card.retention(at))
+        for name, values in sorted(per.items()):
+            series.setdefault(name, []).append(
+                {"at": at.isoformat(), "retention": round(sum(values) / len(values), 3), "points": len(values)}
+            )
+
+    schedule = fold(reviews, snapshot)
+    if schedule.cards:
+        snapshot(schedule, _utc(now))
+    return schedule, series
 
 
 def reviews(graded: Iterable[tuple[str, str, datetime]], grades: Iterable[tuple[str, Grade]]) -> list[Review]:
