@@ -19,7 +19,7 @@ from interviewer.textproc import split_sentences
 
 CASES = [
     ("agent-infinite-loops", "en"),
-    ("code-react-agent", "zh"),
+    ("llm-scaling-laws", "zh"),
     ("sd-llm-serving-10k-qps", "en"),
     ("llm-rope-vs-alibi", "en"),
     ("sd-rag-pipeline", "zh"),

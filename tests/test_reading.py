@@ -18,6 +18,7 @@ from interviewer.agent.reading import (
     batches,
     read_ahead,
     representative,
+    was_read,
 )
 from interviewer.textproc import split_sentences
 
@@ -98,15 +99,27 @@ def test_read_ahead_reads_the_decision_part_first_then_stops_when_asked(bank: An
 
     question = bank.questions["sd-rag-pipeline"]
     text = padded([], 100)
+    first = representative(question, [text])
     reader = Recorder()
     read_ahead(reader, question, text)
-    assert reader.texts[0] == representative(question, [text])
+    assert reader.texts[0] == first
     assert "\n".join(reader.texts[1:]).split("\n") == split_sentences(text)
     stop = threading.Event()
     stop.set()
     stopped = Recorder()
-    read_ahead(stopped, question, text, stop)
-    assert stopped.texts == [representative(question, [text])]
+    other = padded(["One more sentence."], 120)
+    read_ahead(stopped, question, other, stop)
+    assert stopped.texts == [representative(question, [other])]
+    assert not was_read(other) and len(representative(question, [other])) < len(other)
+
+
+def test_an_answer_read_ahead_in_full_is_then_read_whole(bank: Any) -> None:
+    question = bank.questions["sd-rag-pipeline"]
+    text = padded(["Hybrid retrieval with BM25 and dense vectors."], 150)
+    assert representative(question, [text]) != text and not was_read(text)
+    read_ahead(Recorder(), question, text)
+    assert was_read(text)
+    assert representative(question, [text, "A short follow-up answer."]) == text + "\nA short follow-up answer."
 
 
 async def test_the_decision_reads_a_bounded_part_and_the_grade_reads_everything(
@@ -132,7 +145,8 @@ async def test_the_decision_reads_a_bounded_part_and_the_grade_reads_everything(
     events = [e async for e in services.interviewer(plan).events(source)]
     assert [e for e in events if isinstance(e, FollowUpAsked)]
     decisions, grading = read[:-1], read[-1]
-    assert decisions and max(decisions) <= DECISION_CHARS + DECISION_SENTENCES * 2
+    # the first decision reads a bounded part (later ones may read it whole once it was read ahead)
+    assert decisions and decisions[0] <= DECISION_CHARS + DECISION_SENTENCES * 2
     assert grading >= len(answer)  # the grade reads the whole answer
     grade = next(e.grade for e in events if isinstance(e, AnswerGraded))
     late = [m for m in split_sentences(model) if answer.index(m) > len(answer) // 2]

@@ -20,10 +20,12 @@ from typing import Protocol
 from interviewer.domain import Question
 from interviewer.textproc import contains_term, normalize, split_code, split_sentences
 
-DECISION_SENTENCES = 6
-"""Most sentences the follow-up decision reads. Each one not read before is an embedding: about 60 ms
-of CPU for a 90-character sentence with e5-small, so six keep a cold decision near 200 ms."""
-DECISION_CHARS = 900
+DECISION_SENTENCES = 18
+"""Most sentences the follow-up decision reads: a strong spoken answer (the bank's model answers:
+13-21 sentences, 0.6-2.5k characters) is read whole, or the decision could not tell it is strong.
+Each sentence not read before is an embedding (about 60 ms of CPU with e5-small): a typed answer
+was read while it was typed (``read_ahead``), a pasted one costs up to this many."""
+DECISION_CHARS = 2600
 """Most characters of prose the follow-up decision reads; an answer this short is read whole."""
 SENTENCE_CHARS = 300
 """A longer sentence (a paste without punctuation) is read up to here: embedding cost grows with it."""
@@ -80,13 +82,32 @@ def _hits(sentence_norm: str, terms: Sequence[str]) -> int:
     return sum(1 for t in terms if t in sentence_norm and contains_term(sentence_norm, t))
 
 
+_read: dict[str, None] = {}
+"""Texts ``read_ahead`` has embedded in full (oldest first, bounded): the decision reads them whole."""
+_READ_KEEP = 64
+_read_lock = threading.Lock()
+
+
+def _remember(text: str) -> None:
+    with _read_lock:
+        _read[text] = None
+        while len(_read) > _READ_KEEP:
+            del _read[next(iter(_read))]
+
+
+def was_read(text: str) -> bool:
+    """Whether ``text`` was read ahead in full (every sentence is embedded already)."""
+    with _read_lock:
+        return text in _read
+
+
 def representative(question: Question, answers: Sequence[str]) -> str:
-    """The part of ``answers`` a follow-up decision reads: all of it when short, else at most
+    """The part of ``answers`` a follow-up decision reads: all of it when short or read ahead, else at most
     ``DECISION_SENTENCES`` sentences / ``DECISION_CHARS`` characters chosen as described above, one
     per line, in the order given; then code blocks, as far as ``DECISION_CODE_CHARS`` allows."""
     texts = [a for a in answers if a.strip()]
     whole = "\n".join(texts)
-    if len(whole) <= DECISION_CHARS:
+    if len(whole) <= DECISION_CHARS or all(len(t) <= DECISION_CHARS or was_read(t) for t in texts):
         return whole
     found: list[tuple[int, int, str]] = []  # (answer, position, sentence)
     blocks: list[str] = []
@@ -161,3 +182,4 @@ def read_ahead(reader: Reader, question: Question, text: str, stop: threading.Ev
         if stop is not None and stop.is_set():
             return
         reader.precompute(batch)
+    _remember(text)
