@@ -29,7 +29,7 @@ from interviewer.judge import claims, guards
 from interviewer.judge.caps import apply_caps, cap_reason
 from interviewer.judge.references import ReferenceFinder
 from interviewer.rag.embedders import Embedder
-from interviewer.textproc import code_units, contains_term, has_cjk, normalize, sentences, split_code
+from interviewer.textproc import code_units, contains_term, has_cjk, normalize, sentences, split_code, tokenize
 
 # Similarity calibration for multilingual-e5-small, whose cosines crowd into 0.8-0.95 and sit
 # higher for Chinese-Chinese pairs than for English-English or cross-lingual ones. Per pair of
@@ -66,7 +66,12 @@ any of the rival's own points (a correct sentence about the rival is close to bo
 COVERED = 0.5
 """Coverage at which a key point counts as covered."""
 MAX_UNITS = 400
-"""Sentences read per answer: a pasted 200 KB answer is graded on its first ~400 sentences, in seconds."""
+"""Units considered per answer: a pasted 200 KB answer is cut to its first ~400 sentences and clauses."""
+READ_UNITS = 90
+"""Units embedded per answer at most (~60 ms each on a 2-core laptop: ~5 s). A longer answer is read
+sentence by sentence without clauses, and if it still has more, through the READ_UNITS sentences that share
+the most words with the rubric (key points, aliases, misconceptions) — a 30k-character paste is graded
+in seconds on what it says about the question, not on its length."""
 TOUCHED = 0.25
 """Coverage at which a key point counts as mentioned, if vaguely."""
 
@@ -400,6 +405,8 @@ class OfflineJudge:
         sentences only (no sub-clauses): fewer embeddings, for the follow-up decision that must come
         back within a keystroke's time."""
         units = answer_units(answer, fine)
+        if len(units) > READ_UNITS:
+            units = _most_relevant(answer_units(answer, fine=False), question, READ_UNITS)
         if not units and answer.strip():
             units = [Unit(answer.strip()[:2000], answer.strip()[:2000], answer.strip()[:2000])]
         pairs = question.rubric.key_points()
@@ -545,6 +552,29 @@ class OfflineJudge:
             rubric_version=question.rubric.version,
             summary=reason,
         )
+
+
+def _rubric_words(question: Question) -> set[str]:
+    texts: list[str] = [question.text.zh, question.text.en]
+    for _, kp in question.rubric.key_points():
+        texts += [kp.text.zh, kp.text.en, *kp.aliases.all()]
+        texts += [t for m in kp.misconceptions for t in (m.text.zh, m.text.en, *m.aliases.all())]
+    return set(tokenize(" ".join(texts)))
+
+
+def _most_relevant(units: list[Unit], question: Question, limit: int) -> list[Unit]:
+    """The ``limit`` units that share the most rubric words (code units first, they are few and
+    dense), in the answer's order."""
+    if len(units) <= limit:
+        return units
+    words = _rubric_words(question)
+
+    def weight(u: Unit) -> float:
+        toks = tokenize(u.text)
+        return (2.0 if u.code else 0.0) + (len(set(toks) & words) / (1 + len(toks)) ** 0.5 if toks else 0.0)
+
+    keep = set(sorted(range(len(units)), key=lambda k: -weight(units[k]))[:limit])
+    return [u for k, u in enumerate(units) if k in keep]
 
 
 def _in(quote: str, answer: str) -> bool:
