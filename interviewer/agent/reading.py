@@ -177,7 +177,8 @@ def read_ahead(reader: Reader, question: Question, text: str, stop: threading.Ev
     later is then quick), until ``stop`` is set. Runs in a worker thread."""
     foreground.wait(stop)
     reader.precompute(representative(question, [text]))
-    for batch in batches(text):
+    graded = getattr(reader, "graded_text", None)  # a very long answer is graded on a selection of it
+    for batch in batches(graded(question, text) if graded is not None else text):
         foreground.wait(stop)
         if stop is not None and stop.is_set():
             return
