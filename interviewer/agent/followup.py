@@ -284,13 +284,12 @@ _NEGATOR_ZH = r"(?:没有|没|不|无|未|缺乏|缺少|跳过)"
 
 def sure(error: FoundError) -> bool:
     """Whether an error is clear enough to say back to the candidate: a misconception's tell-tale
-    phrase, a point bound to a rival subject, or a term negated right before it ("no rollback
-    plan", "没有灰度"). A claim matched by meaning alone costs the candidate its point in the grade
-    but is not pushed back on: challenging a correct sentence would be worse than letting one pass."""
+    phrase, or a term negated right before it ("no rollback plan", "没有灰度"). A claim matched by
+    meaning alone costs the candidate its point in the grade but is not pushed back on: challenging
+    a correct sentence would be worse than letting one pass. (A point bound to a rival subject only
+    withholds credit; the offline judge reports no error for it.)"""
     if error.kind == "misconception":
         return bool(error.detail)
-    if error.kind == "wrong_subject":
-        return True
     if error.kind == "negation" and error.detail:
         text, term = normalize(error.quote), re.escape(normalize(error.detail))
         if re.search(r"[\u3400-\u9fff]", error.detail):

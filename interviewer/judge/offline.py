@@ -210,6 +210,9 @@ class _Targets:
     """(key point index, misconception) for each misconception row pair, in order."""
     exemplars: list[int] = field(default_factory=list)
     """Key point index of each exemplar row pair (a model-answer sentence; its other language's row is zero)."""
+    words: frozenset[str] = frozenset()
+    """The rubric's words (question, key points, aliases, misconceptions): what a very long answer is
+    read through (see READ_UNITS)."""
 
     def fold(self, scores: np.ndarray, n: int) -> np.ndarray:
         """Calibrated scores with each key point's column raised to its best exemplar's."""
@@ -282,7 +285,7 @@ class OfflineJudge:
                 mis.append((i, m))
         vectors = self.embedder.embed_queries(texts)
         exemplars, rows = self._exemplars(question, vectors[2 : 2 + 2 * len(pairs)])
-        targets = _Targets(np.vstack([vectors, *rows]) if rows else vectors, mis, exemplars)
+        targets = _Targets(np.vstack([vectors, *rows]) if rows else vectors, mis, exemplars, _rubric_words(question))
         with self._lock:
             self._targets_cache[question.id] = targets
         return targets
@@ -294,7 +297,7 @@ class OfflineJudge:
         if question.model_answer is None or not len(kp_vectors):
             return owners, rows
         for lang in ("zh", "en"):
-            found = [x for x in sentences(question.model_answer.get(lang)) if len(x.strip()) >= 12]
+            found = exemplar_sentences(question.model_answer.get(lang))
             if not found:
                 continue
             vecs = self.embedder.embed_queries(found)
@@ -330,10 +333,17 @@ class OfflineJudge:
     def graded_text(self, question: Question, answer: str) -> str:
         """What a full grade of ``answer`` reads: the answer itself, or for one of more than READ_UNITS
         units the sentences it is read through (so reading ahead embeds nothing the grade skips)."""
-        units = answer_units(answer)
-        if len(units) <= READ_UNITS:
+        if len(answer_units(answer)) <= READ_UNITS:
             return answer
-        return "\n".join(u.text for u in _most_relevant(answer_units(answer, fine=False), question, READ_UNITS))
+        return "\n".join(u.text for u in self._read(question, answer))
+
+    def _read(self, question: Question, answer: str, fine: bool = True) -> list[Unit]:
+        """The units of ``answer`` the judge embeds: all of them, or for an answer of more than
+        READ_UNITS its READ_UNITS most rubric-relevant sentences."""
+        units = answer_units(answer, fine)
+        if len(units) <= READ_UNITS:
+            return units
+        return _most_relevant(answer_units(answer, fine=False), self._targets(question).words, READ_UNITS)
 
     def precompute(self, draft: str) -> None:
         """Embed the units of an answer still being typed, so grading it on submit is instant."""
@@ -412,9 +422,7 @@ class OfflineJudge:
         """Key-point coverage of ``answer`` and the wrong claims it makes. ``fine=False`` reads whole
         sentences only (no sub-clauses): fewer embeddings, for the follow-up decision that must come
         back within a keystroke's time."""
-        units = answer_units(answer, fine)
-        if len(units) > READ_UNITS:
-            units = _most_relevant(answer_units(answer, fine=False), question, READ_UNITS)
+        units = self._read(question, answer, fine)
         if not units and answer.strip():
             units = [Unit(answer.strip()[:2000], answer.strip()[:2000], answer.strip()[:2000])]
         pairs = question.rubric.key_points()
@@ -562,20 +570,25 @@ class OfflineJudge:
         )
 
 
-def _rubric_words(question: Question) -> set[str]:
+def exemplar_sentences(model_answer: str) -> list[str]:
+    """The sentences of a model answer that may serve as exemplars (long enough to state something);
+    the bundled query vectors are built from the same list (``python -m interviewer.rag.cache``)."""
+    return [x for x in sentences(model_answer) if len(x.strip()) >= 12]
+
+
+def _rubric_words(question: Question) -> frozenset[str]:
     texts: list[str] = [question.text.zh, question.text.en]
     for _, kp in question.rubric.key_points():
         texts += [kp.text.zh, kp.text.en, *kp.aliases.all()]
         texts += [t for m in kp.misconceptions for t in (m.text.zh, m.text.en, *m.aliases.all())]
-    return set(tokenize(" ".join(texts)))
+    return frozenset(tokenize(" ".join(texts)))
 
 
-def _most_relevant(units: list[Unit], question: Question, limit: int) -> list[Unit]:
-    """The ``limit`` units that share the most rubric words (code units first, they are few and
+def _most_relevant(units: list[Unit], words: frozenset[str], limit: int) -> list[Unit]:
+    """The ``limit`` units that share the most of ``words`` (code units first, they are few and
     dense), in the answer's order."""
     if len(units) <= limit:
         return units
-    words = _rubric_words(question)
 
     def weight(u: Unit) -> float:
         toks = tokenize(u.text)

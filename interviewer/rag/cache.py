@@ -86,9 +86,9 @@ def write_cache(identity: str, digests: list[str], vectors: np.ndarray, file: Pa
 def main() -> None:
     """Embed every chunk of the built-in notes and write the cache for the default embedder."""
     from interviewer.bank import load_bank
+    from interviewer.judge.offline import exemplar_sentences
     from interviewer.rag.embedders import E5Embedder
     from interviewer.rag.retriever import chunk_notes
-    from interviewer.textproc import sentences
 
     embedder = E5Embedder()
     bank = load_bank(builtin=True, extra=[])
@@ -106,7 +106,7 @@ def main() -> None:
         texts += [t for _, k in q.rubric.key_points() for t in (k.text.zh, k.text.en)]
         texts += [t for _, k in q.rubric.key_points() for m in k.misconceptions for t in (m.text.zh, m.text.en)]
         if q.model_answer is not None:  # the offline judge's exemplars (judge.offline.EXEMPLAR_MIN)
-            texts += [x for lang in ("zh", "en") for x in sentences(q.model_answer.get(lang)) if len(x.strip()) >= 12]
+            texts += [x for lang in ("zh", "en") for x in exemplar_sentences(q.model_answer.get(lang))]
     texts = list(dict.fromkeys(texts))
     todo = [t for t in texts if old.get(query_key(t)) is None]
     fresh = dict(zip(todo, embedder.embed_queries(todo), strict=True)) if todo else {}
