@@ -79,3 +79,17 @@ async def test_footer_shows_the_submit_key(tui_services: Services) -> None:
         await pilot.pause()
         footer = screen_text(app).splitlines()[-1]
         assert "^s Submit" in footer and "^n Skip" in footer and "^g End" in footer
+
+
+async def test_home_sessions_loading_after_its_widgets_are_gone_does_not_crash(tui_services: Services) -> None:
+    """The app can quit while the session list is still loading: the worker then finds no widgets
+    (CI once failed with NoMatches on '#recent-empty'). It must end quietly, not fail the app."""
+    app = make_app(tui_services.settings, tui_services, cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        await pilot.pause()
+        await home.query_one("#recent-empty").remove()
+        worker = home.load_sessions()
+        await worker.wait()
+        assert worker.error is None

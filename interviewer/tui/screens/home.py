@@ -11,6 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.strip import Strip
 from textual.widgets import Button, DataTable, Footer, Header, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
@@ -21,6 +22,7 @@ from interviewer.tui.i18n import localize_bindings, say
 from interviewer.tui.screens.session_list import SessionListScreen
 
 if TYPE_CHECKING:
+    from interviewer.store.db import SessionRow
     from interviewer.tui.app import InterviewOptions
 
 
@@ -154,11 +156,20 @@ class HomeScreen(SessionListScreen):
         from interviewer.store.db import StoreError
 
         store = self.iapp.services.store
+        error: str | None = None
         try:
             rows = await asyncio.to_thread(store.sessions, 50)
             self.overall = await asyncio.to_thread(overall_by_session, store, rows)  # skipped questions at 0
         except StoreError as exc:
-            self.query_one("#resume-text", Static).update(Text(str(exc), style="red"))
+            rows, error = [], str(exc)
+        try:
+            self._show_sessions(rows, error)
+        except NoMatches:
+            return  # the app quit (its widgets are gone) before the list finished loading
+
+    def _show_sessions(self, rows: list[SessionRow], error: str | None) -> None:
+        if error is not None:
+            self.query_one("#resume-text", Static).update(Text(error, style="red"))
             return
         self.rows = rows
         self._fill_table()
