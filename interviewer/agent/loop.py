@@ -89,6 +89,9 @@ class InterviewPlan:
     lang: Lang = "en"
     forced: list[str] = field(default_factory=list)
     avoid: set[str] = field(default_factory=set)
+    targets: dict[str, list[str]] = field(default_factory=dict)
+    """Question id -> key point ids this session practises (``study.practice.PracticePlan.targets``):
+    follow-ups aim at them first."""
 
 
 def new_session_id() -> str:

@@ -43,6 +43,8 @@ class InterviewOptions:
     """None: the configured model; '': the offline engine."""
     forced: list[str] = field(default_factory=list)
     """Questions to ask first, by id (a retry of a question from its feedback)."""
+    targets: dict[str, list[str]] = field(default_factory=dict)
+    """Question id -> key point ids to practise (a practice session: follow-ups aim at them)."""
 
 
 @dataclass

@@ -197,7 +197,12 @@ class InterviewScreen(Screen[None]):
         assert self.options is not None
         o = self.options
         plan = InterviewPlan(
-            count=o.count, tracks=list(o.tracks), difficulty=o.difficulty, lang=o.lang, forced=list(o.forced)
+            count=o.count,
+            tracks=list(o.tracks),
+            difficulty=o.difficulty,
+            lang=o.lang,
+            forced=list(o.forced),
+            targets={q: list(k) for q, k in o.targets.items()},
         )
         return services.interviewer(plan, model=o.model), None
 
