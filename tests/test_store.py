@@ -35,7 +35,7 @@ from interviewer.agent.transcript import fold, pending_question
 from interviewer.domain import CriterionGrade, Grade, Session
 from interviewer.store import db as store_db
 from interviewer.store.db import APP_ID, Store, StoreError, UnknownSession
-from interviewer.store.migrations import MIGRATIONS
+from interviewer.store.migrations import MIGRATIONS, Migration
 
 ROOT = Path(__file__).resolve().parent.parent
 T0 = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -132,11 +132,11 @@ def test_a_new_migration_upgrades_an_old_database_in_place(db_path: Path, monkey
     old.close()
     assert pragma(db_path, "user_version") == len(MIGRATIONS)
 
-    monkeypatch.setattr(
-        store_db,
-        "MIGRATIONS",
-        [*MIGRATIONS, "CREATE TABLE added_later (x INTEGER); INSERT INTO added_later VALUES (7)"],
-    )
+    def m999_added_later(conn: sqlite3.Connection) -> None:
+        conn.execute("CREATE TABLE added_later (x INTEGER)")
+        conn.execute("INSERT INTO added_later VALUES (7)")
+
+    monkeypatch.setattr(store_db, "MIGRATIONS", [*MIGRATIONS, Migration("m999_added_later", m999_added_later)])
     upgraded = Store(db_path)
     assert upgraded.load("s1").grades["q1"].overall == 50.0  # old data intact
     upgraded.close()

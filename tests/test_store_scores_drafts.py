@@ -71,6 +71,7 @@ def test_an_older_database_is_recounted_once_on_open(db_path: Path) -> None:
     conn.execute("ALTER TABLE sessions DROP COLUMN overall_counts_skips")
     conn.execute("UPDATE sessions SET overall = 80.0")
     conn.execute("PRAGMA user_version = 1")
+    conn.execute("DROP TABLE _migrations")  # schema 1 predates named migrations
     conn.commit()
     conn.close()
     upgraded = Store(db_path)

@@ -1,7 +1,8 @@
 """SQLite store of sessions: every agent event appended as it happens; grades versioned.
 
 WAL mode, a busy timeout and BEGIN IMMEDIATE transactions let two processes write the same
-database safely. Migrations are numbered and append-only; a database from a newer version of
+database safely. Migrations are named, append-only and recorded in ``_migrations`` (see
+:mod:`interviewer.store.migrations`); a database from a newer version of
 the app, or a file that is not ours, is refused with a clear message and never overwritten.
 
 An event is never lost to a database another process keeps locked (or to a transient I/O error):
@@ -21,6 +22,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from interviewer import paths
@@ -162,9 +164,9 @@ class Store:
         deadline = time.monotonic() + 10.0
         while True:
             try:
-                version = self._check(conn)
+                applied = self._check(conn)
                 conn.execute("PRAGMA journal_mode = WAL")
-                self._migrate(conn, version)
+                self._migrate(conn, applied)
                 return
             except sqlite3.OperationalError as exc:
                 if conn.in_transaction:
@@ -173,14 +175,19 @@ class Store:
                     raise
                 time.sleep(0.01 + random.random() * 0.04)
 
-    def _check(self, conn: sqlite3.Connection) -> int:
-        """The schema version of the file; StoreError if it is not ours or newer than this app."""
+    def _check(self, conn: sqlite3.Connection) -> set[str]:
+        """The names of the migrations applied to the file; StoreError if it is not ours or newer
+        than this app (more migrations than it knows, or one it does not know)."""
         try:
             conn.execute("BEGIN")  # one read snapshot: another process may be migrating right now
             try:
                 app_id = conn.execute("PRAGMA application_id").fetchone()[0]
                 version = conn.execute("PRAGMA user_version").fetchone()[0]
                 tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+                has_table = conn.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_migrations'"
+                ).fetchone()
+                recorded = [r[0] for r in conn.execute("SELECT name FROM _migrations")] if has_table else []
             finally:
                 if conn.in_transaction:
                     conn.execute("COMMIT")
@@ -192,30 +199,49 @@ class Store:
             ) from None
         if tables and app_id != APP_ID:
             raise StoreError(f"{self.path} is not an interviewer database; it was not modified")
-        if version > len(MIGRATIONS):
+        known = [m.name for m in MIGRATIONS]
+        unknown = [name for name in recorded if name not in known]
+        if version > len(MIGRATIONS) or unknown:
+            what = f"migration {unknown[0]}" if unknown else f"schema {version}"
             raise StoreError(
-                f"{self.path} was written by a newer interviewer (schema {version}, this version "
+                f"{self.path} was written by a newer interviewer ({what}, this version "
                 f"knows {len(MIGRATIONS)}); upgrade interviewer — the file was not modified"
             )
-        return int(version)
+        if not has_table:  # written before migrations were named: user_version counts the applied ones
+            return set(known[:version])
+        return set(recorded)
 
-    def _migrate(self, conn: sqlite3.Connection, version: int) -> None:
-        for number, sql in enumerate(MIGRATIONS, start=1):
-            if number <= version:
+    def _migrate(self, conn: sqlite3.Connection, applied: set[str]) -> None:
+        """Apply, in order, each migration not recorded yet, each in its own transaction that also
+        records its name; a file without ``_migrations`` gets the table (and its history) first.
+        Every step re-reads the table under the write lock: another process may have run it."""
+        if all(m.name in applied for m in MIGRATIONS) and self._has_migrations_table(conn):
+            return
+        with self._tx(conn):
+            conn.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+            if conn.execute("SELECT count(*) FROM _migrations").fetchone()[0] == 0:
+                legacy = conn.execute("PRAGMA user_version").fetchone()[0]
+                conn.executemany(
+                    "INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",
+                    [(m.name, _now()) for m in MIGRATIONS[:legacy]],
+                )
+            conn.execute(f"PRAGMA application_id = {APP_ID}")
+        for step in MIGRATIONS:
+            if step.name in applied:
                 continue
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                current = conn.execute("PRAGMA user_version").fetchone()[0]
-                if current < number:
-                    for statement in _statements(sql):
-                        conn.execute(statement)
-                    conn.execute(f"PRAGMA application_id = {APP_ID}")
-                    conn.execute(f"PRAGMA user_version = {number}")
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
+            with self._tx(conn):
+                if conn.execute("SELECT 1 FROM _migrations WHERE name = ?", (step.name,)).fetchone():
+                    continue
+                step.apply(conn)
+                conn.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)", (step.name, _now()))
+                count = conn.execute("SELECT count(*) FROM _migrations").fetchone()[0]
+                conn.execute(f"PRAGMA user_version = {int(count)}")  # what an older interviewer checks
+
+    @staticmethod
+    def _has_migrations_table(conn: sqlite3.Connection) -> bool:
+        return bool(
+            conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_migrations'").fetchone()
+        )
 
     @contextmanager
     def _tx(self, conn: sqlite3.Connection | None = None) -> Iterator[sqlite3.Connection]:
@@ -659,5 +685,5 @@ def _is_busy(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
 
 
-def _statements(sql: str) -> list[str]:
-    return [s.strip() for s in sql.split(";") if s.strip()]
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
