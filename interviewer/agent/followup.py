@@ -3,12 +3,15 @@
 Offline, in this order:
 
 1. **Push back** once per question on a wrong claim the judge found ("You said … — walk me
-   through why."), without telling the answer.
-2. **A strong answer is pushed harder**: one deepening follow-up (a seed aimed at a point made only
+   through why."), without telling the answer; a claim about a practice target first.
+2. **Practice targets** (``InterviewPlan.targets``: the key points a practice session is due to
+   review) that the answers missed or stated wrongly, in the plan's order (weakest first), before
+   anything else: a seed or the point's probe, as for a gap.
+3. **A strong answer is pushed harder**: one deepening follow-up (a seed aimed at a point made only
    weakly, the level-4 descriptor of the weakest criterion, or a "what breaks at 10×" probe). A
    strong answer need not be complete (``STRONG_COVERAGE``): the harder question comes before the
    gaps, and the interviewer moves on once the answers cover nearly everything.
-3. **Gaps**: the highest-weight key point still missing, asked with the seed written for it only
+4. **Gaps**: the highest-weight key point still missing, asked with the seed written for it only
    when the answer gives the seed its premise (``FollowUpSeed.requires``, or the answer at least
    touched the point), else with the point's human-written probe, which asks how the candidate would
    do it. A seed or probe is never aimed at a point the answers already cover.
@@ -16,13 +19,14 @@ Offline, in this order:
 With an LLM: the model decides from the question, the answers, the covered points with their
 evidence, the missing points, the wrong claims with their corrections and retrieved notes; its
 choice is checked (a known point, not a covered one unless the answer is strong, not a point already
-probed, not a repeat) and replaced by the offline choice when it fails the checks.
+probed, not a repeat, an open practice target while one is left) and replaced by the offline choice
+when it fails the checks.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -119,6 +123,19 @@ def missing_by_weight(coverage: Coverage, probed: Collection[str]) -> list[KeyPo
             order[p.key_point.id],
         ),
     )
+
+
+def open_targets(coverage: Coverage, targets: Sequence[str], probed: Collection[str]) -> list[KeyPointCoverage]:
+    """The practice targets still worth a follow-up: missed (not covered) or stated wrongly, not yet
+    probed, in the order given (the plan puts the weakest first). Ids the rubric lacks are ignored."""
+    by_id = {p.key_point.id: p for p in coverage.points}
+    wrong = {e.key_point.id for e in coverage.errors}
+    out: list[KeyPointCoverage] = []
+    for kp in dict.fromkeys(targets):
+        point = by_id.get(kp)
+        if point is not None and kp not in probed and (point.coverage < COVERED or kp in wrong):
+            out.append(point)
+    return out
 
 
 # -- wording -------------------------------------------------------------------------------------
@@ -299,8 +316,12 @@ def sure(error: FoundError) -> bool:
 
 
 # -- the decision --------------------------------------------------------------------------------
-def _challenge(coverage: Coverage, asked: list[str], probed: Collection[str], lang: Lang) -> Decision | None:
-    for error in coverage.errors:
+def _challenge(
+    coverage: Coverage, asked: list[str], probed: Collection[str], lang: Lang, targets: Collection[str] = ()
+) -> Decision | None:
+    """A push-back on the first clear wrong claim not yet probed; claims about practice targets first."""
+    errors = sorted(coverage.errors, key=lambda e: e.key_point.id not in targets)  # stable: the judge's order
+    for error in errors:
         if error.key_point.id in probed or not error.quote.strip() or not sure(error):
             continue
         text = challenge_text(error, lang)
@@ -348,36 +369,52 @@ def offline_decision(
     lang: Lang,
     answer: str = "",
     done: Collection[str] = (),
+    targets: Sequence[str] = (),
 ) -> Decision:
     """The next follow-up, or moving on. ``answer``: the answers so far (for seed premises);
-    ``done``: the sources of this question's earlier follow-ups (one push-back, one deepening)."""
+    ``done``: the sources of this question's earlier follow-ups (one push-back, one deepening);
+    ``targets``: the key points this practice session is due to review (asked about first)."""
     if remaining <= 0:
         return Decision("move_on", "budget")
     if "challenge" not in done:
-        challenge = _challenge(coverage, asked, probed, lang)
+        challenge = _challenge(coverage, asked, probed, lang, targets)
         if challenge is not None:
             return challenge
+    for point in open_targets(coverage, targets, probed):
+        aimed = _ask_about(question, point, coverage, asked, answer, lang)
+        if aimed is not None:
+            return aimed
     if strong(coverage) and "deepen" not in done:
         deeper = _deepen(question, coverage, asked, probed, answer, lang)
         if deeper is not None:
             return deeper
     if coverage.ratio() >= MOVE_ON_COVERAGE:
         return Decision("move_on", "covered")
-    missing = missing_by_weight(coverage, probed)
-    for point in missing:
-        for seed in _seeds_for(question, point):
-            text = seed.text.get(lang)
-            if seed_fits(seed, coverage, answer) and _fresh(text, asked):
-                return Decision(
-                    "follow_up", text=text, criterion=point.criterion.id, key_point=point.key_point.id, source="seed"
-                )
-        text = probe_text(point, lang)
-        # fallback probes share their wording, so only the same text again counts as a repeat
-        if (text not in asked) if point.key_point.probe is None else _fresh(text, asked):
-            return Decision(
-                "follow_up", text=text, criterion=point.criterion.id, key_point=point.key_point.id, source="probe"
-            )
+    for point in missing_by_weight(coverage, probed):
+        decision = _ask_about(question, point, coverage, asked, answer, lang)
+        if decision is not None:
+            return decision
     return Decision("move_on", "covered" if not coverage.missing() else "repeat")
+
+
+def _ask_about(
+    question: Question, point: KeyPointCoverage, coverage: Coverage, asked: list[str], answer: str, lang: Lang
+) -> Decision | None:
+    """A follow-up on one key point: a seed whose premise the answer gives, else the point's probe;
+    None when each would repeat an earlier follow-up."""
+    for seed in _seeds_for(question, point):
+        text = seed.text.get(lang)
+        if seed_fits(seed, coverage, answer) and _fresh(text, asked):
+            return Decision(
+                "follow_up", text=text, criterion=point.criterion.id, key_point=point.key_point.id, source="seed"
+            )
+    text = probe_text(point, lang)
+    # fallback probes share their wording, so only the same text again counts as a repeat
+    if (text not in asked) if point.key_point.probe is None else _fresh(text, asked):
+        return Decision(
+            "follow_up", text=text, criterion=point.criterion.id, key_point=point.key_point.id, source="probe"
+        )
+    return None
 
 
 def check_llm_decision(
@@ -386,12 +423,17 @@ def check_llm_decision(
     coverage: Coverage,
     asked: list[str],
     probed: Collection[str] | None = None,
+    targets: Sequence[str] = (),
 ) -> Decision | None:
     """The model's decision if it passes the guards, else None (the caller uses the offline one).
 
     Rejected: a follow-up without text, one targeting an unknown key point, one targeting a covered
     point of an answer that is not strong (a strong answer may be pushed on any point), one targeting
-    a key point an earlier follow-up already probed, and one that repeats an earlier follow-up."""
+    a key point an earlier follow-up already probed, one that repeats an earlier follow-up, and —
+    while a practice target is open (missed or stated wrongly, not yet probed) — moving on or aiming
+    anywhere else."""
+    if skips_target(reply, coverage, targets, probed or ()):
+        return None
     if reply.action == "move_on":
         return Decision("move_on", "model")
     text = clip_follow_up(reply.question)
@@ -408,3 +450,9 @@ def check_llm_decision(
     if any(similar(text, earlier) for earlier in asked):
         return None
     return Decision("follow_up", text=text, criterion=point.criterion.id, key_point=point.key_point.id, source="llm")
+
+
+def skips_target(reply: LLMDecision, coverage: Coverage, targets: Sequence[str], probed: Collection[str]) -> bool:
+    """Whether the model moved on or aimed elsewhere while a practice target was still open."""
+    left = {p.key_point.id for p in open_targets(coverage, targets, probed)}
+    return bool(left) and (reply.action == "move_on" or reply.key_point_id.strip() not in left)

@@ -14,7 +14,7 @@ import threading
 import uuid
 from collections.abc import AsyncGenerator, Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol
 
 from interviewer.agent.events import (
@@ -36,7 +36,9 @@ from interviewer.agent.followup import (
     check_llm_decision,
     clip_follow_up,
     offline_decision,
+    open_targets,
     similar,
+    skips_target,
     strong,
 )
 from interviewer.agent.reading import DECISION_CHARS, foreground, read_ahead, representative
@@ -131,7 +133,16 @@ class Interviewer:
             model=llm.name if llm else "",
             difficulty=plan.difficulty,
             count=plan.count,
+            targets={q: list(k) for q, k in plan.targets.items()},
         )
+        if session is not None and session.targets and not plan.targets:
+            # a resumed practice session keeps its targets (recorded when it started), and asks its
+            # targeted questions that are left before any other
+            self.plan = plan = replace(
+                plan,
+                targets={q: list(k) for q, k in session.targets.items()},
+                forced=list(plan.forced) or list(session.targets),
+            )
         self.selector = Selector(
             list(questions), plan.tracks, plan.difficulty, plan.avoid, seed=self.session.id, forced=list(plan.forced)
         )
@@ -487,12 +498,18 @@ class Interviewer:
         answer = "\n".join(answers)
         read = representative(question, answers)  # bounded: the turn comes back at once whatever the length
         coverage = await asyncio.to_thread(self.judge.offline.coverage, question, read, fine=False)
-        offline = offline_decision(question, coverage, asked, probed, remaining, self.lang, answer, done or ())
+        targets = self.plan.targets.get(question.id, [])
+        offline = offline_decision(
+            question, coverage, asked, probed, remaining, self.lang, answer, done or (), targets=targets
+        )
         llm = self._llm()
         if llm is None or remaining <= 0:
             return offline
         lang = self.lang
         missing = [{"id": p.key_point.id, "text": p.key_point.text.get(lang)} for p in coverage.missing()]
+        due = [
+            {"id": p.key_point.id, "text": p.key_point.text.get(lang)} for p in open_targets(coverage, targets, probed)
+        ]
         covered = [
             {"id": p.key_point.id, "text": p.key_point.text.get(lang), "evidence": (p.evidence or "")[:200]}
             for p in coverage.covered()
@@ -510,6 +527,7 @@ class Interviewer:
             missing=missing,
             covered=covered,
             errors=errors,
+            targets=due,
             strong=strong(coverage),
             asked=asked,
             remaining=remaining,
@@ -523,15 +541,14 @@ class Interviewer:
             self._llm_failed(exc)
             return offline
         self._llm_ok()
-        checked = check_llm_decision(question, reply, coverage, asked, probed)
+        checked = check_llm_decision(question, reply, coverage, asked, probed, targets)
         if checked is None:
-            self._emit(
-                Fallback(
-                    session_id=self.session.id,
-                    stage="follow_up",
-                    reason="model follow-up repeated an earlier one or targeted a covered point",
-                )
+            reason = (
+                "model follow-up left a due practice point unasked"
+                if skips_target(reply, coverage, targets, probed)
+                else "model follow-up repeated an earlier one or targeted a covered point"
             )
+            self._emit(Fallback(session_id=self.session.id, stage="follow_up", reason=reason))
             return offline
         if checked.action == "follow_up" and self.stream_follow_ups:
             error = next((e for e in coverage.errors if e.key_point.id == checked.key_point), None)

@@ -122,6 +122,7 @@ def run_practice(args: argparse.Namespace) -> int:
         tracks=args.track,
         lang=services.settings.lang,
         forced=list(plan.question_ids),
+        targets={q: list(k) for q, k in plan.targets.items()},  # follow-ups aim at the due points first
     )
     interviewer = services.interviewer(interview, sinks=[_FallbackNotices()])
     session = asyncio.run(interviewer.run(source))

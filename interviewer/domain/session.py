@@ -49,6 +49,10 @@ class Session(BaseModel):
     summary: str = ""
     tokens_used: int = 0
     """LLM tokens spent so far (the token budget holds across resume)."""
+    targets: dict[str, list[str]] = Field(default_factory=dict)
+    """A practice session's targets: question id -> the key point ids its follow-ups aim at first
+    (recorded in the session-start event, so a resumed session keeps them; empty otherwise and in
+    sessions stored before it existed)."""
 
     def answers_for(self, question_id: str) -> list[Turn]:
         return [t for t in self.turns if t.question_id == question_id and t.kind == "answer"]
