@@ -15,6 +15,9 @@ from interviewer import paths
 from interviewer.config import Settings
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import datetime
+
     from interviewer.agent.loop import Interviewer, InterviewPlan
     from interviewer.bank import Bank
     from interviewer.domain import Session
@@ -24,6 +27,7 @@ if TYPE_CHECKING:
     from interviewer.llm.client import LLMClient
     from interviewer.rag.retriever import Retriever
     from interviewer.store.db import Store
+    from interviewer.study.practice import PracticePlan
 
 
 class Services:
@@ -113,6 +117,38 @@ class Services:
     def warm(self) -> None:
         """Load the slow parts (embedder, index, BM25) ahead of the first question."""
         self.retriever.warm()
+
+    # -- study ---------------------------------------------------------------------------------
+    def practice_plan(
+        self, *, count: int | None = None, tracks: Sequence[str] = (), now: datetime | None = None
+    ) -> PracticePlan:
+        """What to practise ``now`` (default: the current time) from the store's whole history: the
+        plan `interviewer practice` prints and the TUI's Practice action asks. ``count`` None lets the
+        plan decide (a diagnostic asks one question per track)."""
+        from datetime import UTC
+        from datetime import datetime as _datetime
+
+        from interviewer.study.practice import plan_practice
+
+        return plan_practice(
+            self.store,
+            list(self.bank.questions.values()),
+            now or _datetime.now(UTC),
+            count=count,
+            tracks=list(tracks),
+        )
+
+    def next_due(self, tracks: Sequence[str] = ()) -> datetime | None:
+        """When the next key point of these tracks (all: none given) comes due; None without any."""
+        from interviewer.study.schedule import build_schedule
+
+        questions = self.bank.questions
+        due = [
+            c.due
+            for c in build_schedule(self.store).cards.values()
+            if c.question_id in questions and (not tracks or questions[c.question_id].track in tracks)
+        ]
+        return min(due, default=None)
 
     # -- agent -----------------------------------------------------------------------------
     def judge(self) -> Judge:

@@ -66,27 +66,15 @@ def cmd_practice(args: argparse.Namespace) -> int:
 
 def practice_plan(services: Services, args: argparse.Namespace) -> PracticePlan:
     """The plan for now, from the whole store's history."""
-    from datetime import UTC, datetime
-
     from interviewer.cli.run_cmd import _open_store
-    from interviewer.study.practice import count_for, plan_practice
+    from interviewer.study.practice import count_for
 
     _open_store(services)
-    return plan_practice(
-        services.store,
-        list(services.bank.questions.values()),
-        datetime.now(UTC),
-        count=count_for(args.count, getattr(args, "minutes", None)),
-        tracks=args.track,
-    )
+    return services.practice_plan(count=count_for(args.count, getattr(args, "minutes", None)), tracks=args.track)
 
 
 def _nothing_due(services: Services, args: argparse.Namespace) -> str:
-    from interviewer.study.schedule import build_schedule
-
-    cards = [c for c in build_schedule(services.store).cards.values() if c.question_id in services.bank.questions]
-    cards = [c for c in cards if not args.track or services.bank.questions[c.question_id].track in args.track]
-    soon = min((c.due for c in cards), default=None)
+    soon = services.next_due(args.track)
     when = f"; the next point is due {soon:%Y-%m-%d %H:%M} UTC" if soon else ""
     return f"nothing to practise: no point is due and every question on these tracks has been asked{when}"
 
