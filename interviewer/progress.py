@@ -22,12 +22,15 @@ class Progress:
     """"question_id/key point id" -> {question_id, key_point, text, seen, covered, mastery}
     (key point ids are unique within a question only)."""
     practice: list[dict[str, str | float]] = field(default_factory=list)
-    """Weakest concepts first: what to practise next, with the notes to read."""
+    """Weakest concepts first: what to practise next, with the notes to read (``notes``) and the
+    section that states the point (``read``: 'note title › section'; ``read_chunk``: its chunk id;
+    ``read_gist``: what it says, in the session language)."""
     cards: dict[str, dict[str, object]] = field(default_factory=dict)
     """Concept key -> its review card (``study.schedule.PointCard.public``): retention, due,
     last_result, reviews, results...; merged into ``concepts`` in the JSON."""
     due: list[dict[str, str | float]] = field(default_factory=list)
-    """Concepts due for review now, least likely recalled first, with the notes to read."""
+    """Concepts due for review now, least likely recalled first, with the notes and the section to
+    read (as in ``practice``)."""
     track_cards: dict[str, dict[str, object]] = field(default_factory=dict)
     """track -> {points, due, retention, retention_series}: its key points with a card, how many are
     due now, their mean recall probability now, and that mean at the start of each practice day
@@ -129,7 +132,24 @@ def compute_progress(
             }
         )
     _add_schedule(progress, store, bank, now or datetime.now(UTC))
+    add_reading(progress, bank, lang)
     return progress
+
+
+def add_reading(progress: Progress, bank: Bank, lang: Lang) -> None:
+    """Each entry of ``practice`` and ``due`` gets the section to read about its point: ``read``
+    ('note title › section', '' when its question left the bank), ``read_chunk`` and ``read_gist``.
+    A point last stated wrongly is sent to the note that corrects its misconception first."""
+    from interviewer.study.reading import ReadingGuide
+
+    guide = ReadingGuide(bank, lang)
+    for entry in [*progress.practice, *progress.due]:
+        qid, kp = str(entry["question_id"]), str(entry["key_point"])
+        wrong = progress.cards.get(f"{qid}/{kp}", {}).get("last_result") == "wrong"
+        found = guide.for_point(qid, kp, wrong=wrong)
+        entry["read"] = found.where if found else ""
+        entry["read_chunk"] = found.chunk_id if found else ""
+        entry["read_gist"] = found.gist if found else ""
 
 
 def _add_schedule(progress: Progress, store: Store, bank: Bank, now: datetime) -> None:

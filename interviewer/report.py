@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 
 from interviewer.bank import Bank
-from interviewer.domain import CriterionGrade, Grade, Lang, Question, Session
+from interviewer.domain import TRACKS, CriterionGrade, Grade, Lang, Question, Session
 from interviewer.judge import correctness
 from interviewer.safetext import safe_text
 
@@ -35,6 +36,14 @@ _L = {
         "tests_passed": "{passed}/{total} passed",
         "tests_skipped": "not run",
         "model_answer": "What a strong answer covers",
+        "study_next": "What to study next",
+        "result_wrong": "stated wrongly",
+        "result_missed": "missed",
+        "result_partial": "only partly",
+        "back": "back for review",
+        "by_track": "Recall by track",
+        "by_track_scores": "Score by track",
+        "recall": "recall",
     },
     "zh": {
         "q": "题目",
@@ -59,6 +68,14 @@ _L = {
         "tests_passed": "通过 {passed}/{total}",
         "tests_skipped": "未运行",
         "model_answer": "优秀的回答会讲到什么",
+        "study_next": "下一步学习",
+        "result_wrong": "说错了",
+        "result_missed": "没有提到",
+        "result_partial": "只讲了一部分",
+        "back": "复习时间",
+        "by_track": "各方向的记忆保持率",
+        "by_track_scores": "各方向得分",
+        "recall": "记忆保持率",
     },
 }
 
@@ -212,11 +229,74 @@ def _plain(markdown: str) -> str:
     return " ".join(re.sub(r"\*\*|__|`", "", text).split())
 
 
-def transcript_markdown(session: Session, bank: Bank, lang: Lang | None = None, *, escape_html: bool = True) -> str:
+_RESULT_ORDER = {"wrong": 0, "missed": 1, "partial": 2}
+
+
+def study_next(
+    session: Session,
+    bank: Bank,
+    lang: Lang,
+    cards: Mapping[str, Mapping[str, object]] | None = None,
+    limit: int = 8,
+) -> list[tuple[str, str, str, str]]:
+    """What to study next after this session: (the key point, what the answer did with it, 'note
+    title › section' to read, when the schedule brings it back — '' without ``cards``), for each
+    point a grade of the session found stated wrongly, missed or made only partly, in that order.
+    ``cards``: concept key -> its review card (``Progress.cards``)."""
+    from interviewer.study.cards import point_results
+    from interviewer.study.reading import ReadingGuide
+
+    guide = ReadingGuide(bank, lang)
+    rows: list[tuple[int, int, str, str, str, str]] = []
+    for n, qid in enumerate(session.asked()):
+        grade = session.grades.get(qid)
+        q = bank.questions.get(qid)
+        if grade is None or q is None:
+            continue
+        texts = {kp.id: kp.text.get(lang) for _, kp in q.rubric.key_points()}
+        for r in point_results(grade):
+            if r.result not in _RESULT_ORDER or r.key_point not in texts:
+                continue
+            found = guide.for_point(qid, r.key_point, wrong=r.result == "wrong")
+            due = str((cards or {}).get(r.key, {}).get("due") or "")
+            rows.append(
+                (_RESULT_ORDER[r.result], n, texts[r.key_point], r.result, found.where if found else "", due[:16])
+            )
+    rows.sort(key=lambda row: row[:2])
+    return [(text, result, where, due.replace("T", " ")) for _, _, text, result, where, due in rows[:limit]]
+
+
+def _study_line(
+    entry: tuple[str, str, str, str], lang: Lang, md: bool, escape: Callable[[str], str] | None = None
+) -> str:
+    """One point to study as a line: Markdown (``md``: escaped, the place in bold), or plain text
+    passed through ``escape`` (HTML)."""
+    text, result, where, due = entry
+    t = _L[lang]
+    colon = "：" if lang == "zh" else ": "
+    esc = _md_text if md else (escape or _keep)
+    line = f"{esc(clip(text, 160))} ({t['result_' + result]})"
+    if where:
+        place = f"**{esc(where)}**" if md else (f"<b>{esc(where)}</b>" if escape else where)
+        line += f" — {t['read']}{colon}{place}"
+    if due:
+        line += f"; {t['back']}{colon}{esc(due)} UTC"
+    return line
+
+
+def transcript_markdown(
+    session: Session,
+    bank: Bank,
+    lang: Lang | None = None,
+    *,
+    escape_html: bool = True,
+    cards: Mapping[str, Mapping[str, object]] | None = None,
+) -> str:
     """The session as Markdown. Session text is untrusted (answers, imported files, model output):
     terminal controls are always neutralised, and with ``escape_html`` (files meant to be rendered)
     HTML and link syntax in it are escaped so that viewing the file runs nothing and links nowhere.
-    The terminal transcript (`show`, `replay --plain`) passes ``escape_html=False`` to stay readable."""
+    The terminal transcript (`show`, `replay --plain`) passes ``escape_html=False`` to stay readable.
+    Ends with what to study next (see :func:`study_next`; ``cards`` add when each point is due)."""
     lang = lang or session.lang
     t = _L[lang]
     md = _md_text if escape_html else _keep
@@ -280,6 +360,10 @@ def transcript_markdown(session: Session, bank: Bank, lang: Lang | None = None, 
                     f"- **{md(where)}**{f' — {md(gist)}' if gist else ''}"
                     for _, where, gist in reading_list(refs, bank, lang)
                 ]
+    study = study_next(session, bank, lang, cards)
+    if study:
+        out += ["", f"## {t['study_next']}", ""]
+        out += [f"- {_study_line(entry, lang, escape_html)}" for entry in study]
     if session.summary:
         out += ["", f"## {t['summary']}", "", md(session.summary)]
     return safe_text("\n".join(out) + "\n")
@@ -324,6 +408,99 @@ def score_chart_svg(points: Sequence[tuple[str, float]], width: int = 560, heigh
     )
 
 
+TRACK_COLOURS = ("#2f6f9f", "#c0392b", "#2e8b57", "#8e44ad", "#d35400", "#16a085", "#7f8c8d", "#b8860b", "#34495e")
+"""One colour per track (nine tracks), told apart by the legend beside the chart too."""
+
+
+def _time(at: str) -> float:
+    try:
+        return datetime.fromisoformat(at).timestamp()
+    except ValueError:
+        return 0.0
+
+
+def track_chart_svg(
+    series: Mapping[str, Sequence[tuple[str, float]]],
+    labels: Mapping[str, str] | None = None,
+    *,
+    caption: str = "per track over time",
+    unit: str = "",
+    width: int = 560,
+    height: int = 200,
+) -> str:
+    """A static inline SVG line chart with one series per track over a shared time axis: values
+    0-100 at ISO times, each track a ``<g class="series" data-track=…>`` (its path, a dot per point
+    with a tooltip) in its own colour (inline styles: the report's ``.chart`` rules would paint every
+    track alike), and a legend of the tracks' names (``labels``) beside it.
+    Every label is escaped; no script, no external resource. '' without any point."""
+    series = {t: list(pts) for t, pts in series.items() if pts}
+    if not series:
+        return ""
+    e = html.escape
+    labels = labels or {}
+    pad, legend_w = 28, 170
+    plot_w = width - legend_w
+    height = max(height, 2 * pad + 18 * len(series))
+    times = [_time(at) for pts in series.values() for at, _ in pts]
+    t0, t1 = min(times), max(times)
+
+    def x(at: str) -> float:
+        return pad + (plot_w - 2 * pad) * ((_time(at) - t0) / (t1 - t0) if t1 > t0 else 0.5)
+
+    def y(v: float) -> float:
+        return height - pad - (height - 2 * pad) * max(0.0, min(100.0, v)) / 100
+
+    grid = "".join(
+        f'<line x1="{pad}" x2="{plot_w - pad}" y1="{y(g):.1f}" y2="{y(g):.1f}" class="grid"/>'
+        f'<text x="{pad - 4}" y="{y(g) + 4:.1f}" text-anchor="end" class="axis">{g}</text>'
+        for g in (0, 50, 100)
+    )
+    groups, legend = [], []
+    for i, (track, pts) in enumerate(series.items()):
+        colour = TRACK_COLOURS[i % len(TRACK_COLOURS)]
+        name = labels.get(track, track)
+        path = " ".join(f"{'M' if j == 0 else 'L'}{x(at):.1f},{y(v):.1f}" for j, (at, v) in enumerate(pts))
+        dots = "".join(
+            f'<circle cx="{x(at):.1f}" cy="{y(v):.1f}" r="3" style="fill:{colour}">'
+            f"<title>{e(name)} · {e(at[:16].replace('T', ' '))}: {v:.0f}{e(unit)}</title></circle>"
+            for at, v in pts
+        )
+        groups.append(
+            f'<g class="series" data-track="{e(track)}"><title>{e(name)}</title>'
+            f'<path d="{path}" style="fill:none;stroke:{colour};stroke-width:2"/>{dots}</g>'
+        )
+        ly = pad + 18 * i
+        legend.append(
+            f'<g class="legend" data-track="{e(track)}"><rect x="{plot_w + 4}" y="{ly - 9}" width="12" height="12" '
+            f'style="fill:{colour}"/><text x="{plot_w + 22}" y="{ly + 1}">{e(clip(name, 22))}</text></g>'
+        )
+    return (
+        f'<svg class="chart tracks" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+        f'aria-label="{e(caption)}">{grid}{"".join(groups)}{"".join(legend)}</svg>'
+    )
+
+
+def track_series(
+    tracks: Mapping[str, Mapping[str, object]], lang: Lang
+) -> tuple[dict[str, list[tuple[str, float]]], dict[str, str], bool]:
+    """The per-track chart's data from ``progress --json``'s ``tracks``: recall (%) over time from
+    each track's ``retention_series`` when any track has one, else its scores (``series``); with
+    the tracks' names in ``lang`` and whether the values are recall."""
+    recall = any(isinstance(v.get("retention_series"), list) and v.get("retention_series") for v in tracks.values())
+    out: dict[str, list[tuple[str, float]]] = {}
+    for track, v in tracks.items():
+        raw = v.get("retention_series" if recall else "series")
+        points = []
+        for point in raw if isinstance(raw, list) else []:
+            value = point.get("retention" if recall else "score") if isinstance(point, dict) else None
+            if isinstance(value, int | float) and isinstance(point.get("at"), str):
+                points.append((str(point["at"]), float(value) * (100 if recall else 1)))
+        if points:
+            out[track] = points
+    names = {t: TRACKS.get(t, {}).get(lang, t) for t in out}
+    return out, names, recall
+
+
 _CSS = """
 body{font:15px/1.55 -apple-system,Segoe UI,Roboto,"PingFang SC","Noto Sans CJK SC",sans-serif;max-width:60rem;
 margin:2rem auto;padding:0 1rem;color:#1d2430;background:#fbfbf8}
@@ -332,15 +509,24 @@ blockquote{margin:.5rem 0;padding:.5rem 1rem;background:#f0f3f7;border-left:3px 
 table{border-collapse:collapse;width:100%;margin:.8rem 0}td,th{border:1px solid #ddd;padding:.35rem .5rem;
 vertical-align:top;text-align:left}th{background:#eef1f4}.bar{font-family:monospace;color:#2f6f4f}
 .meta{color:#667}.score{font-weight:600}.chart path{stroke:#2f6f9f;stroke-width:2}.chart circle{fill:#2f6f9f}
-.chart .grid{stroke:#ddd}.missing{color:#9a3b2b}.q{font-weight:600}
+.chart .grid{stroke:#ddd}.chart.tracks path{stroke-width:2}.chart text{font-size:11px;fill:#445}
+.chart .axis{fill:#889}.missing{color:#9a3b2b}.q{font-weight:600}
 pre.code{background:#f4f4f0;border:1px solid #ddd;padding:.6rem;overflow-x:auto;font-size:13px}
 """
 
 
 def transcript_html(
-    session: Session, bank: Bank, lang: Lang | None = None, history: Sequence[tuple[str, float]] = ()
+    session: Session,
+    bank: Bank,
+    lang: Lang | None = None,
+    history: Sequence[tuple[str, float]] = (),
+    *,
+    tracks: Mapping[str, Mapping[str, object]] | None = None,
+    cards: Mapping[str, Mapping[str, object]] | None = None,
 ) -> str:
-    """A self-contained HTML report (inline CSS and SVG, no external resources)."""
+    """A self-contained HTML report (inline CSS and SVG, no external resources). ``history``: the
+    overall score per session (a chart); ``tracks``: ``progress --json``'s tracks (a chart of recall
+    per track over time); ``cards``: the review cards (when each point to study comes back)."""
     lang = lang or session.lang
     t = _L[lang]
     e = html.escape
@@ -354,8 +540,16 @@ def transcript_html(
     overall = session.overall()
     if overall is not None:
         parts.append(f'<p class="score">{t["overall"]}: {overall:.0f}/100</p>')
+    per_track, names, recall = track_series(tracks or {}, lang)
+    per_track_svg = track_chart_svg(
+        per_track, names, caption=t["by_track" if recall else "by_track_scores"], unit="%" if recall else ""
+    )
+    if len(history) > 1 or per_track_svg:
+        parts.append(f"<h2>{t['progress']}</h2>")
     if len(history) > 1:
-        parts.append(f"<h2>{t['progress']}</h2>{score_chart_svg(history)}")
+        parts.append(score_chart_svg(history))
+    if per_track_svg:
+        parts.append(f'<p class="meta">{t["by_track" if recall else "by_track_scores"]}</p>{per_track_svg}')
     for n, qid in enumerate(session.asked(), start=1):
         q = bank.questions.get(qid)
         parts.append(f"<h2>{n}. {e(q.prompt(lang) if q else qid)}</h2>")
@@ -414,6 +608,11 @@ def transcript_html(
                 tail = f"<br><small>{e(gist)}</small>" if gist else ""
                 parts.append(f"<li><b>{e(where)}</b>{tail}</li>")
             parts.append("</ul>")
+    study = study_next(session, bank, lang, cards)
+    if study:
+        parts.append(f'<h2>{t["study_next"]}</h2><ul class="study">')
+        parts += [f"<li>{_study_line(entry, lang, md=False, escape=e)}</li>" for entry in study]
+        parts.append("</ul>")
     if session.summary:
         parts.append(f"<h2>{t['summary']}</h2><pre style='white-space:pre-wrap'>{e(session.summary)}</pre>")
     parts.append("</body></html>")

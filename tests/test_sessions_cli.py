@@ -247,11 +247,13 @@ def test_export_html_is_self_contained_with_a_progress_chart(
     assert not EXTERNAL.search(page), EXTERNAL.search(page)
     assert "<script" not in page.lower() and "<link" not in page.lower()
     assert "registry dict&lt;str, Tool&gt; &amp; call it" in page  # answers are escaped
-    assert page.count("<svg") == 1 and page.count("<circle") == 2  # a chart over the two sessions
-    # with one session left there is nothing to chart
+    scores = re.findall(r'<svg class="chart" .*?</svg>', page, re.S)
+    assert len(scores) == 1 and scores[0].count("<circle") == 2  # a chart over the two sessions
+    assert page.count('<svg class="chart tracks"') == 1  # and recall per track (tests/test_report_track_chart.py)
+    # with one session left there is no score to chart over sessions
     assert cli(capsys, "delete", b)[0] == 0
     rc, page, _ = cli(capsys, "export", a, "--format", "html")
-    assert rc == 0 and "<svg" not in page and not EXTERNAL.search(page)
+    assert rc == 0 and '<svg class="chart" ' not in page and not EXTERNAL.search(page)
 
 
 def test_json_export_imports_back_into_an_identical_session(

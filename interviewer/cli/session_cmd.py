@@ -164,11 +164,14 @@ def cmd_export(args: argparse.Namespace) -> int:
         data = export_session(services.store, sid, session_json(session, services.bank.questions)["questions"])
         text = safe_json(json.dumps(data, ensure_ascii=False, indent=2))
     elif args.format == "md":
-        text = transcript_markdown(session, services.bank)
+        progress = compute_progress(services.store, services.bank, session.lang)
+        text = transcript_markdown(session, services.bank, cards=progress.cards)
     else:
         progress = compute_progress(services.store, services.bank, session.lang)
         history = [(s[1][:10], s[2]) for s in progress.sessions]
-        text = transcript_html(session, services.bank, history=history)
+        public = progress.public()["tracks"]
+        tracks = public if isinstance(public, dict) else {}
+        text = transcript_html(session, services.bank, history=history, tracks=tracks, cards=progress.cards)
     if args.output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return 0
@@ -351,6 +354,8 @@ def cmd_progress(args: argparse.Namespace) -> int:
     say("\nPractise next:")
     for p in progress.practice[:8]:
         say(f"  - {p['text']}  [{p['question_id']}, mastery {p['mastery']:.0%}; read {p['notes']}]")
+        if p.get("read"):
+            say(f"      read: {p['read']}")
     if progress.due:
         say(f"\nDue for review ({len(progress.due)}; `interviewer practice` asks them):")
         for d in progress.due[:8]:
@@ -358,4 +363,6 @@ def cmd_progress(args: argparse.Namespace) -> int:
                 f"  - {d['text'] or d['key_point']}  [{d['question_id']}, last {d['last_result']}, "
                 f"recall {d['retention']:.0%}; read {d['notes']}]"
             )
+            if d.get("read"):
+                say(f"      read: {d['read']}")
     return 0
