@@ -149,3 +149,24 @@ def test_practice_and_progress_still_load_no_segmenter_for_reading(isolated_home
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.strip() == "False"
+
+
+def test_the_practice_plan_says_where_to_read_each_due_point(
+    isolated_home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INTERVIEWER_LANG", "en")
+    now = datetime.now(UTC)
+    store = Store(paths.db_file(isolated_home))
+    try:
+        record(store, "aaaaaaaa0003", now - timedelta(days=2), [rope_grade(now - timedelta(days=2))])
+    finally:
+        store.close()
+    assert main(["practice", "--track", "llm_fundamentals", "--count", "1"]) == 0
+    out = capsys.readouterr().out
+    assert f"1. [llm_fundamentals] {ROPE}" in out
+    due, read = out.split("due: ", 1)[1].split("\n")[:2]
+    assert (
+        due
+        and read.strip()
+        == "read: RoPE vs ALiBi: rotary and linear-bias position encodings › ALiBi: a linear bias on attention scores"
+    )

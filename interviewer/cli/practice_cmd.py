@@ -123,8 +123,11 @@ def run_practice(args: argparse.Namespace) -> int:
 
 
 def _print_plan(services: Services, plan: PracticePlan) -> None:
+    from interviewer.study.reading import ReadingGuide
+
     lang = services.settings.lang
     bank = services.bank
+    guide = ReadingGuide(bank, lang)
     say("Diagnostic: one question per track (no history yet)." if plan.diagnostic else "Practice plan:")
     for n, qid in enumerate(plan.question_ids, start=1):
         q = bank.questions[qid]
@@ -132,6 +135,9 @@ def _print_plan(services: Services, plan: PracticePlan) -> None:
         texts = {kp.id: kp.text.get(lang) for _, kp in q.rubric.key_points()}
         for kp in plan.targets.get(qid, []):
             say(f"       due: {texts.get(kp, kp)}")
+            found = guide.for_point(qid, kp)
+            if found is not None:
+                say(f"         read: {found.where}")
     say(
         "\nAnswer it headless with `interviewer practice --answers FILE` (the same plan until something new is graded or the day changes)."
     )
