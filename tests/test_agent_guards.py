@@ -57,9 +57,9 @@ class Script:
         self.decisions = 0
         self.phrased = 0
 
-    def __call__(self, messages: list[dict[str, str]]) -> Any:
+    def __call__(self, messages: list[dict[str, str]], purpose: str) -> Any:
         user = messages[-1]["content"]
-        if "Key points still missing" in user:
+        if purpose == "follow_up":
             self.decisions += 1
             key = user.split("\n", 1)[0]
             fresh = [i for i in MISSING.findall(user) if i not in self.used[key]]
@@ -67,12 +67,13 @@ class Script:
             self.used[key].add(target)
             text = self.question or f"Decision {self.decisions}: how exactly does {target.replace('-', ' ')} work?"
             return {"reasoning": "not covered yet", "action": "follow_up", "key_point_id": target, "question": text}
-        if "## Criterion" in user:
+        if purpose == "judge":
             return judge_reply(user)
-        target = PERSONA_TARGET.search(user)
-        if target:  # the persona phrasing a follow-up
+        if purpose == "persona":  # phrasing a follow-up
             self.phrased += 1
-            return self.persona or f"Persona {self.phrased}: {target.group(1)[:60]}?"
+            target = PERSONA_TARGET.search(user)
+            return self.persona or f"Persona {self.phrased}: {target.group(1)[:60] if target else 'that'}?"
+        assert purpose == "summary", purpose
         return "Summary: study more."
 
 

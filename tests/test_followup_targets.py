@@ -160,12 +160,12 @@ async def test_the_interview_aims_its_follow_ups_at_the_targets(services: Any) -
 async def test_the_model_sees_the_targets_and_is_overruled_when_it_ignores_them(services: Any) -> None:
     seen: list[str] = []
 
-    def model(messages: list[dict[str, str]]) -> Any:
+    def model(messages: list[dict[str, str]], purpose: str) -> Any:
         user = messages[-1]["content"]
-        if "Key points still missing" in user:
+        if purpose == "follow_up":
             seen.append(user)
             return {"reasoning": "r", "action": "follow_up", "key_point_id": "ann-index", "question": "Which index?"}
-        if "## Criterion" in user:
+        if purpose == "judge":
             return {"criteria": [], "summary": "s"}
         return "How would you order the chunks in the prompt?"
 

@@ -211,17 +211,17 @@ def test_the_model_may_push_a_strong_answer_on_a_covered_point(bank: Any) -> Non
 async def test_the_model_sees_wrong_claims_and_covered_points(services: Any) -> None:
     seen: list[str] = []
 
-    def model(messages: list[dict[str, str]]) -> Any:
+    def model(messages: list[dict[str, str]], purpose: str) -> Any:
         user = messages[-1]["content"]
         seen.append(user)
-        if "Key points still missing" in user:
+        if purpose == "follow_up":
             return {
                 "reasoning": "wrong claim",
                 "action": "follow_up",
                 "key_point_id": "rope-relative",
                 "question": "Why?",
             }
-        if "## Criterion" in user:
+        if purpose == "judge":
             return {"criteria": [], "summary": "s"}
         return "You said RoPE only encodes absolute position. What happens when both tokens shift by 1000?"
 

@@ -279,10 +279,10 @@ def test_cli_run_survives_a_faulty_server(
 
 # -- a judge failing in an unexpected way ----------------------------------------------------------
 async def test_a_judge_crash_still_grades_offline(services: Any) -> None:
-    def reply(messages: list[dict[str, str]]) -> Any:
-        if "## Criterion" in messages[-1]["content"]:
+    def reply(messages: list[dict[str, str]], purpose: str) -> Any:
+        if purpose == "judge":
             return RuntimeError("judge exploded")  # not an LLMError
-        if "Key points still missing" in messages[-1]["content"]:
+        if purpose == "follow_up":
             return {"reasoning": "fine", "action": "move_on"}
         return "summary"
 

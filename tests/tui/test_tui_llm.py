@@ -22,11 +22,11 @@ PERSONA = "When the cache is full, which entry do you **evict**, and how do you 
 SUMMARY = "**Strengths**: clear structure.\n\n**Gaps**: eviction.\n\n**What to study next**: tui-lru-note."
 
 
-def scripted(messages: list[dict[str, str]]) -> Any:
-    """Replies by prompt: a follow-up decision on the first missing key point, a persona line, a
+def scripted(messages: list[dict[str, str]], purpose: str) -> Any:
+    """Replies by purpose: a follow-up decision on the first missing key point, a persona line, a
     summary; the judge gets an invalid reply so it falls back to the offline judge."""
-    system, user = messages[0]["content"], messages[-1]["content"]
-    if "decide whether to ask ONE follow-up" in system:
+    user = messages[-1]["content"]
+    if purpose == "follow_up":
         missing = re.search(r"^- ([a-z0-9][a-z0-9_-]*) — ", user, re.MULTILINE)
         return {
             "reasoning": "eviction is missing",
@@ -34,9 +34,9 @@ def scripted(messages: list[dict[str, str]]) -> Any:
             "key_point_id": missing.group(1) if missing else "",
             "question": "What is evicted when full?",
         }
-    if "calm, precise senior interviewer" in system:
+    if purpose == "persona":
         return PERSONA
-    if "writing feedback after a mock interview" in system:
+    if purpose == "summary":
         return SUMMARY
     return {}
 
