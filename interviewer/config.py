@@ -95,8 +95,15 @@ class Settings(BaseSettings):
     @field_validator("embedder")
     @classmethod
     def _known_embedder(cls, value: str) -> str:
-        if value != "e5-small" and not value.startswith("sentence-transformers:"):
-            raise ValueError("embedder must be 'e5-small' or 'sentence-transformers:NAME_OR_PATH'")
+        from interviewer import plugins
+
+        name, _, arg = value.partition(":")
+        known = plugins.names(plugins.EMBEDDERS)
+        if name not in known or (name == "sentence-transformers" and not arg):
+            raise ValueError(
+                "embedder must be 'e5-small', 'sentence-transformers:NAME_OR_PATH' or an installed plugin's"
+                f" name (known: {', '.join(known)})"
+            )
         return value
 
     @classmethod

@@ -120,17 +120,34 @@ class SentenceTransformerEmbedder:
         return self._encode(texts)
 
 
+def e5_small(arg: str = "") -> Embedder:
+    """The built-in ``e5-small`` (its query vectors cached on disk)."""
+    from interviewer.rag.cache import CachedQueries, EmbeddingCache
+
+    inner = E5Embedder()
+    return CachedQueries(inner, EmbeddingCache(inner.identity))  # type: ignore[return-value]
+
+
+def sentence_transformers(arg: str) -> Embedder:
+    """The built-in ``sentence-transformers:NAME_OR_PATH``."""
+    if not arg:
+        raise ValueError("name the model: 'sentence-transformers:NAME_OR_PATH'")
+    return SentenceTransformerEmbedder(arg)
+
+
 @lru_cache(maxsize=8)
 def get_embedder(spec: str = "e5-small") -> Embedder:
-    """The process-wide embedder for a setting value; cheap until first used."""
-    if spec == "e5-small":
-        from interviewer.rag.cache import CachedQueries, EmbeddingCache
+    """The process-wide embedder for a setting value ``NAME`` or ``NAME:ARGUMENT``; cheap until first
+    used. NAME is a built-in or a plugin's (entry-point group ``interviewer.embedders``: a callable
+    taking ARGUMENT, possibly "", and returning an Embedder)."""
+    from interviewer import plugins
 
-        inner = E5Embedder()
-        return CachedQueries(inner, EmbeddingCache(inner.identity))  # type: ignore[return-value]
-    if spec.startswith("sentence-transformers:"):
-        return SentenceTransformerEmbedder(spec.split(":", 1)[1])
-    raise ValueError(f"unknown embedder {spec!r}: use 'e5-small' or 'sentence-transformers:NAME_OR_PATH'")
+    name, _, arg = spec.partition(":")
+    factory = plugins.load(plugins.EMBEDDERS, name)
+    if not callable(factory):
+        raise plugins.PluginError(f"embedder {name!r} is not callable")
+    embedder: Embedder = factory(arg)
+    return embedder
 
 
 def chroma_embedding_function(embedder: Embedder) -> Any:
