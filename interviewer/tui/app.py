@@ -10,8 +10,9 @@ Screens wait on :meth:`InterviewerApp.wait_catalog` (bank and note chunks) or
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 from textual import work
@@ -45,6 +46,9 @@ class InterviewOptions:
     """Questions to ask first, by id (a retry of a question from its feedback)."""
     targets: dict[str, list[str]] = field(default_factory=dict)
     """Question id -> key point ids to practise (a practice session: follow-ups aim at them)."""
+    practice: Literal["", "review", "new", "diagnostic"] = ""
+    """A practice session (Home's Practice action): on due points ('review'), new material only
+    because nothing is due ('new'), or a first diagnostic; '' for an ordinary interview."""
 
 
 @dataclass
@@ -74,6 +78,7 @@ class InterviewerApp(App[None]):
         *,
         launch: Launch | None = None,
         cursor_blink: bool = True,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__()
         if services is None:
@@ -84,6 +89,8 @@ class InterviewerApp(App[None]):
         self.services = services
         self.launch = launch or Launch()
         self.cursor_blink = cursor_blink
+        self.clock = clock or _utc_now
+        """The time the study loop reads (what is due, retention now): tests fix it."""
         self._catalog_loaded = asyncio.Event()
         self._services_ready = asyncio.Event()
         self._catalog_error = ""
@@ -245,6 +252,14 @@ class InterviewerApp(App[None]):
     def action_history(self) -> None:
         self.open_history()
 
+    def action_practice(self) -> None:
+        """Today's practice session, with the tracks and language of Home's form."""
+        from interviewer.tui.screens.home import HomeScreen
+
+        self.go_home()
+        if isinstance(self.screen, HomeScreen):
+            self.screen.action_practice()
+
     @work(group="lookup")
     async def action_resume_last(self) -> None:
         rows = await asyncio.to_thread(self.services.store.sessions, 1, "active")
@@ -274,6 +289,9 @@ class InterviewerApp(App[None]):
         yield SystemCommand(
             "Resume interview", "Continue the most recent interrupted interview", self.action_resume_last
         )
+        yield SystemCommand(
+            "Practice", "Questions on the key points that are due (spaced repetition)", self.action_practice
+        )
         yield SystemCommand("History", "Past sessions and scores over time", self.action_history)
         yield SystemCommand(
             "Replay last session",
@@ -298,10 +316,15 @@ def make_app(
     *,
     launch: Launch | None = None,
     cursor_blink: bool = True,
+    clock: Callable[[], datetime] | None = None,
 ) -> InterviewerApp:
     """Build the app. Tests pass their own settings (a temp home) and services (fakes, a small bank)."""
     if settings is None:
         from interviewer.config import load_settings
 
         settings = load_settings()
-    return InterviewerApp(settings, services, launch=launch, cursor_blink=cursor_blink)
+    return InterviewerApp(settings, services, launch=launch, cursor_blink=cursor_blink, clock=clock)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)

@@ -25,17 +25,21 @@ ANSWER_PREVIEW_CHARS = 1500
 
 
 class InterviewerTurn(Vertical):
-    """An interviewer turn: a small label and the text as Markdown (streamable)."""
+    """An interviewer turn: a small label and the text as Markdown (streamable); ``note``, when
+    given, is a dim line under the label (a practice question: the points it practises)."""
 
     DEFAULT_CLASSES = "turn interviewer-turn"
 
-    def __init__(self, label: str, text: str = "", **kwargs: object) -> None:
+    def __init__(self, label: str, text: str = "", note: str = "", **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._label = label
         self._text = text
+        self._note = note
 
     def compose(self) -> ComposeResult:
         yield Label(self._label, classes="turn-label")
+        if self._note:
+            yield Static(Text(self._note, style="dim"), classes="turn-note")
         yield Markdown(self._text, classes="turn-body")
 
     @property

@@ -3,11 +3,12 @@ fixture bank), no cursor blink, time zone UTC. Update with `pytest tests/tui --s
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import TextArea
-from tui_helpers import SIZE, listening, partial_answer, screen_text, wait_for
+from tui_helpers import SIZE, T0, listening, partial_answer, screen_text, wait_for
 
 from interviewer.agent.events import FollowUpAsked, QuestionAsked
 from interviewer.services import Services
@@ -95,12 +96,16 @@ def test_feedback_question(snap_compare: Any, tui_services: Services, seeded: di
 
 
 def test_history(snap_compare: Any, tui_services: Services, seeded: dict[str, str]) -> None:
-    app = app_for(tui_services)
+    # the study loop reads the clock (retention now, what is due): fixed two days after the sessions
+    app = make_app(tui_services.settings, tui_services, cursor_blink=False, clock=lambda: T0 + timedelta(days=2))
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await ready(pilot)
         app.open_history()
         await wait_for(pilot, lambda: "graded sessions" in screen_text(pilot.app), "the chart")
+        await wait_for(pilot, lambda: "read: " in screen_text(pilot.app), "the due points")
+        await wait_for(pilot, lambda: bool(pilot.app.screen.query("#tracks-plot")), "the per-track chart")
+        await pilot.pause(0.1)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 

@@ -1,18 +1,23 @@
-"""History: past sessions and a chart of scores over sessions."""
+"""History: past sessions, a chart of scores over sessions, and the study loop's progress: a chart of
+retention per track over time (textual-plotext, imported when the chart is drawn) and the key points
+due now with what to read."""
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.widgets import DataTable, Footer, Header, Label, Sparkline, Static
 
+from interviewer.domain import TRACKS
 from interviewer.tui import format as fmt
 from interviewer.tui.i18n import localize_bindings, say
 from interviewer.tui.screens.session_list import SessionListScreen
@@ -20,6 +25,72 @@ from interviewer.tui.screens.session_list import SessionListScreen
 if TYPE_CHECKING:
     from interviewer.progress import Progress
     from interviewer.store.db import SessionRow
+
+TRACK_COLORS = (6, 5, 2, 3, 4, 1, 208, 141, 14, 9, 10, 11)
+"""256-colour codes of the per-track lines, drawn the same by plotext and by the legend (Rich)."""
+DUE_SHOWN = 8
+"""Due points listed by name; the rest are counted."""
+
+
+@dataclass
+class TrackSeries:
+    """One track's line on the chart: its recall over time, or its scores when it has no cards."""
+
+    track: str
+    label: str
+    """The track's name in the UI language (a score series says so)."""
+    at: list[datetime]
+    values: list[float]
+    """0-100: mean retention in percent, or the answer scores."""
+    retention: bool
+
+
+def track_series(progress: Progress, lang: str) -> list[TrackSeries]:
+    """Per track, oldest first: the mean recall of its key points (``track_cards[t]
+    ["retention_series"]``), or, for a track without cards, its graded answers' scores."""
+    out: list[TrackSeries] = []
+    tracks = list(progress.track_cards) + [t for t in progress.tracks if t not in progress.track_cards]
+    for track in sorted(tracks, key=lambda t: (list(TRACKS).index(t) if t in TRACKS else 99, t)):
+        raw = progress.track_cards.get(track, {}).get("retention_series")
+        series = [p for p in raw if isinstance(p, dict)] if isinstance(raw, list) else []
+        name = fmt.track_name(track, lang)
+        if series:
+            at = [_local(str(p["at"])) for p in series]
+            values = [round(100 * float(p["retention"]), 1) for p in series]
+            out.append(TrackSeries(track, name, at, values, retention=True))
+        elif progress.tracks.get(track):
+            points = progress.tracks[track]
+            at = [_local(a) for a, _ in points]
+            label = f"{name} ({say(lang, 'hist.score_series')})"
+            out.append(TrackSeries(track, label, at, [float(v) for _, v in points], retention=False))
+    return out
+
+
+def _local(value: str) -> datetime:
+    dt = datetime.fromisoformat(value)
+    return dt.astimezone() if dt.tzinfo is not None else dt
+
+
+def read_of(entry: dict[str, object]) -> str:
+    """What to read for a due point: its ``read`` field (note › section) when progress gives one,
+    else the question's note ids."""
+    read = entry.get("read")
+    if isinstance(read, str) and read.strip():
+        return read
+    if isinstance(read, list | tuple):
+        parts = []
+        for item in read:
+            if isinstance(item, dict):
+                title = str(item.get("title") or item.get("note") or item.get("note_id") or "")
+                section = str(item.get("section") or item.get("heading") or "")
+                parts.append(f"{title} › {section}" if title and section else title or section)
+            elif item:
+                parts.append(str(item))
+        if any(parts):
+            return ", ".join(p for p in parts if p)
+    if isinstance(read, dict):
+        return read_of({"read": [read], "notes": entry.get("notes", "")})
+    return str(entry.get("notes") or "")
 
 
 class HistoryScreen(SessionListScreen):
@@ -37,6 +108,13 @@ class HistoryScreen(SessionListScreen):
             box.border_title = say(self.lang, "hist.chart")
             yield Sparkline([], id="chart", summary_function=max)
             yield Label("", id="chart-caption")
+        with Horizontal(id="study-row"):
+            with Vertical(id="tracks-box") as tracks:
+                tracks.border_title = say(self.lang, "hist.tracks_chart")
+                yield Static(Text(say(self.lang, "hist.no_tracks"), style="dim"), id="tracks-legend")
+            with VerticalScroll(id="due-box") as due:
+                due.border_title = say(self.lang, "hist.due")
+                yield Static("", id="due-list")
         table: DataTable[str | Text] = DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
         table.border_title = say(self.lang, "hist.sessions")
         yield table
@@ -51,6 +129,8 @@ class HistoryScreen(SessionListScreen):
         self.sub_title = "history"
         localize_bindings(self, self.lang)
         self.overall: dict[str, float | None] = {}
+        self.track_series: list[TrackSeries] = []
+        """The per-track chart's lines, as last drawn."""
         self.set_columns(self.fit_columns(self.COLUMNS, "tracks", least=12))
         self.query_one("#sessions").focus()
         self.load()
@@ -74,11 +154,15 @@ class HistoryScreen(SessionListScreen):
         self._fill(rows)
         try:
             await self.iapp.wait_catalog()
-            progress = await asyncio.to_thread(compute_progress, services.store, services.bank, self.iapp.settings.lang)
+            progress = await asyncio.to_thread(
+                compute_progress, services.store, services.bank, self.iapp.settings.lang, now=self.iapp.clock()
+            )
         except (ServicesUnavailable, StoreError):
             progress = None
         try:
             self._chart(progress)
+            await self._tracks_chart(progress)
+            self._due(progress)
         except NoMatches:  # the screen was left while the chart was computed
             return
 
@@ -152,6 +236,59 @@ class HistoryScreen(SessionListScreen):
             self.query_one("#practice", Static).update(
                 Text.assemble((say(self.lang, "hist.practise"), "bold"), (items, "dim"))
             )
+
+    async def _tracks_chart(self, progress: Progress | None) -> None:
+        """One line per track (retention over time, or scores for a track without cards), with a
+        legend of the tracks' names in the UI language. textual-plotext is imported here, when there
+        is something to draw, not when the app starts."""
+        self.track_series = track_series(progress, self.lang) if progress else []
+        legend = self.query_one("#tracks-legend", Static)
+        if not self.track_series:
+            legend.update(Text(say(self.lang, "hist.no_tracks"), style="dim"))
+            return
+        from textual_plotext import PlotextPlot
+
+        try:
+            plot = self.query_one("#tracks-plot", PlotextPlot)
+        except NoMatches:
+            plot = PlotextPlot(id="tracks-plot")
+            await self.query_one("#tracks-box", Vertical).mount(plot, before=legend)
+        plt = plot.plt
+        plt.clear_data()
+        times = [at for series in self.track_series for at in series.at]
+        span = max(times) - min(times)
+        # tick labels as precise as the span needs: hours over a few days, the year over a long one
+        plt.date_form("Y-m-d H:M", "m-d H:M" if span.days < 4 else "Y-m-d" if span.days > 300 else "m-d")
+        keys: list[Text | str | tuple[str, str]] = []
+        for n, series in enumerate(self.track_series):
+            color = TRACK_COLORS[n % len(TRACK_COLORS)]
+            dates = [at.strftime("%Y-%m-%d %H:%M") for at in series.at]
+            plt.plot(dates, series.values, color=color, marker="braille")
+            keys += [("━━ ", f"color({color})"), series.label, "   "]
+        plt.ylim(0, 100)
+        plt.yticks([0, 50, 100])
+        plot.refresh()
+        legend.update(Text.assemble(*keys[:-1]))
+
+    def _due(self, progress: Progress | None) -> None:
+        """The key points due now, least remembered first, each with what to read."""
+        due = progress.due if progress else []
+        box = self.query_one("#due-list", Static)
+        if not due:
+            box.update(Text(say(self.lang, "hist.no_due"), style="dim"))
+            return
+        lines: list[Text] = []
+        for entry in due[:DUE_SHOWN]:
+            point = fmt.one_line(str(entry.get("text") or entry.get("key_point", "")), 70)
+            retention = float(entry.get("retention", 0.0))
+            line = Text.assemble("• ", point, (f"  {100 * retention:.0f}%", fmt.score_style(100 * retention)))
+            read = read_of(dict(entry))
+            if read:
+                line.append("\n  " + say(self.lang, "hist.read", where=fmt.one_line(read, 70)), style="dim")
+            lines.append(line)
+        if len(due) > DUE_SHOWN:
+            lines.append(Text(say(self.lang, "hist.due_more", n=len(due) - DUE_SHOWN), style="dim"))
+        box.update(Text("\n").join(lines))
 
     @on(DataTable.RowSelected, "#sessions")
     def _open_selected(self) -> None:

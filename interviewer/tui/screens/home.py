@@ -70,6 +70,7 @@ class HomeScreen(SessionListScreen):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "start", "Start", priority=True),
+        Binding("ctrl+t", "practice", "Practice", priority=True),
         Binding("r", "resume", "Resume"),
         Binding("h", "history", "History"),
         Binding("f", "feedback", "Feedback", show=False),
@@ -115,6 +116,7 @@ class HomeScreen(SessionListScreen):
                         models.append((fmt.one_line(settings.model, 30), settings.model))
                     yield Select[str](models, value=settings.model, allow_blank=False, compact=True, id="model")
                 yield Button(say(lang, "home.start"), variant="primary", id="start", compact=True)
+                yield Button(say(lang, "home.practice"), id="practice", compact=True)
             with Vertical(id="side"):
                 with Vertical(id="resume-box") as box:
                     box.border_title = say(lang, "home.resume")
@@ -240,6 +242,46 @@ class HomeScreen(SessionListScreen):
             self.notify(f"Cannot start: {self.iapp.warm_detail}", severity="error")
             return
         self.iapp.open_interview(self.options())
+
+    @on(Button.Pressed, "#practice")
+    def action_practice(self) -> None:
+        if self.iapp.warm_state == "failed":
+            self.notify(f"Cannot start: {self.iapp.warm_detail}", severity="error")
+            return
+        self.practise(self.options())
+
+    @work(exclusive=True, group="practice")
+    async def practise(self, options: InterviewOptions) -> None:
+        """Build today's practice plan off the UI thread (it folds the whole graded history), then
+        open the interview on its questions; say what kind of session it is, or why there is none."""
+        from interviewer.store.db import StoreError
+        from interviewer.tui.app import ServicesUnavailable
+
+        lang = options.lang
+        services = self.iapp.services
+        self.notify(say(lang, "practice.planning"), timeout=3)
+        soon = None
+        try:
+            await self.iapp.wait_catalog()
+            plan = await asyncio.to_thread(services.practice_plan, tracks=options.tracks, now=self.iapp.clock())
+            if not plan.question_ids:
+                soon = await asyncio.to_thread(services.next_due, options.tracks)
+        except (ServicesUnavailable, StoreError) as exc:
+            self.notify(f"Cannot practise: {exc}", severity="error", timeout=8)
+            return
+        if not plan.question_ids:
+            when = say(lang, "practice.next_due", when=fmt.when(soon)) if soon else ""
+            self.notify(say(lang, "practice.nothing") + when, severity="warning", timeout=8)
+            return
+        options.count = len(plan.question_ids)
+        options.forced = list(plan.question_ids)
+        options.targets = {q: list(k) for q, k in plan.targets.items() if k}
+        options.difficulty = None  # the plan chose the questions
+        if plan.diagnostic:
+            options.practice = "diagnostic"
+        else:
+            options.practice = "review" if options.targets else "new"
+        self.iapp.open_interview(options)
 
     @on(Button.Pressed, "#resume")
     def action_resume(self) -> None:

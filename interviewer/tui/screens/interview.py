@@ -220,6 +220,9 @@ class InterviewScreen(Screen[None]):
         localize_bindings(self, self.lang)
         self.total = interviewer.plan.count
         await self._clear_conversation()
+        intro = self._practice_intro()
+        if intro:
+            await self._add(NoteTurn(intro))
         if restored is not None:
             await self._show_restored(restored)
             self._draft = await asyncio.to_thread(self._load_draft, restored.id)
@@ -274,7 +277,7 @@ class InterviewScreen(Screen[None]):
             label = f"{say(self.lang, 'question', n=event.index, total=event.total)} · {fmt.track_name(event.track, self.lang)}"
             if event.difficulty:
                 label += f" · {fmt.stars(event.difficulty)}"
-            await self._add(InterviewerTurn(label, event.text))
+            await self._add(InterviewerTurn(label, event.text, note=self._practice_note(event.question_id)))
             self._on_screen((event.question_id, 0))
         elif isinstance(event, FollowUpAsked):
             label = say(self.lang, "follow_up", n=event.follow_up_index)
@@ -312,6 +315,41 @@ class InterviewScreen(Screen[None]):
             self._grading.add(qid)
         if event.reason in NOTED_CLOSES:
             await self._add(NoteTurn(say(self.lang, f"close.{event.reason}")))
+
+    @property
+    def practice(self) -> str:
+        """The kind of practice session ('review', 'new', 'diagnostic'), or '' for an interview."""
+        return self.options.practice if self.options is not None and not self.resume_id else ""
+
+    def _practice_intro(self) -> str:
+        """What this practice session is: due points, new material (nothing due) or a diagnostic."""
+        o = self.options
+        if not self.practice or o is None:
+            return ""
+        lang = self.lang
+        if self.practice == "diagnostic":
+            return say(lang, "practice.diagnostic")
+        total = len(o.forced)
+        due = sum(1 for q in o.forced if o.targets.get(q))
+        if self.practice == "new" or not due:
+            return say(lang, "practice.new", n=total, s="s" if total != 1 else "")
+        if due == total:
+            return say(lang, "practice.review", n=due, s="s" if due != 1 else "")
+        return say(lang, "practice.review_new", due=due, new=total - due, s="s" if due != 1 else "")
+
+    def _practice_note(self, question_id: str) -> str:
+        """A practice question's dim line: the key points it practises (short), or 'new material'."""
+        if not self.practice or self.options is None or self.practice == "diagnostic":
+            return ""
+        targets = self.options.targets.get(question_id, [])
+        if not targets:
+            return say(self.lang, "practice.fresh")
+        question = self.iapp.services.bank.questions.get(question_id)
+        texts = {kp.id: kp.text.get(self.lang) for _, kp in question.rubric.key_points()} if question else {}
+        points = ("；" if self.lang == "zh" else "; ").join(fmt.one_line(texts.get(kp) or kp, 48) for kp in targets[:3])
+        if len(targets) > 3:
+            points += f" (+{len(targets) - 3})"
+        return say(self.lang, "practice.targets", points=points)
 
     def _answer_label(self, follow_up_index: int) -> str:
         if follow_up_index == 0:
@@ -425,8 +463,9 @@ class InterviewScreen(Screen[None]):
 
     def _draw_status(self) -> None:
         lang = self.lang
+        numbered = "practice.question" if self.practice else "question"
         progress = (
-            say(lang, "question", n=self.question_index, total=self.total)
+            say(lang, numbered, n=self.question_index, total=self.total)
             if self.question_index
             else say(lang, "preparing")
         )
