@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from interviewer.bank import load_bank
-from interviewer.bank.support import unsupported_key_points
+from interviewer.rag.support import unsupported_key_points
 from interviewer.cli.main import main
 from interviewer.domain import TRACKS
 

@@ -238,7 +238,7 @@ def test_bundled_embedding_cache_covers_every_builtin_chunk() -> None:
     cache = EmbeddingCache(get_embedder("e5-small").identity)
     chunks = chunk_notes(load_bank().notes.values())
     stale = [c.chunk_id for c in chunks if cache.get(c.digest()) is None]
-    assert stale == [], "run `python -m interviewer.rag.cache` after editing notes"
+    assert stale == [], "run `python -m interviewer.rag.bundle` after editing notes"
 
 
 def _free_port() -> int:

@@ -62,14 +62,15 @@ def bank_key(roots: Sequence[tuple[Path, bool]]) -> str:
     return h.hexdigest()
 
 
-def cached_bank(cache_dir: Path, roots: Sequence[tuple[Path, bool]], parse: Callable[[], Bank]) -> Bank:
+def cached_bank(
+    cache_dir: Path, roots: Sequence[tuple[Path, bool]], parse: Callable[[], Bank], kind: type[Bank]
+) -> Bank:
     """The bank for ``roots`` from ``cache_dir`` when its inputs are unchanged, else ``parse()`` (cached).
-    Either way ``content_key`` names the inputs, so caches derived from the bank can key on it."""
-    from interviewer.bank.loader import Bank
-
+    Either way ``content_key`` names the inputs, so caches derived from the bank can key on it. A
+    cached object that is not a ``kind`` is parsed again."""
     key = bank_key(roots)
     file = cache_dir / f"bank-{key[:32]}.pickle"
-    bank = cachefile.read(file, Bank)
+    bank = cachefile.read(file, kind)
     if bank is not None and bank.content_key == key:
         return bank  # type: ignore[no-any-return]
     bank = parse()

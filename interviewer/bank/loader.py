@@ -164,7 +164,7 @@ def load_bank(
     if cache_dir is not None:
         from interviewer.bank.cache import cached_bank
 
-        bank = cached_bank(cache_dir, roots, lambda: _parse(roots))
+        bank = cached_bank(cache_dir, roots, lambda: _parse(roots), Bank)
     else:
         bank = _parse(roots)
     if strict and bank.issues:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from interviewer.bank.exemplars import exemplar_sentences
 from interviewer.domain import ClaimError, Criterion, CriterionGrade, Grade, KeyPoint, Lang, Misconception, Question
 from interviewer.judge import claims, guards
 from interviewer.judge.caps import apply_caps, cap_reason
@@ -568,12 +569,6 @@ class OfflineJudge:
             rubric_version=question.rubric.version,
             summary=reason,
         )
-
-
-def exemplar_sentences(model_answer: str) -> list[str]:
-    """The sentences of a model answer that may serve as exemplars (long enough to state something);
-    the bundled query vectors are built from the same list (``python -m interviewer.rag.cache``)."""
-    return [x for x in sentences(model_answer) if len(x.strip()) >= 12]
 
 
 def _rubric_words(question: Question) -> frozenset[str]:
