@@ -15,7 +15,6 @@ from typing import Any
 
 from interviewer.cli.common import resolve_session, services_from
 from interviewer.cli.output import fail, print_json, say, warn
-from interviewer.safetext import safe_json
 
 HISTORY_LIMIT = 200
 """Sessions `history` lists without --all."""
@@ -38,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=cmd_delete)
     p = sub.add_parser("export", help="export a session as Markdown, HTML or JSON")
     p.add_argument("id")
-    p.add_argument("--format", choices=["md", "json", "html"], default="md")
+    p.add_argument("--format", default="md", help="md, html, json, or an installed plugin's format (default: md)")
     p.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
     p.add_argument("--force", action="store_true", help="overwrite the --output file if it exists")
     p.set_defaults(func=cmd_export)
@@ -152,26 +151,17 @@ def confirm(question: str) -> bool:
 
 @_store_errors
 def cmd_export(args: argparse.Namespace) -> int:
-    from interviewer.cli.run_cmd import session_json
-    from interviewer.progress import compute_progress
-    from interviewer.report import transcript_html, transcript_markdown
-    from interviewer.store.exchange import export_session
+    from interviewer.exporters import ExportContext, get_exporter
+    from interviewer.plugins import PluginError
 
+    try:
+        exporter = get_exporter(args.format)
+    except PluginError as exc:
+        fail(str(exc))
     services = services_from(args)
     sid = resolve_session(services, args.id)
     session = services.store.load(sid)
-    if args.format == "json":
-        data = export_session(services.store, sid, session_json(session, services.bank.questions)["questions"])
-        text = safe_json(json.dumps(data, ensure_ascii=False, indent=2))
-    elif args.format == "md":
-        progress = compute_progress(services.store, services.bank, session.lang)
-        text = transcript_markdown(session, services.bank, cards=progress.cards)
-    else:
-        progress = compute_progress(services.store, services.bank, session.lang)
-        history = [(s[1][:10], s[2]) for s in progress.sessions]
-        public = progress.public()["tracks"]
-        tracks = public if isinstance(public, dict) else {}
-        text = transcript_html(session, services.bank, history=history, tracks=tracks, cards=progress.cards)
+    text = exporter.render(ExportContext(sid, session, services.bank, services.store))
     if args.output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return 0
