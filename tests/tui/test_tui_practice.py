@@ -118,6 +118,7 @@ async def test_practice_from_home_asks_the_plans_questions_aimed_at_due_points(
         await _answer_all(pilot, app, tui_services)
         session = Store(paths.db_file(tui_services.home)).load(screen.session_id)
         assert session.asked() == expected.question_ids
+        assert session.targets == {q: expected.targets[q] for q in due_questions}  # the agent got them
         assert set(session.grades) == set(expected.question_ids)
         assert session.status == "completed"
 
@@ -140,9 +141,10 @@ async def test_practice_without_history_is_a_diagnostic_one_question_per_track(t
         assert sorted(tracks) == ["coding", "llm_fundamentals", "system_design"]
 
 
-def _graded_now(store: Store, services: Services, question_ids: list[str], at: datetime) -> None:
-    """A session answering ``question_ids`` perfectly at ``at``: their points are not due for days."""
-    sid = f"9aded{len(question_ids)}0000000"
+def _graded_now(store: Store, services: Services, question_ids: list[str], at: datetime, score: int = 4) -> None:
+    """A session answering ``question_ids`` at ``at``, every criterion at ``score`` (4: perfectly,
+    their points are not due for days; 0: every point missed, due a day later)."""
+    sid = f"9aded{len(question_ids)}{score}000000"
     events: list[Any] = [
         SessionStarted(
             session_id=sid, at=at, session=Session(id=sid, lang="en", count=len(question_ids), started_at=at)
@@ -151,7 +153,7 @@ def _graded_now(store: Store, services: Services, question_ids: list[str], at: d
     for n, qid in enumerate(question_ids, start=1):
         q = services.bank.questions[qid]
         answer = full_answer(q)
-        grade = canned_grade(q, [4] * len(q.rubric.criteria), answer, at, [])
+        grade = canned_grade(q, [score] * len(q.rubric.criteria), answer, at, [])
         events += [
             QuestionAsked(
                 session_id=sid,
@@ -200,6 +202,33 @@ async def test_nothing_due_offers_new_material_then_says_there_is_nothing(tui_se
         assert isinstance(app.screen, HomeScreen)
         notice = next(n for n in notifications(app) if "Nothing to practise" in n)
         assert "The next point is due" in notice
+
+
+async def test_a_resumed_practice_session_is_still_one(tui_services: Services) -> None:
+    """Paused at its first question and resumed from Home: the status says practice and the
+    restored question still shows the points it practises (the session recorded its targets)."""
+    _graded_now(tui_services.store, tui_services, ["tui-kv-cache"], datetime.now(UTC) - timedelta(days=3), score=0)
+    app = make_app(tui_services.settings, tui_services, cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await _home(pilot, app)
+        await pilot.press("ctrl+t")
+        await wait_for(pilot, lambda: isinstance(app.screen, InterviewScreen), "the practice session")
+        screen = app.screen
+        assert isinstance(screen, InterviewScreen) and screen.options is not None
+        assert screen.options.forced[0] == "tui-kv-cache" and screen.options.targets["tui-kv-cache"]
+        await wait_for(pilot, lambda: listening(screen, QuestionAsked, 1), "the first question")
+        note = flat(str(screen.query(".turn-note").last().render()))
+        await pilot.press("escape", "y")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), "Home")
+        await wait_for(pilot, lambda: not app.screen.query_one("#resume", Button).disabled, "the resume button")
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, InterviewScreen), "the resumed session")
+        resumed = app.screen
+        assert isinstance(resumed, InterviewScreen) and resumed is not screen
+        await wait_for(pilot, lambda: listening(resumed), "the question again")
+        assert resumed.practice == "review"
+        assert flat(str(resumed.query(".turn-note").first().render())) == note
+        assert "Practice 1/3" in screen_text(app)
 
 
 async def test_history_draws_retention_per_track_and_the_due_points(

@@ -137,6 +137,8 @@ class InterviewScreen(Screen[None]):
         self._draft_timer: Timer | None = None
         self._draft_saved = ""
         self._draft: Draft | None = None
+        self._targets: dict[str, list[str]] = dict(options.targets) if options else {}
+        """A practice session's question id -> the key points it practises (a resumed one: as recorded)."""
         self.coding = CodingDesk(self)
         """Coding questions: their code editor and the code that goes with the answer."""
         """The draft saved by an earlier run of a resumed session, until it is back in the editor."""
@@ -216,6 +218,7 @@ class InterviewScreen(Screen[None]):
             return
         self.session_id = interviewer.session.id
         self.lang = interviewer.lang
+        self._targets = {q: list(k) for q, k in interviewer.plan.targets.items()}
         self._name_editor(self.query_one("#answer", TextArea))
         localize_bindings(self, self.lang)
         self.total = interviewer.plan.count
@@ -318,8 +321,11 @@ class InterviewScreen(Screen[None]):
 
     @property
     def practice(self) -> str:
-        """The kind of practice session ('review', 'new', 'diagnostic'), or '' for an interview."""
-        return self.options.practice if self.options is not None and not self.resume_id else ""
+        """The kind of practice session ('review', 'new', 'diagnostic'), or '' for an interview (a
+        resumed session is a practice one when it was recorded with targets)."""
+        if self.resume_id:
+            return "review" if self._targets else ""
+        return self.options.practice if self.options is not None else ""
 
     def _practice_intro(self) -> str:
         """What this practice session is: due points, new material (nothing due) or a diagnostic."""
@@ -339,9 +345,9 @@ class InterviewScreen(Screen[None]):
 
     def _practice_note(self, question_id: str) -> str:
         """A practice question's dim line: the key points it practises (short), or 'new material'."""
-        if not self.practice or self.options is None or self.practice == "diagnostic":
+        if not self.practice or self.practice == "diagnostic":
             return ""
-        targets = self.options.targets.get(question_id, [])
+        targets = self._targets.get(question_id, [])
         if not targets:
             return say(self.lang, "practice.fresh")
         question = self.iapp.services.bank.questions.get(question_id)
@@ -430,7 +436,8 @@ class InterviewScreen(Screen[None]):
         for turn in session.turns:
             if turn.kind == "question":
                 n = asked.index(turn.question_id) + 1
-                widgets.append(InterviewerTurn(say(self.lang, "question", n=n, total=session.count), turn.text))
+                label = say(self.lang, "question", n=n, total=session.count)
+                widgets.append(InterviewerTurn(label, turn.text, note=self._practice_note(turn.question_id)))
                 self.question_index = n
             elif turn.kind == "follow_up":
                 widgets.append(InterviewerTurn(say(self.lang, "follow_up", n=turn.follow_up_index), turn.text))
