@@ -416,7 +416,7 @@ class Interviewer:
         return "next"
 
     def _close(self, question: Question, reason: str, answers: list[str]) -> None:
-        self._emit(QuestionClosed(session_id=self.session.id, question_id=question.id, reason=reason))  # type: ignore[arg-type]
+        self._emit(QuestionClosed(session_id=self.session.id, question_id=question.id, reason=reason))
         if answers and reason != "skipped":
             self._grade_in_background(question, list(answers))
 

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from interviewer.cli.common import add_plan_args, check_tracks, services_from
 from interviewer.cli.output import fail, print_json, warn
+
+if TYPE_CHECKING:
+    from interviewer.bank import Bank
+    from interviewer.domain import Question, Session
+    from interviewer.services import Services
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -33,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=cmd_grade)
 
 
-def session_json(session, questions) -> dict:  # type: ignore[no-untyped-def]
+def session_json(session: Session, questions: Mapping[str, Question]) -> dict[str, Any]:
     """The stable JSON of a session: {session_id, overall, questions: [...]}; a coding answer adds
     ``code`` (the code submitted on the question) and ``tests`` (its hidden-test run, from the grade)."""
     from interviewer.agent.transcript import submitted_code
@@ -142,7 +149,7 @@ def _graded_or_said(session) -> int:  # type: ignore[no-untyped-def]
     return 1
 
 
-def _bank(services):  # type: ignore[no-untyped-def]
+def _bank(services: Services) -> Bank:
     """The bank; a file of it that did not load is said on stderr (its questions are missing)."""
     bank = services.bank
     for issue in bank.issues:

@@ -23,6 +23,7 @@ import resource
 import sys
 import time
 import traceback
+from typing import Any
 
 MESSAGE_CAP = 2000
 
@@ -79,7 +80,7 @@ _READ_PATH_EVENTS = frozenset({"os.listdir", "os.scandir", "os.chdir", "glob.glo
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 
 
-def _limits(config: dict) -> None:
+def _limits(config: dict[str, Any]) -> None:
     cpu = int(config["cpu_s"])
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     mem = int(config["memory_mb"]) << 20
@@ -108,7 +109,7 @@ def _make_guard(box: str, read_roots: tuple[str, ...]):  # type: ignore[no-untyp
             return False
         return any(resolved == root or resolved.startswith(root + os.sep) for root in roots)
 
-    def guard(event: str, args: tuple) -> None:
+    def guard(event: str, args: tuple[Any, ...]) -> None:
         if event in _BLOCKED:
             raise PermissionError(f"sandbox: {event} is not allowed")
         if event == "open":

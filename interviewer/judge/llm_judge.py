@@ -432,7 +432,7 @@ class LLMJudge:
             question_id=question.id,
             overall=round(overall, 1),
             criteria=criteria,
-            flags=flags,  # type: ignore[arg-type]
+            flags=flags,
             judge=self.name,
             rubric_version=question.rubric.version,
             summary=samples[0].reply.summary,
@@ -455,7 +455,7 @@ class LLMJudge:
                 )
                 for c in question.rubric.criteria
             ],
-            flags=flags,  # type: ignore[arg-type]
+            flags=flags,
             judge=self.name,
             rubric_version=question.rubric.version,
             summary=reason,

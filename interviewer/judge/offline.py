@@ -503,7 +503,7 @@ class OfflineJudge:
             question_id=question.id,
             overall=round(overall, 1),
             criteria=criteria,
-            flags=sorted(set(flags), key=guards_order),  # type: ignore[arg-type]
+            flags=sorted(set(flags), key=guards_order),
             judge="offline",
             rubric_version=question.rubric.version,
             summary=summary,
@@ -564,7 +564,7 @@ class OfflineJudge:
             question_id=question.id,
             overall=0.0,
             criteria=criteria,
-            flags=flags,  # type: ignore[arg-type]
+            flags=flags,
             judge="offline",
             rubric_version=question.rubric.version,
             summary=reason,
@@ -595,7 +595,10 @@ def _most_relevant(units: list[Unit], words: frozenset[str], limit: int) -> list
 
 def _in(quote: str, answer: str) -> bool:
     """Evidence rule: a quote is a verbatim substring of the answer (whitespace-insensitive)."""
-    squash = lambda t: re.sub(r"\s+", " ", t).strip()  # noqa: E731
+
+    def squash(t: str) -> str:
+        return re.sub(r"\s+", " ", t).strip()
+
     return bool(quote.strip()) and squash(quote) in squash(answer)
 
 

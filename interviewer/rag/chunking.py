@@ -57,7 +57,7 @@ class Chunk:
         if known is None:
             known = hashlib.sha1(self.embed_text().encode("utf-8")).hexdigest()[:16]
             object.__setattr__(self, "_digest", known)
-        return known  # type: ignore[no-any-return]
+        return known
 
 
 _CODE_KEEP = re.compile(r"^\s*(def |class |async def |#|//|\"\"\"|\'\'\'|@)")

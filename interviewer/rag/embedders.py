@@ -125,7 +125,7 @@ def e5_small(arg: str = "") -> Embedder:
     from interviewer.rag.cache import CachedQueries, EmbeddingCache
 
     inner = E5Embedder()
-    return CachedQueries(inner, EmbeddingCache(inner.identity))  # type: ignore[return-value]
+    return CachedQueries(inner, EmbeddingCache(inner.identity))
 
 
 def sentence_transformers(arg: str) -> Embedder:
