@@ -68,7 +68,7 @@ class JsonExporter:
     description = "every stored event, for `interviewer import`"
 
     def render(self, ctx: ExportContext) -> str:
-        from interviewer.cli.run_cmd import session_json  # the JSON `run`/`show` print, per question
+        from interviewer.agent.transcript import session_json
         from interviewer.safetext import safe_json
         from interviewer.store.exchange import export_session
 

@@ -495,15 +495,15 @@ def test_a_question_twice_in_an_answers_file_is_rejected_with_its_line(
 
 
 # -- item 14: hostile imports -----------------------------------------------------------------------------------
-def _export(capsys: pytest.CaptureFixture[str], sid: str) -> dict:  # type: ignore[type-arg]
+def _export(capsys: pytest.CaptureFixture[str], sid: str) -> dict:
     rc, out, err = cli(capsys, "export", sid, "--format", "json")
     assert rc == 0, err
-    return json.loads(out)  # type: ignore[no-any-return]
+    return json.loads(out)
 
 
-def _with_id(data: dict, new: str) -> dict:  # type: ignore[type-arg]
+def _with_id(data: dict, new: str) -> dict:
     text = json.dumps(data).replace(json.dumps(data["session_id"])[1:-1], json.dumps(new)[1:-1])
-    return json.loads(text)  # type: ignore[no-any-return]
+    return json.loads(text)
 
 
 def test_import_validates_ids_and_the_event_order(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -607,7 +607,7 @@ def test_files_are_private(capsys: pytest.CaptureFixture[str], tmp_path: Path, m
 
 
 def test_run_says_on_stderr_when_it_falls_back_to_offline(capsys: pytest.CaptureFixture[str]) -> None:
-    from interviewer.cli.run_cmd import _FallbackNotices
+    from interviewer.cli.headless import _FallbackNotices
 
     notices = _FallbackNotices()
     for stage, reason in (("follow_up", "timeout: no reply in 3s"), ("llm", "3 LLM calls failed in a row (timeout)")):

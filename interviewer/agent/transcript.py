@@ -6,7 +6,8 @@ rebuild them, so a session always equals what its events say.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from interviewer.agent.events import (
     AnswerGraded,
@@ -18,7 +19,7 @@ from interviewer.agent.events import (
     SessionEnded,
     SessionStarted,
 )
-from interviewer.domain import Session, Turn
+from interviewer.domain import Question, Session, Turn
 
 
 def apply(session: Session | None, event: Event) -> Session | None:
@@ -89,3 +90,28 @@ def pending_question(session: Session) -> tuple[str, int] | None:
 def submitted_code(session: Session, question_id: str) -> str:
     """The last code submitted on a question ('' when none was)."""
     return next((t.code for t in reversed(session.answers_for(question_id)) if t.code.strip()), "")
+
+
+def session_json(session: Session, questions: Mapping[str, Question]) -> dict[str, Any]:
+    """The stable JSON of a session: {session_id, overall, questions: [...]}; a coding answer adds
+    ``code`` (the code submitted on the question) and ``tests`` (its hidden-test run, from the grade)."""
+    out = []
+    for qid in session.asked():
+        turns = [t for t in session.turns if t.question_id == qid]
+        answers = {t.follow_up_index: t.text for t in turns if t.kind == "answer"}
+        follow_ups = [
+            {"question": t.text, "answer": answers.get(t.follow_up_index)} for t in turns if t.kind == "follow_up"
+        ]
+        grade = session.grades.get(qid)
+        entry = {
+            "question_id": qid,
+            "question": next((t.text for t in turns if t.kind == "question"), ""),
+            "answer": answers.get(0),
+            "follow_ups": follow_ups,
+            "grade": grade.public() if grade else None,
+        }
+        code = submitted_code(session, qid)
+        if code or (grade is not None and grade.tests is not None):
+            entry.update({"code": code, "tests": grade.tests if grade else None})
+        out.append(entry)
+    return {"session_id": session.id, "overall": session.overall(), "questions": out}

@@ -66,7 +66,7 @@ def cmd_practice(args: argparse.Namespace) -> int:
 
 def practice_plan(services: Services, args: argparse.Namespace) -> PracticePlan:
     """The plan for now, from the whole store's history."""
-    from interviewer.cli.run_cmd import _open_store
+    from interviewer.cli.headless import _open_store
     from interviewer.study.practice import count_for
 
     _open_store(services)
@@ -85,8 +85,9 @@ def run_practice(args: argparse.Namespace) -> int:
 
     from interviewer.agent.headless import AnswersFileError, ScriptedAnswers, load_answers
     from interviewer.agent.loop import InterviewPlan
+    from interviewer.agent.transcript import session_json
+    from interviewer.cli.headless import _bank, _FallbackNotices, _graded_or_said, _wait_saved
     from interviewer.cli.render import print_transcript
-    from interviewer.cli.run_cmd import _bank, _FallbackNotices, _graded_or_said, _wait_saved, session_json
 
     try:
         scripted = load_answers(args.answers)

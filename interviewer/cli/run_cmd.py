@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from interviewer.agent.transcript import session_json
 from interviewer.cli.common import add_plan_args, check_tracks, services_from
-from interviewer.cli.output import fail, print_json, warn
+from interviewer.cli.headless import _bank, _FallbackNotices, _graded_or_said, _open_store, _wait_saved
+from interviewer.cli.output import fail, print_json
 
 if TYPE_CHECKING:
-    from interviewer.bank import Bank
-    from interviewer.domain import Question, Session
-    from interviewer.services import Services
+    pass
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -38,33 +37,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--lang", choices=["zh", "en"], help="language of the feedback")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_grade)
-
-
-def session_json(session: Session, questions: Mapping[str, Question]) -> dict[str, Any]:
-    """The stable JSON of a session: {session_id, overall, questions: [...]}; a coding answer adds
-    ``code`` (the code submitted on the question) and ``tests`` (its hidden-test run, from the grade)."""
-    from interviewer.agent.transcript import submitted_code
-
-    out = []
-    for qid in session.asked():
-        turns = [t for t in session.turns if t.question_id == qid]
-        answers = {t.follow_up_index: t.text for t in turns if t.kind == "answer"}
-        follow_ups = [
-            {"question": t.text, "answer": answers.get(t.follow_up_index)} for t in turns if t.kind == "follow_up"
-        ]
-        grade = session.grades.get(qid)
-        entry = {
-            "question_id": qid,
-            "question": next((t.text for t in turns if t.kind == "question"), ""),
-            "answer": answers.get(0),
-            "follow_ups": follow_ups,
-            "grade": grade.public() if grade else None,
-        }
-        code = submitted_code(session, qid)
-        if code or (grade is not None and grade.tests is not None):
-            entry.update({"code": code, "tests": grade.tests if grade else None})
-        out.append(entry)
-    return {"session_id": session.id, "overall": session.overall(), "questions": out}
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -105,85 +77,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     else:
         print_transcript(session, bank, services.settings.lang, sys.stdout)
     return _graded_or_said(session)
-
-
-SAVE_WAIT_S = 300.0
-"""How long `run` waits, at the end, for a database another process keeps locked."""
-
-
-def _wait_saved(store) -> None:  # type: ignore[no-untyped-def]
-    """Return once the whole session is in the database. Under a lock the store keeps what it could
-    not write in a local journal and retries; say so, and never exit as if it were saved."""
-    if not getattr(store, "pending_writes", 0):
-        return
-    journal = store.journal_path
-    print(
-        f"interviewer: the database is locked by another process; the session is kept in {journal} "
-        f"and saved as soon as the lock clears (waiting up to {SAVE_WAIT_S / 60:g} min)…",
-        file=sys.stderr,
-    )
-    try:
-        saved = store.wait_saved(SAVE_WAIT_S)
-    except KeyboardInterrupt:
-        saved = False
-    if not saved:
-        fail(
-            f"the session is not in the database yet ({store.write_error or 'still locked'}); it is kept in "
-            f"{journal} and will be saved the next time interviewer opens the database",
-            code=1,
-        )
-    print("interviewer: the session is saved.", file=sys.stderr)
-
-
-def _graded_or_said(session) -> int:  # type: ignore[no-untyped-def]
-    """0, or 1 with a message when an answered question has no grade (never silently null)."""
-    skipped = {t.question_id for t in session.turns if t.kind == "skip"}
-    ungraded = [q for q in session.asked() if q not in skipped and session.answers_for(q) and q not in session.grades]
-    if not ungraded:
-        return 0
-    print(
-        f"interviewer: error: {len(ungraded)} answered question(s) could not be graded ({', '.join(ungraded)}); "
-        f"the answers are saved — `interviewer rescore {session.id}` grades them again",
-        file=sys.stderr,
-    )
-    return 1
-
-
-def _bank(services: Services) -> Bank:
-    """The bank; a file of it that did not load is said on stderr (its questions are missing)."""
-    bank = services.bank
-    for issue in bank.issues:
-        warn(f"warning: {issue}")
-    return bank
-
-
-class _FallbackNotices:
-    """Says on stderr when the model is not used: an LLM call failed and the offline engine took
-    over, the token budget ran out, retrieval failed (the session records the same events)."""
-
-    def __init__(self) -> None:
-        self.seen: set[tuple[str, str]] = set()
-
-    def __call__(self, event: object) -> None:
-        from interviewer.agent.events import Fallback
-
-        if not isinstance(event, Fallback) or (event.stage, event.reason) in self.seen:
-            return
-        self.seen.add((event.stage, event.reason))
-        what = (
-            "the offline engine takes over" if event.stage in ("llm", "budget") else "fell back to the offline engine"
-        )
-        warn(f"interviewer: {event.stage}: {what}: {' '.join(event.reason.split())}")
-
-
-def _open_store(services) -> None:  # type: ignore[no-untyped-def]
-    """Refuse a corrupt or newer database before the interview starts, not after the answers."""
-    from interviewer.store.db import StoreError
-
-    try:
-        services.store.sessions(limit=1)
-    except StoreError as exc:
-        fail(str(exc))
 
 
 def _read_answer(file: Path) -> str:

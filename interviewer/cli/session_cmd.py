@@ -100,8 +100,8 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 @_store_errors
 def cmd_show(args: argparse.Namespace) -> int:
+    from interviewer.agent.transcript import session_json
     from interviewer.cli.render import print_transcript
-    from interviewer.cli.run_cmd import session_json
 
     services = services_from(args)
     sid = resolve_session(services, args.id)

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -21,43 +20,14 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from interviewer.tui.options import InterviewOptions as InterviewOptions
+from interviewer.tui.options import Launch as Launch
+from interviewer.tui.options import ServicesUnavailable as ServicesUnavailable
+from interviewer.tui.options import WarmState
+
 if TYPE_CHECKING:
     from interviewer.config import Settings
     from interviewer.services import Services
-
-WarmState = Literal["loading", "indexing", "ready", "failed"]
-
-
-class ServicesUnavailable(Exception):
-    """The bank or the index could not be loaded; the message says why."""
-
-
-@dataclass
-class InterviewOptions:
-    """What the Home form (or `interviewer interview`) asks for; turned into an InterviewPlan later."""
-
-    count: int = 5
-    tracks: list[str] = field(default_factory=list)
-    difficulty: int | None = None
-    lang: Literal["zh", "en"] = "en"
-    model: str | None = None
-    """None: the configured model; '': the offline engine."""
-    forced: list[str] = field(default_factory=list)
-    """Questions to ask first, by id (a retry of a question from its feedback)."""
-    targets: dict[str, list[str]] = field(default_factory=dict)
-    """Question id -> key point ids to practise (a practice session: follow-ups aim at them)."""
-    practice: Literal["", "review", "new", "diagnostic"] = ""
-    """A practice session (Home's Practice action): on due points ('review'), new material only
-    because nothing is due ('new'), or a first diagnostic; '' for an ordinary interview."""
-
-
-@dataclass
-class Launch:
-    """Where the app opens: Home, or straight into an interview, a resume or a replay."""
-
-    interview: InterviewOptions | None = None
-    resume: str | None = None
-    replay: str | None = None
 
 
 class InterviewerApp(App[None]):

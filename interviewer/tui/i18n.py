@@ -147,7 +147,7 @@ _EN = {
     "key.Yes": "Yes",
     "key.No": "No",
     "key.Close": "Close",
-    # coding questions (tui/screens/coding.py, tui/coding_desk.py)
+    # coding questions (tui/screens/coding.py, tui/screens/coding_desk.py)
     "code.title": "Code editor",
     "code.editor": "Your code",
     "code.keys": "^r run public tests · ^s submit · ^o notes · esc back",

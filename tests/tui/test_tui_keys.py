@@ -60,7 +60,7 @@ async def test_help_screen_lists_every_binding(tui_services: Services) -> None:
         assert "interviewer — keys" in text
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
-    markdown = help_markdown()
+    markdown = help_markdown(app.BINDINGS)
     for row in (
         "| `ctrl+s / f5 / ctrl+j / ctrl+enter` | Submit |",
         "| `ctrl+n / f8` | Skip |",
@@ -91,5 +91,22 @@ async def test_home_sessions_loading_after_its_widgets_are_gone_does_not_crash(t
         await pilot.pause()
         await home.query_one("#recent-empty").remove()
         worker = home.load_sessions()
+        await worker.wait()
+        assert worker.error is None
+
+
+async def test_history_loading_after_its_widgets_are_gone_does_not_crash(
+    tui_services: Services, seeded: dict[str, str]
+) -> None:
+    """Leaving History while its list loads must not fail the app (NoMatches on '#sessions-empty')."""
+    app = make_app(tui_services.settings, tui_services, cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("h")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), "the history screen")
+        history = app.screen
+        assert isinstance(history, HistoryScreen)
+        await wait_for(pilot, lambda: len(history.rows) == 3, "the sessions")
+        await history.query_one("#sessions-empty").remove()
+        worker = history.load()
         await worker.wait()
         assert worker.error is None

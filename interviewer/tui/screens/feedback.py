@@ -44,7 +44,7 @@ class SessionLoadError(Exception):
 async def load_session(app: InterviewerApp, session_id: str) -> tuple[Session, Catalog]:
     """Load a stored session and the catalog (never raises for a missing bank: ids are shown instead)."""
     from interviewer.store.db import StoreError, UnknownSession
-    from interviewer.tui.app import ServicesUnavailable
+    from interviewer.tui.options import ServicesUnavailable
 
     services = app.services
     try:
@@ -368,7 +368,7 @@ class FeedbackScreen(Screen[None]):
 
     def action_retry(self) -> None:
         """Answer the active question again in a new one-question session (the attempts compare)."""
-        from interviewer.tui.app import InterviewOptions
+        from interviewer.tui.options import InterviewOptions
 
         qid = self._active_question()
         session = self.session

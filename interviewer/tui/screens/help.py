@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -17,7 +18,7 @@ Mock interviews for senior AI / LLM engineering roles. Answer in the editor (cod
 submit with **ctrl+s** (or **ctrl+j** / **F5**). Grading happens in the background; the
 feedback screen shows per-criterion scores, evidence from your answer, missing points and the
 passages to read. **ctrl+p** opens the command palette (new interview, resume, history, replay,
-themes). Press **escape** to close this help.
+themes; **ctrl+t** practises what is due). Press **escape** to close this help.
 """
 
 
@@ -35,8 +36,8 @@ def _rows(bindings: list[BindingType]) -> list[tuple[str, str]]:
     return [(" / ".join(keys), label) for label, keys in seen.items()]
 
 
-def help_markdown() -> str:
-    from interviewer.tui.app import InterviewerApp
+def help_markdown(app_bindings: Sequence[BindingType] = ()) -> str:
+    """The key table: the app's own bindings (``app_bindings``), then each screen's."""
     from interviewer.tui.screens.coding import CodingScreen
     from interviewer.tui.screens.feedback import FeedbackScreen
     from interviewer.tui.screens.history import HistoryScreen
@@ -48,7 +49,7 @@ def help_markdown() -> str:
         (
             "Everywhere",
             [
-                *InterviewerApp.BINDINGS,
+                *app_bindings,
                 Binding("ctrl+p", "palette", "Command palette"),
                 Binding("ctrl+q", "quit", "Quit"),
             ],
@@ -73,7 +74,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
-            yield Markdown(help_markdown())
+            yield Markdown(help_markdown(type(self.app).BINDINGS))
 
     def on_mount(self) -> None:
         self.query_one("#help").focus()

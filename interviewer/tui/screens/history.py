@@ -5,6 +5,8 @@ due now with what to read."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
@@ -71,7 +73,7 @@ def _local(value: str) -> datetime:
     return dt.astimezone() if dt.tzinfo is not None else dt
 
 
-def read_of(entry: dict[str, object]) -> str:
+def read_of(entry: Mapping[str, object]) -> str:
     """What to read for a due point: its ``read`` field (note › section) when progress gives one,
     else the question's note ids."""
     read = entry.get("read")
@@ -142,16 +144,20 @@ class HistoryScreen(SessionListScreen):
     async def load(self) -> None:
         from interviewer.progress import compute_progress, overall_by_session
         from interviewer.store.db import StoreError
-        from interviewer.tui.app import ServicesUnavailable
+        from interviewer.tui.options import ServicesUnavailable
 
         services = self.iapp.services
         try:
             rows = await asyncio.to_thread(services.store.sessions, 500)
             self.overall = await asyncio.to_thread(overall_by_session, services.store, rows)  # skips at 0
         except StoreError as exc:
-            self.query_one("#chart-caption", Label).update(Text(str(exc), style="red"))
+            with contextlib.suppress(NoMatches):
+                self.query_one("#chart-caption", Label).update(Text(str(exc), style="red"))
             return
-        self._fill(rows)
+        try:
+            self._fill(rows)
+        except NoMatches:  # the screen was left (its widgets are gone) while the list loaded
+            return
         try:
             await self.iapp.wait_catalog()
             progress = await asyncio.to_thread(

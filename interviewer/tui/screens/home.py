@@ -23,7 +23,7 @@ from interviewer.tui.screens.session_list import SessionListScreen
 
 if TYPE_CHECKING:
     from interviewer.store.db import SessionRow
-    from interviewer.tui.app import InterviewOptions
+    from interviewer.tui.options import InterviewOptions
 
 
 class TrackList(SelectionList[str]):
@@ -220,7 +220,7 @@ class HomeScreen(SessionListScreen):
 
     # -- reading the form ----------------------------------------------------------------------
     def options(self) -> InterviewOptions:
-        from interviewer.tui.app import InterviewOptions
+        from interviewer.tui.options import InterviewOptions
 
         selected = set(self.query_one("#tracks", SelectionList).selected)
         difficulty = int(cast(int, self.query_one("#difficulty", Select).value))
@@ -255,7 +255,7 @@ class HomeScreen(SessionListScreen):
         """Build today's practice plan off the UI thread (it folds the whole graded history), then
         open the interview on its questions; say what kind of session it is, or why there is none."""
         from interviewer.store.db import StoreError
-        from interviewer.tui.app import ServicesUnavailable
+        from interviewer.tui.options import ServicesUnavailable
 
         lang = options.lang
         services = self.iapp.services

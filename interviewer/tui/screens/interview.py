@@ -42,8 +42,8 @@ from interviewer.agent.events import (
     TokenStreamed,
 )
 from interviewer.tui import format as fmt
-from interviewer.tui.coding_desk import CodingDesk, shown_answer
 from interviewer.tui.i18n import localize_bindings, say
+from interviewer.tui.screens.coding_desk import CodingDesk, shown_answer
 from interviewer.tui.source import QueueAnswerSource
 from interviewer.tui.widgets import AnswerTurn, InterviewerTurn, NoteTurn
 
@@ -185,7 +185,7 @@ class InterviewScreen(Screen[None]):
     def _build(self) -> tuple[Interviewer, Session | None]:
         """Build the interviewer (in a thread: may import the LLM client and read the store)."""
         from interviewer.agent.loop import InterviewPlan
-        from interviewer.tui.app import ServicesUnavailable
+        from interviewer.tui.options import ServicesUnavailable
 
         services = self.iapp.services
         if self.resume_id:

@@ -15,8 +15,8 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Label, Static
 
 from interviewer.tui import format as fmt
-from interviewer.tui.coding_desk import answer_with_code
 from interviewer.tui.i18n import localize_bindings, say
+from interviewer.tui.screens.coding_desk import answer_with_code
 from interviewer.tui.screens.feedback import Catalog, SessionLoadError, load_session
 from interviewer.tui.widgets import AnswerTurn, InterviewerTurn, NoteTurn, grade_summary
 
