@@ -59,8 +59,8 @@ def _guarded_connect_ex(self: socket.socket, address: object) -> int:
     return _real_connect_ex(self, address)  # type: ignore[arg-type]
 
 
-socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
-socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
+socket.socket.connect = _guarded_connect  # type: ignore[method-assign, assignment]
+socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign, assignment]
 
 
 @pytest.fixture(autouse=True)
@@ -107,7 +107,7 @@ def services(indexed_home: Path) -> Iterator[object]:
 
 
 @pytest.fixture
-def fake_llm():  # type: ignore[no-untyped-def]
+def fake_llm():
     from interviewer.llm.fake import FakeLLM
 
     return FakeLLM

@@ -36,14 +36,14 @@ class Recorder:
         return Reply("skip") if text is None else Reply("answer", text)
 
 
-async def run(services, plan: InterviewPlan, source) -> list:  # type: ignore[no-untyped-def]
+async def run(services, plan: InterviewPlan, source) -> list:
     events = []
     async for e in services.interviewer(plan).events(source):
         events.append(e)
     return events
 
 
-async def test_vague_answer_gets_follow_ups_aimed_at_missing_points(services) -> None:  # type: ignore[no-untyped-def]
+async def test_vague_answer_gets_follow_ups_aimed_at_missing_points(services) -> None:
     src = Recorder(["Both encode positions; RoPE is newer.", "Not sure.", "No idea."])
     events = await run(services, InterviewPlan(count=1, forced=["llm-rope-vs-alibi"]), src)
     follow_ups = [e for e in events if isinstance(e, FollowUpAsked)]
@@ -54,7 +54,7 @@ async def test_vague_answer_gets_follow_ups_aimed_at_missing_points(services) ->
     assert isinstance(events[-1], SessionEnded)
 
 
-async def test_strong_answer_is_not_asked_about_what_it_covered(services) -> None:  # type: ignore[no-untyped-def]
+async def test_strong_answer_is_not_asked_about_what_it_covered(services) -> None:
     src = Recorder([STRONG, "Nothing to add.", "Nothing."])
     events = await run(services, InterviewPlan(count=1, forced=["llm-rope-vs-alibi"]), src)
     coverage = services.offline_judge.coverage(services.bank.questions["llm-rope-vs-alibi"], STRONG)
@@ -76,7 +76,7 @@ class SlowReader:
         return Reply("answer", self.answer)
 
 
-async def test_difficulty_adapts_to_grades_that_arrive_in_the_background(services) -> None:  # type: ignore[no-untyped-def]
+async def test_difficulty_adapts_to_grades_that_arrive_in_the_background(services) -> None:
     interviewer = services.interviewer(InterviewPlan(count=3))
     assert interviewer.selector.target_difficulty is None
     async for _ in interviewer.events(SlowReader("No idea, sorry.", pause_s=0.8)):
@@ -87,7 +87,7 @@ async def test_difficulty_adapts_to_grades_that_arrive_in_the_background(service
     assert all(g.overall < 40 for g in interviewer.session.grades.values())
 
 
-async def test_skip_and_end(services) -> None:  # type: ignore[no-untyped-def]
+async def test_skip_and_end(services) -> None:
     src = Recorder([None])  # skip the first, then end
     events = await run(services, InterviewPlan(count=3, tracks=["coding"]), src)
     closed = [e for e in events if isinstance(e, QuestionClosed)]
@@ -98,7 +98,7 @@ async def test_skip_and_end(services) -> None:  # type: ignore[no-untyped-def]
     assert closed[-1].reason == "ended" and stored.status == "completed"
 
 
-async def test_turn_limit_ends_the_session(services) -> None:  # type: ignore[no-untyped-def]
+async def test_turn_limit_ends_the_session(services) -> None:
     services.settings.max_turns = 2
     src = Recorder(["vague"] * 20)
     events = await run(services, InterviewPlan(count=10), src)
@@ -106,7 +106,7 @@ async def test_turn_limit_ends_the_session(services) -> None:  # type: ignore[no
     assert len(asked) <= 2 and isinstance(events[-1], SessionEnded)
 
 
-async def test_headless_answers_bind_to_question_ids(services) -> None:  # type: ignore[no-untyped-def]
+async def test_headless_answers_bind_to_question_ids(services) -> None:
     answers = [
         ScriptedAnswer("code-react-agent", "A loop of thought, action, observation.", ["I'd cap steps."]),
         ScriptedAnswer("ml-adamw-weight-decay", "AdamW decouples weight decay from the adaptive update."),
@@ -120,7 +120,7 @@ async def test_headless_answers_bind_to_question_ids(services) -> None:  # type:
     assert "A loop of thought, action, observation." in texts and "I'd cap steps." in texts
 
 
-def test_selector_tracks_difficulty_history_and_adaptation(services) -> None:  # type: ignore[no-untyped-def]
+def test_selector_tracks_difficulty_history_and_adaptation(services) -> None:
     qs = list(services.bank.questions.values())
     sel = Selector(qs, tracks=["coding"], difficulty=3, seed="x")
     first = sel.next([])
@@ -142,7 +142,7 @@ def test_answers_file_errors_name_file_and_line(tmp_path: Path) -> None:
         load_answers(f)
 
 
-def test_run_cli_json_contract(services, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+def test_run_cli_json_contract(services, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     f = tmp_path / "answers.yaml"
     f.write_text(
         yaml.safe_dump(
@@ -170,7 +170,7 @@ def test_run_cli_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert "no such file" in capsys.readouterr().err
 
 
-async def test_resume_grades_questions_whose_grading_was_cut_off(services) -> None:  # type: ignore[no-untyped-def]
+async def test_resume_grades_questions_whose_grading_was_cut_off(services) -> None:
     from interviewer.agent.events import AnswerReceived, SessionStarted
     from interviewer.domain import Session
 

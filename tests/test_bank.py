@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from interviewer.bank import load_bank
-from interviewer.rag.support import unsupported_key_points
 from interviewer.cli.main import main
 from interviewer.domain import TRACKS
+from interviewer.rag.support import unsupported_key_points
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_COPY = ROOT / "tests" / "fixtures" / "seed_questions.txt"

@@ -209,7 +209,7 @@ def test_refutations_are_not_claims() -> None:
     assert not claims.refutes("DPO trains a reward model first and then optimises against it.")
 
 
-def test_an_uncalibrated_embedder_grades_with_e5_and_says_so(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_an_uncalibrated_embedder_grades_with_e5_and_says_so(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
     from interviewer.config import load_settings
     from interviewer.services import Services
 

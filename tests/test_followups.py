@@ -111,10 +111,10 @@ def test_no_template_probe_reads_as_machine_made(bank: Any) -> None:
     for question in bank.questions.values():
         for c, k in question.rubric.key_points():
             for lang in ("en", "zh"):
-                text = probe_text(KeyPointCoverage(c, k, 0.0, 0.0, [], None), lang)  # type: ignore[arg-type]
+                text = probe_text(KeyPointCoverage(c, k, 0.0, 0.0, [], None), lang)
                 assert text and not text.startswith(TEMPLATE_PROBES)
                 if k.probe is not None:
-                    assert text == k.probe.get(lang)  # type: ignore[arg-type]
+                    assert text == k.probe.get(lang)
 
 
 def test_no_seed_or_probe_is_aimed_at_a_covered_point(bank: Any) -> None:
@@ -191,7 +191,7 @@ def test_deepening_questions_read_naturally(bank: Any, qid: str) -> None:
     question = questions[0]
     for criterion in question.rubric.criteria:
         for lang in ("en", "zh"):
-            text = deepening_text(question, criterion, lang)  # type: ignore[arg-type]
+            text = deepening_text(question, criterion, lang)
             assert text.endswith(("?", "？", "Take me there.")) and "{" not in text
             assert ("  " not in text) and ("..." not in text)
 

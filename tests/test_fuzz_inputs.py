@@ -159,7 +159,7 @@ def _export() -> dict[str, Any]:
     data = export_session(store, sid)
     store.delete(sid)
     store.close()
-    return json.loads(json.dumps(data))  # type: ignore[no-any-return]
+    return json.loads(json.dumps(data))
 
 
 def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:

@@ -243,7 +243,7 @@ class _Scripted(LLMClient):
         super().__init__("openai/test", backoff_s=0.01, **kwargs)
         self.replies = replies
 
-    async def _once(self, lib: Any, messages: Any, purpose: str, on_token: Any, **extra: Any) -> str:  # type: ignore[override]
+    async def _once(self, lib: Any, messages: Any, purpose: str, on_token: Any, **extra: Any) -> str:
         return self.replies.pop(0)
 
 
@@ -254,7 +254,7 @@ async def test_structured_parses_off_the_event_loop(monkeypatch: pytest.MonkeyPa
     from interviewer.agent.followup import LLMDecision
 
     monkeypatch.setattr(client_mod, "_lib", lambda: type("L", (), {"supports_response_schema": lambda model: False}))
-    real = client_mod.extract_json
+    real = client_mod.extract_json  # type: ignore[attr-defined]
 
     def slow(text: str, **kwargs: Any) -> Any:
         time.sleep(1.0)  # a parse that takes a while must not freeze the loop (the TUI)
@@ -283,7 +283,7 @@ async def test_structured_parse_is_bounded_by_the_timeout(monkeypatch: pytest.Mo
     from interviewer.agent.followup import LLMDecision
 
     monkeypatch.setattr(client_mod, "_lib", lambda: type("L", (), {"supports_response_schema": lambda model: False}))
-    monkeypatch.setattr(client_mod, "extract_json", lambda text, **kw: time.sleep(4) or DECISION)
+    monkeypatch.setattr(client_mod, "extract_json", lambda text, **kw: time.sleep(4) or DECISION)  # type: ignore[func-returns-value]
     start = time.perf_counter()
     with pytest.raises(LLMError) as info:
         await _Scripted([json.dumps(DECISION)] * 2, timeout_s=0.5).structured(

@@ -67,7 +67,7 @@ def exc(name: str, status: int | None, message: str = "boom") -> Exception:
     """An exception shaped like litellm's: class name and status_code."""
     cls = type(name, (Exception,), {})
     e = cls(message)
-    e.status_code = status  # type: ignore[attr-defined]
+    e.status_code = status
     return e
 
 
@@ -80,7 +80,7 @@ class ScriptedClient(LLMClient):
         self.script = list(script)
         self.attempts: list[dict[str, Any]] = []
 
-    async def _once(self, lib: Any, messages: Any, purpose: str, on_token: Any, **extra: Any) -> str:  # type: ignore[override]
+    async def _once(self, lib: Any, messages: Any, purpose: str, on_token: Any, **extra: Any) -> str:
         self.attempts.append({"messages": messages, "purpose": purpose, **extra})
         item = self.script.pop(0)
         if isinstance(item, BaseException):
@@ -216,7 +216,7 @@ def test_retryable_classification() -> None:
 
 async def test_the_per_call_timeout_cancels_a_hung_call(no_litellm: SimpleNamespace) -> None:
     class Hung(ScriptedClient):
-        async def _once(self, *args: Any, **kwargs: Any) -> str:  # type: ignore[override]
+        async def _once(self, *args: Any, **kwargs: Any) -> str:
             self.attempts.append({})
             await asyncio.sleep(30)
             return "never"
@@ -231,7 +231,7 @@ async def test_the_per_call_timeout_cancels_a_hung_call(no_litellm: SimpleNamesp
 
 async def test_cancellation_propagates(no_litellm: SimpleNamespace) -> None:
     class Hung(ScriptedClient):
-        async def _once(self, *args: Any, **kwargs: Any) -> str:  # type: ignore[override]
+        async def _once(self, *args: Any, **kwargs: Any) -> str:
             await asyncio.sleep(30)
             return "never"
 

@@ -174,7 +174,7 @@ async def test_a_quoted_wrong_claim_is_an_error_and_caps_its_criterion(question:
     assert all(WRONG not in q for c in g.criteria for q in c.evidence)  # an error is never evidence
     assert "alibi-slopes" not in scores["alibi-mechanics"].covered_ids
     assert scores["rope-mechanics"].score == 4  # the invented error was dropped
-    assert g.public()["errors"][0]["quote"] == WRONG
+    assert g.public()["errors"][0]["quote"] == WRONG  # type: ignore[index]
     assert g.overall == pytest.approx(100 * (0.25 + 0.25 * 1 / 4 + 0.25 + 0.25), abs=0.1)
 
 
@@ -405,7 +405,7 @@ def graded_session(question: Question, lang: str = "en") -> Session:
         ],
         errors=[error],
     )
-    session = Session(id="s-err", lang=lang)  # type: ignore[arg-type]
+    session = Session(id="s-err", lang=lang)
     session.turns += [
         Turn(question_id=QID, role="interviewer", kind="question", text=question.prompt(lang)),  # type: ignore[arg-type]
         Turn(question_id=QID, role="candidate", kind="answer", text=ANSWER),

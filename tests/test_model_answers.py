@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from interviewer.bank import load_bank
-from interviewer.domain import Question
+from interviewer.domain import Lang, Question
 
 PASS = 85.0
 """The overall a model answer must reach (the rubric's level 3-4 band)."""
@@ -19,7 +19,7 @@ _QUESTIONS: list[Question] = sorted(load_bank(builtin=True, extra=[]).questions.
 
 
 @pytest.fixture(scope="module")
-def judge(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def judge(tmp_path_factory: pytest.TempPathFactory):
     import os
 
     home: Path = tmp_path_factory.mktemp("model-answers-home")
@@ -45,7 +45,7 @@ def test_every_question_has_a_model_answer_in_both_languages() -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("question", _QUESTIONS, ids=[q.id for q in _QUESTIONS])
-def test_the_model_answer_grades_as_a_strong_answer(judge, question: Question, lang: str) -> None:  # type: ignore[no-untyped-def]
+def test_the_model_answer_grades_as_a_strong_answer(judge, question: Question, lang: Lang) -> None:
     assert question.model_answer is not None
     grade = judge.grade(question, question.model_answer.get(lang), lang)
     weak = {c.id: c.reason for c in grade.criteria if c.score < 3}

@@ -100,7 +100,7 @@ def test_a_plugin_adds_names_without_replacing_builtins(plugin: Path) -> None:
 def test_search_runs_on_a_plugin_embedder(
     plugin: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import hashplug  # type: ignore[import-not-found]
+    import hashplug
 
     monkeypatch.setenv("INTERVIEWER_EMBEDDER", "hash:128")
     assert main(["search", "KV cache memory per token", "--json", "-k", "3"]) == 0

@@ -127,7 +127,7 @@ def test_incremental_index_embeds_only_changes(tmp_path: Path) -> None:
     emb = HashEmbedder()
     index = NoteIndex(tmp_path / "index", emb)
 
-    def chunks() -> list:  # type: ignore[type-arg]
+    def chunks() -> list:
         from interviewer.bank.notes import load_notes
 
         return chunk_notes(load_notes(notes_dir)[0].values())

@@ -80,7 +80,7 @@ def test_bm25_arrays_round_trip_and_bad_arrays_are_refused(chunks: list[Chunk]) 
 
 def test_dense_snapshot_ranks_like_chroma(tmp_path: Path, chunks: list[Chunk]) -> None:
     embedder = HashEmbedder()
-    index = NoteIndex(tmp_path / "index", embedder)  # type: ignore[arg-type]
+    index = NoteIndex(tmp_path / "index", embedder)
     retriever = Retriever(chunks, index)
     retriever.ensure_index()
     for query in ("rotary position embedding relative offset", "evaluation of retrieval recall", "agent tool calls"):
@@ -109,12 +109,12 @@ def test_a_fresh_process_searches_from_the_snapshot_without_chromadb(indexed_hom
 
 
 def test_a_damaged_snapshot_is_rebuilt_silently(tmp_path: Path, chunks: list[Chunk]) -> None:
-    index = NoteIndex(tmp_path / "index", HashEmbedder())  # type: ignore[arg-type]
+    index = NoteIndex(tmp_path / "index", HashEmbedder())
     Retriever(chunks, index).ensure_index()
     good = index.snapshot_path.read_bytes()
     for damage in (b"", b"not a zip file at all", good[: len(good) // 2]):
         index.snapshot_path.write_bytes(damage)
-        fresh = Retriever(chunks, NoteIndex(tmp_path / "index", HashEmbedder()))  # type: ignore[arg-type]
+        fresh = Retriever(chunks, NoteIndex(tmp_path / "index", HashEmbedder()))
         hits = fresh.search("rotary position embedding", 3)
         assert hits and {"dense", "bm25"} <= {name for h in hits for name in h.found_by}
         assert index.snapshot_path.read_bytes() != damage
@@ -126,20 +126,20 @@ def test_changed_notes_write_a_new_snapshot_and_an_unchanged_corpus_reuses_it(
 ) -> None:
     embedder = HashEmbedder()
     root = tmp_path / "index"
-    Retriever(chunks, NoteIndex(root, embedder)).ensure_index()  # type: ignore[arg-type]
-    stamp = os.stat(NoteIndex(root, embedder).snapshot_path).st_mtime_ns  # type: ignore[arg-type]
-    again = Retriever(chunks, NoteIndex(root, embedder))  # type: ignore[arg-type]
+    Retriever(chunks, NoteIndex(root, embedder)).ensure_index()
+    stamp = os.stat(NoteIndex(root, embedder).snapshot_path).st_mtime_ns
+    again = Retriever(chunks, NoteIndex(root, embedder))
     again.search("rotary position embedding", 3)
     assert os.stat(again.index.snapshot_path).st_mtime_ns == stamp and embedder.passages == len(chunks)
     extra = replace(chunks[0], chunk_id="extra::zebra", text="Zebra quagga okapi.")
-    grown = Retriever([*chunks, extra], NoteIndex(root, embedder))  # type: ignore[arg-type]
+    grown = Retriever([*chunks, extra], NoteIndex(root, embedder))
     hits = grown.search("zebra quagga okapi", 3)
     assert hits[0].chunk.chunk_id == "extra::zebra"
     assert embedder.passages == len(chunks) + 1  # only the new chunk was embedded
 
 
 def test_rebuild_removes_the_snapshot_with_the_index(tmp_path: Path, chunks: list[Chunk]) -> None:
-    index = NoteIndex(tmp_path / "index", HashEmbedder())  # type: ignore[arg-type]
+    index = NoteIndex(tmp_path / "index", HashEmbedder())
     Retriever(chunks, index).ensure_index()
     assert index.snapshot_path.exists()
     index.wipe()

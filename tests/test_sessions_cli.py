@@ -18,8 +18,10 @@ from pathlib import Path
 import pytest
 
 from interviewer import paths
+from interviewer.agent.events import Event
 from interviewer.bank import load_bank
 from interviewer.cli.main import build_parser, main
+from interviewer.domain import Grade, Session
 from interviewer.report import transcript_markdown
 from interviewer.store.db import APP_ID, Store
 
@@ -97,7 +99,7 @@ def store() -> Store:
     return Store(paths.db_file())
 
 
-def snapshot(sid: str) -> tuple[object, ...]:
+def snapshot(sid: str) -> tuple[Session, list[Event], list[tuple[str, Grade]]]:
     s = Store(paths.db_file())
     try:
         return s.load(sid), s.events(sid), s.grade_versions(sid)
@@ -124,7 +126,7 @@ def test_the_session_commands_are_all_registered() -> None:
 
 
 # -- history / show / replay -----------------------------------------------------------------------
-def test_history_lists_sessions_newest_first(sessions: tuple[str, str], capsys) -> None:  # type: ignore[no-untyped-def]
+def test_history_lists_sessions_newest_first(sessions: tuple[str, str], capsys) -> None:
     a, b = sessions
     rc, out, _ = cli(capsys, "history", "--json")
     assert rc == 0
@@ -141,13 +143,13 @@ def test_history_lists_sessions_newest_first(sessions: tuple[str, str], capsys) 
     assert "completed" in lines[0] and "2q" in lines[0]
 
 
-def test_history_of_an_empty_home(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_history_of_an_empty_home(capsys) -> None:
     assert cli(capsys, "history", "--json")[:2] == (0, "[]\n")
     rc, out, _ = cli(capsys, "history")
     assert rc == 0 and "no sessions yet" in out
 
 
-def test_show_prints_the_transcript_and_grades(sessions: tuple[str, str], capsys) -> None:  # type: ignore[no-untyped-def]
+def test_show_prints_the_transcript_and_grades(sessions: tuple[str, str], capsys) -> None:
     a, _ = sessions
     rc, out, _ = cli(capsys, "show", a[:6], "--json")  # a unique prefix is enough
     assert rc == 0
@@ -169,7 +171,7 @@ def test_show_prints_the_transcript_and_grades(sessions: tuple[str, str], capsys
     assert "--- code-react-agent ---" in out and "/100" in out
 
 
-def test_replay_plain_prints_the_stored_session(sessions: tuple[str, str], capsys) -> None:  # type: ignore[no-untyped-def]
+def test_replay_plain_prints_the_stored_session(sessions: tuple[str, str], capsys) -> None:
     assert_command("replay")
     a, _ = sessions
     rc, out, _ = cli(capsys, "replay", a, "--plain")
@@ -191,7 +193,7 @@ def test_replay_plain_prints_the_stored_session(sessions: tuple[str, str], capsy
         ["show", "%"],
     ],
 )
-def test_unknown_session_ids_exit_2(sessions: tuple[str, str], capsys, argv: list[str]) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_session_ids_exit_2(sessions: tuple[str, str], capsys, argv: list[str]) -> None:
     assert_command(argv[0])
     before = Path(paths.db_file()).read_bytes()
     rc, out, err = cli(capsys, *argv)
@@ -202,7 +204,7 @@ def test_unknown_session_ids_exit_2(sessions: tuple[str, str], capsys, argv: lis
 
 
 # -- delete ----------------------------------------------------------------------------------------
-def test_delete_removes_the_session(sessions: tuple[str, str], capsys) -> None:  # type: ignore[no-untyped-def]
+def test_delete_removes_the_session(sessions: tuple[str, str], capsys) -> None:
     a, b = sessions
     kept = snapshot(b)
     rc, out, _ = cli(capsys, "delete", a)
@@ -217,7 +219,7 @@ def test_delete_removes_the_session(sessions: tuple[str, str], capsys) -> None: 
 
 
 # -- export / import -------------------------------------------------------------------------------
-def test_export_markdown(sessions: tuple[str, str], capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_export_markdown(sessions: tuple[str, str], capsys, tmp_path: Path) -> None:
     a, _ = sessions
     rc, out, _ = cli(capsys, "export", a, "--format", "md")
     assert rc == 0
@@ -244,7 +246,7 @@ EXTERNAL = re.compile(
 
 def test_export_html_is_self_contained_with_a_progress_chart(
     sessions: tuple[str, str],
-    capsys,  # type: ignore[no-untyped-def]
+    capsys,
     tmp_path: Path,
 ) -> None:
     a, b = sessions
@@ -267,7 +269,7 @@ def test_export_html_is_self_contained_with_a_progress_chart(
 
 def test_json_export_imports_back_into_an_identical_session(
     sessions: tuple[str, str],
-    capsys,  # type: ignore[no-untyped-def]
+    capsys,
     tmp_path: Path,
     isolated_home: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -312,7 +314,7 @@ def test_json_export_imports_back_into_an_identical_session(
     assert json.loads(cli(capsys, "export", a, "--format", "json")[1])["events"] == data["events"]
 
 
-def test_old_grades_and_removed_questions_still_show_and_export(sessions: tuple[str, str], capsys) -> None:  # type: ignore[no-untyped-def]
+def test_old_grades_and_removed_questions_still_show_and_export(sessions: tuple[str, str], capsys) -> None:
     """A grade made under an older rubric (a criterion since renamed) and a question no longer in
     the bank are shown by their ids instead of crashing show / replay / export."""
     from interviewer.agent.events import AnswerGraded, AnswerReceived, QuestionAsked, SessionStarted
@@ -350,7 +352,7 @@ def test_old_grades_and_removed_questions_still_show_and_export(sessions: tuple[
     assert rc == 0 and json.loads(out)["tracks"]["unknown"]["answers"] == 1
 
 
-def test_import_rejects_bad_files_and_imports_nothing(sessions: tuple[str, str], capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_import_rejects_bad_files_and_imports_nothing(sessions: tuple[str, str], capsys, tmp_path: Path) -> None:
     a, b = sessions
     good = json.loads(cli(capsys, "export", a, "--format", "json")[1])
     assert cli(capsys, "delete", a)[0] == 0
@@ -377,7 +379,7 @@ def test_import_rejects_bad_files_and_imports_nothing(sessions: tuple[str, str],
         conn.close()
 
 
-def test_export_to_a_path_that_cannot_be_written(sessions: tuple[str, str], capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_export_to_a_path_that_cannot_be_written(sessions: tuple[str, str], capsys, tmp_path: Path) -> None:
     a, _ = sessions
     before = snapshot(a)
     db_bytes = Path(paths.db_file()).read_bytes()
@@ -398,7 +400,7 @@ def test_export_to_a_path_that_cannot_be_written(sessions: tuple[str, str], caps
 
 
 # -- rescore ---------------------------------------------------------------------------------------
-def _fake_judge(monkeypatch: pytest.MonkeyPatch, fake_llm):  # type: ignore[no-untyped-def]
+def _fake_judge(monkeypatch: pytest.MonkeyPatch, fake_llm):
     """`--model fake/judge` gets a scripted LLM judge scoring every criterion 1/4."""
     from interviewer.bank import load_bank
     from interviewer.services import Services
@@ -413,7 +415,7 @@ def _fake_judge(monkeypatch: pytest.MonkeyPatch, fake_llm):  # type: ignore[no-u
     )
     real = Services.llm
 
-    def llm_for(self, model=None):  # type: ignore[no-untyped-def]
+    def llm_for(self, model=None):
         return llm if model == "fake/judge" else real(self, model)
 
     monkeypatch.setattr(Services, "llm", llm_for)
@@ -422,7 +424,7 @@ def _fake_judge(monkeypatch: pytest.MonkeyPatch, fake_llm):  # type: ignore[no-u
 
 def test_rescore_keeps_old_grades_and_prints_what_changed(
     indexed_home: Path,
-    sessions: tuple[str, str],  # type: ignore[no-untyped-def]
+    sessions: tuple[str, str],
     capsys,
     monkeypatch: pytest.MonkeyPatch,
     fake_llm,
@@ -472,7 +474,7 @@ def test_rescore_keeps_old_grades_and_prints_what_changed(
 
 
 # -- progress --------------------------------------------------------------------------------------
-def test_progress_per_track_and_concept(sessions: tuple[str, str], capsys) -> None:  # type: ignore[no-untyped-def]
+def test_progress_per_track_and_concept(sessions: tuple[str, str], capsys) -> None:
     a, b = sessions
     rc, out, _ = cli(capsys, "progress", "--json")
     assert rc == 0
@@ -493,7 +495,7 @@ def test_progress_per_track_and_concept(sessions: tuple[str, str], capsys) -> No
     assert "By track:" in out and "Practise next:" in out and a in out and b in out
 
 
-def test_progress_keeps_same_named_concepts_of_different_questions_apart(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_progress_keeps_same_named_concepts_of_different_questions_apart(capsys) -> None:
     """Key point ids are unique per question only ('tool-schema' exists in two questions)."""
     from interviewer.agent.events import AnswerGraded, SessionStarted
     from interviewer.domain import CriterionGrade, Grade, Session
@@ -526,7 +528,7 @@ def test_progress_keeps_same_named_concepts_of_different_questions_apart(capsys)
     assert [(p["question_id"], p["key_point"]) for p in practice] == [("sd-realtime-web-agent", "tool-schema")]
 
 
-def test_progress_of_an_empty_home(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_progress_of_an_empty_home(capsys) -> None:
     rc, out, _ = cli(capsys, "progress")
     assert rc == 0 and "no graded sessions yet" in out
     data = json.loads(cli(capsys, "progress", "--json")[1])
@@ -551,7 +553,7 @@ def _newer(path: Path) -> None:
 def test_a_bad_database_is_refused_with_exit_2_and_left_alone(
     isolated_home: Path,
     tmp_path: Path,
-    make,  # type: ignore[no-untyped-def]
+    make,
     message: str,
     capsys,
 ) -> None:

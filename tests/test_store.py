@@ -309,7 +309,7 @@ def test_kill_9_mid_interview_keeps_every_event_written_before(indexed_home: Pat
     conn.close()
     # the killed writer left no lock behind
     store.record(AnswerReceived(session_id=sid, question_id=session.asked()[1], text="typed after restart"))
-    assert store.events(sid)[-1].text == "typed after restart"
+    assert store.events(sid)[-1].text == "typed after restart"  # type: ignore[union-attr]
 
 
 def test_a_write_transaction_cut_by_kill_9_leaves_earlier_events_and_no_lock(db_path: Path) -> None:
@@ -349,7 +349,7 @@ def test_a_write_transaction_cut_by_kill_9_leaves_earlier_events_and_no_lock(db_
         proc.communicate(timeout=30)
     store = Store(db_path)
     events = store.events("s1")
-    assert len(events) == 27 and events[-1].text == "answer 24"
+    assert len(events) == 27 and events[-1].text == "answer 24"  # type: ignore[union-attr]
     store.record(AnswerReceived(session_id="s1", question_id="q1", text="after the crash"))
     assert [e.type for e in store.events("s1")][-1] == "answer_received"
     conn = sqlite3.connect(db_path)
@@ -413,7 +413,8 @@ def test_two_writer_processes_lose_nothing_and_do_not_corrupt(db_path: Path) -> 
     for sid in ("writer-a", "writer-b"):
         events = store.events(sid)
         assert len(events) == 200
-        assert [e.follow_up_index for e in events[1:]] == list(range(199))  # in the order written
+        # in the order written
+        assert [e.follow_up_index for e in events[1:]] == list(range(199))  # type: ignore[union-attr]
 
 
 def test_two_writer_processes_appending_to_the_same_session(db_path: Path) -> None:
@@ -426,7 +427,7 @@ def test_two_writer_processes_appending_to_the_same_session(db_path: Path) -> No
     seqs = [r[0] for r in conn.execute("SELECT seq FROM events WHERE session_id = 'shared' ORDER BY seq")]
     conn.close()
     assert seqs == list(range(1, 302))
-    texts = [e.text for e in Store(db_path).events("shared")[1:]]
+    texts = [e.text for e in Store(db_path).events("shared")[1:]]  # type: ignore[union-attr]
     for pid in {t.split()[0] for t in texts}:
         assert [int(t.split()[1]) for t in texts if t.split()[0] == pid] == list(range(150))
 
@@ -459,7 +460,7 @@ def _foreign_db(path: Path) -> None:
     ],
     ids=["random-bytes", "broken-header", "newer-schema", "foreign-sqlite"],
 )
-def test_bad_database_files_are_refused_and_left_byte_identical(db_path: Path, make, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_database_files_are_refused_and_left_byte_identical(db_path: Path, make, message: str) -> None:
     make(db_path)
     before = db_path.read_bytes()
     listing = sorted(p.name for p in db_path.parent.iterdir())
@@ -510,7 +511,7 @@ class _EchoKeyProvider(BaseHTTPRequestHandler):
 
 def test_api_keys_are_never_written_to_the_database(
     indexed_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from interviewer.cli.main import main
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), _EchoKeyProvider)

@@ -140,7 +140,7 @@ def test_llm_judge_gets_the_same_criterion(services: Any) -> None:
     )
     assert fallback is None and grade.judge.startswith("llm")
     got = _crit(grade)
-    assert got is not None and 0 < got.score < 4 and grade.tests["status"] == "failed"  # type: ignore[index]
+    assert got is not None and 0 < got.score < 4 and grade.tests["status"] == "failed"
     # the model saw the code (fenced after the prose), and was never asked to score correctness
     prompt = str(llm.calls[0]["messages"][-1]["content"])
     assert "def " in prompt and PROSE in prompt

@@ -26,9 +26,9 @@ def _answers(tmp_path: Path, code: str, **entry: object) -> Path:
     return f
 
 
-def _run_json(f: Path, capsys: pytest.CaptureFixture[str]) -> dict:  # type: ignore[type-arg]
+def _run_json(f: Path, capsys: pytest.CaptureFixture[str]) -> dict:
     assert main(["run", "--answers", str(f), "--json", "--count", "1"]) == 0
-    return json.loads(capsys.readouterr().out)  # type: ignore[no-any-return]
+    return json.loads(capsys.readouterr().out)
 
 
 def test_code_file_is_graded_and_exported(services: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -115,7 +115,7 @@ def test_code_only_answer_is_an_answer_not_a_skip(
         (lambda d: (d / "src").mkdir() or (d / "src" / "solution.py").write_text("  \n"), "is empty"),
     ],
 )
-def test_bad_code_file_is_a_clear_error(tmp_path: Path, setup, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_code_file_is_a_clear_error(tmp_path: Path, setup, message: str) -> None:
     f = tmp_path / "answers.yaml"
     f.write_text(f"- question: {QID}\n  answer: hi\n  code_file: src/solution.py\n", encoding="utf-8")
     setup(tmp_path)
@@ -130,7 +130,7 @@ def test_bad_code_file_exits_2_and_runs_nothing(tmp_path: Path, capsys: pytest.C
     assert f"{f}:3: entry 1: 'code_file' must be a path" in capsys.readouterr().err
 
 
-def test_the_follow_up_decision_reads_the_code(services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_follow_up_decision_reads_the_code(services, tmp_path: Path) -> None:
     """The code counts as said: the follow-up decision sees it beside the prose (a code-only answer
     must not be probed for what its code shows), and the graded transcript keeps it apart."""
     import asyncio

@@ -212,7 +212,7 @@ async def test_llm_judge_grades_with_the_conflict_rule(llama_server: LlamaServer
     start = time.perf_counter()
     # the prompt takes ~1.7k of the server's 4096-token context (~2.7k with a repair turn); a reply cut
     # at its token cap is not JSON, so the cap leaves room for a whole one
-    grade = await LLMJudge(llm, max_tokens=900).grade(  # type: ignore[arg-type]
+    grade = await LLMJudge(llm, max_tokens=900).grade(
         q, f"{main}\n\n{follow}", "en", exchanges=[(q.prompt("en"), main), ("Why does Llama use RoPE?", follow)]
     )
     report("LLM judge (conflict rule)", time.perf_counter() - start, llm.llm)

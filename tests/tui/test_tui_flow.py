@@ -141,7 +141,7 @@ async def test_full_offline_flow(tui_services: Services) -> None:
         # Back out to Home: the session is listed there too.
         await pilot.press("escape", "escape", "escape")
         assert isinstance(app.screen, HomeScreen)
-        await wait_for(pilot, lambda: len(app.screen.rows) == 1, "Home's recent sessions")  # type: ignore[attr-defined]
+        await wait_for(pilot, lambda: len(app.screen.rows) == 1, "Home's recent sessions")
 
 
 async def test_empty_answer_asks_again(tui_services: Services) -> None:
@@ -246,10 +246,10 @@ class CappedJudge:
     def __getattr__(self, name: str) -> object:
         return getattr(self._judge, name)
 
-    def coverage(self, question, answer, **kwargs):  # type: ignore[no-untyped-def]
+    def coverage(self, question, answer, **kwargs):
         return self._judge.coverage(question, answer[: self.LIMIT], **kwargs)  # type: ignore[attr-defined]
 
-    def grade(self, question, answer, lang="en"):  # type: ignore[no-untyped-def]
+    def grade(self, question, answer, lang="en"):
         return self._judge.grade(question, answer[: self.LIMIT], lang)  # type: ignore[attr-defined]
 
 
@@ -368,7 +368,7 @@ class GatedJudge(CappedJudge):
         super().__init__(judge)
         self._gate = gate
 
-    def grade(self, question, answer, lang="en"):  # type: ignore[no-untyped-def]
+    def grade(self, question, answer, lang="en"):
         self._gate.wait(30)  # type: ignore[attr-defined]
         return super().grade(question, answer, lang)
 

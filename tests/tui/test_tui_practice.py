@@ -78,7 +78,7 @@ async def _answer_all(pilot: Pilot[Any], app: InterviewerApp, services: Services
             "the answer to be taken",
         )
     feedback = app.screen
-    await wait_for(pilot, lambda: feedback.loaded, "the feedback to load")  # type: ignore[attr-defined]
+    await wait_for(pilot, lambda: feedback.loaded, "the feedback to load")
     return screen
 
 

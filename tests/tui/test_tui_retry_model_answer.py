@@ -16,10 +16,10 @@ from interviewer.tui.screens.model_answer import ModelAnswerScreen
 SIZE = (100, 32)
 
 
-async def open_feedback(app, pilot, session_id: str) -> FeedbackScreen:  # type: ignore[no-untyped-def]
+async def open_feedback(app, pilot, session_id: str) -> FeedbackScreen:
     app.push_screen(FeedbackScreen(session_id))
     await wait_for(pilot, lambda: isinstance(app.screen, FeedbackScreen) and app.screen.loaded, "the feedback")
-    return app.screen  # type: ignore[return-value]
+    return app.screen
 
 
 async def test_the_model_answer_opens_from_a_question_of_the_feedback(

@@ -28,7 +28,7 @@ from interviewer.agent.events import (
     SessionEnded,
     SessionStarted,
 )
-from interviewer.domain import Grade, Session
+from interviewer.domain import Grade, Lang, Session
 from interviewer.services import Services
 from interviewer.tui.app import InterviewOptions, Launch, make_app
 from interviewer.tui.screens.confirm import ConfirmScreen
@@ -94,7 +94,7 @@ async def test_ctrl_q_mid_interview_asks_first(tui_services: Services) -> None:
         text = dialog_text(app)
         assert "Quit the app? The interview stays resumable from Home (r)." in text, screen_text(app)  # whole
         await pilot.press("n")
-        assert app.screen is screen and not exits
+        assert app.screen is screen and not exits  # type: ignore[comparison-overlap]
         await pilot.press("ctrl+q", "y")
         assert exits == [True]
         assert tui_services.store.load(screen.session_id).status == "active"
@@ -122,7 +122,7 @@ async def test_skip_asks_first_and_counts_as_zero(tui_services: Services) -> Non
         assert isinstance(app.screen, ConfirmScreen)
         assert "counts as 0 in the overall score" in dialog_text(app)
         await pilot.press("n")  # changed my mind: still on question 1
-        assert app.screen is screen and listening(screen, QuestionAsked, 1)
+        assert app.screen is screen and listening(screen, QuestionAsked, 1)  # type: ignore[comparison-overlap]
         await pilot.press("ctrl+n", "y")
         await wait_for(pilot, lambda: listening(screen, QuestionAsked, 2), "the second question")
         second = screen.source.waiting
@@ -160,7 +160,7 @@ async def test_a_chinese_session_speaks_chinese_in_dialogs_notices_and_keys(tui_
             assert words in text and "是 y" in text and "否 n" in text
             assert "Yes" not in text
             await pilot.press("n")
-            assert app.screen is screen
+            assert app.screen is screen  # type: ignore[comparison-overlap]
 
 
 # -- feedback ---------------------------------------------------------------------------------------
@@ -271,7 +271,7 @@ async def test_a_one_session_chart_is_not_a_solid_block(tui_services: Services) 
         assert "█" * 30 not in screen_text(app)
 
 
-def record_zh_session(services: Services, lang: str = "zh") -> None:
+def record_zh_session(services: Services, lang: Lang = "zh") -> None:
     """A completed session over every track (none chosen), one graded question."""
     bank = services.bank
     kv = bank.questions["tui-kv-cache"]
@@ -279,7 +279,7 @@ def record_zh_session(services: Services, lang: str = "zh") -> None:
     answer = "KV 缓存保存之前 token 的 key 和 value。"
     grade = canned_grade(kv, [3, 2, 1], answer, T0, [])
     for event in [
-        SessionStarted(session_id=sid, at=T0, session=Session(id=sid, lang=lang, tracks=[], count=1, started_at=T0)),  # type: ignore[arg-type]
+        SessionStarted(session_id=sid, at=T0, session=Session(id=sid, lang=lang, tracks=[], count=1, started_at=T0)),
         QuestionAsked(
             session_id=sid,
             at=T0,
@@ -287,14 +287,14 @@ def record_zh_session(services: Services, lang: str = "zh") -> None:
             index=1,
             total=1,
             text=kv.text.get(lang),
-            track=kv.track,  # type: ignore[arg-type]
+            track=kv.track,
         ),
         AnswerReceived(session_id=sid, at=T0, question_id=kv.id, text=answer),
         QuestionClosed(session_id=sid, at=T0, question_id=kv.id, reason="covered"),
         AnswerGraded(session_id=sid, at=T0, question_id=kv.id, grade=grade),
         SessionEnded(session_id=sid, at=T0, status="completed", overall=grade.overall, summary="### 总结\n- 很好"),
     ]:
-        services.store.record(event)
+        services.store.record(event)  # type: ignore[arg-type]
 
 
 async def test_the_editor_is_read_only_until_the_first_question(tui_services: Services) -> None:
