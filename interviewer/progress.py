@@ -45,6 +45,7 @@ class Progress:
                     "latest": round(pts[-1][1], 1),
                     "answers": len(pts),
                     "series": [{"at": at, "score": round(v, 1)} for at, v in pts],
+                    "trend": _trend(pts),
                     **self.track_cards.get(t, {}),
                 }
                 for t, pts in self.tracks.items()
@@ -53,6 +54,14 @@ class Progress:
             "practice": self.practice,
             "due": self.due,
         }
+
+
+def _trend(points: list[tuple[str, float]]) -> float | None:
+    """The latest score against the mean of the earlier ones (points; None with one score)."""
+    if len(points) < 2:
+        return None
+    earlier = [v for _, v in points[:-1]]
+    return round(points[-1][1] - sum(earlier) / len(earlier), 1)
 
 
 def overall_by_session(

