@@ -345,6 +345,7 @@ def _variables() -> dict[str, dict[str, Any]]:
             "covered": [{"id": "qkv", "text": "Q, K, V projections", "evidence": "softmax(QK^T)V"}],
             "errors": [{"id": "scaled-softmax", "quote": "divide by d", "correction": "divide by sqrt(d_k)"}],
             "strong": False,
+            "targets": [{"id": "causal-mask", "text": "future positions are masked"}],
         },
         "judge": {
             "question": "Explain attention.",
