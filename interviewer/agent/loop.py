@@ -325,7 +325,7 @@ class Interviewer:
     async def _one_question(self, question: Question, source: AnswerSource, resume_index: int) -> str:
         sid = self.session.id
         hits = await self._retrieve(question)
-        prepare = asyncio.create_task(asyncio.to_thread(self.judge.offline.prepare, question))
+        prepare = asyncio.create_task(asyncio.to_thread(self.judge.prepare, question))
         answers = [t.text for t in self.session.answers_for(question.id)]
         asked_follow_ups = [
             t.text for t in self.session.turns if t.question_id == question.id and t.kind == "follow_up"
@@ -447,7 +447,7 @@ class Interviewer:
         if len(text) <= DECISION_CHARS:
             return
         loop = asyncio.get_running_loop()
-        reading = loop.run_in_executor(self._reader, read_ahead, self.judge.offline, question, text, self._stop_reading)
+        reading = loop.run_in_executor(self._reader, read_ahead, self.judge, question, text, self._stop_reading)
         self._reading.setdefault(question.id, []).append(reading)
 
     async def _grade(self, question: Question, answers: list[str]) -> None:
@@ -497,7 +497,7 @@ class Interviewer:
         remaining = self.limits.max_follow_ups - follow_index
         answer = "\n".join(answers)
         read = representative(question, answers)  # bounded: the turn comes back at once whatever the length
-        coverage = await asyncio.to_thread(self.judge.offline.coverage, question, read, fine=False)
+        coverage = await asyncio.to_thread(self.judge.coverage, question, read, fine=False)
         targets = self.plan.targets.get(question.id, [])
         offline = offline_decision(
             question, coverage, asked, probed, remaining, self.lang, answer, done or (), targets=targets

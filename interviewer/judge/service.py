@@ -12,7 +12,7 @@ from typing import Any
 from interviewer.domain import Grade, Lang, Question
 from interviewer.judge import correctness
 from interviewer.judge.llm_judge import Exchange, LLMJudge
-from interviewer.judge.offline import OfflineJudge
+from interviewer.judge.offline import Coverage, OfflineJudge
 from interviewer.judge.references import tracking_misses
 from interviewer.llm.base import ChatModel
 from interviewer.llm.errors import LLMError
@@ -33,6 +33,24 @@ class Judge:
     def __init__(self, offline: OfflineJudge, samples: int = 1) -> None:
         self.offline = offline
         self.samples = samples
+
+    # How the agent reads an answer before it is graded (follow-up decisions, read-ahead while the
+    # candidate types): the offline judge's embeddings, whichever judge grades.
+    def prepare(self, question: Question) -> None:
+        """Load what reading answers to ``question`` needs (its rubric's vectors)."""
+        self.offline.prepare(question)
+
+    def coverage(self, question: Question, answer: str, *, fine: bool = True) -> Coverage:
+        """What ``answer`` covers of the rubric and the wrong claims it makes (no grade, no LLM)."""
+        return self.offline.coverage(question, answer, fine=fine)
+
+    def precompute(self, text: str) -> None:
+        """Embed text ahead of a decision or grade on it."""
+        self.offline.precompute(text)
+
+    def graded_text(self, question: Question, answer: str) -> str:
+        """The part of ``answer`` a grade reads (all of it, or for a very long one a selection)."""
+        return self.offline.graded_text(question, answer)
 
     async def grade(
         self,

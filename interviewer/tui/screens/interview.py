@@ -541,7 +541,7 @@ class InterviewScreen(Screen[None]):
     def _precompute(self, text: str, question: Question, stop: threading.Event) -> None:
         from interviewer.agent.reading import read_ahead
 
-        read_ahead(self.iapp.services.offline_judge, question, text, stop)
+        read_ahead(self.iapp.services.judge(), question, text, stop)
 
     # -- saving under a locked database ----------------------------------------------------------
     def _store_pending(self) -> int:
