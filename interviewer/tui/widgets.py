@@ -96,16 +96,10 @@ class NoteTurn(Static):
 
 
 def criterion_name(question: Question | None, criterion_id: str, lang: Lang) -> str:
-    from interviewer.judge import correctness
+    """The criterion's name as reports give it (``report.criterion_name``; imported when first needed)."""
+    from interviewer.report import criterion_name as name
 
-    if criterion_id == correctness.CRITERION:
-        return correctness.name(lang)
-    if question is None:
-        return criterion_id
-    try:
-        return question.rubric.criterion(criterion_id).name.get(lang)
-    except KeyError:
-        return criterion_id
+    return name(question, criterion_id, lang)
 
 
 def grade_headline(grade: Grade, lang: Lang = "en") -> Text:
