@@ -106,6 +106,25 @@ def services(indexed_home: Path) -> Iterator[object]:
     yield Services(load_settings())
 
 
+@pytest.fixture(scope="module")
+def offline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """The offline judge (its embedder, no note index: references are not what is tested here),
+    one per test module."""
+    old = os.environ.get("INTERVIEWER_HOME")
+    os.environ["INTERVIEWER_HOME"] = str(tmp_path_factory.mktemp("home"))
+    try:
+        from interviewer.config import load_settings
+        from interviewer.judge.offline import OfflineJudge
+        from interviewer.services import Services
+
+        yield OfflineJudge(Services(load_settings()).retriever.embedder, None)
+    finally:
+        if old is None:
+            os.environ.pop("INTERVIEWER_HOME", None)
+        else:
+            os.environ["INTERVIEWER_HOME"] = old
+
+
 @pytest.fixture
 def fake_llm():
     from interviewer.llm.fake import FakeLLM

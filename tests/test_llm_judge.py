@@ -4,7 +4,6 @@ answer's fence, follow-ups in the prompt, concurrent self-consistency samples.""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -82,26 +81,6 @@ def user_prompt(llm: FakeLLM, call: int = 0) -> str:
 
 
 # -- one cap policy for both judges -----------------------------------------------------------------
-@pytest.fixture(scope="module")
-def offline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """The offline judge (its embedder, no note index: references are not what is tested here)."""
-    import os
-
-    old = os.environ.get("INTERVIEWER_HOME")
-    os.environ["INTERVIEWER_HOME"] = str(tmp_path_factory.mktemp("home"))
-    try:
-        from interviewer.config import load_settings
-        from interviewer.judge.offline import OfflineJudge
-        from interviewer.services import Services
-
-        yield OfflineJudge(Services(load_settings()).retriever.embedder, None)
-    finally:
-        if old is None:
-            os.environ.pop("INTERVIEWER_HOME", None)
-        else:
-            os.environ["INTERVIEWER_HOME"] = old
-
-
 @pytest.mark.parametrize(("text", "flag", "cap"), [(SOUP, "keyword_stuffing", 0), (PADDED, "padding", 1)])
 async def test_both_judges_cap_the_same_flags_the_same_way(
     offline: Any, question: Question, text: str, flag: str, cap: int

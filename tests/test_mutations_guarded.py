@@ -11,8 +11,6 @@ the cap (a cap that no input reaches guards nothing), and the passages are shown
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -40,22 +38,6 @@ def bank() -> Bank:
 @pytest.fixture
 def question(bank: Bank) -> Question:
     return bank.questions[QID]
-
-
-@pytest.fixture(scope="module")
-def offline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    old = os.environ.get("INTERVIEWER_HOME")
-    os.environ["INTERVIEWER_HOME"] = str(tmp_path_factory.mktemp("home"))
-    try:
-        from interviewer.config import load_settings
-        from interviewer.judge.offline import OfflineJudge
-
-        yield OfflineJudge(Services(load_settings()).retriever.embedder, None)
-    finally:
-        if old is None:
-            os.environ.pop("INTERVIEWER_HOME", None)
-        else:
-            os.environ["INTERVIEWER_HOME"] = old
 
 
 def said_once(q: Question) -> str:
