@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from interviewer.cli.eval_cmd import LADDER_KEYS
 from interviewer.cli.main import main
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
@@ -51,16 +52,7 @@ def test_judge_figures_match_the_readme(indexed_home: Path, capsys: pytest.Captu
     ladder = data["overall"]
     assert isinstance(ladder, dict)
     readme = _row(r"^\| overall \|((?: [\d.]+ \|){7})$")
-    keys = [
-        "pairwise_far",
-        "pairwise_adjacent",
-        "spearman",
-        "adversarial_below_level2",
-        "injection_flagged",
-        "stuffing_flagged",
-        "padding_flagged",
-    ]
-    for key, expected in zip(keys, readme, strict=True):
+    for key, expected in zip(LADDER_KEYS, readme, strict=True):
         assert ladder[key] == pytest.approx(expected, abs=RATE_TOLERANCE), (key, ladder[key], expected)
 
     claims = data["claims"]

@@ -78,6 +78,18 @@ def cmd_retrieval(args: argparse.Namespace) -> int:
     return 0
 
 
+LADDER_KEYS = (
+    "pairwise_far",
+    "pairwise_adjacent",
+    "spearman",
+    "adversarial_below_level2",
+    "injection_flagged",
+    "stuffing_flagged",
+    "padding_flagged",
+)
+"""The ladder metrics `eval judge` prints, in the order of the README's ladder table."""
+
+
 def cmd_judge(args: argparse.Namespace) -> int:
     import asyncio
 
@@ -122,18 +134,9 @@ def cmd_judge(args: argparse.Namespace) -> int:
         print_json(data)
         return 0
     print(f"judge: {data['judge']}" + (f" ({fallbacks} answers fell back to offline)" if fallbacks else ""))
-    keys = [
-        "pairwise_far",
-        "pairwise_adjacent",
-        "spearman",
-        "adversarial_below_level2",
-        "injection_flagged",
-        "stuffing_flagged",
-        "padding_flagged",
-    ]
     for group in ("overall", "zh", "en"):
         row = data[group]
-        print(f"{group}: " + ", ".join(f"{k} {row[k]:.3f}" for k in keys))  # type: ignore[index]
+        print(f"{group}: " + ", ".join(f"{k} {row[k]:.3f}" for k in LADDER_KEYS))  # type: ignore[index]
     claim_keys = [
         "wrong_below_partial",
         "wrong_mean",
