@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from graded_sessions import record_graded
 
 from interviewer import paths
 from interviewer.agent.events import AnswerGraded, AnswerReceived, QuestionAsked, SessionEnded, SessionStarted
@@ -39,13 +40,7 @@ def _grade(qid: str, at: datetime) -> Grade:
 
 
 def _record(store: Store, sid: str, at: datetime, qids: list[str]) -> None:
-    store.record(SessionStarted(session_id=sid, at=at, session=Session(id=sid, started_at=at, count=len(qids))))
-    for n, qid in enumerate(qids, start=1):
-        store.record(QuestionAsked(session_id=sid, at=at, question_id=qid, index=n, total=len(qids), text=qid))
-        store.record(AnswerReceived(session_id=sid, at=at, question_id=qid, text="an answer"))
-        store.record(AnswerGraded(session_id=sid, at=at, question_id=qid, grade=_grade(qid, at)))
-    store.record(SessionEnded(session_id=sid, at=at + timedelta(minutes=30)))
-    assert store.wait_saved(10)
+    record_graded(store, sid, at, [_grade(qid, at) for qid in qids])
 
 
 def _svg(html_text: str) -> ET.Element:

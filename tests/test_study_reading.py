@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from graded_sessions import record_graded
 
 from interviewer import paths
-from interviewer.agent.events import AnswerGraded, AnswerReceived, QuestionAsked, SessionEnded, SessionStarted
 from interviewer.bank import load_bank
 from interviewer.cli.main import main
-from interviewer.domain import ClaimError, CriterionGrade, Grade, Session
+from interviewer.domain import ClaimError, CriterionGrade, Grade
 from interviewer.progress import compute_progress
 from interviewer.store.db import Store
 from interviewer.study.reading import ReadingGuide
@@ -51,18 +51,6 @@ def loops_grade(at: datetime) -> Grade:
         ],
         errors=[ClaimError(criterion="loop-detection", key_point="state-hash", quote="x", correction="y")],
     )
-
-
-def record(store: Store, sid: str, at: datetime, grades: list[Grade]) -> None:
-    """A graded session as the agent records it, at ``at``."""
-    store.record(SessionStarted(session_id=sid, at=at, session=Session(id=sid, started_at=at, count=len(grades))))
-    for n, grade in enumerate(grades, start=1):
-        qid = grade.question_id
-        store.record(QuestionAsked(session_id=sid, at=at, question_id=qid, index=n, total=len(grades), text=qid))
-        store.record(AnswerReceived(session_id=sid, at=at, question_id=qid, text="an answer"))
-        store.record(AnswerGraded(session_id=sid, at=at, question_id=qid, grade=grade))
-    store.record(SessionEnded(session_id=sid, at=at + timedelta(minutes=30)))
-    assert store.wait_saved(10)
 
 
 def test_the_section_is_the_one_that_states_the_point(bank: Any) -> None:
@@ -105,8 +93,8 @@ def test_progress_due_and_practice_entries_name_the_section_to_read(
     now = datetime.now(UTC)
     store = Store(paths.db_file(isolated_home))
     try:
-        record(store, "aaaaaaaa0001", now - timedelta(days=3), [rope_grade(now - timedelta(days=3))])
-        record(store, "aaaaaaaa0002", now - timedelta(days=2), [loops_grade(now - timedelta(days=2))])
+        record_graded(store, "aaaaaaaa0001", now - timedelta(days=3), [rope_grade(now - timedelta(days=3))])
+        record_graded(store, "aaaaaaaa0002", now - timedelta(days=2), [loops_grade(now - timedelta(days=2))])
         progress = compute_progress(store, bank, "en", now=now)
     finally:
         store.close()
@@ -158,7 +146,7 @@ def test_the_practice_plan_says_where_to_read_each_due_point(
     now = datetime.now(UTC)
     store = Store(paths.db_file(isolated_home))
     try:
-        record(store, "aaaaaaaa0003", now - timedelta(days=2), [rope_grade(now - timedelta(days=2))])
+        record_graded(store, "aaaaaaaa0003", now - timedelta(days=2), [rope_grade(now - timedelta(days=2))])
     finally:
         store.close()
     assert main(["practice", "--track", "llm_fundamentals", "--count", "1"]) == 0
