@@ -37,6 +37,7 @@ from interviewer.progress import Progress, compute_progress
 from interviewer.services import Services
 from interviewer.store.db import Store
 from interviewer.tui.app import InterviewerApp, make_app
+from interviewer.tui.options import InterviewOptions
 from interviewer.tui.screens.feedback import FeedbackScreen
 from interviewer.tui.screens.history import HistoryScreen, read_of, track_series
 from interviewer.tui.screens.home import HomeScreen
@@ -48,6 +49,15 @@ async def _home(pilot: Pilot[Any], app: InterviewerApp) -> HomeScreen:
     assert isinstance(home, HomeScreen)
     await wait_for(pilot, lambda: app.warm_state == "ready", "the services to warm up")
     return home
+
+
+async def _practice(pilot: Pilot[Any], app: InterviewerApp, what: str) -> tuple[InterviewScreen, InterviewOptions]:
+    """Press ctrl+t on Home and wait for the practice session's interview screen and its options."""
+    await pilot.press("ctrl+t")
+    await wait_for(pilot, lambda: isinstance(app.screen, InterviewScreen), what)
+    screen = app.screen
+    assert isinstance(screen, InterviewScreen) and screen.options is not None
+    return screen, screen.options
 
 
 async def _answer_all(pilot: Pilot[Any], app: InterviewerApp, services: Services) -> InterviewScreen:
@@ -128,11 +138,8 @@ async def test_practice_without_history_is_a_diagnostic_one_question_per_track(t
     async with app.run_test(size=SIZE) as pilot:
         home = await _home(pilot, app)
         assert home.query_one("#tracks", SelectionList).selected == []  # no track ticked: every track
-        await pilot.press("ctrl+t")
-        await wait_for(pilot, lambda: isinstance(app.screen, InterviewScreen), "the diagnostic")
-        screen = app.screen
-        assert isinstance(screen, InterviewScreen) and screen.options is not None
-        assert screen.options.practice == "diagnostic"
+        screen, options = await _practice(pilot, app, "the diagnostic")
+        assert options.practice == "diagnostic"
         await wait_for(pilot, lambda: listening(screen, QuestionAsked, 1), "the first question")
         assert "Diagnostic: one question per track" in flat(screen_text(app))
         await _answer_all(pilot, app, tui_services)
@@ -180,12 +187,9 @@ async def test_nothing_due_offers_new_material_then_says_there_is_nothing(tui_se
     app = make_app(tui_services.settings, tui_services, cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
         await _home(pilot, app)
-        await pilot.press("ctrl+t")
-        await wait_for(pilot, lambda: isinstance(app.screen, InterviewScreen), "the practice session")
-        screen = app.screen
-        assert isinstance(screen, InterviewScreen) and screen.options is not None
-        assert screen.options.practice == "new" and screen.options.targets == {}
-        assert sorted(screen.options.forced) == ["tui-lru", "tui-rate-limiter"]
+        screen, options = await _practice(pilot, app, "the practice session")
+        assert options.practice == "new" and options.targets == {}
+        assert sorted(options.forced) == ["tui-lru", "tui-rate-limiter"]
         await wait_for(pilot, lambda: listening(screen, QuestionAsked, 1), "the first question")
         text = flat(screen_text(app))
         assert "Nothing is due: 2 new questions instead." in text
@@ -211,11 +215,8 @@ async def test_a_resumed_practice_session_is_still_one(tui_services: Services) -
     app = make_app(tui_services.settings, tui_services, cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
         await _home(pilot, app)
-        await pilot.press("ctrl+t")
-        await wait_for(pilot, lambda: isinstance(app.screen, InterviewScreen), "the practice session")
-        screen = app.screen
-        assert isinstance(screen, InterviewScreen) and screen.options is not None
-        assert screen.options.forced[0] == "tui-kv-cache" and screen.options.targets["tui-kv-cache"]
+        screen, options = await _practice(pilot, app, "the practice session")
+        assert options.forced[0] == "tui-kv-cache" and options.targets["tui-kv-cache"]
         await wait_for(pilot, lambda: listening(screen, QuestionAsked, 1), "the first question")
         note = flat(str(screen.query(".turn-note").last().render()))
         await pilot.press("escape", "y")
