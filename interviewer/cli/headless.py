@@ -10,14 +10,16 @@ from interviewer.cli.output import fail, warn
 
 if TYPE_CHECKING:
     from interviewer.bank import Bank
+    from interviewer.domain import Session
     from interviewer.services import Services
+    from interviewer.store.db import Store
 
 
 SAVE_WAIT_S = 300.0
 """How long `run` waits, at the end, for a database another process keeps locked."""
 
 
-def _wait_saved(store) -> None:  # type: ignore[no-untyped-def]
+def _wait_saved(store: Store) -> None:
     """Return once the whole session is in the database. Under a lock the store keeps what it could
     not write in a local journal and retries; say so, and never exit as if it were saved."""
     if not getattr(store, "pending_writes", 0):
@@ -41,7 +43,7 @@ def _wait_saved(store) -> None:  # type: ignore[no-untyped-def]
     print("interviewer: the session is saved.", file=sys.stderr)
 
 
-def _graded_or_said(session) -> int:  # type: ignore[no-untyped-def]
+def _graded_or_said(session: Session) -> int:
     """0, or 1 with a message when an answered question has no grade (never silently null)."""
     skipped = {t.question_id for t in session.turns if t.kind == "skip"}
     ungraded = [q for q in session.asked() if q not in skipped and session.answers_for(q) and q not in session.grades]
@@ -82,7 +84,7 @@ class _FallbackNotices:
         warn(f"interviewer: {event.stage}: {what}: {' '.join(event.reason.split())}")
 
 
-def _open_store(services) -> None:  # type: ignore[no-untyped-def]
+def _open_store(services: Services) -> None:
     """Refuse a corrupt or newer database before the interview starts, not after the answers."""
     from interviewer.store.db import StoreError
 
