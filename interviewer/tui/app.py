@@ -188,7 +188,7 @@ class InterviewerApp(App[None]):
     # -- actions -------------------------------------------------------------------------------
     async def action_quit(self) -> None:
         """ctrl+q: in the middle of an interview, ask first (the session stays resumable)."""
-        from interviewer.tui.i18n import say
+        from interviewer.messages import msg
         from interviewer.tui.screens.confirm import ConfirmScreen
         from interviewer.tui.screens.interview import InterviewScreen
 
@@ -204,7 +204,7 @@ class InterviewerApp(App[None]):
                 interview.keep_draft()
                 self.exit()
 
-        self.push_screen(ConfirmScreen(say(interview.lang, "confirm.quit"), lang=interview.lang), confirmed)
+        self.push_screen(ConfirmScreen(msg("confirm.quit", interview.lang), lang=interview.lang), confirmed)
 
     def action_help(self) -> None:
         from interviewer.tui.screens.help import HelpScreen

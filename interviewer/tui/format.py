@@ -9,7 +9,7 @@ from datetime import datetime
 from rich.text import Text
 
 from interviewer.domain import TRACKS, ClaimError
-from interviewer.tui.i18n import say
+from interviewer.messages import msg
 
 
 def when(value: str | datetime | None, short: bool = False) -> str:
@@ -103,9 +103,9 @@ def _claim_error_parts(
         return []
     colon = "：" if lang == "zh" else ": "
     shown = errors if limit is None else errors[:limit]
-    parts = [(f"{say(lang, 'errors')} ({len(errors)})", "heading")]
+    parts = [(f"{msg('errors', lang)} ({len(errors)})", "heading")]
     for e in shown:
-        read = f"{say(lang, 'read')}{colon}{_plain(note_label(e.reference, titles), 160)}" if e.reference else ""
+        read = f"{msg('read', lang)}{colon}{_plain(note_label(e.reference, titles), 160)}" if e.reference else ""
         parts.append((f"  ✗ “{_plain(e.quote, 160)}”", "quote"))
         if compact:
             parts.append((f"    → {_plain(e.correction, 160)}" + (f"  · {read}" if read else ""), "correction"))
@@ -114,7 +114,7 @@ def _claim_error_parts(
         if read:
             parts.append((f"    {read}", "read"))
     if len(shown) < len(errors):
-        parts.append(("  " + say(lang, "errors.more", n=len(errors) - len(shown)), "more"))
+        parts.append(("  " + msg("errors.more", lang, n=len(errors) - len(shown)), "more"))
     return parts
 
 

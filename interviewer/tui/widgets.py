@@ -11,8 +11,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Collapsible, Label, Markdown, Static
 
+from interviewer.messages import msg
 from interviewer.tui import format as fmt
-from interviewer.tui.i18n import say
 
 if TYPE_CHECKING:
     from interviewer.domain import Grade, Lang, Question
@@ -72,7 +72,7 @@ class AnswerTurn(Vertical):
             return
         head, rest = split_preview(self._text, ANSWER_PREVIEW_CHARS)
         yield Static(Text(head), classes="turn-body")
-        title = say(self._lang, "answer.more", n=f"{len(rest):,}")
+        title = msg("answer.more", self._lang, n=f"{len(rest):,}")
         with Collapsible(title=title, collapsed=True, classes="answer-rest"):
             yield Static(Text(rest), classes="turn-body")
 
@@ -105,16 +105,16 @@ def criterion_name(question: Question | None, criterion_id: str, lang: Lang) -> 
 def grade_headline(grade: Grade, lang: Lang = "en") -> Text:
     """'Score 62/100 ██████░░░░  judge: offline · flags: padding'."""
     parts: list[Text | str | tuple[str, str]] = [
-        (say(lang, "grade.score"), "bold"),
+        (msg("grade.score", lang), "bold"),
         (f"{grade.overall:.0f}/100 ", f"bold {fmt.score_style(grade.overall)}"),
         fmt.meter(grade.overall),
         (
-            f"  {say(lang, 'grade.judge')}: {say(lang, 'fb.offline') if grade.judge == 'offline' else grade.judge}",
+            f"  {msg('grade.judge', lang)}: {msg('fb.offline', lang) if grade.judge == 'offline' else grade.judge}",
             "dim",
         ),
     ]
     if grade.flags:
-        parts.append((f" · {say(lang, 'grade.flags')}: {', '.join(grade.flags)}", "yellow"))
+        parts.append((f" · {msg('grade.flags', lang)}: {', '.join(grade.flags)}", "yellow"))
     if grade.spread is not None:
         parts.append((f" · spread ±{grade.spread:.0f}", "dim"))
     return Text.assemble(*parts)
@@ -146,16 +146,16 @@ def criterion_detail(
     if c.reason:
         out += [c.reason, ""]
     if c.id == "correctness":  # its evidence is the failing hidden tests, not quotes of the answer
-        out.append(f"**{say(lang, 'fb.tests')}**")
+        out.append(f"**{msg('fb.tests', lang)}**")
         out += [f"- {_quote(e)}" for e in c.evidence] or [f"- {c.reason}"]
     else:
-        out.append(f"**{say(lang, 'evidence')}**")
-        out += [f"> “{_quote(e)}”\n" for e in c.evidence[:3]] or [f"- {say(lang, 'none')}", ""]
-    out += ["", f"**{say(lang, 'missing')}**"]
-    out += [f"- {m}" for m in c.missing] or [f"- {say(lang, 'nothing_missing')}"]
-    out += ["", f"**{say(lang, 'read')}**"]
+        out.append(f"**{msg('evidence', lang)}**")
+        out += [f"> “{_quote(e)}”\n" for e in c.evidence[:3]] or [f"- {msg('none', lang)}", ""]
+    out += ["", f"**{msg('missing', lang)}**"]
+    out += [f"- {m}" for m in c.missing] or [f"- {msg('nothing_missing', lang)}"]
+    out += ["", f"**{msg('read', lang)}**"]
     if not c.references:
-        out.append(f"- {say(lang, 'no_reference')}")
+        out.append(f"- {msg('no_reference', lang)}")
     for ref in c.references[:4]:
         chunk = chunks.get(ref)
         if chunk is not None:  # by name: an id only where there is none

@@ -324,15 +324,15 @@ async def test_the_editor_is_read_only_until_the_first_question(tui_services: Se
 
 
 def untranslated(text: str) -> list[str]:
-    """English labels of the TUI's catalog that show on a screen (whole words, placeholders aside)."""
+    """English labels of the message catalog that show on a screen (whole words, placeholders aside)."""
     import re
 
-    from interviewer.tui import i18n
+    from interviewer.messages import CATALOG
 
     found = []
-    for key, english in i18n._EN.items():
+    for key, (english, chinese) in CATALOG.items():
         plain = re.sub(r"\[/?[a-z ]*\]", "", english).strip()
-        if "{" in plain or len(plain) < 4 or i18n._ZH[key] == english:
+        if "{" in plain or len(plain) < 4 or chinese == english:
             continue
         if re.search(rf"(?<![A-Za-z]){re.escape(plain)}(?![A-Za-z])", text):
             found.append(f"{key}: {plain}")

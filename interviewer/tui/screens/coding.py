@@ -21,7 +21,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static, TextArea
 
-from interviewer.tui.i18n import localize_bindings, say
+from interviewer.messages import msg
+from interviewer.tui.i18n import localize_bindings
 
 if TYPE_CHECKING:
     from interviewer.coding import CodingTask, TestRun
@@ -50,13 +51,13 @@ def run_text(run: TestRun, lang: str) -> Text:
     """A test run for the results pane: a headline (passed/total, time, peak memory), then one line
     per test with its assertion message when it failed."""
     if run.status == "skipped":
-        return Text(f"{say(lang, 'code.skipped')}: {run.detail}", style="yellow")
+        return Text(f"{msg('code.skipped', lang)}: {run.detail}", style="yellow")
     ok = run.status == "passed"
-    head = say(lang, "code.result", status=say(lang, f"code.status.{run.status}"), passed=run.passed, total=run.total)
+    head = msg("code.result", lang, status=msg(f"code.status.{run.status}", lang), passed=run.passed, total=run.total)
     out = Text.assemble(
         ("✓ " if ok else "✗ ", "bold green" if ok else "bold red"),
         (head, "bold"),
-        (f"  ·  {run.time_s:.2f} s  ·  {say(lang, 'code.peak')} {run.peak_mb:.0f} MB", "dim"),
+        (f"  ·  {run.time_s:.2f} s  ·  {msg('code.peak', lang)} {run.peak_mb:.0f} MB", "dim"),
     )
     if run.detail and not ok:
         out.append(f"\n{run.detail}", style="red")
@@ -67,7 +68,7 @@ def run_text(run: TestRun, lang: str) -> Text:
         if case.message and not case.passed:
             out.append(f"\n    {' '.join(case.message.split())[:400]}", style="dim")
     if run.output.strip() and not ok:
-        out.append(f"\n\n{say(lang, 'code.output')}\n", style="dim bold")
+        out.append(f"\n\n{msg('code.output', lang)}\n", style="dim bold")
         out.append(run.output.strip()[-1500:], style="dim")
     return out
 
@@ -110,21 +111,21 @@ class CodingScreen(Screen[CodeResult]):
                         self.coding_task.statement.get(self.lang) or self.coding_task.statement.get("en", "")
                     )
                 with VerticalScroll(id="code-results-box"):
-                    yield Static(Text(say(self.lang, "code.no_run"), style="dim"), id="code-results")
+                    yield Static(Text(msg("code.no_run", self.lang), style="dim"), id="code-results")
             with Vertical(id="code-main"):
                 language = "python" if highlighting_available() else None
                 editor = TextArea.code_editor(self._code, language=language, id="code-editor")
-                editor.border_title = say(self.lang, "code.editor")
-                editor.border_subtitle = say(self.lang, "code.keys")
+                editor.border_title = msg("code.editor", self.lang)
+                editor.border_subtitle = msg("code.keys", self.lang)
                 yield editor
                 notes = TextArea(self._notes, id="code-notes", soft_wrap=True)
-                notes.border_title = say(self.lang, "code.notes")
-                notes.placeholder = say(self.lang, "code.notes_placeholder")
+                notes.border_title = msg("code.notes", self.lang)
+                notes.placeholder = msg("code.notes_placeholder", self.lang)
                 yield notes
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = say(self.lang, "code.title")
+        self.title = msg("code.title", self.lang)
         self.sub_title = self.coding_task.question_id
         localize_bindings(self, self.lang)
         editor = self.query_one("#code-editor", TextArea)
@@ -142,7 +143,7 @@ class CodingScreen(Screen[CodeResult]):
 
     # -- actions ---------------------------------------------------------------------------------
     def action_run_tests(self) -> None:
-        self.query_one("#code-results", Static).update(Text(say(self.lang, "code.running"), style="italic"))
+        self.query_one("#code-results", Static).update(Text(msg("code.running", self.lang), style="italic"))
         self._run_public(self.code)
 
     @work(exclusive=True, group="public-tests")
@@ -167,7 +168,7 @@ class CodingScreen(Screen[CodeResult]):
 
     def action_submit(self) -> None:
         if not self.code.strip():
-            self.notify(say(self.lang, "code.empty"), severity="warning")
+            self.notify(msg("code.empty", self.lang), severity="warning")
             return
         self.dismiss(CodeResult(self.code, self.notes, submit=True))
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from textual.css.query import NoMatches
 from textual.widgets import TextArea
 
-from interviewer.tui.i18n import say
+from interviewer.messages import msg
 
 if TYPE_CHECKING:
     from interviewer.agent.events import FollowUpAsked, QuestionAsked
@@ -40,7 +40,7 @@ def shown_answer(text: str, code: str, lang: str) -> str:
     """An answer as the conversation shows it: its text, and a line for the code sent with it."""
     if not code.strip():
         return text
-    line = say(lang, "code.sent", n=len(code.rstrip().splitlines()))
+    line = msg("code.sent", lang, n=len(code.rstrip().splitlines()))
     return f"{text.rstrip()}\n\n{line}" if text.strip() else line
 
 
@@ -48,7 +48,7 @@ def answer_with_code(text: str, code: str, lang: str) -> str:
     """An answer as replay shows it: its text, then the code sent with it in full."""
     if not code.strip():
         return text
-    head = f"── {say(lang, 'code.editor')} ──"
+    head = f"── {msg('code.editor', lang)} ──"
     return f"{text.rstrip()}\n\n{head}\n{code.rstrip()}" if text.strip() else f"{head}\n{code.rstrip()}"
 
 
@@ -82,7 +82,7 @@ class CodingDesk:
         """F4: the editor of the question being answered."""
         waiting = self.screen.source.waiting
         if waiting is None or self.screen.phase != "listening":
-            self.screen.notify(say(self.screen.lang, "code.not_now"))
+            self.screen.notify(msg("code.not_now", self.screen.lang))
             return
         self.screen.run_worker(self._open(waiting.question_id, automatic=False), group="coding-task", exclusive=True)
 
@@ -90,7 +90,7 @@ class CodingDesk:
         task = await self.task(question_id)
         if task is None:
             if not automatic:
-                self.screen.notify(say(self.screen.lang, "code.no_task"))
+                self.screen.notify(msg("code.no_task", self.screen.lang))
             return
         waiting = self.screen.source.waiting
         if self.editor_open or waiting is None or waiting.question_id != question_id or not self.screen.is_current:
@@ -118,7 +118,7 @@ class CodingDesk:
                 area.text = result.notes
         self.unsent.add(question_id)
         if not result.submit:
-            self.screen.notify(say(self.screen.lang, "code.kept"))
+            self.screen.notify(msg("code.kept", self.screen.lang))
             return
         self.screen.send_answer(result.notes)
 

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
-from interviewer.tui.i18n import say
+from interviewer.messages import msg
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -29,8 +29,8 @@ class ConfirmScreen(ModalScreen[bool]):
     def __init__(self, question: str, yes: str | None = None, no: str | None = None, lang: str = "en") -> None:
         super().__init__()
         self.question = question
-        self.yes = yes or say(lang, "confirm.yes")
-        self.no = no or say(lang, "confirm.no")
+        self.yes = yes or msg("confirm.yes", lang)
+        self.no = no or msg("confirm.no", lang)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm"):

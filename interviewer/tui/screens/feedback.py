@@ -16,8 +16,9 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Markdown, Static, TabbedContent, TabPane
 
+from interviewer.messages import msg
 from interviewer.tui import format as fmt
-from interviewer.tui.i18n import localize_bindings, say
+from interviewer.tui.i18n import localize_bindings
 from interviewer.tui.widgets import criterion_detail, criterion_name, grade_headline
 
 if TYPE_CHECKING:
@@ -105,10 +106,10 @@ class QuestionFeedback(Vertical):
         yield Static(Text(asked or (q.prompt(self.lang) if q else "")), classes="fb-qtext")
         if self.grade is None:
             skipped = any(t.kind == "skip" for t in self.session.turns if t.question_id == self.qid)
-            yield Static(Text(say(self.lang, "fb.skipped" if skipped else "fb.not_graded"), style="dim italic"))
+            yield Static(Text(msg("fb.skipped" if skipped else "fb.not_graded", self.lang), style="dim italic"))
             return
         yield Static(grade_headline(self.grade, self.lang), classes="fb-score")
-        yield Static(Text(say(self.lang, "fb.keys"), style="dim"), classes="fb-keys")
+        yield Static(Text(msg("fb.keys", self.lang), style="dim"), classes="fb-keys")
         if len(self.attempts) > 1:
             yield Static(self._attempts_line(), classes="fb-attempts")
         if self.grade.tests:  # a coding answer: how its code did on the hidden tests
@@ -124,14 +125,14 @@ class QuestionFeedback(Vertical):
 
     def _attempts_line(self) -> Text:
         """Every graded attempt at this question, oldest first, this one marked, with the change."""
-        line = Text(say(self.lang, "fb.attempts"), style="dim")
+        line = Text(msg("fb.attempts", self.lang), style="dim")
         for i, (sid, at, score) in enumerate(self.attempts):
             if i:
                 line.append(" → ", style="dim")
             line.append(f"{fmt.when(at, short=True)} ", style="dim")
             line.append(fmt.score(score), style=f"bold {fmt.score_style(score)}")
             if sid == self.session.id:
-                line.append(f" ({say(self.lang, 'fb.this_attempt')})", style="dim")
+                line.append(f" ({msg('fb.this_attempt', self.lang)})", style="dim")
         first, last = self.attempts[0][2], self.attempts[-1][2]
         line.append(f"  {last - first:+.0f}", style="green" if last >= first else "red")
         return line
@@ -140,7 +141,7 @@ class QuestionFeedback(Vertical):
         if self.grade is None:
             return
         table = self.query_one(DataTable)
-        table.add_columns(*(say(self.lang, f"fb.{c}") for c in ("criterion", "score", "reason")))
+        table.add_columns(*(msg(f"fb.{c}", self.lang) for c in ("criterion", "score", "reason")))
         for c in self.grade.criteria:
             table.add_row(
                 fmt.one_line(criterion_name(self.question, c.id, self.lang), 26),
@@ -163,11 +164,11 @@ class QuestionFeedback(Vertical):
         if not mine:
             return ""
         colon = "：" if self.lang == "zh" else ": "
-        out = [f"**{say(self.lang, 'errors')}**", ""]
+        out = [f"**{msg('errors', self.lang)}**", ""]
         for e in mine:
             item = [f"✗ “{_md(e.quote)}”", f"→ {_md(e.correction)}"]
             if e.reference:
-                item.append(f"*{say(self.lang, 'read')}{colon}{_md(fmt.note_label(e.reference, self.catalog.titles))}*")
+                item.append(f"*{msg('read', self.lang)}{colon}{_md(fmt.note_label(e.reference, self.catalog.titles))}*")
             out.append("- " + "  \n  ".join(item))  # one list item, hard line breaks
         return "\n".join(out) + "\n\n"
 
@@ -259,13 +260,13 @@ class FeedbackScreen(Screen[None]):
         lang = session.lang
         overall = session.overall()
         head = Text.assemble(
-            (say(lang, "fb.overall"), "bold"),
+            (msg("fb.overall", lang), "bold"),
             (f"{fmt.score(overall)}/100 ", f"bold {fmt.score_style(overall)}"),
             fmt.meter(overall),
             (
                 f"  {fmt.when(session.started_at)} · "
-                f"{fmt.one_line(fmt.track_names(session.tracks, lang, say(lang, 'fb.all_tracks')), 34)}"
-                f" · {session.model or say(lang, 'fb.offline')} · {say(lang, f'status.{session.status}')}",
+                f"{fmt.one_line(fmt.track_names(session.tracks, lang, msg('fb.all_tracks', lang)), 34)}"
+                f" · {session.model or msg('fb.offline', lang)} · {msg(f'status.{session.status}', lang)}",
                 "dim",
             ),
         )
@@ -338,7 +339,7 @@ class FeedbackScreen(Screen[None]):
 
         qid = self._active_question()
         if qid is None or self.session is None:
-            self.notify(say(self.session.lang if self.session else "en", "notice.pick_question"))
+            self.notify(msg("notice.pick_question", self.session.lang if self.session else "en"))
             return
         lang = self.session.lang
         question = self.catalog.questions.get(qid) if self.catalog else None
@@ -353,13 +354,13 @@ class FeedbackScreen(Screen[None]):
         qid = self._active_question()
         session, catalog = self.session, self.catalog
         if qid is None or session is None or catalog is None:
-            self.notify(say(session.lang if session else "en", "notice.pick_question"))
+            self.notify(msg("notice.pick_question", session.lang if session else "en"))
             return
         view = next((v for v in self.query(QuestionFeedback) if v.qid == qid), None)
         ref = view.reference() if view is not None else ""
         note_id = ref.split("::")[0]
         if not ref or note_id not in catalog.bodies:
-            self.notify(say(session.lang, "notice.no_note"))
+            self.notify(msg("notice.no_note", session.lang))
             return
         chunk = catalog.chunks.get(ref)
         section = chunk.heading.split(" > ")[-1] if chunk is not None and chunk.heading else ""
@@ -373,11 +374,11 @@ class FeedbackScreen(Screen[None]):
         qid = self._active_question()
         session = self.session
         if qid is None or session is None:
-            self.notify(say(session.lang if session else "en", "notice.pick_question"))
+            self.notify(msg("notice.pick_question", session.lang if session else "en"))
             return
         question = self.catalog.questions.get(qid) if self.catalog else None
         if question is None:
-            self.notify(say(session.lang, "notice.not_in_bank"), severity="warning")
+            self.notify(msg("notice.not_in_bank", session.lang), severity="warning")
             return
         options = InterviewOptions(
             count=1, tracks=[question.track], lang=session.lang, model=session.model, forced=[qid]
@@ -401,7 +402,7 @@ class FeedbackTabs(Vertical):
 
     def compose(self) -> ComposeResult:
         with TabbedContent(id="fb-tabs", initial="summary"):
-            with TabPane(say(self.session.lang, "summary"), id="summary"):
+            with TabPane(msg("summary", self.session.lang), id="summary"):
                 yield self._summary(self.session, self.catalog)
             for n, qid in enumerate(self.session.asked(), start=1):
                 with TabPane(f"Q{n}", id=f"q{n}"):
@@ -424,12 +425,12 @@ class FeedbackTabs(Vertical):
                     (f" {fmt.score(value):>3} ", fmt.score_style(value)),
                     (f"{track:<20.20} ", "dim"),
                     fmt.one_line(text, 56),
-                    (say(lang, "fb.skipped_mark") if skipped else "", "dim italic"),
+                    (msg("fb.skipped_mark", lang) if skipped else "", "dim italic"),
                 )
             )
         if not lines:
-            lines.append(Text(say(lang, "fb.none_asked"), style="dim"))
-        summary = session.summary or say(lang, "fb.no_summary")
+            lines.append(Text(msg("fb.none_asked", lang), style="dim"))
+        summary = session.summary or msg("fb.no_summary", lang)
         return VerticalScroll(
             Static(Text("\n").join(lines), id="fb-questions"),
             Markdown(summary, id="fb-summary"),

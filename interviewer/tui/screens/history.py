@@ -20,8 +20,9 @@ from textual.css.query import NoMatches
 from textual.widgets import DataTable, Footer, Header, Label, Sparkline, Static
 
 from interviewer.domain import TRACKS
+from interviewer.messages import msg
 from interviewer.tui import format as fmt
-from interviewer.tui.i18n import localize_bindings, say
+from interviewer.tui.i18n import localize_bindings
 from interviewer.tui.screens.session_list import SessionListScreen
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ def track_series(progress: Progress, lang: str) -> list[TrackSeries]:
         elif progress.tracks.get(track):
             points = progress.tracks[track]
             at = [_local(a) for a, _ in points]
-            label = f"{name} ({say(lang, 'hist.score_series')})"
+            label = f"{name} ({msg('hist.score_series', lang)})"
             out.append(TrackSeries(track, label, at, [float(v) for _, v in points], retention=False))
     return out
 
@@ -107,20 +108,20 @@ class HistoryScreen(SessionListScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="chart-box") as box:
-            box.border_title = say(self.lang, "hist.chart")
+            box.border_title = msg("hist.chart", self.lang)
             yield Sparkline([], id="chart", summary_function=max)
             yield Label("", id="chart-caption")
         with Horizontal(id="study-row"):
             with Vertical(id="tracks-box") as tracks:
-                tracks.border_title = say(self.lang, "hist.tracks_chart")
-                yield Static(Text(say(self.lang, "hist.no_tracks"), style="dim"), id="tracks-legend")
+                tracks.border_title = msg("hist.tracks_chart", self.lang)
+                yield Static(Text(msg("hist.no_tracks", self.lang), style="dim"), id="tracks-legend")
             with VerticalScroll(id="due-box") as due:
-                due.border_title = say(self.lang, "hist.due")
+                due.border_title = msg("hist.due", self.lang)
                 yield Static("", id="due-list")
         table: DataTable[str | Text] = DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
-        table.border_title = say(self.lang, "hist.sessions")
+        table.border_title = msg("hist.sessions", self.lang)
         yield table
-        yield Static(Text(say(self.lang, "hist.none"), style="dim"), id="sessions-empty")
+        yield Static(Text(msg("hist.none", self.lang), style="dim"), id="sessions-empty")
         yield Static("", id="practice")
         yield Footer()
 
@@ -182,16 +183,16 @@ class HistoryScreen(SessionListScreen):
         for row in rows:
             overall = self.overall.get(row.id, row.overall)
             if row.status == "active":
-                status = Text(f"⏸ {say(lang, 'status.active')}", style="yellow")
+                status = Text(f"⏸ {msg('status.active', lang)}", style="yellow")
             else:
-                status = Text(say(lang, f"status.{row.status}"), style="dim")
+                status = Text(msg(f"status.{row.status}", lang), style="dim")
             cells = {
                 "when": fmt.when(row.started_at),
                 "score": Text(fmt.score(overall), style=fmt.score_style(overall), justify="right"),
                 "status": status,
                 "questions": Text(str(row.questions), justify="right"),
-                "model": fmt.one_line(row.model or say(lang, "fb.offline"), widths.get("model", 14)),
-                "tracks": fmt.one_line(fmt.track_names(row.tracks, lang, say(lang, "fb.all_tracks")), widths["tracks"]),
+                "model": fmt.one_line(row.model or msg("fb.offline", lang), widths.get("model", 14)),
+                "tracks": fmt.one_line(fmt.track_names(row.tracks, lang, msg("fb.all_tracks", lang)), widths["tracks"]),
             }
             table.add_row(*(cells[c] for c in widths), key=row.id)
         table.display = bool(rows)
@@ -211,14 +212,14 @@ class HistoryScreen(SessionListScreen):
         chart.display = len(points) > 1
         chart.data = points if len(points) > 1 else []
         if not points:
-            caption.update(Text(say(self.lang, "hist.no_graded"), style="dim"))
+            caption.update(Text(msg("hist.no_graded", self.lang), style="dim"))
             return
         if len(points) == 1:
             caption.update(
                 Text.assemble(
                     fmt.meter(points[0], 20),
                     " ",
-                    (say(self.lang, "hist.one", score=f"{points[0]:.0f}"), "dim"),
+                    (msg("hist.one", self.lang, score=f"{points[0]:.0f}"), "dim"),
                 )
             )
             self._practice(progress)
@@ -228,10 +229,10 @@ class HistoryScreen(SessionListScreen):
         arrow = "▲" if trend > 0 else "▼" if trend < 0 else "="
         caption.update(
             Text.assemble(
-                (say(self.lang, "hist.graded", n=len(points), s="s" if len(points) != 1 else ""), "dim"),
-                say(self.lang, "hist.trend", first=f"{first:.0f}"),
+                (msg("hist.graded", self.lang, n=len(points), s="s" if len(points) != 1 else ""), "dim"),
+                msg("hist.trend", self.lang, first=f"{first:.0f}"),
                 (f"{last:.0f}", f"bold {fmt.score_style(last)}"),
-                say(self.lang, "hist.best", arrow=arrow, delta=f"{abs(trend):.0f}", best=f"{best:.0f}"),
+                msg("hist.best", self.lang, arrow=arrow, delta=f"{abs(trend):.0f}", best=f"{best:.0f}"),
             )
         )
         self._practice(progress)
@@ -240,7 +241,7 @@ class HistoryScreen(SessionListScreen):
         if progress and progress.practice:
             items = ", ".join(fmt.one_line(str(p["text"]) or str(p["key_point"]), 40) for p in progress.practice[:3])
             self.query_one("#practice", Static).update(
-                Text.assemble((say(self.lang, "hist.practise"), "bold"), (items, "dim"))
+                Text.assemble((msg("hist.practise", self.lang), "bold"), (items, "dim"))
             )
 
     async def _tracks_chart(self, progress: Progress | None) -> None:
@@ -250,7 +251,7 @@ class HistoryScreen(SessionListScreen):
         self.track_series = track_series(progress, self.lang) if progress else []
         legend = self.query_one("#tracks-legend", Static)
         if not self.track_series:
-            legend.update(Text(say(self.lang, "hist.no_tracks"), style="dim"))
+            legend.update(Text(msg("hist.no_tracks", self.lang), style="dim"))
             return
         from textual_plotext import PlotextPlot
 
@@ -281,7 +282,7 @@ class HistoryScreen(SessionListScreen):
         due = progress.due if progress else []
         box = self.query_one("#due-list", Static)
         if not due:
-            box.update(Text(say(self.lang, "hist.no_due"), style="dim"))
+            box.update(Text(msg("hist.no_due", self.lang), style="dim"))
             return
         lines: list[Text] = []
         for entry in due[:DUE_SHOWN]:
@@ -290,10 +291,10 @@ class HistoryScreen(SessionListScreen):
             line = Text.assemble("• ", point, (f"  {100 * retention:.0f}%", fmt.score_style(100 * retention)))
             read = read_of(dict(entry))
             if read:
-                line.append("\n  " + say(self.lang, "hist.read", where=fmt.one_line(read, 70)), style="dim")
+                line.append("\n  " + msg("hist.read", self.lang, where=fmt.one_line(read, 70)), style="dim")
             lines.append(line)
         if len(due) > DUE_SHOWN:
-            lines.append(Text(say(self.lang, "hist.due_more", n=len(due) - DUE_SHOWN), style="dim"))
+            lines.append(Text(msg("hist.due_more", self.lang, n=len(due) - DUE_SHOWN), style="dim"))
         box.update(Text("\n").join(lines))
 
     @on(DataTable.RowSelected, "#sessions")

@@ -17,8 +17,9 @@ from textual.widgets import Button, DataTable, Footer, Header, Label, Select, Se
 from textual.widgets.selection_list import Selection
 
 from interviewer.domain import TRACKS
+from interviewer.messages import msg
 from interviewer.tui import format as fmt
-from interviewer.tui.i18n import localize_bindings, say
+from interviewer.tui.i18n import localize_bindings
 from interviewer.tui.screens.session_list import SessionListScreen
 
 if TYPE_CHECKING:
@@ -83,49 +84,49 @@ class HomeScreen(SessionListScreen):
         yield Header()
         with Horizontal(id="home"):
             with VerticalScroll(id="new-interview") as form:
-                form.border_title = say(lang, "home.new")
-                yield Label(say(lang, "home.tracks"), classes="hint")
+                form.border_title = msg("home.new", lang)
+                yield Label(msg("home.tracks", lang), classes="hint")
                 yield TrackList(
                     *(Selection(names[lang], track_id) for track_id, names in TRACKS.items()),
                     id="tracks",
                     compact=True,
                 )
                 with Horizontal(classes="field-row"):
-                    yield Label(say(lang, "home.questions"), classes="field-label")
+                    yield Label(msg("home.questions", lang), classes="field-label")
                     yield Select[int](
                         [(str(n), n) for n in range(1, 11)], value=5, allow_blank=False, compact=True, id="count"
                     )
                 with Horizontal(classes="field-row"):
-                    yield Label(say(lang, "home.difficulty"), classes="field-label")
+                    yield Label(msg("home.difficulty", lang), classes="field-label")
                     yield Select[int](
-                        [(say(lang, "home.any_difficulty"), 0), *((f"{n} {fmt.stars(n)}", n) for n in range(1, 6))],
+                        [(msg("home.any_difficulty", lang), 0), *((f"{n} {fmt.stars(n)}", n) for n in range(1, 6))],
                         value=0,
                         allow_blank=False,
                         compact=True,
                         id="difficulty",
                     )
                 with Horizontal(classes="field-row"):
-                    yield Label(say(lang, "home.language"), classes="field-label")
+                    yield Label(msg("home.language", lang), classes="field-label")
                     yield Select[str](
                         [("English", "en"), ("中文", "zh")], value=lang, allow_blank=False, compact=True, id="lang"
                     )
                 with Horizontal(classes="field-row"):
-                    yield Label(say(lang, "home.model"), classes="field-label")
-                    models = [(say(lang, "home.offline"), "")]
+                    yield Label(msg("home.model", lang), classes="field-label")
+                    models = [(msg("home.offline", lang), "")]
                     if settings.model:
                         models.append((fmt.one_line(settings.model, 30), settings.model))
                     yield Select[str](models, value=settings.model, allow_blank=False, compact=True, id="model")
-                yield Button(say(lang, "home.start"), variant="primary", id="start", compact=True)
-                yield Button(say(lang, "home.practice"), id="practice", compact=True)
+                yield Button(msg("home.start", lang), variant="primary", id="start", compact=True)
+                yield Button(msg("home.practice", lang), id="practice", compact=True)
             with Vertical(id="side"):
                 with Vertical(id="resume-box") as box:
-                    box.border_title = say(lang, "home.resume")
-                    yield Static(say(lang, "home.no_resume"), id="resume-text")
-                    yield Button(say(lang, "home.resume_button"), id="resume", compact=True, disabled=True)
+                    box.border_title = msg("home.resume", lang)
+                    yield Static(msg("home.no_resume", lang), id="resume-text")
+                    yield Button(msg("home.resume_button", lang), id="resume", compact=True, disabled=True)
                 table: DataTable[str | Text] = DataTable(id="recent", cursor_type="row", zebra_stripes=True)
-                table.border_title = say(lang, "home.recent")
+                table.border_title = msg("home.recent", lang)
                 yield table
-                yield Static(Text(say(lang, "home.no_sessions"), style="dim"), id="recent-empty")
+                yield Static(Text(msg("home.no_sessions", lang), style="dim"), id="recent-empty")
                 yield Static(id="warm-status")
         yield Footer()
 
@@ -149,7 +150,7 @@ class HomeScreen(SessionListScreen):
         state = self.iapp.warm_state
         icon = {"loading": "◌", "indexing": "◌", "ready": "●", "failed": "✖"}[state]
         style = {"loading": "dim", "indexing": "yellow", "ready": "green", "failed": "red"}[state]
-        detail = self.iapp.warm_detail or say(self.lang, "home.loading")
+        detail = self.iapp.warm_detail or msg("home.loading", self.lang)
         self.query_one("#warm-status", Static).update(Text.assemble((icon, style), " ", (detail, style)))
 
     @work(exclusive=True, group="sessions")
@@ -184,11 +185,11 @@ class HomeScreen(SessionListScreen):
         button.disabled = active is None
         text = self.query_one("#resume-text", Static)
         if active is None:
-            text.update(Text(say(lang, "home.no_resume"), style="dim"))
+            text.update(Text(msg("home.no_resume", lang), style="dim"))
         else:
             text.update(
-                f"{fmt.when(active.started_at)} · {say(lang, 'home.asked', n=active.questions)} · "
-                f"{fmt.one_line(fmt.track_names(active.tracks, lang, say(lang, 'fb.all_tracks')), 40)}"
+                f"{fmt.when(active.started_at)} · {msg('home.asked', lang, n=active.questions)} · "
+                f"{fmt.one_line(fmt.track_names(active.tracks, lang, msg('fb.all_tracks', lang)), 40)}"
             )
 
     def _fill_table(self) -> None:
@@ -200,15 +201,15 @@ class HomeScreen(SessionListScreen):
         lang = self.lang
         for row in self.rows:
             overall = self.overall.get(row.id, row.overall)
-            status = Text(f"⏸ {say(lang, 'status.active')}", style="yellow") if row.status == "active" else None
+            status = Text(f"⏸ {msg('status.active', lang)}", style="yellow") if row.status == "active" else None
             score = Text(fmt.score(overall), style=fmt.score_style(overall), justify="right")
             if "status" not in widths and status is not None:
                 score = Text("⏸", style="yellow", justify="right")
             cells: dict[str, str | Text] = {
                 "when": fmt.when(row.started_at, short=True),
                 "score": score,
-                "status": status or Text(say(lang, f"status.{row.status}"), style="dim"),
-                "tracks": fmt.one_line(fmt.track_names(row.tracks, lang, say(lang, "fb.all_tracks")), widths["tracks"]),
+                "status": status or Text(msg(f"status.{row.status}", lang), style="dim"),
+                "tracks": fmt.one_line(fmt.track_names(row.tracks, lang, msg("fb.all_tracks", lang)), widths["tracks"]),
             }
             table.add_row(*(cells[c] for c in widths), key=row.id)
         if 0 < cursor < len(self.rows):
@@ -259,7 +260,7 @@ class HomeScreen(SessionListScreen):
 
         lang = options.lang
         services = self.iapp.services
-        self.notify(say(lang, "practice.planning"), timeout=3)
+        self.notify(msg("practice.planning", lang), timeout=3)
         soon = None
         try:
             await self.iapp.wait_catalog()
@@ -270,8 +271,8 @@ class HomeScreen(SessionListScreen):
             self.notify(f"Cannot practise: {exc}", severity="error", timeout=8)
             return
         if not plan.question_ids:
-            when = say(lang, "practice.next_due", when=fmt.when(soon)) if soon else ""
-            self.notify(say(lang, "practice.nothing") + when, severity="warning", timeout=8)
+            when = msg("practice.next_due", lang, when=fmt.when(soon)) if soon else ""
+            self.notify(msg("practice.nothing", lang) + when, severity="warning", timeout=8)
             return
         options.count = len(plan.question_ids)
         options.forced = list(plan.question_ids)

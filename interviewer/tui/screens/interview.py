@@ -41,8 +41,9 @@ from interviewer.agent.events import (
     SessionStarted,
     TokenStreamed,
 )
+from interviewer.messages import msg
 from interviewer.tui import format as fmt
-from interviewer.tui.i18n import localize_bindings, say
+from interviewer.tui.i18n import localize_bindings
 from interviewer.tui.screens.coding_desk import CodingDesk, shown_answer
 from interviewer.tui.source import QueueAnswerSource
 from interviewer.tui.widgets import AnswerTurn, InterviewerTurn, NoteTurn
@@ -163,9 +164,9 @@ class InterviewScreen(Screen[None]):
 
     def _name_editor(self, area: TextArea) -> None:
         """The editor's title and placeholder, in the session's language (known once it is built)."""
-        area.border_title = say(self.lang, "editor.title")
-        area.border_subtitle = say(self.lang, "editor.keys")
-        area.placeholder = say(self.lang, "editor.placeholder")
+        area.border_title = msg("editor.title", self.lang)
+        area.border_subtitle = msg("editor.keys", self.lang)
+        area.placeholder = msg("editor.placeholder", self.lang)
 
     async def on_mount(self) -> None:
         area = self.query_one("#answer", TextArea)
@@ -174,7 +175,7 @@ class InterviewScreen(Screen[None]):
         area.focus()
         conversation = self.query_one("#conversation", VerticalScroll)
         conversation.anchor()
-        await conversation.mount(NoteTurn(say(self.lang, "preparing_note")))
+        await conversation.mount(NoteTurn(msg("preparing_note", self.lang)))
         self.sub_title = "starting"
         self._spinner = self.set_interval(0.25, self._tick_spinner, pause=True)
         if self.iapp.settings.question_timer_s > 0:
@@ -277,13 +278,13 @@ class InterviewScreen(Screen[None]):
         elif isinstance(event, QuestionAsked):
             await self._end_stream(None, "")
             self.question_index, self.total = event.index, event.total
-            label = f"{say(self.lang, 'question', n=event.index, total=event.total)} · {fmt.track_name(event.track, self.lang)}"
+            label = f"{msg('question', self.lang, n=event.index, total=event.total)} · {fmt.track_name(event.track, self.lang)}"
             if event.difficulty:
                 label += f" · {fmt.stars(event.difficulty)}"
             await self._add(InterviewerTurn(label, event.text, note=self._practice_note(event.question_id)))
             self._on_screen((event.question_id, 0))
         elif isinstance(event, FollowUpAsked):
-            label = say(self.lang, "follow_up", n=event.follow_up_index)
+            label = msg("follow_up", self.lang, n=event.follow_up_index)
             if self._stream_turn is not None:
                 await self._end_stream(label, event.text)
             else:
@@ -305,19 +306,19 @@ class InterviewScreen(Screen[None]):
         elif isinstance(event, Fallback):
             self.notify(event.reason, title=f"{event.stage}: fell back", severity="warning")
         elif isinstance(event, SessionEnded):
-            await self._end_stream(say(self.lang, "summary"), event.summary)
+            await self._end_stream(msg("summary", self.lang), event.summary)
             self.ended = event
         self._refresh_status()
 
     async def _question_closed(self, event: QuestionClosed) -> None:
         qid = event.question_id
         if event.reason == "skipped":
-            await self._add(NoteTurn(say(self.lang, "skipped")))
+            await self._add(NoteTurn(msg("skipped", self.lang)))
             return
         if qid in self._answered and qid not in self._graded:
             self._grading.add(qid)
         if event.reason in NOTED_CLOSES:
-            await self._add(NoteTurn(say(self.lang, f"close.{event.reason}")))
+            await self._add(NoteTurn(msg(f"close.{event.reason}", self.lang)))
 
     @property
     def practice(self) -> str:
@@ -334,14 +335,14 @@ class InterviewScreen(Screen[None]):
             return ""
         lang = self.lang
         if self.practice == "diagnostic":
-            return say(lang, "practice.diagnostic")
+            return msg("practice.diagnostic", lang)
         total = len(o.forced)
         due = sum(1 for q in o.forced if o.targets.get(q))
         if self.practice == "new" or not due:
-            return say(lang, "practice.new", n=total, s="s" if total != 1 else "")
+            return msg("practice.new", lang, n=total, s="s" if total != 1 else "")
         if due == total:
-            return say(lang, "practice.review", n=due, s="s" if due != 1 else "")
-        return say(lang, "practice.review_new", due=due, new=total - due, s="s" if due != 1 else "")
+            return msg("practice.review", lang, n=due, s="s" if due != 1 else "")
+        return msg("practice.review_new", lang, due=due, new=total - due, s="s" if due != 1 else "")
 
     def _practice_note(self, question_id: str) -> str:
         """A practice question's dim line: the key points it practises (short), or 'new material'."""
@@ -349,18 +350,18 @@ class InterviewScreen(Screen[None]):
             return ""
         targets = self._targets.get(question_id, [])
         if not targets:
-            return say(self.lang, "practice.fresh")
+            return msg("practice.fresh", self.lang)
         question = self.iapp.services.bank.questions.get(question_id)
         texts = {kp.id: kp.text.get(self.lang) for _, kp in question.rubric.key_points()} if question else {}
         points = ("；" if self.lang == "zh" else "; ").join(fmt.one_line(texts.get(kp) or kp, 48) for kp in targets[:3])
         if len(targets) > 3:
             points += f" (+{len(targets) - 3})"
-        return say(self.lang, "practice.targets", points=points)
+        return msg("practice.targets", self.lang, points=points)
 
     def _answer_label(self, follow_up_index: int) -> str:
         if follow_up_index == 0:
-            return say(self.lang, "your_answer")
-        return say(self.lang, "your_answer_to", n=follow_up_index)
+            return msg("your_answer", self.lang)
+        return msg("your_answer_to", self.lang, n=follow_up_index)
 
     @staticmethod
     def _key(prompt: QuestionAsked | FollowUpAsked) -> tuple[str, int]:
@@ -432,21 +433,21 @@ class InterviewScreen(Screen[None]):
     async def _show_restored(self, session: Session) -> None:
         """Show the transcript so far of a resumed session."""
         asked = session.asked()
-        widgets: list[Widget] = [NoteTurn(say(self.lang, "resuming", when=fmt.when(session.started_at)))]
+        widgets: list[Widget] = [NoteTurn(msg("resuming", self.lang, when=fmt.when(session.started_at)))]
         for turn in session.turns:
             if turn.kind == "question":
                 n = asked.index(turn.question_id) + 1
-                label = say(self.lang, "question", n=n, total=session.count)
+                label = msg("question", self.lang, n=n, total=session.count)
                 widgets.append(InterviewerTurn(label, turn.text, note=self._practice_note(turn.question_id)))
                 self.question_index = n
             elif turn.kind == "follow_up":
-                widgets.append(InterviewerTurn(say(self.lang, "follow_up", n=turn.follow_up_index), turn.text))
+                widgets.append(InterviewerTurn(msg("follow_up", self.lang, n=turn.follow_up_index), turn.text))
             elif turn.kind == "answer":
                 self._answered.add(turn.question_id)
                 shown = shown_answer(turn.text, turn.code, self.lang)
                 widgets.append(AnswerTurn(self._answer_label(turn.follow_up_index), shown, self.lang))
             elif turn.kind == "skip":
-                widgets.append(NoteTurn(say(self.lang, "skipped")))
+                widgets.append(NoteTurn(msg("skipped", self.lang)))
         self._graded |= set(session.grades)
         last = next((t for t in reversed(session.turns) if t.role == "interviewer"), None)
         if last is not None:
@@ -472,9 +473,9 @@ class InterviewScreen(Screen[None]):
         lang = self.lang
         numbered = "practice.question" if self.practice else "question"
         progress = (
-            say(lang, numbered, n=self.question_index, total=self.total)
+            msg(numbered, lang, n=self.question_index, total=self.total)
             if self.question_index
-            else say(lang, "preparing")
+            else msg("preparing", lang)
         )
         self._set_label("#progress", Text(progress, style="bold"))
         if self.sub_title != progress:
@@ -482,11 +483,11 @@ class InterviewScreen(Screen[None]):
         if self.saving and self.phase not in ("failed", "ended"):
             self._set_label("#state", Text(SAVING_STATE.get(lang, SAVING_STATE["en"]), style="bold yellow"))
         else:
-            self._set_label("#state", Text(say(lang, f"state.{self.phase}"), style=STATE_STYLES[self.phase]))
+            self._set_label("#state", Text(msg(f"state.{self.phase}", lang), style=STATE_STYLES[self.phase]))
         if self._grading:
             n = len(self._grading)
             frame = SPINNER[self._spin % len(SPINNER)]
-            count = say(self.lang, "grading", n=n, s="s" if n > 1 else "")
+            count = msg("grading", self.lang, n=n, s="s" if n > 1 else "")
             self._set_label("#grading", Text(f"{frame} {count}", style="dim"))
             self._spinner.resume()
         else:
@@ -512,7 +513,7 @@ class InterviewScreen(Screen[None]):
         self._set_label("#timer", Text(f"⏱ +{over // 60}:{over % 60:02d}", style="bold red"))
         if not self._timer_warned:
             self._timer_warned = True
-            self.notify(say(self.lang, "notice.time_up"), severity="warning")
+            self.notify(msg("notice.time_up", self.lang), severity="warning")
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         area = event.text_area
@@ -596,7 +597,7 @@ class InterviewScreen(Screen[None]):
         text = area.text
         waiting = self.source.waiting
         if not text.strip() and not (waiting is not None and self.coding.code_for(waiting.question_id)):
-            self.notify(say(self.lang, "notice.empty"), severity="warning")
+            self.notify(msg("notice.empty", self.lang), severity="warning")
             area.focus()
             return
         self.send_answer(text)
@@ -610,7 +611,7 @@ class InterviewScreen(Screen[None]):
         waiting = self.source.waiting
         code = self.coding.code_for(waiting.question_id) if waiting is not None else ""
         if self.phase != "listening" or not self.source.answer(text, code=code):
-            self.notify(say(self.lang, "notice.not_waiting"))
+            self.notify(msg("notice.not_waiting", self.lang))
             return
         if waiting is not None:
             self.coding.sent(waiting.question_id)
@@ -623,7 +624,7 @@ class InterviewScreen(Screen[None]):
 
     def action_skip(self) -> None:
         if self.phase != "listening" or self.source.waiting is None:
-            self.notify(say(self.lang, "notice.nothing_to_skip"))
+            self.notify(msg("notice.nothing_to_skip", self.lang))
             return
         from interviewer.tui.screens.confirm import ConfirmScreen
 
@@ -631,12 +632,12 @@ class InterviewScreen(Screen[None]):
             if not yes:
                 return
             if self.phase != "listening" or not self.source.skip():
-                self.notify(say(self.lang, "notice.nothing_to_skip"))
+                self.notify(msg("notice.nothing_to_skip", self.lang))
                 return
             self.phase = "thinking"
             self._refresh_status()
 
-        self.app.push_screen(ConfirmScreen(say(self.lang, "confirm.skip"), lang=self.lang), confirmed)
+        self.app.push_screen(ConfirmScreen(msg("confirm.skip", self.lang), lang=self.lang), confirmed)
 
     def action_end(self) -> None:
         if self.phase in ("ending", "ended", "failed"):
@@ -648,7 +649,7 @@ class InterviewScreen(Screen[None]):
                 self.phase = "ending"
                 self._refresh_status()
 
-        self.app.push_screen(ConfirmScreen(say(self.lang, "confirm.end"), lang=self.lang), confirmed)
+        self.app.push_screen(ConfirmScreen(msg("confirm.end", self.lang), lang=self.lang), confirmed)
 
     def action_leave(self) -> None:
         if self.phase in ("ended", "failed", "starting") or not self.session_id:
@@ -661,7 +662,7 @@ class InterviewScreen(Screen[None]):
                 self.keep_draft()
                 self.app.pop_screen()
 
-        self.app.push_screen(ConfirmScreen(say(self.lang, "confirm.pause"), lang=self.lang), confirmed)
+        self.app.push_screen(ConfirmScreen(msg("confirm.pause", self.lang), lang=self.lang), confirmed)
 
     @property
     def in_progress(self) -> bool:
@@ -691,7 +692,7 @@ class InterviewScreen(Screen[None]):
         self._draft_saved = draft.text
         area.text = draft.text
         area.move_cursor(area.document.end)
-        self.notify(say(self.lang, "notice.draft_restored"))
+        self.notify(msg("notice.draft_restored", self.lang))
 
     def _draft_job(self) -> tuple[str, str, int, str] | None:
         """(session, question, follow-up index, text) to save, or None when nothing changed or the

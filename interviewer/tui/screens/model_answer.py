@@ -10,7 +10,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
-from interviewer.tui.i18n import localize_bindings, say
+from interviewer.messages import msg
+from interviewer.tui.i18n import localize_bindings
 
 
 class ModelAnswerScreen(ModalScreen[None]):
@@ -41,9 +42,9 @@ class ModelAnswerScreen(ModalScreen[None]):
 
     def markdown(self) -> str:
         lang = self.lang
-        body = self.answer or f"*{say(lang, 'fb.no_model_answer')}*"
+        body = self.answer or f"*{msg('fb.no_model_answer', lang)}*"
         return (
-            f"## {say(lang, 'fb.model_answer')}\n\n> {_one_line(self.question)}\n\n{body}\n\n*{say(lang, 'fb.close')}*"
+            f"## {msg('fb.model_answer', lang)}\n\n> {_one_line(self.question)}\n\n{body}\n\n*{msg('fb.close', lang)}*"
         )
 
     def on_mount(self) -> None:

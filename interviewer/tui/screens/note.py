@@ -10,7 +10,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown, Static
 
-from interviewer.tui.i18n import localize_bindings, say
+from interviewer.messages import msg
+from interviewer.tui.i18n import localize_bindings
 
 
 class NoteScreen(ModalScreen[None]):
@@ -42,7 +43,7 @@ class NoteScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="note"):
             where = f"{self.title} › {self.section}" if self.section else self.title
-            yield Static(f"{where}  ·  {say(self.lang, 'fb.close')}", classes="note-where")
+            yield Static(f"{where}  ·  {msg('fb.close', self.lang)}", classes="note-where")
             yield Markdown(f"# {self.title}\n\n{self.body}", id="note-body")
 
     def on_mount(self) -> None:

@@ -14,8 +14,9 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Label, Static
 
+from interviewer.messages import msg
 from interviewer.tui import format as fmt
-from interviewer.tui.i18n import localize_bindings, say
+from interviewer.tui.i18n import localize_bindings
 from interviewer.tui.screens.coding_desk import answer_with_code
 from interviewer.tui.screens.feedback import Catalog, SessionLoadError, load_session
 from interviewer.tui.widgets import AnswerTurn, InterviewerTurn, NoteTurn, grade_summary
@@ -55,25 +56,25 @@ def build_steps(session: Session, catalog: Catalog) -> list[Step]:
         qid = turn.question_id
         n = asked.index(qid) + 1 if qid in asked else 0
         if turn.kind == "question":
-            steps.append(Step(InterviewerTurn(say(lang, "question", n=n, total=len(asked)), turn.text), n, "question"))
+            steps.append(Step(InterviewerTurn(msg("question", lang, n=n, total=len(asked)), turn.text), n, "question"))
         elif turn.kind == "follow_up":
             steps.append(
-                Step(InterviewerTurn(say(lang, "follow_up", n=turn.follow_up_index), turn.text), n, "follow-up")
+                Step(InterviewerTurn(msg("follow_up", lang, n=turn.follow_up_index), turn.text), n, "follow-up")
             )
         elif turn.kind == "answer":
             index = turn.follow_up_index
-            label = say(lang, "answer") if index == 0 else say(lang, "answer_to", n=index)
+            label = msg("answer", lang) if index == 0 else msg("answer_to", lang, n=index)
             steps.append(Step(AnswerTurn(label, answer_with_code(turn.text, turn.code, lang), lang), n, "answer"))
         elif turn.kind == "skip":
-            steps.append(Step(NoteTurn(say(lang, "skipped")), n, "skipped"))
+            steps.append(Step(NoteTurn(msg("skipped", lang)), n, "skipped"))
         else:
             continue
         grade = session.grades.get(qid)
         if grade is not None and last_turn[qid] == i:
             body = grade_summary(grade, catalog.questions.get(qid), lang)
-            steps.append(Step(GradeTurn(say(lang, "grade_of", n=n), body), n, "grade"))
+            steps.append(Step(GradeTurn(msg("grade_of", lang, n=n), body), n, "grade"))
     if session.summary:
-        steps.append(Step(InterviewerTurn(say(lang, "summary"), session.summary), 0, "summary"))
+        steps.append(Step(InterviewerTurn(msg("summary", lang), session.summary), 0, "summary"))
     return steps
 
 
@@ -130,7 +131,7 @@ class ReplayScreen(Screen[None]):
     def show(self, index: int) -> None:
         status = self.query_one("#replay-status", Label)
         if not self.steps or self.session is None:
-            status.update(Text(say(self.iapp.settings.lang, "replay.empty"), style="dim"))
+            status.update(Text(msg("replay.empty", self.iapp.settings.lang), style="dim"))
             return
         index = max(0, min(index, len(self.steps) - 1))
         self.index = index
@@ -139,12 +140,12 @@ class ReplayScreen(Screen[None]):
             step.widget.set_class(i == index, "-current")
         step = self.steps[index]
         lang = self.session.lang
-        what = say(lang, f"step.{step.what}")
+        what = msg(f"step.{step.what}", lang)
         total = len(self.session.asked())
-        where = f"{say(lang, 'question', n=step.question, total=total)} · {what}" if step.question else what
+        where = f"{msg('question', lang, n=step.question, total=total)} · {what}" if step.question else what
         status.update(
             Text.assemble(
-                (say(lang, "replay.step", n=index + 1, total=len(self.steps)), "bold"),
+                (msg("replay.step", lang, n=index + 1, total=len(self.steps)), "bold"),
                 f" · {where} · ",
                 (f"{fmt.when(self.session.started_at)} · {self.session.id}", "dim"),
             )

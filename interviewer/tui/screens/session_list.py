@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from textual.screen import Screen
 from textual.widgets import DataTable
 
-from interviewer.tui.i18n import say
+from interviewer.messages import msg
 
 if TYPE_CHECKING:
     from interviewer.store.db import SessionRow
@@ -37,7 +37,7 @@ class SessionListScreen(Screen[None]):
         and a busy laptop could paint the rows before that, clipped to the header widths."""
         table = self.query_one(self.TABLE, DataTable)
         for column, width in widths:
-            table.add_column(say(self.lang, f"col.{column}"), width=width)
+            table.add_column(msg(f"col.{column}", self.lang), width=width)
 
     def fit_columns(self, widths: tuple[tuple[str, int], ...], flex: str, least: int = 8) -> dict[str, int]:
         """Column widths that fit the table's width: the ``widths`` given, ``flex`` taking what is left
@@ -60,7 +60,7 @@ class SessionListScreen(Screen[None]):
         table = self.query_one(self.TABLE, DataTable)
         table.clear(columns=True)
         for column, width in widths.items():
-            table.add_column(say(self.lang, f"col.{column}"), width=width, key=column)
+            table.add_column(msg(f"col.{column}", self.lang), width=width, key=column)
 
     def selected_session(self) -> SessionRow | None:
         table = self.query_one(self.TABLE, DataTable)
