@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from interviewer.messages import msg
+
 ZERO_FLAGS = ("empty", "off_topic", "keyword_stuffing")
 VAGUE_FLAGS = ("too_short", "padding")
 ERROR_CAP = 1
@@ -56,17 +58,13 @@ def cap_reason(cid: str, flags: Iterable[str], error_criteria: Iterable[str], la
     """Why a criterion was capped, in the session's language ('' when it was not)."""
     found = set(flags)
     if "keyword_stuffing" in found:
-        return (
-            "答案只是术语罗列，没有解释，封顶 0 分"
-            if lang == "zh"
-            else "capped at 0: the answer lists terms without explaining them"
-        )
+        return msg("cap.keyword_stuffing", lang)
     if "off_topic" in found:
-        return "答案与题目无关，封顶 0 分" if lang == "zh" else "capped at 0: the answer is off topic"
+        return msg("cap.off_topic", lang)
     if cid in set(error_criteria):
-        return "含错误说法，封顶 1 分" if lang == "zh" else "capped at 1: contains a wrong claim"
+        return msg("cap.wrong_claim", lang)
     if "too_short" in found:
-        return "答案太短，封顶 1 分" if lang == "zh" else "capped at 1: too short to show more"
+        return msg("cap.too_short", lang)
     if "padding" in found:
-        return "答案反复重述，封顶 1 分" if lang == "zh" else "capped at 1: the answer keeps restating itself"
+        return msg("cap.padding", lang)
     return ""

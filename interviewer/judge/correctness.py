@@ -25,48 +25,26 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from interviewer.domain import CriterionGrade, Grade, Lang, Question
+from interviewer.messages import msg
 
 if TYPE_CHECKING:
     from interviewer.coding import CodingTask
 
 CRITERION = "correctness"
-NAME = {"en": "Correctness (hidden tests)", "zh": "正确性（隐藏测试）"}
 MAX_FAILURES_SHOWN = 8
 """Failing tests listed as evidence (the rest are counted)."""
 MESSAGE_CHARS = 240
 
 _FENCED = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n(.*?)^[ \t]*\1[ \t]*$", re.MULTILINE | re.DOTALL)
 
-_WORDS = {
-    "en": {
-        "all": "all {total} hidden tests pass",
-        "some": "{passed} of {total} hidden tests pass",
-        "none_run": "no hidden test passed ({status})",
-        "no_code": "no code was submitted: the hidden tests had nothing to run",
-        "skipped": "not graded: {why}; left out of the overall",
-        "fail": "✗ {name}: {message}",
-        "more": "… and {n} more failing tests",
-        "took": "{time:.2f} s, peak {mb:.0f} MB",
-    },
-    "zh": {
-        "all": "全部 {total} 个隐藏测试通过",
-        "some": "{total} 个隐藏测试中通过 {passed} 个",
-        "none_run": "没有隐藏测试通过（{status}）",
-        "no_code": "没有提交代码：隐藏测试无从运行",
-        "skipped": "未评分：{why}；不计入总分",
-        "fail": "✗ {name}：{message}",
-        "more": "…… 另有 {n} 个测试未通过",
-        "took": "{time:.2f} 秒，内存峰值 {mb:.0f} MB",
-    },
-}
-
 
 def name(lang: Lang) -> str:
-    return NAME.get(lang, NAME["en"])
+    return msg("correctness.name", lang)
 
 
 def _say(lang: str, key: str, **values: Any) -> str:
-    return _WORDS.get(lang, _WORDS["en"])[key].format(**values)
+    """A hidden-test message (``correctness.KEY`` in interviewer/messages.py)."""
+    return msg(f"correctness.{key}", lang, **values)
 
 
 def weight(question: Question) -> float:

@@ -32,6 +32,7 @@ from interviewer.judge.caps import apply_caps, cap_reason
 from interviewer.judge.references import ReferenceFinder
 from interviewer.llm.base import ChatModel
 from interviewer.llm.prompts import messages as prompt_messages
+from interviewer.messages import msg
 
 MAX_FIELD_CHARS = 500
 """Longest string the judge's reply may hold in any field (reasoning, quote, correction, summary)."""
@@ -169,11 +170,6 @@ def fence_tag() -> str:
 
 
 # -- the judge ------------------------------------------------------------------------------------
-_UNQUOTED = {
-    "en": "capped at 1: no quote from the answer supports a higher score",
-    "zh": "没有回答原文支持更高分，封顶 1 分",
-}
-_EMPTY = {"en": "empty answer", "zh": "回答为空"}
 
 
 @dataclass
@@ -410,7 +406,7 @@ class LLMJudge:
             raw = int(statistics.median_low([s.raw[c.id] for s in samples]))
             why = ""
             if score < raw:
-                why = cap_reason(c.id, flags, error_criteria, lang) or _UNQUOTED.get(lang, _UNQUOTED["en"])
+                why = cap_reason(c.id, flags, error_criteria, lang) or msg("cap.unquoted", lang)
             reason = (verdict.reasoning.strip() if verdict else "") + (f" ({why})" if why else "")
             criteria.append(
                 CriterionGrade(
@@ -441,7 +437,7 @@ class LLMJudge:
         )
 
     def _empty(self, question: Question, flags: list[str], lang: Lang) -> Grade:
-        reason = _EMPTY.get(lang, _EMPTY["en"])
+        reason = msg("judge.empty", lang)
         return Grade(
             question_id=question.id,
             overall=0.0,

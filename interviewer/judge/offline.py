@@ -29,6 +29,7 @@ from interviewer.domain import ClaimError, Criterion, CriterionGrade, Grade, Key
 from interviewer.judge import claims, guards
 from interviewer.judge.caps import apply_caps, cap_reason
 from interviewer.judge.references import ReferenceFinder
+from interviewer.messages import msg, table
 from interviewer.rag.embedders import Embedder
 from interviewer.textproc import code_units, contains_term, has_cjk, normalize, sentences, split_code, tokenize
 
@@ -618,7 +619,7 @@ def _reason(
 ) -> str:
     """Why a criterion scored what it did, from what the answer said: its wrong claims first, then
     what it states, then what it leaves out."""
-    w = _REASON[lang]
+    w = table("offline.reason", lang)
     parts = [
         w["wrong"].format(
             quote=_short(e.quote, 70),
@@ -632,43 +633,20 @@ def _reason(
     gaps = [_label(p.key_point, lang) for p in missing if p.key_point.id not in wrong_ids]
     if gaps:
         parts.append(w["gaps"] + w["join"].join(gaps[:3]) + (w["more"] if len(gaps) > 3 else ""))
-    if not covered and not wrong and not gaps and w["nothing"]:
+    if not covered and not wrong and not gaps:
         parts.append(w["nothing"])
     text = f"{score}/4{w['dash']}" + w["join"].join(parts)
     return text + (w["capped"].format(capped) if capped else "")
 
 
-_REASON: dict[str, dict[str, str]] = {
-    "zh": {
-        "wrong": "错误：“{quote}”——{fix}",
-        "states": "答案提到：“{quote}”",
-        "gaps": "未涉及：",
-        "join": "；",
-        "more": "等",
-        "nothing": "答案没有谈到这一项",
-        "dash": " —— ",
-        "capped": "（{}）",
-    },
-    "en": {
-        "wrong": "wrong: “{quote}” — {fix}",
-        "states": "the answer states: “{quote}”",
-        "gaps": "not covered: ",
-        "join": "; ",
-        "more": " …",
-        "nothing": "",
-        "dash": " — ",
-        "capped": " ({})",
-    },
-}
-
-
 def _summary(cov: Coverage, lang: Lang) -> str:
     covered, missing = cov.covered(), cov.missing()
     n_err = len(cov.errors)
-    if lang == "zh":
-        head = f"覆盖 {len(covered)}/{len(cov.points)} 个要点" + (f"，{n_err} 处错误说法。" if n_err else "。")
-        return head + ("待补充：" + "；".join(p.key_point.text.zh for p in missing[:3]) if missing else "")
-    head = f"Covered {len(covered)}/{len(cov.points)} key points" + (
-        f", {n_err} wrong claim{'s' if n_err > 1 else ''}." if n_err else "."
+    head = msg("offline.summary.covered", lang, n=len(covered), total=len(cov.points))
+    head += (
+        msg("offline.summary.errors", lang, n=n_err, s="s" if n_err > 1 else "")
+        if n_err
+        else msg("offline.summary.end", lang)
     )
-    return head + (" To add: " + "; ".join(p.key_point.text.en for p in missing[:3]) if missing else "")
+    todo = msg("sep.semicolon", lang).join(p.key_point.text.get(lang) for p in missing[:3])
+    return head + (msg("offline.summary.to_add", lang) + todo if missing else "")

@@ -16,17 +16,12 @@ from interviewer.judge.offline import Coverage, OfflineJudge
 from interviewer.judge.references import tracking_misses
 from interviewer.llm.base import ChatModel
 from interviewer.llm.errors import LLMError
+from interviewer.messages import msg
 
 MAX_TEXT_CHARS = 2000
 """Longest reason or summary a grade keeps (model text; the LLM client already bounds it)."""
 MAX_QUOTE_CHARS = 600
 MAX_ITEMS = 16
-
-NO_REFERENCES = {
-    "en": "Graded without reference passages: the note index was unavailable.",
-    "zh": "评分时未使用参考资料：笔记索引不可用。",
-}
-"""The note a grade made without references opens its summary with."""
 
 
 class Judge:
@@ -96,7 +91,7 @@ class Judge:
             grade = correctness.apply_correctness(grade, question, tests, lang, code_given=tests is not None)
         grade = bounded(grade)
         if misses:
-            note = NO_REFERENCES.get(lang, NO_REFERENCES["en"])
+            note = msg("judge.no_references", lang)  # opens the summary of a grade made without references
             grade = grade.model_copy(update={"summary": f"{note} {grade.summary}".strip()})
             why = f"note index unavailable ({misses[0]}); graded without reference passages"
             fallback = f"{fallback}; {why}" if fallback else why
