@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.domain import Question
+from interviewer.domain import Question, Terms
 from interviewer.judge import claims, guards
 from interviewer.judge.caps import answer_cap, apply_caps
 from interviewer.textproc import code_units, split_code, split_sentences
@@ -220,3 +220,28 @@ def test_an_uncalibrated_embedder_grades_with_e5_and_says_so(monkeypatch: pytest
     assert services.retriever.embedder.spec == "sentence-transformers:minilm"
     assert judge.embedder.spec == "e5-small"
     assert "no calibration for sentence-transformers:minilm" in judge.note
+
+
+def _terms(en: list[str], zh: list[str] | None = None) -> Terms:
+    return Terms(en=en, zh=zh or [])
+
+
+def test_a_misconception_alias_with_gaps_matches_in_order_within_a_clause() -> None:
+    aliases = _terms(["most relevant … middle"], ["最相关 … 放 … 中间"])
+    assert claims.alias_hit("Put the most relevant chunks right in the middle of the prompt.", aliases)
+    assert claims.alias_hit("检索结果里最相关的那几块放在上下文的中间。", aliases)
+    # order matters, and a clause boundary ends the gap
+    assert claims.alias_hit("The middle holds filler; the most relevant chunk goes first.", aliases) is None
+    assert claims.alias_hit("Most relevant first. The middle of the window is the weakest spot.", aliases) is None
+    # a plain alias is still a whole term
+    assert claims.alias_hit("a bi-encoder as the reranker", _terms(["bi-encoder as the reranker"]))
+    assert claims.alias_hit("a bi-encoder as the rerankers", _terms(["bi-encoder as the reranker"])) is None
+
+
+def test_a_denied_misconception_is_not_an_error() -> None:
+    aliases = _terms(["most relevant … middle"], ["最相关 … 中间"])
+    assert claims.alias_hit("Don't put the most relevant chunk in the middle.", aliases) is None
+    assert claims.alias_hit("不要把最相关的块放在中间。", aliases) is None
+    assert claims.alias_hit("It's a myth that the most relevant chunk belongs in the middle.", aliases) is None
+    # a negation in another clause does not deny this one
+    assert claims.alias_hit("Recall is not the issue, so the most relevant chunk goes in the middle.", aliases)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from interviewer.domain import KeyPoint, Question, Terms
-from interviewer.textproc import contains_term, normalize
+from interviewer.textproc import contains_term, has_cjk, normalize
 
 # Negators that attach to the next few words. Chinese compounds that merely contain 不/无/非/未
 # (不同 different, 非常 very, 未来 future, 无论 whatever, ...) are not negations.
@@ -41,6 +42,7 @@ _COMPARE = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)  # asked per unit and key point, and per misconception: one regex scan per sentence
 def refutes(sentence: str) -> bool:
     """The sentence reports or rejects a claim (a myth, 'rather than', 'some think') instead of making it."""
     return _REFUTE.search(sentence) is not None
@@ -203,12 +205,57 @@ def about_rival(sentence: str, question: Question, kp: KeyPoint) -> bool:
     )
 
 
+GAP = "…"
+"""In a misconception alias, parts that must appear in this order in one clause with a few words
+between them: "most relevant … in the middle" matches "put the most relevant chunks right in the
+middle". An alias without it matches as a whole term."""
+_GAP_EN = r"[^.;!?\n]{0,40}?"
+_GAP_ZH = r"[^。；！？.;!?\n]{0,12}?"
+_CLAUSE_END = re.compile(r"[.;!?。；！？,，:：\n]")
+
+
+def _term_pattern(term: str, cjk: bool) -> str:
+    if cjk:
+        return re.escape(term.replace(" ", ""))
+    return rf"(?<![a-z0-9]){re.escape(term)}(?![a-z0-9])"
+
+
+def _alias_spans(low: str, alias: str) -> list[tuple[int, int]]:
+    """Where ``alias`` (plain or with ``…`` gaps) occurs in normalised text ``low``."""
+    parts = [normalize(p) for p in alias.split(GAP)]
+    parts = [p for p in parts if p]
+    if not parts:
+        return []
+    cjk = any(has_cjk(p) for p in parts)
+    gap = _GAP_ZH if cjk else _GAP_EN
+    pattern = gap.join(f"(?:{_term_pattern(p, cjk)})" for p in parts)
+    return [m.span() for m in re.finditer(pattern, low)]
+
+
+def _denied(low: str, start: int) -> bool:
+    """A negator shortly before ``start`` in the same clause ("don't put the best chunk in the
+    middle", "不要把最相关的放中间"): the sentence rejects the wrong claim instead of making it."""
+    head = low[:start]
+    cut = max((m.end() for m in _CLAUSE_END.finditer(head)), default=0)
+    clause = head[cut:]
+    zh = has_cjk(clause[-6:])
+    window = clause[-6:] if zh else " ".join(clause.split()[-4:])
+    return bool(_negators(window))
+
+
 def alias_hit(sentence: str, aliases: Terms) -> str | None:
-    """A misconception's tell-tale phrase in ``sentence`` (not inside a refutation)."""
+    """A misconception's tell-tale phrase in ``sentence``, stated rather than reported or denied:
+    not inside a refutation ("a common myth is …") and not right after a negator. Chinese aliases
+    are matched in the text with spaces removed (as :func:`contains_term` does)."""
     if refutes(sentence):
         return None
     low = normalize(sentence)
-    return next((a for a in aliases.all() if contains_term(low, a)), None)
+    squeezed = low.replace(" ", "")
+    for alias in aliases.all():
+        text = squeezed if has_cjk(alias) else low
+        if any(not _denied(text, start) for start, _ in _alias_spans(text, alias)):
+            return alias
+    return None
 
 
 def edit_support(unit: str, wrong: str, right: str) -> int:
