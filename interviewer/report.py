@@ -10,74 +10,8 @@ from datetime import datetime
 from interviewer.bank import Bank
 from interviewer.domain import TRACKS, CriterionGrade, Grade, Lang, Question, Session
 from interviewer.judge import correctness
+from interviewer.messages import msg, table
 from interviewer.safetext import safe_text
-
-_L = {
-    "en": {
-        "q": "Question",
-        "a": "Answer",
-        "f": "Follow-up",
-        "score": "Score",
-        "criterion": "Criterion",
-        "evidence": "Evidence",
-        "missing": "Missing",
-        "read": "Read",
-        "wrong": "Wrong claims",
-        "instead": "in fact",
-        "summary": "Summary",
-        "skipped": "(skipped)",
-        "none": "(no answer)",
-        "overall": "Overall",
-        "judge": "judge",
-        "flags": "flags",
-        "progress": "Progress",
-        "code": "Code",
-        "tests": "Hidden tests",
-        "tests_passed": "{passed}/{total} passed",
-        "tests_skipped": "not run",
-        "model_answer": "What a strong answer covers",
-        "study_next": "What to study next",
-        "result_wrong": "stated wrongly",
-        "result_missed": "missed",
-        "result_partial": "only partly",
-        "back": "back for review",
-        "by_track": "Recall by track",
-        "by_track_scores": "Score by track",
-        "recall": "recall",
-    },
-    "zh": {
-        "q": "题目",
-        "a": "回答",
-        "f": "追问",
-        "score": "得分",
-        "criterion": "评分项",
-        "evidence": "证据",
-        "missing": "遗漏",
-        "read": "阅读",
-        "wrong": "错误说法",
-        "instead": "实际上",
-        "summary": "总结",
-        "skipped": "（已跳过）",
-        "none": "（未回答）",
-        "overall": "总分",
-        "judge": "评分器",
-        "flags": "标记",
-        "progress": "进步",
-        "code": "代码",
-        "tests": "隐藏测试",
-        "tests_passed": "通过 {passed}/{total}",
-        "tests_skipped": "未运行",
-        "model_answer": "优秀的回答会讲到什么",
-        "study_next": "下一步学习",
-        "result_wrong": "说错了",
-        "result_missed": "没有提到",
-        "result_partial": "只讲了一部分",
-        "back": "复习时间",
-        "by_track": "各方向的记忆保持率",
-        "by_track_scores": "各方向得分",
-        "recall": "记忆保持率",
-    },
-}
 
 
 def clip(text: str, limit: int) -> str:
@@ -121,7 +55,7 @@ def wrong_claims(grade: Grade, bank: Bank | None) -> list[tuple[str, str, str]]:
 
 
 def grade_lines(grade: Grade, question: Question | None, lang: Lang, bank: Bank | None = None) -> list[str]:
-    t = _L[lang]
+    t = table("report", lang)
     lines = [
         f"{t['overall']}: {grade.overall:.0f}/100   ({t['judge']}: {grade.judge}"
         + (f", {t['flags']}: {', '.join(grade.flags)}" if grade.flags else "")
@@ -159,8 +93,8 @@ def quoted(c: CriterionGrade, evidence: str) -> str:
 
 def tests_headline(run: dict[str, object], lang: Lang) -> str:
     """One line on a hidden-test run: '7/9 passed (failed, 0.41 s, peak 12 MB)' or why it did not run."""
-    t = _L[lang]
-    colon = "：" if lang == "zh" else ": "
+    t = table("report", lang)
+    colon = msg("sep.colon", lang)
     status = str(run.get("status") or "")
     if status == "skipped":
         return f"{t['tests']}{colon}{t['tests_skipped']} — {run.get('detail') or ''}".rstrip(" —")
@@ -272,8 +206,8 @@ def _study_line(
     """One point to study as a line: Markdown (``md``: escaped, the place in bold), or plain text
     passed through ``escape`` (HTML)."""
     text, result, where, due = entry
-    t = _L[lang]
-    colon = "：" if lang == "zh" else ": "
+    t = table("report", lang)
+    colon = msg("sep.colon", lang)
     esc = _md_text if md else (escape or _keep)
     line = f"{esc(clip(text, 160))} ({t['result_' + result]})"
     if where:
@@ -298,7 +232,7 @@ def transcript_markdown(
     The terminal transcript (`show`, `replay --plain`) passes ``escape_html=False`` to stay readable.
     Ends with what to study next (see :func:`study_next`; ``cards`` add when each point is due)."""
     lang = lang or session.lang
-    t = _L[lang]
+    t = table("report", lang)
     md = _md_text if escape_html else _keep
     out = [
         f"# Interview {md(session.id)}",
@@ -528,7 +462,7 @@ def transcript_html(
     overall score per session (a chart); ``tracks``: ``progress --json``'s tracks (a chart of recall
     per track over time); ``cards``: the review cards (when each point to study comes back)."""
     lang = lang or session.lang
-    t = _L[lang]
+    t = table("report", lang)
     e = html.escape
     parts = [
         f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">',

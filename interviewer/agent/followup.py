@@ -34,6 +34,7 @@ from pydantic import BaseModel, Field
 
 from interviewer.domain import Criterion, FollowUpSeed, Lang, Question
 from interviewer.judge.offline import COVERED, TOUCHED, Coverage, FoundError, KeyPointCoverage
+from interviewer.messages import has, msg
 from interviewer.textproc import contains_term, normalize, tokenize
 
 STRONG_COVERAGE = 0.7
@@ -160,9 +161,7 @@ def probe_text(point: KeyPointCoverage, lang: Lang) -> str:
     if point.key_point.probe is not None:
         return point.key_point.probe.get(lang)
     name = point.criterion.name.get(lang)  # the area, not the key point's terms: they would give it away
-    if lang == "zh":
-        return f"我们具体聊聊「{name}」：这部分你会怎么做？为什么？"
-    return f"Let's get concrete on {_lower_first(name)}: how would you handle that part, and why?"
+    return msg("followup.probe", lang, name=name if lang == "zh" else _lower_first(name))
 
 
 def quote_of(text: str, lang: Lang) -> str:
@@ -185,57 +184,9 @@ def challenge_text(error: FoundError, lang: Lang) -> str:
     said = quote_of(error.quote, lang)
     point = KeyPointCoverage(error.criterion, error.key_point, 0.0, 0.0, [], None)
     probe = error.key_point.probe.get(lang) if error.key_point.probe is not None else ""
-    if lang == "zh":
-        if probe and not probe.startswith("你说"):
-            return f"你刚才说“{said}”——能讲讲为什么吗？{probe}"
-        return f"你刚才说“{said}”——能讲讲为什么吗？这样的话，「{_topic(point, lang)}」会怎样？"
-    if probe and not probe.lower().startswith("you said"):
-        return f'You said "{said}" — walk me through why. {probe}'
-    return f'You said "{said}" — walk me through why. What happens to {_topic(point, lang)} then?'
-
-
-_DEEPER = {
-    "system_design": (
-        "Say traffic and data grow tenfold. What breaks first in your design, and what would you measure to see it coming?",
-        "假设流量和数据量涨到十倍，你的设计里最先出问题的是哪里？你会看什么指标来提前发现？",
-    ),
-    "production_mlops": (
-        "Say this runs at ten times today's load. What fails first, and which metric warns you before users notice?",
-        "如果负载涨到现在的十倍，最先出问题的是什么？哪个指标能在用户察觉之前提醒你？",
-    ),
-    "llm_fundamentals": (
-        "Where does this stop holding — at what scale, context length or batch size — and how would you show it?",
-        "这在什么情况下不再成立——哪种规模、上下文长度或批大小？你会怎么验证？",
-    ),
-    "ml_fundamentals": (
-        "How would you show this in an experiment: what would you measure, and what result would prove you wrong?",
-        "你会怎么用实验证明这一点？测什么？什么结果会说明你错了？",
-    ),
-    "training_alignment": (
-        "How would you know it worked — what do you watch during and after training, and what changes at 10× the model or data?",
-        "你怎么判断它真的奏效了？训练中和训练后看什么？模型或数据扩大十倍时会有什么变化？",
-    ),
-    "coding": (
-        "How would you test this, and what would you change if the input were a hundred times larger?",
-        "你会怎么测试这段实现？如果输入大一百倍，你要改什么？",
-    ),
-    "agents_tools": (
-        "Say this runs unattended on ten times as many tasks. What fails first, and what would you log to catch it?",
-        "如果它无人值守地跑十倍的任务量，最先出问题的是什么？你会记录什么来发现它？",
-    ),
-    "behavioral": (
-        "Looking back, what would you do differently — and how did you know the result held? What did you measure?",
-        "回头看，你会有什么不同的做法？你怎么确认结果站得住——当时量化了什么？",
-    ),
-    "frontier": (
-        "What is the strongest argument against this, and what result would change your mind?",
-        "反对这个观点最有力的论据是什么？什么样的结果会让你改变看法？",
-    ),
-}
-_GENERIC_DEEPER = (
-    "What breaks first at ten times the scale, and what would you measure to see it coming?",
-    "规模扩大十倍时最先出问题的是什么？你会看什么指标来提前发现？",
-)
+    if probe and not probe.lower().startswith(msg("followup.said_prefix", lang)):
+        return msg("followup.challenge", lang, said=said, probe=probe)
+    return msg("followup.challenge_topic", lang, said=said, topic=_topic(point, lang))
 
 
 def _level4_ask(criterion: Criterion, lang: Lang) -> str:
@@ -246,14 +197,17 @@ def _level4_ask(criterion: Criterion, lang: Lang) -> str:
         if not desc.startswith("还") or len(desc) < 6:
             return ""
         rest = desc[1:]
-        rest = rest[1:] if rest.startswith("能") else rest
-        return f"回答得很扎实。在「{criterion.name.zh}」上再进一步：{rest}——你能展开讲讲吗？"
-    if not desc.startswith("Also ") or len(desc) < 16:
+        ask = rest[1:] if rest.startswith("能") else rest
+    elif not desc.startswith("Also ") or len(desc) < 16:
         return ""
-    return (
-        f"Good. One step further on {_lower_first(criterion.name.en)}: a top answer {desc[0].lower()}{desc[1:]}. "
-        "Take me there."
-    )
+    else:
+        ask = desc[0].lower() + desc[1:]
+    return msg("followup.level4", lang, name=_criterion_name(criterion, lang), ask=ask)
+
+
+def _criterion_name(criterion: Criterion, lang: Lang) -> str:
+    """The criterion's name as said mid-sentence ('RoPE' stays, 'How RoPE works' -> 'how RoPE works')."""
+    return criterion.name.zh if lang == "zh" else _lower_first(criterion.name.en)
 
 
 def deepening_text(question: Question, criterion: Criterion, lang: Lang) -> str:
@@ -261,10 +215,11 @@ def deepening_text(question: Question, criterion: Criterion, lang: Lang) -> str:
     ask = _level4_ask(criterion, lang)
     if ask:
         return ask
-    en, zh = _DEEPER.get(question.track, _GENERIC_DEEPER)
-    if lang == "zh":
-        return f"回答得很扎实。在「{criterion.name.zh}」上再进一步：{zh}"
-    return f"Good. One step further on {_lower_first(criterion.name.en)}: {en[0].lower()}{en[1:]}"
+    key = f"followup.deeper.{question.track}"
+    harder = msg(key if has(key) else "followup.deeper.generic", lang)
+    if lang != "zh":
+        harder = harder[0].lower() + harder[1:]  # said mid-sentence
+    return msg("followup.deeper", lang, name=_criterion_name(criterion, lang), ask=harder)
 
 
 # -- premises --------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from interviewer.domain import TRACKS, Lang, Question, Session
 from interviewer.llm.prompts import messages as prompt_messages
+from interviewer.messages import msg
 
 
 def _missing(session: Session, qid: str, lang: Lang, limit: int = 3) -> list[str]:
@@ -25,7 +26,7 @@ def _strength(session: Session, questions: dict[str, Question], qid: str, lang: 
     names = {c.id: c.name.get(lang) for c in q.rubric.criteria}
     best = [names.get(c.id, c.id) for c in sorted(grade.criteria, key=lambda c: -c.score) if c.score >= 3][:3]
     track = TRACKS.get(q.track, {}).get(lang, q.track)
-    sep = "、" if lang == "zh" else ", "
+    sep = msg("sep.list", lang)
     return f"- {track}: {sep.join(best) or q.id} ({grade.overall:.0f}/100)"
 
 
@@ -45,7 +46,7 @@ def offline_summary(
     (``note_titles``; the id only for a note without one)."""
     titles = note_titles or {}
     if not session.grades:
-        return "没有已评分的回答。" if lang == "zh" else "No graded answers."
+        return msg("summary.no_grades", lang)
     by_track: dict[str, list[float]] = defaultdict(list)
     for qid, grade in session.grades.items():
         q = questions.get(qid)
@@ -56,25 +57,24 @@ def offline_summary(
     for qid in weak:
         if session.grades[qid].overall < 70 and qid in questions:
             notes.extend(n for n in questions[qid].notes if n not in notes)
-    zh = lang == "zh"
-    lines = ["### 各方向得分" if zh else "### Score by track"]
+    lines = ["### " + msg("report.by_track_scores", lang)]
     for track, scores in sorted(by_track.items()):
         name = TRACKS.get(track, {}).get(lang, track)
         lines.append(f"- {name}: {sum(scores) / len(scores):.0f}/100 ({len(scores)})")
-    lines.append("\n### 优势" if zh else "\n### Strengths")
+    lines.append("\n### " + msg("summary.strengths", lang))
     lines.extend(_strength(session, questions, q, lang) for q in strong[:3])
     if not strong:
-        lines.append("- 暂无 70 分以上的题目" if zh else "- No question scored 70 or more yet")
-    lines.append("\n### 不足" if zh else "\n### Gaps")
+        lines.append("- " + msg("summary.no_strong", lang))
+    lines.append("\n### " + msg("summary.gaps", lang))
     for qid in weak[:3]:
         if session.grades[qid].overall >= 70:
             continue
-        missed = "；".join(_missing(session, qid, lang)) if zh else "; ".join(_missing(session, qid, lang))
+        missed = msg("sep.semicolon", lang).join(_missing(session, qid, lang))
         lines.append(f"- {_question_label(questions, qid, lang)}: {missed}")
-    lines.append("\n### 下一步学习" if zh else "\n### What to study next")
+    lines.append("\n### " + msg("report.study_next", lang))
     lines.extend(f"- {titles[n]}" if titles.get(n) else f"- `{n}`" for n in notes[:6])
     if not notes:
-        lines.append("- 保持练习更难的题目" if zh else "- Keep practising harder questions")
+        lines.append("- " + msg("summary.keep_practising", lang))
     return "\n".join(lines)
 
 

@@ -101,7 +101,7 @@ def _claim_error_parts(
     note to read on the correction's line."""
     if not errors:
         return []
-    colon = "：" if lang == "zh" else ": "
+    colon = msg("sep.colon", lang)
     shown = errors if limit is None else errors[:limit]
     parts = [(f"{msg('errors', lang)} ({len(errors)})", "heading")]
     for e in shown:

@@ -163,7 +163,7 @@ class QuestionFeedback(Vertical):
         mine = [e for e in self.grade.errors if e.criterion == criterion_id]
         if not mine:
             return ""
-        colon = "：" if self.lang == "zh" else ": "
+        colon = msg("sep.colon", self.lang)
         out = [f"**{msg('errors', self.lang)}**", ""]
         for e in mine:
             item = [f"✗ “{_md(e.quote)}”", f"→ {_md(e.correction)}"]

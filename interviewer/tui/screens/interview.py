@@ -65,15 +65,6 @@ STATE_STYLES = {
 }
 NOTED_CLOSES = ("covered", "budget", "repeat", "model", "ended", "turn_limit")
 """Why a question closed, for the reasons the conversation mentions (a line each in i18n)."""
-SAVING_STATE = {"en": "saving… (database locked)", "zh": "保存中…（数据库被锁定）"}
-SAVING_NOTE = {
-    "en": (
-        "The database is locked by another process. Your answer stays in the editor and in {journal} "
-        "until it is saved; retrying — the interview goes on as soon as it is."
-    ),
-    "zh": "数据库被其他进程锁定。你的回答保留在编辑框和 {journal} 中，直到保存成功；正在重试——保存后面试继续。",
-}
-SAVED_NOTE = {"en": "Saved: your answer is in the database.", "zh": "已保存：你的回答已写入数据库。"}
 SAVE_POLL_S = 0.25
 DRAFT_SAVE_S = 1.0
 """Pause in typing after which the unsent draft is saved to the store (it survives a crash)."""
@@ -353,7 +344,7 @@ class InterviewScreen(Screen[None]):
             return msg("practice.fresh", self.lang)
         question = self.iapp.services.bank.questions.get(question_id)
         texts = {kp.id: kp.text.get(self.lang) for _, kp in question.rubric.key_points()} if question else {}
-        points = ("；" if self.lang == "zh" else "; ").join(fmt.one_line(texts.get(kp) or kp, 48) for kp in targets[:3])
+        points = msg("sep.semicolon", self.lang).join(fmt.one_line(texts.get(kp) or kp, 48) for kp in targets[:3])
         if len(targets) > 3:
             points += f" (+{len(targets) - 3})"
         return msg("practice.targets", self.lang, points=points)
@@ -481,7 +472,7 @@ class InterviewScreen(Screen[None]):
         if self.sub_title != progress:
             self.sub_title = progress
         if self.saving and self.phase not in ("failed", "ended"):
-            self._set_label("#state", Text(SAVING_STATE.get(lang, SAVING_STATE["en"]), style="bold yellow"))
+            self._set_label("#state", Text(msg("save.state", lang), style="bold yellow"))
         else:
             self._set_label("#state", Text(msg(f"state.{self.phase}", lang), style=STATE_STYLES[self.phase]))
         if self._grading:
@@ -555,9 +546,7 @@ class InterviewScreen(Screen[None]):
             return
         self.saving = True
         journal = getattr(self.iapp.services.store, "journal_path", None) or "a local journal"
-        self.notify(
-            SAVING_NOTE.get(self.lang, SAVING_NOTE["en"]).format(journal=journal), severity="warning", timeout=15
-        )
+        self.notify(msg("save.locked", self.lang, journal=journal), severity="warning", timeout=15)
         if self._save_timer is None:
             self._save_timer = self.set_interval(SAVE_POLL_S, self._check_saved)
         self._refresh_status()
@@ -586,7 +575,7 @@ class InterviewScreen(Screen[None]):
                 area.clear()
             area.read_only = False
         self._submitted = ""
-        self.notify(SAVED_NOTE.get(self.lang, SAVED_NOTE["en"]))
+        self.notify(msg("save.saved", self.lang))
         self._refresh_status()
         if self._prompt is not None and self._key(self._prompt) == self._shown:
             self._listen()
