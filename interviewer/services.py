@@ -1,7 +1,9 @@
 """Wiring: build the bank, retriever, judges, LLM client and store from settings, lazily.
 
 Nothing heavy is imported until a part is first used, so the CLI and the TUI start fast.
-Tests build a ``Services`` with their own settings and inject fakes (e.g. ``llm=FakeLLM(...)``).
+This is the application API of the TUI: it reads sessions, drafts, grades and progress through
+the methods below and catches the store's errors re-exported here, never importing the store or a
+judge itself (a contract in pyproject.toml). Tests build a ``Services`` with their own settings and inject fakes (e.g. ``llm=FakeLLM(...)``).
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from interviewer import paths
 from interviewer.config import Settings
+from interviewer.store.rows import Draft, SessionRow, StoreError, UnknownSession
+
+__all__ = ["Draft", "Services", "SessionRow", "StoreError", "UnknownSession"]
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -20,11 +25,12 @@ if TYPE_CHECKING:
 
     from interviewer.agent.loop import Interviewer, InterviewPlan
     from interviewer.bank import Bank
-    from interviewer.domain import Session
+    from interviewer.domain import Grade, Lang, Question, Session
     from interviewer.judge.offline import OfflineJudge
     from interviewer.judge.references import ReferenceFinder
     from interviewer.judge.service import Judge
     from interviewer.llm.client import LLMClient
+    from interviewer.progress import Progress
     from interviewer.rag.retriever import Retriever
     from interviewer.store.db import Store
     from interviewer.study.practice import PracticePlan
@@ -118,6 +124,49 @@ class Services:
         """Load the slow parts (embedder, index, BM25) ahead of the first question."""
         self.retriever.warm()
 
+    # -- sessions: what the TUI reads and writes (it never touches the store itself) ------------
+    def sessions(self, limit: int = 200, status: str | None = None) -> list[SessionRow]:
+        """The most recent stored sessions, newest first (``status`` e.g. "active" filters)."""
+        return self.store.sessions(limit, status)
+
+    def load_session(self, session_id: str) -> Session:
+        """A stored session (the fold of its events); raises UnknownSession or StoreError."""
+        return self.store.load(session_id)
+
+    def all_grades(self) -> list[tuple[str, str, Grade]]:
+        """(session id, started at, grade) of every latest grade, oldest session first."""
+        return self.store.all_grades()
+
+    def overall_by_session(self, rows: Sequence[SessionRow]) -> dict[str, float | None]:
+        """Each of ``rows``' overall score as the session computes it (skipped questions at 0)."""
+        from interviewer.progress import overall_by_session
+
+        return overall_by_session(self.store, rows)
+
+    def progress(self, lang: Lang = "en", *, now: datetime | None = None) -> Progress:
+        """Per-track scores, retention and the key points due ``now``, from the whole history."""
+        from interviewer.progress import compute_progress
+
+        return compute_progress(self.store, self.bank, lang, now=now)
+
+    def draft(self, session_id: str) -> Draft | None:
+        """The unsent answer saved for ``session_id``'s open prompt, if any."""
+        return self.store.draft(session_id)
+
+    def save_draft(self, session_id: str, question_id: str, follow_up_index: int, text: str) -> bool:
+        """Save the unsent answer to a prompt; False when it could not be saved now (locked)."""
+        return self.store.save_draft(session_id, question_id, follow_up_index, text)
+
+    @property
+    def pending_writes(self) -> int:
+        """Events recorded but not committed yet (the database is locked by another process)."""
+        return self.store.pending_writes
+
+    @property
+    def journal_path(self) -> Path | None:
+        """The local journal holding those events, while there are any."""
+        return self.store.journal_path
+
     # -- study ---------------------------------------------------------------------------------
     def practice_plan(
         self, *, count: int | None = None, tracks: Sequence[str] = (), now: datetime | None = None
@@ -151,6 +200,13 @@ class Services:
         return min(due, default=None)
 
     # -- agent -----------------------------------------------------------------------------
+    def read_ahead(self, question: Question, text: str, stop: threading.Event | None = None) -> None:
+        """Embed a draft answer ahead of its submission (in a worker thread) so that the follow-up
+        decision and the grade are quick; stops when ``stop`` is set."""
+        from interviewer.agent.reading import read_ahead
+
+        read_ahead(self.judge(), question, text, stop)
+
     def judge(self) -> Judge:
         from interviewer.judge.service import Judge
 

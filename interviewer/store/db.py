@@ -21,7 +21,6 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,51 +40,12 @@ from interviewer.domain import Grade, Session
 from interviewer.domain.session import overall_score
 from interviewer.store.journal import Journal, adopt_orphans, journal_dir
 from interviewer.store.migrations import MIGRATIONS
+from interviewer.store.rows import Draft as Draft
+from interviewer.store.rows import SessionRow as SessionRow
+from interviewer.store.rows import StoreError as StoreError
+from interviewer.store.rows import UnknownSession as UnknownSession
 
 APP_ID = 0x1A7E4D01  # PRAGMA application_id marking the file as ours
-
-
-class StoreError(Exception):
-    """A user-facing storage problem (corrupt, foreign or newer database)."""
-
-
-class UnknownSession(KeyError):
-    pass
-
-
-@dataclass(frozen=True)
-class SessionRow:
-    id: str
-    started_at: str
-    status: str
-    lang: str
-    tracks: list[str]
-    model: str
-    overall: float | None
-    questions: int
-
-    def public(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "started_at": self.started_at,
-            "status": self.status,
-            "lang": self.lang,
-            "tracks": self.tracks,
-            "model": self.model or "offline",
-            "overall": self.overall,
-            "questions": self.questions,
-        }
-
-
-@dataclass(frozen=True)
-class Draft:
-    """The unsent text of a session's open prompt, saved as the candidate types."""
-
-    question_id: str
-    follow_up_index: int
-    text: str
-    saved_at: str
-
 
 WRITE_TIMEOUT_S = 1.0
 """How long ``record`` waits for a locked database before journaling the event (it runs on the

@@ -232,7 +232,7 @@ class InterviewerApp(App[None]):
 
     @work(group="lookup")
     async def action_resume_last(self) -> None:
-        rows = await asyncio.to_thread(self.services.store.sessions, 1, "active")
+        rows = await asyncio.to_thread(self.services.sessions, 1, "active")
         if not rows:
             self.notify("No interrupted interview to resume.", severity="warning")
             return
@@ -240,7 +240,7 @@ class InterviewerApp(App[None]):
 
     @work(group="lookup")
     async def action_last_session(self, where: str) -> None:
-        rows = await asyncio.to_thread(self.services.store.sessions, 1)
+        rows = await asyncio.to_thread(self.services.sessions, 1)
         if not rows:
             self.notify("No sessions yet.", severity="warning")
             return

@@ -27,7 +27,7 @@ from interviewer.tui.screens.session_list import SessionListScreen
 
 if TYPE_CHECKING:
     from interviewer.progress import Progress
-    from interviewer.store.db import SessionRow
+    from interviewer.services import SessionRow
 
 TRACK_COLORS = (6, 5, 2, 3, 4, 1, 208, 141, 14, 9, 10, 11)
 """256-colour codes of the per-track lines, drawn the same by plotext and by the legend (Rich)."""
@@ -143,14 +143,13 @@ class HistoryScreen(SessionListScreen):
 
     @work(exclusive=True, group="load")
     async def load(self) -> None:
-        from interviewer.progress import compute_progress, overall_by_session
-        from interviewer.store.db import StoreError
+        from interviewer.services import StoreError
         from interviewer.tui.options import ServicesUnavailable
 
         services = self.iapp.services
         try:
-            rows = await asyncio.to_thread(services.store.sessions, 500)
-            self.overall = await asyncio.to_thread(overall_by_session, services.store, rows)  # skips at 0
+            rows = await asyncio.to_thread(services.sessions, 500)
+            self.overall = await asyncio.to_thread(services.overall_by_session, rows)  # skips at 0
         except StoreError as exc:
             with contextlib.suppress(NoMatches):
                 self.query_one("#chart-caption", Label).update(Text(str(exc), style="red"))
@@ -161,9 +160,7 @@ class HistoryScreen(SessionListScreen):
             return
         try:
             await self.iapp.wait_catalog()
-            progress = await asyncio.to_thread(
-                compute_progress, services.store, services.bank, self.iapp.settings.lang, now=self.iapp.clock()
-            )
+            progress = await asyncio.to_thread(services.progress, self.iapp.settings.lang, now=self.iapp.clock())
         except (ServicesUnavailable, StoreError):
             progress = None
         try:

@@ -23,7 +23,7 @@ from interviewer.tui.i18n import localize_bindings
 from interviewer.tui.screens.session_list import SessionListScreen
 
 if TYPE_CHECKING:
-    from interviewer.store.db import SessionRow
+    from interviewer.services import SessionRow
     from interviewer.tui.options import InterviewOptions
 
 
@@ -155,14 +155,13 @@ class HomeScreen(SessionListScreen):
 
     @work(exclusive=True, group="sessions")
     async def load_sessions(self) -> None:
-        from interviewer.progress import overall_by_session
-        from interviewer.store.db import StoreError
+        from interviewer.services import StoreError
 
-        store = self.iapp.services.store
+        services = self.iapp.services
         error: str | None = None
         try:
-            rows = await asyncio.to_thread(store.sessions, 50)
-            self.overall = await asyncio.to_thread(overall_by_session, store, rows)  # skipped questions at 0
+            rows = await asyncio.to_thread(services.sessions, 50)
+            self.overall = await asyncio.to_thread(services.overall_by_session, rows)  # skipped questions at 0
         except StoreError as exc:
             rows, error = [], str(exc)
         try:
@@ -255,7 +254,7 @@ class HomeScreen(SessionListScreen):
     async def practise(self, options: InterviewOptions) -> None:
         """Build today's practice plan off the UI thread (it folds the whole graded history), then
         open the interview on its questions; say what kind of session it is, or why there is none."""
-        from interviewer.store.db import StoreError
+        from interviewer.services import StoreError
         from interviewer.tui.options import ServicesUnavailable
 
         lang = options.lang

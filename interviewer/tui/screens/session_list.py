@@ -11,7 +11,7 @@ from textual.widgets import DataTable
 from interviewer.messages import msg
 
 if TYPE_CHECKING:
-    from interviewer.store.db import SessionRow
+    from interviewer.services import SessionRow
     from interviewer.tui.app import InterviewerApp
 
 
