@@ -44,12 +44,12 @@ class SessionLoadError(Exception):
 
 async def load_session(app: InterviewerApp, session_id: str) -> tuple[Session, Catalog]:
     """Load a stored session and the catalog (never raises for a missing bank: ids are shown instead)."""
-    from interviewer.store.db import StoreError, UnknownSession
+    from interviewer.services import StoreError, UnknownSession
     from interviewer.tui.options import ServicesUnavailable
 
     services = app.services
     try:
-        session = await asyncio.to_thread(services.store.load, session_id)
+        session = await asyncio.to_thread(services.load_session, session_id)
     except (UnknownSession, StoreError, OSError, ValueError) as exc:
         raise SessionLoadError(f"Cannot open session {session_id}: {exc}") from exc
     try:
@@ -196,7 +196,7 @@ def _attempts(app: InterviewerApp, session: Session) -> dict[str, list[tuple[str
     asked = set(session.asked())
     out: dict[str, list[tuple[str, str, float]]] = {}
     try:
-        rows = app.services.store.all_grades()
+        rows = app.services.all_grades()
     except Exception:  # the comparison is extra: a store that cannot say leaves it out
         return out
     for sid, started, grade in rows:

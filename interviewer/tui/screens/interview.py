@@ -51,7 +51,7 @@ from interviewer.tui.widgets import AnswerTurn, InterviewerTurn, NoteTurn
 if TYPE_CHECKING:
     from interviewer.agent.loop import Interviewer
     from interviewer.domain import Question, Session
-    from interviewer.store.db import Draft
+    from interviewer.services import Draft
     from interviewer.tui.app import InterviewerApp, InterviewOptions
 
 SPINNER = "◐◓◑◒"
@@ -181,7 +181,7 @@ class InterviewScreen(Screen[None]):
 
         services = self.iapp.services
         if self.resume_id:
-            session = services.store.load(self.resume_id)
+            session = services.load_session(self.resume_id)
             if session.status != "active":
                 raise ServicesUnavailable(f"session {session.id} is {session.status}; there is nothing to resume")
             plan = InterviewPlan(
@@ -531,13 +531,11 @@ class InterviewScreen(Screen[None]):
 
     @work(thread=True, group="precompute")
     def _precompute(self, text: str, question: Question, stop: threading.Event) -> None:
-        from interviewer.agent.reading import read_ahead
-
-        read_ahead(self.iapp.services.judge(), question, text, stop)
+        self.iapp.services.read_ahead(question, text, stop)
 
     # -- saving under a locked database ----------------------------------------------------------
     def _store_pending(self) -> int:
-        return int(getattr(self.iapp.services.store, "pending_writes", 0) or 0)
+        return self.iapp.services.pending_writes
 
     def _start_saving(self) -> None:
         """The store could not commit yet: keep the answer in the editor and say so, once."""
@@ -545,7 +543,7 @@ class InterviewScreen(Screen[None]):
         if self.saving:
             return
         self.saving = True
-        journal = getattr(self.iapp.services.store, "journal_path", None) or "a local journal"
+        journal = self.iapp.services.journal_path or "a local journal"
         self.notify(msg("save.locked", self.lang, journal=journal), severity="warning", timeout=15)
         if self._save_timer is None:
             self._save_timer = self.set_interval(SAVE_POLL_S, self._check_saved)
@@ -668,8 +666,7 @@ class InterviewScreen(Screen[None]):
 
     # -- the unsent draft ------------------------------------------------------------------------
     def _load_draft(self, session_id: str) -> Draft | None:
-        draft_of = getattr(self.iapp.services.store, "draft", None)
-        return draft_of(session_id) if callable(draft_of) else None
+        return self.iapp.services.draft(session_id)
 
     def _restore_draft(self, area: TextArea) -> None:
         """Put a resumed session's saved draft back in the editor when its prompt is the one asked."""
@@ -695,8 +692,7 @@ class InterviewScreen(Screen[None]):
         return None
 
     def _write_draft(self, session_id: str, question_id: str, follow_up_index: int, text: str) -> None:
-        save = getattr(self.iapp.services.store, "save_draft", None)
-        if callable(save) and save(session_id, question_id, follow_up_index, text):
+        if self.iapp.services.save_draft(session_id, question_id, follow_up_index, text):
             self._draft_saved = text
 
     def _save_draft_soon(self) -> None:
