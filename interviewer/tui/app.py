@@ -20,6 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from interviewer.messages import msg
 from interviewer.tui.options import InterviewOptions as InterviewOptions
 from interviewer.tui.options import Launch as Launch
 from interviewer.tui.options import ServicesUnavailable as ServicesUnavailable
@@ -188,7 +189,6 @@ class InterviewerApp(App[None]):
     # -- actions -------------------------------------------------------------------------------
     async def action_quit(self) -> None:
         """ctrl+q: in the middle of an interview, ask first (the session stays resumable)."""
-        from interviewer.messages import msg
         from interviewer.tui.screens.confirm import ConfirmScreen
         from interviewer.tui.screens.interview import InterviewScreen
 
@@ -234,7 +234,7 @@ class InterviewerApp(App[None]):
     async def action_resume_last(self) -> None:
         rows = await asyncio.to_thread(self.services.sessions, 1, "active")
         if not rows:
-            self.notify("No interrupted interview to resume.", severity="warning")
+            self.notify(msg("notice.no_resume", self.settings.lang), severity="warning")
             return
         self.open_resume(rows[0].id)
 
@@ -242,7 +242,7 @@ class InterviewerApp(App[None]):
     async def action_last_session(self, where: str) -> None:
         rows = await asyncio.to_thread(self.services.sessions, 1)
         if not rows:
-            self.notify("No sessions yet.", severity="warning")
+            self.notify(msg("notice.no_sessions", self.settings.lang), severity="warning")
             return
         if where == "replay":
             self.open_replay(rows[0].id)

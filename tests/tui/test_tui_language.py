@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tui_helpers import SIZE, flat, screen_text, wait_for
+import re
+
+from tui_helpers import SIZE, flat, notifications, screen_text, wait_for
 
 from interviewer.services import Services
 from interviewer.tui.app import make_app
@@ -18,3 +20,16 @@ async def test_home_in_chinese(tui_services: Services) -> None:
         await wait_for(pilot, lambda: "还没有面试记录" in screen_text(app), "the Chinese form, no sessions yet")
         text = flat(screen_text(app))
         assert "新的面试" in text and "开始面试" in text and "题数" in text and "难度" in text and "离线引擎" in text
+
+
+async def test_home_notices_in_chinese(tui_services: Services) -> None:
+    """Home's notices speak the configured language too: nothing to resume, no session to replay."""
+    tui_services.settings.lang = "zh"
+    app = make_app(tui_services.settings, tui_services, cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("r")  # Home: resume, with no interrupted interview
+        await wait_for(pilot, lambda: "没有可以继续的中断面试。" in notifications(app), "the Chinese notice")
+        app.action_last_session("replay")
+        await wait_for(pilot, lambda: "还没有面试记录。" in notifications(app), "the Chinese notice")
+        assert not any(re.search(r"[A-Za-z]{3}", n) for n in notifications(app)), notifications(app)

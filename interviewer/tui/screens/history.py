@@ -20,7 +20,7 @@ from textual.css.query import NoMatches
 from textual.widgets import DataTable, Footer, Header, Label, Sparkline, Static
 
 from interviewer.domain import TRACKS
-from interviewer.messages import msg
+from interviewer.messages import has, msg
 from interviewer.tui import format as fmt
 from interviewer.tui.i18n import localize_bindings
 from interviewer.tui.screens.session_list import SessionListScreen
@@ -306,6 +306,7 @@ class HistoryScreen(SessionListScreen):
         if row is None:
             return
         if row.status != "active":
-            self.notify(f"That session is {row.status}; only an interrupted one can be resumed.", severity="warning")
+            status = msg(f"status.{row.status}", self.lang) if has(f"status.{row.status}") else row.status
+            self.notify(msg("notice.not_resumable", self.lang, status=status), severity="warning")
             return
         self.iapp.open_resume(row.id)

@@ -239,14 +239,14 @@ class HomeScreen(SessionListScreen):
     @on(Button.Pressed, "#start")
     def action_start(self) -> None:
         if self.iapp.warm_state == "failed":
-            self.notify(f"Cannot start: {self.iapp.warm_detail}", severity="error")
+            self.notify(msg("notice.cannot_start", self.lang, detail=self.iapp.warm_detail), severity="error")
             return
         self.iapp.open_interview(self.options())
 
     @on(Button.Pressed, "#practice")
     def action_practice(self) -> None:
         if self.iapp.warm_state == "failed":
-            self.notify(f"Cannot start: {self.iapp.warm_detail}", severity="error")
+            self.notify(msg("notice.cannot_start", self.lang, detail=self.iapp.warm_detail), severity="error")
             return
         self.practise(self.options())
 
@@ -267,7 +267,7 @@ class HomeScreen(SessionListScreen):
             if not plan.question_ids:
                 soon = await asyncio.to_thread(services.next_due, options.tracks)
         except (ServicesUnavailable, StoreError) as exc:
-            self.notify(f"Cannot practise: {exc}", severity="error", timeout=8)
+            self.notify(msg("notice.cannot_practise", self.lang, error=exc), severity="error", timeout=8)
             return
         if not plan.question_ids:
             when = msg("practice.next_due", lang, when=fmt.when(soon)) if soon else ""
@@ -291,7 +291,7 @@ class HomeScreen(SessionListScreen):
             return
         active = next((r for r in self.rows if r.status == "active"), None)
         if active is None:
-            self.notify("No interrupted interview to resume.", severity="warning")
+            self.notify(msg("notice.no_resume", self.lang), severity="warning")
             return
         self.iapp.open_resume(active.id)
 

@@ -143,7 +143,7 @@ class InterviewScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="interview-status"):
-            yield Label("Preparing…", id="progress")
+            yield Label(msg("preparing", self.lang), id="progress")
             yield Label("", id="state")
             yield Label("", id="grading")
             yield Label("", id="timer")
