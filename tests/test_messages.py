@@ -71,18 +71,18 @@ def _is_text(node: ast.AST | None) -> bool:
     return isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Constant) and isinstance(node.value, str))
 
 
-def _is_zh_compare(node: ast.AST) -> bool:
+def _is_lang_compare(node: ast.AST) -> bool:
     return (
         isinstance(node, ast.Compare)
         and isinstance(node.left, ast.Name | ast.Attribute)
-        and any(isinstance(c, ast.Constant) and c.value == "zh" for c in node.comparators)
+        and any(isinstance(c, ast.Constant) and c.value in ("zh", "en") for c in node.comparators)
     )
 
 
 def _compares_to_zh(test: ast.expr, aliases: set[str]) -> bool:
-    """``lang == "zh"`` (or ``self.lang != "zh"``, or a name assigned from one, like ``zh = lang ==
-    "zh"``), alone or inside ``and`` / ``or`` / ``not``."""
-    return any(_is_zh_compare(n) or (isinstance(n, ast.Name) and n.id in aliases) for n in ast.walk(test))
+    """``lang == "zh"`` (or ``self.lang != "zh"``, ``lang == "en"``, or a name assigned from one, like
+    ``zh = lang == "zh"``), alone or inside ``and`` / ``or`` / ``not``."""
+    return any(_is_lang_compare(n) or (isinstance(n, ast.Name) and n.id in aliases) for n in ast.walk(test))
 
 
 def _says_text(body: list[ast.stmt]) -> bool:
@@ -110,7 +110,7 @@ def text_branches(source: str) -> list[int]:
     for node in ast.walk(tree):
         target = node.targets[0] if isinstance(node, ast.Assign) else getattr(node, "target", None)
         if isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(target, ast.Name) and node.value:
-            if _is_zh_compare(node.value):
+            if _is_lang_compare(node.value):
                 aliases.add(target.id)
             if target.id in DATA_TABLES:
                 data |= {id(n) for n in ast.walk(node.value)}
@@ -134,6 +134,7 @@ def test_the_scan_finds_each_kind_of_text_branch() -> None:
     flagged = [
         'x = "：" if lang == "zh" else ": "',
         'x = f"{n} 题" if self.lang == "zh" else f"{n} questions"',
+        'x = "empty answer" if lang == "en" else "回答为空"',
         'def f(lang):\n    if lang == "zh":\n        return f"第 {n} 题"\n    return "x"',
         'def f(lang):\n    if lang != "zh":\n        lines.append("Strengths")',
         'NAME = {"en": "Correctness", "zh": "正确性"}',

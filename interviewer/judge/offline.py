@@ -486,7 +486,7 @@ class OfflineJudge:
         report = guards.check(answer, vocab)
         flags = list(report.flags)
         if report.has("empty"):
-            return self._zero(question, flags, lang, "empty answer" if lang == "en" else "回答为空")
+            return self._zero(question, flags, lang, msg("judge.empty", lang))
         # A term list proves nothing by its terms: under keyword stuffing only meaning counts.
         cov = self.coverage(question, report.clean_text, use_aliases="keyword_stuffing" not in flags)
         if cov.relevance < 0.25 and cov.ratio() < 0.15:
