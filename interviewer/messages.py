@@ -1,5 +1,6 @@
-"""Every user-visible message of the app, in English and Chinese: one catalog for the TUI, the CLI,
-the reports, the feedback, the judges' reasons and the offline interviewer's follow-ups.
+"""Every user-visible message of the app, in English and Chinese: one catalog for the TUI, the
+reports (files, and the transcripts the CLI prints), the feedback, the judges' reasons and the
+offline interviewer's follow-ups.
 
 A message is a key (grouped by area: ``home.``, ``fb.``, ``report.``, ``cap.``, ``followup.``…)
 and a :class:`Text` holding both languages side by side, so a message cannot exist in one language
@@ -9,7 +10,8 @@ gives one area as a mapping, for code that formats many pieces of one kind of te
 
 Adding a message: put it in its area's table below with both texts and the same ``{placeholders}``
 (only English's plural ``{s}`` may be missing in Chinese); ``tests/test_messages.py`` checks
-that, and that no module outside this one chooses between two string literals on ``lang == "zh"``.
+that, and that no module outside this one picks a string literal on ``lang == "zh"`` (or keeps
+an ``{"en": …, "zh": …}`` table of texts).
 The interviewer's and the judge's model prompts are not messages: they stay as Jinja templates per
 language in ``interviewer/prompts/{en,zh}/``; data in two languages (a question's text, a note's
 summary, a track's name) stays with its data.

@@ -52,6 +52,11 @@ def test_msg_fills_values_in_the_language() -> None:
     assert has("cap.padding") and not has("cap.no such cap")
 
 
+def test_two_areas_cannot_define_one_key() -> None:
+    with pytest.raises(ValueError, match="defined twice"):
+        messages._merge({"a.b": Text("x", "甲")}, {"a.b": Text("y", "乙")})
+
+
 def test_a_missing_key_raises() -> None:
     with pytest.raises(KeyError, match="no such message"):
         msg("no such message", "en")
