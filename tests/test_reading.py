@@ -152,3 +152,53 @@ async def test_the_decision_reads_a_bounded_part_and_the_grade_reads_everything(
     late = [m for m in split_sentences(model) if answer.index(m) > len(answer) // 2]
     quoted = " ".join(q for c in grade.criteria for q in c.evidence)
     assert any(m[:60] in quoted for m in late), "the grade quotes the second half of the answer"
+
+
+class SpyEmbedder:
+    """An embedder that records every text it is asked to embed."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.spec = inner.spec
+        self.texts: list[str] = []
+
+    @property
+    def identity(self) -> str:
+        return str(self.inner.identity)
+
+    def embed_queries(self, texts: list[str]) -> Any:
+        self.texts += texts
+        return self.inner.embed_queries(texts)
+
+    def embed_passages(self, texts: list[str]) -> Any:
+        return self.inner.embed_passages(texts)
+
+
+def test_reading_ahead_embeds_what_the_grade_reads_and_nothing_it_skips(services: Any) -> None:
+    """A long answer is graded through its READ_UNITS most relevant sentences, never their clauses:
+    reading ahead embedded the clauses of every one of them too (a 30k paste: 277 embeddings where
+    the decision and the grade read 84), and the grade waited for them."""
+    from interviewer.judge.offline import READ_UNITS, OfflineJudge, answer_units
+    from interviewer.judge.service import Judge
+
+    question = services.bank.questions["sd-rag-pipeline"]
+    spy = SpyEmbedder(services.offline_judge.embedder)
+    judge = Judge(OfflineJudge(spy))  # a fresh unit cache
+    judge.prepare(question)
+    text = " ".join(
+        f"In week {i} we re-ran the retrieval evaluation, compared BM25 with dense search, and kept "
+        f"the reranker on the top {i + 20} chunks."
+        + (" We also tuned chunk sizes, overlap and the prompt." if i % 2 else "")
+        for i in range(80)
+    )
+    assert len(judge.units_read(question, text)) == READ_UNITS < len(answer_units(text, fine=False))
+    assert len(answer_units(text)) > 2 * len(answer_units(text, fine=False))  # its sentences have clauses
+    decision = judge.units_read(question, representative(question, [text]), fine=False)
+    spy.texts.clear()
+    read_ahead(judge, question, text)
+    read = list(spy.texts)
+    assert set(read) == set(decision) | set(judge.units_read(question, text))
+    assert len(read) <= READ_UNITS + DECISION_SENTENCES
+    spy.texts.clear()
+    judge.offline.grade(question, text)
+    assert spy.texts == []  # the grade finds every unit it reads embedded already

@@ -47,7 +47,7 @@ from interviewer.agent.summary import llm_summary_messages, offline_summary
 from interviewer.agent.transcript import submitted_code
 from interviewer.domain import Lang, Question, Session
 from interviewer.judge.correctness import judged_text
-from interviewer.judge.offline import FoundError
+from interviewer.judge.offline import Coverage, FoundError
 from interviewer.judge.service import Judge
 from interviewer.llm.base import ChatModel
 from interviewer.llm.errors import LLMError
@@ -484,6 +484,13 @@ class Interviewer:
         return [(asked.get(t.follow_up_index, ""), t.text) for t in replies if t.text.strip()]
 
     # -- decisions -------------------------------------------------------------------------
+    def _coverage_read(self, question: Question, answers: list[str]) -> Coverage:
+        """Coverage of the bounded, representative part of ``answers`` the decision reads (the turn
+        comes back at once whatever the length). Runs in a worker thread: choosing that part scans
+        every sentence of the answer (~30 ms for a 30k-character paste), which the event loop, busy
+        drawing the submitted answer, must not wait for."""
+        return self.judge.coverage(question, representative(question, answers), fine=False)
+
     async def _decide(
         self,
         question: Question,
@@ -496,8 +503,7 @@ class Interviewer:
     ) -> Decision:
         remaining = self.limits.max_follow_ups - follow_index
         answer = "\n".join(answers)
-        read = representative(question, answers)  # bounded: the turn comes back at once whatever the length
-        coverage = await asyncio.to_thread(self.judge.coverage, question, read, fine=False)
+        coverage = await asyncio.to_thread(self._coverage_read, question, answers)
         targets = self.plan.targets.get(question.id, [])
         offline = offline_decision(
             question, coverage, asked, probed, remaining, self.lang, answer, done or (), targets=targets

@@ -78,10 +78,6 @@ def _terms(question: Question) -> list[tuple[float, list[str]]]:
     return sorted(out, key=lambda t: -t[0])
 
 
-def _hits(sentence_norm: str, terms: Sequence[str]) -> int:
-    return sum(1 for t in terms if t in sentence_norm and contains_term(sentence_norm, t))
-
-
 _read: dict[str, None] = {}
 """Texts ``read_ahead`` has embedded in full (oldest first, bounded): the decision reads them whole."""
 _READ_KEEP = 64
@@ -134,13 +130,19 @@ def representative(question: Question, answers: Sequence[str]) -> str:
     for i, (_, si, _) in enumerate(found):
         if si == 0:
             take(i)
+    # Each sentence is searched once for every rubric term (a 30k-character paste has ~300 sentences,
+    # a rubric ~40 terms); the per-point and overall counts below are then set look-ups.
+    distinct = list(dict.fromkeys(t for _, terms in points for t in terms))
+    named = [frozenset(t for t in distinct if t in n and contains_term(n, t)) for n in norms]
+    naming = [i for i, terms in enumerate(named) if terms]
     for _, terms in points:
-        scored = [(_hits(n, terms), -i) for i, n in enumerate(norms)]
+        scored = [(sum(1 for t in terms if t in named[i]), -i) for i in naming]
         best, neg = max(scored, default=(0, 0))
         if best:
             take(-neg)
     every = [t for _, terms in points for t in terms]
-    ranked = sorted(range(len(found)), key=lambda i: (-_hits(norms[i], every), i))
+    hits = [sum(1 for t in every if t in terms) if terms else 0 for terms in named]
+    ranked = sorted(range(len(found)), key=lambda i: (-hits[i], i))
     for i in ranked:
         if len(chosen) >= DECISION_SENTENCES:
             break
@@ -174,8 +176,25 @@ def batches(text: str) -> list[str]:
 
 def read_ahead(reader: Reader, question: Question, text: str, stop: threading.Event | None = None) -> None:
     """Embed what the decision on ``text`` reads, then the rest of it batch by batch (grading it
-    later is then quick), until ``stop`` is set. Runs in a worker thread."""
+    later is then quick), until ``stop`` is set. Runs in a worker thread.
+
+    A reader that says which units it reads (``units_read``, ``embed_units``: the judge) is given
+    exactly those — the decision's sentences, then the grade's units, ``BATCH_SENTENCES`` at a time —
+    and nothing a grade skips: a 30k-character answer is graded through its READ_UNITS most relevant
+    sentences, and embedding the clauses of every sentence too made its grade wait ~4 times as long."""
     foreground.wait(stop)
+    units_read = getattr(reader, "units_read", None)
+    embed = getattr(reader, "embed_units", None)
+    if units_read is not None and embed is not None:
+        embed(units_read(question, representative(question, [text]), False))
+        graded = units_read(question, text)
+        for start in range(0, len(graded), BATCH_SENTENCES):
+            foreground.wait(stop)
+            if stop is not None and stop.is_set():
+                return
+            embed(graded[start : start + BATCH_SENTENCES])
+        _remember(text)
+        return
     reader.precompute(representative(question, [text]))
     graded = getattr(reader, "graded_text", None)  # a very long answer is graded on a selection of it
     for batch in batches(graded(question, text) if graded is not None else text):

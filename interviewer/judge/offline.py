@@ -347,6 +347,18 @@ class OfflineJudge:
             return units
         return _most_relevant(answer_units(answer, fine=False), self._targets(question).words, READ_UNITS)
 
+    def units_read(self, question: Question, answer: str, fine: bool = True) -> list[str]:
+        """The unit texts ``coverage`` embeds for ``answer`` (``fine``: a grade; ``fine=False``: a
+        follow-up decision): reading ahead embeds exactly these, and nothing a grade skips (a long
+        answer's clauses, the sentences it is not read through)."""
+        units = self._read(question, answer, fine)
+        return list(dict.fromkeys(u.text for u in units))
+
+    def embed_units(self, units: list[str]) -> None:
+        """Embed answer unit texts into the judge's cache (see ``units_read``)."""
+        if units:
+            self._embed_units(units)
+
     def precompute(self, draft: str) -> None:
         """Embed the units of an answer still being typed, so grading it on submit is instant."""
         units = list(dict.fromkeys(u.text for u in [*answer_units(draft), *answer_units(draft, fine=False)]))

@@ -43,6 +43,14 @@ class Judge:
         """Embed text ahead of a decision or grade on it."""
         self.offline.precompute(text)
 
+    def units_read(self, question: Question, answer: str, fine: bool = True) -> list[str]:
+        """The unit texts reading ``answer`` embeds (``fine``: a grade; ``fine=False``: a follow-up decision)."""
+        return self.offline.units_read(question, answer, fine)
+
+    def embed_units(self, units: list[str]) -> None:
+        """Embed unit texts ahead of a decision or grade that reads them."""
+        self.offline.embed_units(units)
+
     def graded_text(self, question: Question, answer: str) -> str:
         """The part of ``answer`` a grade reads (all of it, or for a very long one a selection)."""
         return self.offline.graded_text(question, answer)

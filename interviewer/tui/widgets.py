@@ -55,7 +55,8 @@ class InterviewerTurn(Vertical):
 class AnswerTurn(Vertical):
     """The candidate's whole answer as plain text (no markup). A long one shows its beginning and,
     collapsed below it, the rest: every character is one key press away, and a 30k-character paste
-    is not laid out on every turn (a collapsed part takes no layout)."""
+    is not laid out on every turn. The rest is put in its widget when first expanded: Textual wrapped
+    a collapsed 28k-character text once anyway, on the event loop, between submit and the next turn."""
 
     DEFAULT_CLASSES = "turn answer-turn"
 
@@ -64,17 +65,25 @@ class AnswerTurn(Vertical):
         self._label = label
         self._text = text
         self._lang = lang
+        self._rest = ""
+        self.rest_shown = False
+        """Whether the collapsed rest of a long answer is in its widget (it is once first expanded)."""
 
     def compose(self) -> ComposeResult:
         yield Label(self._label, classes="turn-label")
         if len(self._text) <= ANSWER_DISPLAY_LIMIT:
             yield Static(Text(self._text), classes="turn-body")
             return
-        head, rest = split_preview(self._text, ANSWER_PREVIEW_CHARS)
+        head, self._rest = split_preview(self._text, ANSWER_PREVIEW_CHARS)
         yield Static(Text(head), classes="turn-body")
-        title = msg("answer.more", self._lang, n=f"{len(rest):,}")
+        title = msg("answer.more", self._lang, n=f"{len(self._rest):,}")
         with Collapsible(title=title, collapsed=True, classes="answer-rest"):
-            yield Static(Text(rest), classes="turn-body")
+            yield Static("", classes="turn-body answer-rest-body")
+
+    def on_collapsible_expanded(self, event: Collapsible.Expanded) -> None:
+        if self._rest and not self.rest_shown:
+            self.query_one(".answer-rest-body", Static).update(Text(self._rest))
+            self.rest_shown = True
 
 
 def split_preview(text: str, limit: int) -> tuple[str, str]:
