@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     judge_model: str = ""
     """Model for grading; empty means the same as `model`."""
 
+    judge: str = "auto"
+    """Which judge grades: `auto` (the LLM judge with a model, the offline judge without), `offline`, `llm`
+    or an installed plugin's name (entry-point group `interviewer.judges`); any failure grades offline."""
+
     api_base: str = ""
     """Base URL of an OpenAI-compatible server (Ollama, vLLM, llama.cpp); empty for the provider's default."""
 
@@ -104,6 +108,16 @@ class Settings(BaseSettings):
                 "embedder must be 'e5-small', 'sentence-transformers:NAME_OR_PATH' or an installed plugin's"
                 f" name (known: {', '.join(known)})"
             )
+        return value
+
+    @field_validator("judge")
+    @classmethod
+    def _known_judge(cls, value: str) -> str:
+        from interviewer import plugins
+
+        known = ["auto", *plugins.names(plugins.JUDGES)]
+        if value not in known:
+            raise ValueError(f"judge must be one of {', '.join(known)} (an installed plugin's name included)")
         return value
 
     @classmethod

@@ -9,6 +9,9 @@ edit to ``interviewer/`` by declaring, in its own ``pyproject.toml``::
     [project.entry-points."interviewer.exporters"]
     docx = "my_package.export:DocxExporter"
 
+    [project.entry-points."interviewer.judges"]
+    strict = "my_package.judge:make"
+
 The built-ins below are found the same way, by import path, so the app works from a source tree
 that was never installed. Discovery reads package metadata only (no plugin module is imported
 until its name is asked for): cheap enough for ``config`` validation on every start.
@@ -22,6 +25,7 @@ from importlib.metadata import entry_points
 
 EMBEDDERS = "interviewer.embedders"
 EXPORTERS = "interviewer.exporters"
+JUDGES = "interviewer.judges"
 
 BUILTIN: dict[str, dict[str, str]] = {
     EMBEDDERS: {
@@ -32,6 +36,10 @@ BUILTIN: dict[str, dict[str, str]] = {
         "md": "interviewer.exporters:MarkdownExporter",
         "html": "interviewer.exporters:HtmlExporter",
         "json": "interviewer.exporters:JsonExporter",
+    },
+    JUDGES: {
+        "offline": "interviewer.judge.registry:offline",
+        "llm": "interviewer.judge.registry:llm",
     },
 }
 """Group -> name -> "module:attribute". A plugin cannot replace a built-in name."""

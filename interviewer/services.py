@@ -210,7 +210,7 @@ class Services:
     def judge(self) -> Judge:
         from interviewer.judge.service import Judge
 
-        return Judge(self.offline_judge, samples=self.settings.judge_samples)
+        return Judge(self.offline_judge, samples=self.settings.judge_samples, name=self.settings.judge)
 
     def interviewer(
         self,

@@ -1,4 +1,4 @@
-"""Extension points: a separate package adds an embedder and an export format through entry points,
+"""Extension points: a separate package adds an embedder, an export format and a judge through entry points,
 with no edit to ``interviewer/`` (the package is a directory on sys.path with its dist-info, exactly
 what `pip install` leaves behind)."""
 
@@ -60,6 +60,31 @@ class CsvExporter:
         for qid, grade in ctx.session.grades.items():
             rows.append(f"{qid},{grade.overall:.1f}")
         return "\\n".join(rows)
+
+
+class LenientJudge:
+    """Every criterion at 2 of 4, whatever the answer: a judge no built-in would be."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+
+    async def grade(self, question, answer, lang, exchanges=None):
+        from interviewer.domain import CriterionGrade, Grade
+
+        SEEN.append((self.ctx.llm, type(self.ctx.offline).__name__, lang))
+        criteria = [CriterionGrade(id=c.id, score=2, reason="lenient") for c in question.rubric.criteria]
+        return Grade(question_id=question.id, overall=50.0, criteria=criteria, judge="hashplug:lenient")
+
+
+SEEN = []
+
+
+def make_judge(ctx):
+    return LenientJudge(ctx)
+
+
+def failing_judge(ctx):
+    raise RuntimeError("the judge service is down")
 '''
 
 ENTRY_POINTS = """
@@ -69,6 +94,10 @@ broken = hashplug_missing:make
 
 [interviewer.exporters]
 csv = hashplug:CsvExporter
+
+[interviewer.judges]
+lenient = hashplug:make_judge
+down = hashplug:failing_judge
 """
 
 
@@ -92,6 +121,7 @@ def plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 def test_a_plugin_adds_names_without_replacing_builtins(plugin: Path) -> None:
     assert plugins.names(plugins.EMBEDDERS) == ["e5-small", "sentence-transformers", "broken", "hash"]
     assert plugins.names(plugins.EXPORTERS)[:3] == ["md", "html", "json"] and "csv" in plugins.names(plugins.EXPORTERS)
+    assert plugins.names(plugins.JUDGES) == ["offline", "llm", "down", "lenient"]
     embedder = get_embedder("hash:32")
     assert embedder.identity == "hashplug/32"
     assert embedder.embed_queries(["kv cache"]).shape == (1, 32)
@@ -135,3 +165,39 @@ def test_unknown_and_broken_plugins_fail_clearly(
     monkeypatch.delenv("INTERVIEWER_EMBEDDER")
     with pytest.raises(plugins.PluginError, match="known are md, html, json"):
         plugins.load(plugins.EXPORTERS, "docx")
+
+
+ANSWER = "Models attend most to the start and the end of a long context; the middle is lost."
+
+
+def test_grade_with_a_plugin_judge(
+    plugin: Path, built_index: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import hashplug
+
+    monkeypatch.setenv("INTERVIEWER_JUDGE", "lenient")
+    assert main(["grade", "--question", "llm-lost-in-the-middle", "--answer", ANSWER, "--json"]) == 0
+    out = capsys.readouterr()
+    grade = json.loads(out.out)
+    assert grade["judge"] == "hashplug:lenient" and grade["overall"] == 50.0
+    assert {c["score"] for c in grade["criteria"]} == {2} and "warning" not in out.err
+    assert hashplug.SEEN == [(None, "OfflineJudge", "en")], "the factory got the context (offline: no model)"
+
+
+def test_a_failing_plugin_judge_grades_offline(
+    plugin: Path, built_index: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("INTERVIEWER_JUDGE", "down")
+    assert main(["grade", "--question", "llm-lost-in-the-middle", "--answer", ANSWER, "--json"]) == 0
+    out = capsys.readouterr()
+    assert json.loads(out.out)["judge"] == "offline"
+    assert "judge 'down' failed" in out.err and "the judge service is down" in out.err and "graded offline" in out.err
+
+
+def test_an_unknown_judge_is_refused_by_the_settings(
+    plugin: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("INTERVIEWER_JUDGE", "strict")
+    assert main(["grade", "--question", "llm-lost-in-the-middle", "--answer", ANSWER]) == 2
+    err = capsys.readouterr().err
+    assert "judge" in err and "lenient" in err and "auto" in err and "Traceback" not in err

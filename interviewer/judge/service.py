@@ -1,7 +1,9 @@
-"""The judge the rest of the app calls: the LLM judge when a model is given, the offline judge
-otherwise and whenever the LLM fails. The candidate's answer is never lost to a judge failure,
-and neither is a grade to an unreachable note index: the answer is then graded without reference
-passages, the grade says so and the fallback reason names the cause."""
+"""The judge the rest of the app calls: the one the setting ``judge`` names (by default the LLM
+judge when a model is given, the offline judge otherwise; a plugin's judge by its name, see
+:mod:`interviewer.judge.registry`), and the offline judge whenever that one fails. The candidate's
+answer is never lost to a judge failure, and neither is a grade to an unreachable note index: the
+answer is then graded without reference passages, the grade says so and the fallback reason names
+the cause."""
 
 from __future__ import annotations
 
@@ -10,8 +12,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from interviewer.domain import Grade, Lang, Question
-from interviewer.judge import correctness
-from interviewer.judge.llm_judge import Exchange, LLMJudge
+from interviewer.judge import correctness, registry
+from interviewer.judge.llm_judge import Exchange
 from interviewer.judge.offline import Coverage, OfflineJudge
 from interviewer.judge.references import tracking_misses
 from interviewer.llm.base import ChatModel
@@ -25,9 +27,11 @@ MAX_ITEMS = 16
 
 
 class Judge:
-    def __init__(self, offline: OfflineJudge, samples: int = 1) -> None:
+    def __init__(self, offline: OfflineJudge, samples: int = 1, name: str = registry.AUTO) -> None:
         self.offline = offline
         self.samples = samples
+        self.name = name
+        """The judge that grades (setting ``judge``): ``auto``, ``offline``, ``llm`` or a plugin's name."""
 
     # How the agent reads an answer before it is graded (follow-up decisions, read-ahead while the
     # candidate types): the offline judge's embeddings, whichever judge grades.
@@ -114,17 +118,23 @@ class Judge:
         on_error: Callable[[LLMError], None] | None,
         exchanges: Sequence[Exchange | tuple[str, str]] | None = None,
     ) -> tuple[Grade, str | None]:
-        if llm is not None:
-            judge = LLMJudge(llm, self.offline.references, samples=self.samples)
-            try:
-                return await judge.grade(question, answer, lang, exchanges=exchanges), None
-            except Exception as exc:  # any judge failure (not only LLMError) must not lose the grade
-                error = exc if isinstance(exc, LLMError) else LLMError(type(exc).__name__, str(exc)[:300])
-                if on_error is not None:
-                    on_error(error)
-                grade = await asyncio.to_thread(self.offline.grade, question, answer, lang)
-                return grade, f"LLM judge failed ({error}); graded offline"
-        return await asyncio.to_thread(self.offline.grade, question, answer, lang), None
+        name = registry.resolve(self.name, llm)
+        if name == "offline":
+            return await asyncio.to_thread(self.offline.grade, question, answer, lang), None
+        if name == "llm" and llm is None:
+            grade = await asyncio.to_thread(self.offline.grade, question, answer, lang)
+            return grade, "the llm judge needs a model and none is set; graded offline"
+        ctx = registry.JudgeContext(self.offline, self.offline.references, llm, self.samples)
+        try:
+            judge = registry.grader(name, ctx)
+            return await judge.grade(question, answer, lang, exchanges=exchanges), None
+        except Exception as exc:  # any judge failure (not only LLMError) must not lose the grade
+            error = exc if isinstance(exc, LLMError) else LLMError(type(exc).__name__, str(exc)[:300])
+            if on_error is not None and (name == "llm" or isinstance(exc, LLMError)):  # a model failed
+                on_error(error)
+            grade = await asyncio.to_thread(self.offline.grade, question, answer, lang)
+            label = "LLM judge" if name == "llm" else f"judge {name!r}"
+            return grade, f"{label} failed ({error}); graded offline"
 
 
 def _with_code(exchanges: Sequence[Exchange | tuple[str, str]], code: str) -> list[Exchange | tuple[str, str]]:
