@@ -145,6 +145,10 @@ def test_cap_policy() -> None:
     assert apply_caps(scores, [], error_criteria=["b"]) == {"a": 4, "b": 1, "c": 2}
     assert apply_caps(scores, ["padding"], unquoted=["c"]) == {"a": 1, "b": 1, "c": 1}
     assert apply_caps(scores, ["keyword_stuffing"]) == {"a": 0, "b": 0, "c": 0}
+    # two wrong claims: the whole answer is at most partial, the criteria with them at most 1
+    assert apply_caps(scores, [], error_criteria=["b", "c"]) == {"a": 2, "b": 1, "c": 1}
+    assert apply_caps(scores, [], error_criteria=["b"], n_errors=2) == {"a": 2, "b": 1, "c": 2}
+    assert answer_cap([], n_errors=1) == 4 and answer_cap([], n_errors=2) == 2
 
 
 # -- lexical claim checks ----------------------------------------------------------------------------

@@ -98,6 +98,33 @@ async def test_both_judges_cap_the_same_flags_the_same_way(
     assert all("capped" in c.reason for c in by_llm.criteria)
 
 
+TWO_WRONG = (
+    ANSWER.replace("Llama 3 raised the RoPE base theta to 500000", "Llama 3 lowered the RoPE base")
+    + " The ALiBi slopes are learned during training, one per head."
+)
+
+
+async def test_two_wrong_claims_cap_the_whole_answer_at_partial_in_both_judges(
+    offline: Any, question: Question
+) -> None:
+    by_offline = offline.grade(question, TWO_WRONG, "en")
+    assert len(by_offline.errors) >= 2
+    errs = [
+        {"criterion": e.criterion, "key_point": e.key_point, "quote": e.quote, "correction": "c"}
+        for e in by_offline.errors
+    ]
+    llm = FakeLLM(default=verdicts(question, 4, ["RoPE rotates each pair of query and key dimensions"], errors=errs))
+    by_llm = await LLMJudge(llm).grade(question, TWO_WRONG, "en")
+    assert len(by_llm.errors) >= 2
+    for g in (by_offline, by_llm):
+        wrong = {e.criterion for e in g.errors}
+        assert all(c.score <= (1 if c.id in wrong else 2) for c in g.criteria)
+        assert g.overall <= 50
+    # the model gave 4 everywhere: the criteria without an error say why they are held at 2
+    held = [c for c in by_llm.criteria if c.id not in {e.criterion for e in by_llm.errors}]
+    assert held and all(c.score == 2 and "wrong claims" in c.reason for c in held)
+
+
 async def test_too_short_caps_the_llm_judge_at_one(question: Question) -> None:
     text = "RoPE rotates query and key pairs."
     assert "too_short" in guards.check(text).flags

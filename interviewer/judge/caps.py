@@ -8,6 +8,9 @@ One place, so the offline judge and the LLM judge can never disagree about what 
   the answer is graded as if it were not there;
 - a criterion with a wrong claim (an error) is at most 1, whatever else it covers: a wrong claim
   costs more than silence;
+- an answer with two or more wrong claims is at most "partial" (2) on every criterion: an
+  interviewer who hears a candidate state two falsehoods with confidence no longer trusts the rest
+  of the answer as shown understanding;
 - (LLM judge) a criterion whose score no verbatim quote supports is at most 1.
 """
 
@@ -21,15 +24,21 @@ ZERO_FLAGS = ("empty", "off_topic", "keyword_stuffing")
 VAGUE_FLAGS = ("too_short", "padding")
 ERROR_CAP = 1
 UNQUOTED_CAP = 1
+ERRORS_FOR_ANSWER_CAP = 2
+"""Wrong claims from which the whole answer is capped at ``ERRORED_ANSWER_CAP``."""
+ERRORED_ANSWER_CAP = 2
 
 
-def answer_cap(flags: Iterable[str]) -> int:
-    """The highest score any criterion may get, given the answer's guard flags."""
+def answer_cap(flags: Iterable[str], n_errors: int = 0) -> int:
+    """The highest score any criterion may get, given the answer's guard flags and how many wrong
+    claims it states."""
     found = set(flags)
     if found & set(ZERO_FLAGS):
         return 0
     if found & set(VAGUE_FLAGS):
         return 1
+    if n_errors >= ERRORS_FOR_ANSWER_CAP:
+        return ERRORED_ANSWER_CAP
     return 4
 
 
@@ -38,11 +47,13 @@ def apply_caps(
     flags: Iterable[str],
     error_criteria: Iterable[str] = (),
     unquoted: Iterable[str] = (),
+    n_errors: int | None = None,
 ) -> dict[str, int]:
     """Scores per criterion after the cap policy: the answer's flags, criteria with a wrong claim
-    (``error_criteria``) and, for an LLM judge, criteria whose score no real quote supports."""
-    cap = answer_cap(flags)
+    (``error_criteria``; ``n_errors`` wrong claims in all, one per criterion when not given) and,
+    for an LLM judge, criteria whose score no real quote supports."""
     errors, bare = set(error_criteria), set(unquoted)
+    cap = answer_cap(flags, len(errors) if n_errors is None else n_errors)
     out: dict[str, int] = {}
     for cid, score in scores.items():
         limit = cap
@@ -54,17 +65,23 @@ def apply_caps(
     return out
 
 
-def cap_reason(cid: str, flags: Iterable[str], error_criteria: Iterable[str], lang: str) -> str:
+def cap_reason(
+    cid: str, flags: Iterable[str], error_criteria: Iterable[str], lang: str, n_errors: int | None = None
+) -> str:
     """Why a criterion was capped, in the session's language ('' when it was not)."""
     found = set(flags)
+    errors = set(error_criteria)
+    n = len(errors) if n_errors is None else n_errors
     if "keyword_stuffing" in found:
         return msg("cap.keyword_stuffing", lang)
     if "off_topic" in found:
         return msg("cap.off_topic", lang)
-    if cid in set(error_criteria):
+    if cid in errors:
         return msg("cap.wrong_claim", lang)
     if "too_short" in found:
         return msg("cap.too_short", lang)
     if "padding" in found:
         return msg("cap.padding", lang)
+    if n >= ERRORS_FOR_ANSWER_CAP:
+        return msg("cap.wrong_claims_elsewhere", lang, n=n)
     return ""

@@ -354,7 +354,11 @@ class LLMJudge:
             evidence[c.id] = [q for q in quotes if not any(_overlaps(q, e.quote) for e in errors)]
             raw[c.id] = v.score if v else 0
         capped = apply_caps(
-            raw, flags, {e.criterion for e in errors}, unquoted=[cid for cid, q in evidence.items() if not q]
+            raw,
+            flags,
+            {e.criterion for e in errors},
+            unquoted=[cid for cid, q in evidence.items() if not q],
+            n_errors=len(errors),
         )
         return _Sample(reply, verdicts, evidence, errors, raw, capped)
 
@@ -393,7 +397,7 @@ class LLMJudge:
         medians = {
             c.id: int(statistics.median_low([s.capped[c.id] for s in samples])) for c in question.rubric.criteria
         }
-        final = apply_caps(medians, flags, error_criteria)
+        final = apply_caps(medians, flags, error_criteria, n_errors=len(errors))
         criteria: list[CriterionGrade] = []
         for c in question.rubric.criteria:
             score = final[c.id]
@@ -406,7 +410,7 @@ class LLMJudge:
             raw = int(statistics.median_low([s.raw[c.id] for s in samples]))
             why = ""
             if score < raw:
-                why = cap_reason(c.id, flags, error_criteria, lang) or msg("cap.unquoted", lang)
+                why = cap_reason(c.id, flags, error_criteria, lang, len(errors)) or msg("cap.unquoted", lang)
             reason = (verdict.reasoning.strip() if verdict else "") + (f" ({why})" if why else "")
             criteria.append(
                 CriterionGrade(

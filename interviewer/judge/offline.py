@@ -505,9 +505,19 @@ class OfflineJudge:
             flags.append("off_topic")
         error_criteria = {e.criterion.id for e in cov.errors}
         raw_scores = {c.id: self._level(cov, c) for c in question.rubric.criteria}
-        scores = apply_caps(raw_scores, flags, error_criteria)
+        n_errors = len(cov.errors)
+        scores = apply_caps(raw_scores, flags, error_criteria, n_errors=n_errors)
         criteria = [
-            self._criterion(question, c, cov, scores[c.id], cap_reason(c.id, flags, error_criteria, lang), answer, lang)
+            self._criterion(
+                question,
+                c,
+                cov,
+                scores[c.id],
+                # the answer-wide cap for several wrong claims is named only where it lowered the score
+                cap_reason(c.id, flags, error_criteria, lang, n_errors if scores[c.id] < raw_scores[c.id] else 0),
+                answer,
+                lang,
+            )
             for c in question.rubric.criteria
         ]
         overall = 100.0 * sum(c.weight * scores[c.id] / 4 for c in question.rubric.criteria)
