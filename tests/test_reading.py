@@ -113,6 +113,25 @@ def test_read_ahead_reads_the_decision_part_first_then_stops_when_asked(bank: An
     assert not was_read(other) and len(representative(question, [other])) < len(other)
 
 
+def test_read_ahead_starts_after_its_delay_and_not_at_all_when_stopped_meanwhile(bank: Any) -> None:
+    """A submitted answer is read ahead once the next turn is drawn (``Limits.grade_delay_s``): an
+    interview that stops before then reads nothing."""
+    import threading
+
+    question = bank.questions["sd-rag-pipeline"]
+    text = padded(["A sentence only this test reads."], 100)
+    stop = threading.Event()
+    timer = threading.Timer(0.05, stop.set)
+    timer.start()
+    reader = Recorder()
+    read_ahead(reader, question, text, stop, delay_s=600.0)  # returns as soon as stop is set
+    timer.join()
+    assert reader.texts == [] and not was_read(text)
+    first = representative(question, [text])
+    read_ahead(reader, question, text, threading.Event(), delay_s=0.01)
+    assert reader.texts and reader.texts[0] == first and was_read(text)
+
+
 def test_an_answer_read_ahead_in_full_is_then_read_whole(bank: Any) -> None:
     question = bank.questions["sd-rag-pipeline"]
     text = padded(["Hybrid retrieval with BM25 and dense vectors."], 150)

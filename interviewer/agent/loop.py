@@ -79,8 +79,9 @@ class Limits:
     """Consecutive LLM calls failing on transport (timeout, connection, 5xx, 429 — after the client's
     own retries) before the session goes offline: a dead server must not cost a timeout per call."""
     grade_delay_s: float = 0.3
-    """Background grading starts this long after a question closes, so the next question is chosen
-    and drawn before grading competes with it for the CPU (grades are not needed sooner)."""
+    """Background grading starts this long after a question closes, and reading a long answer ahead
+    this long after it is submitted, so the next turn is chosen and drawn before they compete with
+    it for the CPU (grades are not needed sooner)."""
 
 
 @dataclass
@@ -447,7 +448,9 @@ class Interviewer:
         if len(text) <= DECISION_CHARS:
             return
         loop = asyncio.get_running_loop()
-        reading = loop.run_in_executor(self._reader, read_ahead, self.judge, question, text, self._stop_reading)
+        reading = loop.run_in_executor(
+            self._reader, read_ahead, self.judge, question, text, self._stop_reading, self.limits.grade_delay_s
+        )
         self._reading.setdefault(question.id, []).append(reading)
 
     async def _grade(self, question: Question, answers: list[str]) -> None:

@@ -13,6 +13,7 @@ otherwise starve the decision waiting for it.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Protocol
@@ -174,14 +175,23 @@ def batches(text: str) -> list[str]:
     return runs + blocks
 
 
-def read_ahead(reader: Reader, question: Question, text: str, stop: threading.Event | None = None) -> None:
+def read_ahead(
+    reader: Reader, question: Question, text: str, stop: threading.Event | None = None, delay_s: float = 0.0
+) -> None:
     """Embed what the decision on ``text`` reads, then the rest of it batch by batch (grading it
-    later is then quick), until ``stop`` is set. Runs in a worker thread.
+    later is then quick), until ``stop`` is set. Runs in a worker thread, after ``delay_s``: a
+    submitted answer is read ahead once the next turn is drawn (embedding takes both cores, and the
+    turn waited for them: a 4k-character answer's clauses cost its next turn ~0.3 s of CPU).
 
     A reader that says which units it reads (``units_read``, ``embed_units``: the judge) is given
     exactly those — the decision's sentences, then the grade's units, ``BATCH_SENTENCES`` at a time —
     and nothing a grade skips: a 30k-character answer is graded through its READ_UNITS most relevant
     sentences, and embedding the clauses of every sentence too made its grade wait ~4 times as long."""
+    if delay_s > 0:
+        if stop is None:
+            time.sleep(delay_s)
+        elif stop.wait(delay_s):
+            return
     foreground.wait(stop)
     units_read = getattr(reader, "units_read", None)
     embed = getattr(reader, "embed_units", None)
