@@ -12,7 +12,9 @@ background grading is let finish, so the figure is the turn itself, not a queue 
 answer's grading or the new question's preparation. The process's CPU time per turn is printed
 beside the wall clock: on a shared machine the wall clock scales with the load average.
 Then, with follow-ups off so the answer closes its question, the time from submitting the longest
-answer to its grade being stored (the full offline grade of every sentence): target <= 5 s.
+answer to its grade being stored (the full offline grade of every sentence): target <= 5 s; then the
+same for answers whose sentences are not among the bundled vectors (the model answers' sentences are,
+so the first figure embeds almost nothing; a candidate's own paste is every sentence embedded).
 
 Home: each run launches a fresh process that imports the app and runs it headless; the clock
 stops when Home is mounted and painted (the moment the background warm-up would start). Answer
@@ -162,9 +164,16 @@ async def bench_answers(
     return warm_s, first_s, latencies, idle
 
 
-def long_answers(length: int, count: int) -> list[str]:
+CONNECTIVES = ("Honestly, ", "In practice, ", "As I recall, ", "Frankly, ", "In my experience, ")
+
+
+def long_answers(length: int, count: int, fresh: bool = False) -> list[str]:
     """``count`` answers of ``length`` characters (cut at a sentence end when one is near), each a
-    different stretch of the bank's model answers, so no answer's sentences are cached by another's."""
+    different stretch of the bank's model answers, so no answer's sentences are cached by another's.
+
+    The model answers' sentences are bundled with their vectors (the judge matches them as
+    exemplars), so grading them embeds almost nothing; ``fresh`` opens each sentence with a
+    connective, so that every one is embedded, as a candidate's own paste would be."""
     from interviewer.bank import load_bank
     from interviewer.textproc import split_sentences
 
@@ -175,6 +184,8 @@ def long_answers(length: int, count: int) -> list[str]:
         start, parts, size = (i * 97 + length) % len(pool), [], 0
         while size < length:
             sentence = pool[start % len(pool)]
+            if fresh and sentence[:1].isupper():
+                sentence = CONNECTIVES[start % len(CONNECTIVES)] + sentence[0].lower() + sentence[1:]
             parts.append(sentence)
             size += len(sentence) + 1
             start += 1
@@ -238,9 +249,10 @@ async def bench_lengths(
     return out, cpu
 
 
-async def bench_grading(length: int, runs: int, home: Path) -> list[float]:
+async def bench_grading(length: int, runs: int, home: Path, fresh: bool = False) -> list[float]:
     """Submit → the answer's grade stored, for answers of ``length`` characters (no follow-ups: the
-    answer closes its question, and grading starts after the limits' short grade delay)."""
+    answer closes its question, and grading starts after the limits' short grade delay); ``fresh``:
+    sentences not in the bundled vectors (see ``long_answers``)."""
     from interviewer.config import load_settings
     from interviewer.services import Services
     from interviewer.tui.app import InterviewOptions, Launch, make_app
@@ -257,7 +269,7 @@ async def bench_grading(length: int, runs: int, home: Path) -> list[float]:
     async with app.run_test(size=(100, 32)) as pilot:
         screen = app.screen
         assert isinstance(screen, InterviewScreen)
-        for answer in long_answers(length, runs):
+        for answer in long_answers(length, runs, fresh):
             while screen.phase != "listening":
                 await pilot.pause(0.005)
             await settle(pilot, screen)
@@ -303,6 +315,7 @@ def main() -> None:
             asyncio.run(bench_lengths(lengths, args.per_length, home, args.think, args.read)) if lengths else ({}, {})
         )
         grading = asyncio.run(bench_grading(max(lengths), args.grading_runs, home)) if lengths else []
+        fresh = asyncio.run(bench_grading(max(lengths), args.grading_runs, home, True)) if lengths else []
 
     paint = [float(p["paint"]) for p in paints]
     print(
@@ -326,6 +339,12 @@ def main() -> None:
         report("  CPU time of the process meanwhile", cpu[length])
     if grading:
         report(f"Submit → full grade stored, {max(lengths):,}-character answer (target <= 5 s)", grading)
+    if fresh:
+        report(
+            f"Submit → full grade stored, {max(lengths):,}-character answer of sentences not in the bundled "
+            "vectors (every one embedded, as a candidate's own paste)",
+            fresh,
+        )
 
 
 def report(label: str, values: list[float]) -> None:
