@@ -247,5 +247,12 @@ def test_a_denied_misconception_is_not_an_error() -> None:
     assert claims.alias_hit("Don't put the most relevant chunk in the middle.", aliases) is None
     assert claims.alias_hit("不要把最相关的块放在中间。", aliases) is None
     assert claims.alias_hit("It's a myth that the most relevant chunk belongs in the middle.", aliases) is None
+    # a negation or a turn between the parts breaks the binding
+    swapped = _terms(["dense … exact match"], ["稠密检索 … 精确匹配"])
+    assert claims.alias_hit("Dense retrieval is what does exact match on error codes.", swapped)
+    assert claims.alias_hit("Dense retrieval misses exact matches like error codes.", swapped) is None
+    assert claims.alias_hit("Dense retrieval doesn't do exact matches.", swapped) is None
+    assert claims.alias_hit("稠密检索不擅长精确匹配，比如错误码。", swapped) is None
+    assert claims.alias_hit("稠密检索负责精确匹配，比如错误码。", swapped)
     # a negation in another clause does not deny this one
     assert claims.alias_hit("Recall is not the issue, so the most relevant chunk goes in the middle.", aliases)

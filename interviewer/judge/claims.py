@@ -25,7 +25,7 @@ _NEG_EN = re.compile(
 # auxiliary loss", "needs no reward model"), where they are part of the claim, not its denial.
 _NEG_ZH = re.compile(r"(没有|没|不|无需|无须|无|未|别|非|并非|毫无|缺乏|缺少|跳过|省略)")
 _NOT_NEG_ZH = re.compile(
-    r"(不同|不仅|不断|不少|不过|不管|不久|不论|不但|不然|不一定|不妨|不错|不稳定|非常|非线性|非对称|非结构化|非零|"
+    r"(不同|不仅|不断|不少|不过|不管|不久|不论|不但|不然|不一定|不妨|不错|不对|不稳定|非常|非线性|非对称|非结构化|非零|"
     r"未来|无论|无法|无损|无关|无限|无状态|无监督|除非|并非只|不只|不止|不光|无偏|不变)"
 )
 _REFUTE = re.compile(
@@ -220,16 +220,27 @@ def _term_pattern(term: str, cjk: bool) -> str:
     return rf"(?<![a-z0-9]){re.escape(term)}(?![a-z0-9])"
 
 
+_TURN_EN = re.compile(r"\b(miss(es|ed)?|fails?|failed|struggles?|lacks?|weak|poor|bad|worse|instead)\b")
+_TURN_ZH = re.compile(r"(不擅长|做不好|搞不定|较弱|很弱|更差|较差|而是|反而)")
+
+
+def _turns(gap: str) -> bool:
+    """The words between an alias's parts deny or turn it: "dense retrieval misses exact matches"
+    does not bind "dense" to "exact match"."""
+    return bool(_negators(gap) or _TURN_EN.search(gap) or _TURN_ZH.search(gap))
+
+
 def _alias_spans(low: str, alias: str) -> list[tuple[int, int]]:
-    """Where ``alias`` (plain or with ``…`` gaps) occurs in normalised text ``low``."""
+    """Where ``alias`` (plain or with ``…`` gaps) occurs in normalised text ``low``; a match whose
+    gaps hold a negator or a turn ("misses", "而是") is none."""
     parts = [normalize(p) for p in alias.split(GAP)]
     parts = [p for p in parts if p]
     if not parts:
         return []
     cjk = any(has_cjk(p) for p in parts)
-    gap = _GAP_ZH if cjk else _GAP_EN
+    gap = f"({_GAP_ZH if cjk else _GAP_EN})"
     pattern = gap.join(f"(?:{_term_pattern(p, cjk)})" for p in parts)
-    return [m.span() for m in re.finditer(pattern, low)]
+    return [m.span() for m in re.finditer(pattern, low) if not any(_turns(g or "") for g in m.groups())]
 
 
 def _denied(low: str, start: int) -> bool:
