@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
 from interviewer.bank import Bank
-from interviewer.domain import TRACKS, CriterionGrade, Grade, Lang, Question, Session
+from interviewer.domain import CriterionGrade, Grade, Lang, Question, Session, Track, track_name
 from interviewer.judge import correctness
 from interviewer.messages import msg, table
 from interviewer.safetext import safe_text
@@ -415,11 +415,12 @@ def track_chart_svg(
 
 
 def track_series(
-    tracks: Mapping[str, Mapping[str, object]], lang: Lang
+    tracks: Mapping[str, Mapping[str, object]], lang: Lang, known: Mapping[str, Track] | None = None
 ) -> tuple[dict[str, list[tuple[str, float]]], dict[str, str], bool]:
     """The per-track chart's data from ``progress --json``'s ``tracks``: recall (%) over time from
     each track's ``retention_series`` when any track has one, else its scores (``series``); with
-    the tracks' names in ``lang`` and whether the values are recall."""
+    the tracks' names in ``lang`` (from ``known``, the bank's tracks; the id for one it does not
+    declare) and whether the values are recall."""
     recall = any(isinstance(v.get("retention_series"), list) and v.get("retention_series") for v in tracks.values())
     out: dict[str, list[tuple[str, float]]] = {}
     for track, v in tracks.items():
@@ -431,7 +432,7 @@ def track_series(
                 points.append((str(point["at"]), float(value) * (100 if recall else 1)))
         if points:
             out[track] = points
-    names = {t: TRACKS.get(t, {}).get(lang, t) for t in out}
+    names = {t: track_name(known or {}, t, lang) for t in out}
     return out, names, recall
 
 
@@ -474,7 +475,7 @@ def transcript_html(
     overall = session.overall()
     if overall is not None:
         parts.append(f'<p class="score">{t["overall"]}: {overall:.0f}/100</p>')
-    per_track, names, recall = track_series(tracks or {}, lang)
+    per_track, names, recall = track_series(tracks or {}, lang, bank.tracks)
     per_track_svg = track_chart_svg(
         per_track, names, caption=t["by_track" if recall else "by_track_scores"], unit="%" if recall else ""
     )

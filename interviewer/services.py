@@ -20,12 +20,12 @@ from interviewer.store.rows import Draft, SessionRow, StoreError, UnknownSession
 __all__ = ["Draft", "Services", "SessionRow", "StoreError", "UnknownSession"]
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
     from datetime import datetime
 
     from interviewer.agent.loop import Interviewer, InterviewPlan
     from interviewer.bank import Bank
-    from interviewer.domain import Grade, Lang, Question, Session
+    from interviewer.domain import Grade, Lang, Question, Session, Track
     from interviewer.judge.offline import OfflineJudge
     from interviewer.judge.references import ReferenceFinder
     from interviewer.judge.service import Judge
@@ -56,6 +56,18 @@ class Services:
 
         extra = [Path(self.settings.bank)] if self.settings.bank else []
         return load_bank(extra, cache_dir=paths.cache_dir(self.home))
+
+    @property
+    def tracks(self) -> dict[str, Track]:
+        """The bank's tracks in its order (loads the bank)."""
+        return self.bank.tracks
+
+    def loaded_tracks(self) -> Mapping[str, Track]:
+        """The bank's tracks once the bank is loaded, else none: never loads it (Home paints before
+        the bank is read, in the warm-up thread; a name then shows as its track id)."""
+        if self._bank is not None or "bank" in self.__dict__:
+            return self.bank.tracks
+        return {}
 
     @cached_property
     def retriever(self) -> Retriever:
@@ -185,6 +197,7 @@ class Services:
             now or _datetime.now(UTC),
             count=count,
             tracks=list(tracks),
+            track_order=list(self.bank.tracks),
         )
 
     def next_due(self, tracks: Sequence[str] = ()) -> datetime | None:
@@ -241,4 +254,5 @@ class Services:
             limits=Limits(max_follow_ups=s.max_follow_ups, max_turns=s.max_turns, token_budget=s.token_budget),
             sinks=all_sinks,
             session=session,
+            tracks=self.bank.tracks,
         )

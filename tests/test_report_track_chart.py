@@ -16,7 +16,7 @@ from graded_sessions import record_graded
 from interviewer import paths
 from interviewer.agent.events import AnswerGraded, AnswerReceived, QuestionAsked, SessionEnded, SessionStarted
 from interviewer.cli.main import main
-from interviewer.domain import ClaimError, CriterionGrade, Grade, Session
+from interviewer.domain import ClaimError, CriterionGrade, Grade, LocalizedText, Session, Track
 from interviewer.report import track_chart_svg, track_series
 from interviewer.store.db import Store
 
@@ -82,11 +82,17 @@ def test_track_series_prefers_recall_and_falls_back_to_scores() -> None:
         },
         "coding": {"series": [{"at": "2026-03-01T09:00:00+00:00", "score": 70.0}]},
     }
-    data, names, recall = track_series(tracks, "zh")
+    known = {
+        "llm_fundamentals": Track(
+            id="llm_fundamentals", name=LocalizedText(zh="LLM基础与高级应用", en="LLM fundamentals")
+        ),
+        "coding": Track(id="coding", name=LocalizedText(zh="编程与实现", en="Coding")),
+    }
+    data, names, recall = track_series(tracks, "zh", known)
     assert recall and data == {"llm_fundamentals": [("2026-03-01T09:00:00+00:00", 25.0)]}
     assert names == {"llm_fundamentals": "LLM基础与高级应用"}
     del tracks["llm_fundamentals"]["retention_series"]
-    data, names, recall = track_series(tracks, "en")
+    data, names, recall = track_series(tracks, "en", known)
     assert not recall and set(data) == {"llm_fundamentals", "coding"} and names["coding"] == "Coding"
 
 

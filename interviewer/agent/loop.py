@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import threading
 import uuid
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol
@@ -45,7 +45,7 @@ from interviewer.agent.reading import DECISION_CHARS, foreground, read_ahead, re
 from interviewer.agent.selection import Selector
 from interviewer.agent.summary import llm_summary_messages, offline_summary
 from interviewer.agent.transcript import submitted_code
-from interviewer.domain import Lang, Question, Session
+from interviewer.domain import Lang, Question, Session, Track
 from interviewer.judge.correctness import judged_text
 from interviewer.judge.offline import Coverage, FoundError
 from interviewer.judge.service import Judge
@@ -115,8 +115,11 @@ class Interviewer:
         sinks: list[Sink] | None = None,
         session: Session | None = None,
         stream_follow_ups: bool = True,
+        tracks: Mapping[str, Track] | None = None,
     ) -> None:
         self.questions = {q.id: q for q in questions}
+        self.tracks = dict(tracks or {})
+        """The bank's tracks: the summary names them (by id, for a track not declared)."""
         self.judge = judge
         self.retriever = retriever
         self.plan = plan
@@ -614,7 +617,7 @@ class Interviewer:
 
     async def _summary(self) -> str:
         titles = self._note_titles()
-        text = offline_summary(self.session, self.questions, self.lang, titles)
+        text = offline_summary(self.session, self.questions, self.lang, titles, self.tracks)
         llm = self._llm()
         if llm is None or not self.session.grades:
             return text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 
-from interviewer.domain import TRACKS, Lang, Question, Session
+from interviewer.domain import Lang, Question, Session, Track, track_name
 from interviewer.llm.prompts import messages as prompt_messages
 from interviewer.messages import msg
 
@@ -17,7 +17,9 @@ def _missing(session: Session, qid: str, lang: Lang, limit: int = 3) -> list[str
     return [m for c in grade.criteria for m in c.missing][:limit]
 
 
-def _strength(session: Session, questions: dict[str, Question], qid: str, lang: Lang) -> str:
+def _strength(
+    session: Session, questions: dict[str, Question], qid: str, lang: Lang, tracks: Mapping[str, Track]
+) -> str:
     """What a strong answer did well, by the names of its best criteria (not the question again)."""
     grade = session.grades[qid]
     q = questions.get(qid)
@@ -25,7 +27,7 @@ def _strength(session: Session, questions: dict[str, Question], qid: str, lang: 
         return f"- {qid} ({grade.overall:.0f}/100)"
     names = {c.id: c.name.get(lang) for c in q.rubric.criteria}
     best = [names.get(c.id, c.id) for c in sorted(grade.criteria, key=lambda c: -c.score) if c.score >= 3][:3]
-    track = TRACKS.get(q.track, {}).get(lang, q.track)
+    track = track_name(tracks, q.track, lang)
     sep = msg("sep.list", lang)
     return f"- {track}: {sep.join(best) or q.id} ({grade.overall:.0f}/100)"
 
@@ -40,11 +42,17 @@ def _question_label(questions: dict[str, Question], qid: str, lang: Lang) -> str
 
 
 def offline_summary(
-    session: Session, questions: dict[str, Question], lang: Lang, note_titles: Mapping[str, str] | None = None
+    session: Session,
+    questions: dict[str, Question],
+    lang: Lang,
+    note_titles: Mapping[str, str] | None = None,
+    tracks: Mapping[str, Track] | None = None,
 ) -> str:
     """A Markdown summary computed from the grades alone. Notes to study are named by their title
-    (``note_titles``; the id only for a note without one)."""
+    (``note_titles``; the id only for a note without one), tracks by their name in the bank's
+    ``tracks`` (the id for a track it does not declare)."""
     titles = note_titles or {}
+    known = tracks or {}
     if not session.grades:
         return msg("summary.no_grades", lang)
     by_track: dict[str, list[float]] = defaultdict(list)
@@ -59,10 +67,10 @@ def offline_summary(
             notes.extend(n for n in questions[qid].notes if n not in notes)
     lines = ["### " + msg("report.by_track_scores", lang)]
     for track, scores in sorted(by_track.items()):
-        name = TRACKS.get(track, {}).get(lang, track)
+        name = track_name(known, track, lang)
         lines.append(f"- {name}: {sum(scores) / len(scores):.0f}/100 ({len(scores)})")
     lines.append("\n### " + msg("summary.strengths", lang))
-    lines.extend(_strength(session, questions, q, lang) for q in strong[:3])
+    lines.extend(_strength(session, questions, q, lang, known) for q in strong[:3])
     if not strong:
         lines.append("- " + msg("summary.no_strong", lang))
     lines.append("\n### " + msg("summary.gaps", lang))

@@ -21,8 +21,15 @@ from interviewer import cachefile
 if TYPE_CHECKING:
     from interviewer.bank.loader import Bank
 
-FORMAT = "bank-cache-2"
-_CODE = ("bank/loader.py", "bank/notes.py", "bank/yamlpos.py", "domain/__init__.py", "domain/question.py")
+FORMAT = "bank-cache-3"
+_CODE = (
+    "bank/loader.py",
+    "bank/notes.py",
+    "bank/yamlpos.py",
+    "domain/__init__.py",
+    "domain/question.py",
+    "domain/track.py",
+)
 
 
 def _code_version() -> bytes:

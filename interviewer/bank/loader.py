@@ -3,7 +3,9 @@
 Questions live in YAML files (a top-level list of questions, or one question mapping);
 notes are Markdown files with front matter. A user's bank directory merges with the
 built-in one: their questions and notes are added, and a user question with a built-in
-id replaces it. Every problem is reported with file, line and field.
+id replaces it. Tracks are data too: each bank declares its own in ``tracks.yaml`` beside its
+questions (a list of ``{id, name: {zh, en}}``), and a question must name a declared track.
+Every problem is reported with file, line and field.
 """
 
 from __future__ import annotations
@@ -18,7 +20,10 @@ from pydantic import ValidationError
 from interviewer import paths
 from interviewer.bank.notes import Note, load_notes
 from interviewer.bank.yamlpos import YamlError, line_of, load_with_lines
-from interviewer.domain import Question
+from interviewer.domain import Lang, Question, Track, track_name
+
+TRACKS_FILE = "tracks.yaml"
+"""The file in a bank's questions directory that declares its tracks."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,8 @@ class Bank:
     sources: dict[str, tuple[Path, int]] = field(default_factory=dict)
     """Where each question was defined: file and line."""
     issues: list[BankIssue] = field(default_factory=list)
+    tracks: dict[str, Track] = field(default_factory=dict)
+    """Every bank's declared tracks, in order: the built-in ones, then those a user bank adds."""
     builtin_ids: set[str] = field(default_factory=set)
     """Ids defined by the built-in bank and not (yet) overridden by a user bank."""
     content_key: str = ""
@@ -64,12 +71,28 @@ class Bank:
     def by_track(self, track: str | None = None) -> list[Question]:
         return [q for q in self.questions.values() if track is None or q.track == track]
 
+    def track_name(self, track_id: str, lang: Lang) -> str:
+        """The track's name in ``lang``, or its id when the bank does not declare it."""
+        return track_name(self.tracks, track_id, lang)
+
+
+def _question_base(root: Path) -> Path:
+    return root / "questions" if (root / "questions").is_dir() else root
+
 
 def _question_files(root: Path) -> list[Path]:
     if root.is_file():
-        return [root]
-    base = root / "questions" if (root / "questions").is_dir() else root
-    return sorted([*base.rglob("*.yaml"), *base.rglob("*.yml")])
+        return [] if root.name == TRACKS_FILE else [root]
+    base = _question_base(root)
+    tracks = base / TRACKS_FILE
+    return sorted(f for f in [*base.rglob("*.yaml"), *base.rglob("*.yml")] if f != tracks)
+
+
+def _tracks_file(root: Path) -> Path | None:
+    if root.is_file():
+        return root if root.name == TRACKS_FILE else None
+    file = _question_base(root) / TRACKS_FILE
+    return file if file.is_file() else None
 
 
 def _note_root(root: Path) -> Path | None:
@@ -83,6 +106,43 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
+
+
+def _load_tracks(file: Path, bank: Bank) -> None:
+    """Add the tracks ``file`` declares (a track declared by an earlier bank is renamed in place)."""
+    try:
+        data, lines = load_with_lines(file)
+    except YamlError as exc:
+        bank.issues.append(BankIssue(file, exc.line, exc.message))
+        return
+    if data is None:
+        return
+    if not isinstance(data, list):
+        bank.issues.append(BankIssue(file, 1, f"{TRACKS_FILE} must be a list of tracks: - {{id, name: {{zh, en}}}}"))
+        return
+    seen: dict[str, int] = {}
+    for i, item in enumerate(data):
+        line = line_of(lines, (i,))
+        if not isinstance(item, dict):
+            bank.issues.append(BankIssue(file, line, "a track must be a mapping: {id, name: {zh, en}}"))
+            continue
+        try:
+            track = Track.model_validate(item)
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = tuple(err["loc"])
+                tid = item.get("id", f"#{i + 1}")
+                bank.issues.append(
+                    BankIssue(file, line_of(lines, (i, *loc)), f"track {tid}: {err['msg']}", _field_path(loc))
+                )
+            continue
+        if track.id in seen:
+            bank.issues.append(
+                BankIssue(file, line, f"duplicate track id {track.id!r} (first at line {seen[track.id]})", "id")
+            )
+            continue
+        seen[track.id] = line
+        bank.tracks[track.id] = track
 
 
 def _load_question_file(file: Path, bank: Bank, replace: bool) -> None:
@@ -108,6 +168,18 @@ def _load_question_file(file: Path, bank: Bank, replace: bool) -> None:
                 err_line = line_of(lines, (*prefix, *loc))
                 qid = item.get("id", f"#{i + 1}")
                 bank.issues.append(BankIssue(file, err_line, f"question {qid}: {err['msg']}", _field_path(loc)))
+            continue
+        if question.track not in bank.tracks:
+            known = ", ".join(bank.tracks) or f"none: the bank has no {TRACKS_FILE}"
+            bank.issues.append(
+                BankIssue(
+                    file,
+                    line_of(lines, (*prefix, "track")),
+                    f"question {question.id}: unknown track {question.track!r}; declare it in {TRACKS_FILE}"
+                    f" (known: {known})",
+                    "track",
+                )
+            )
             continue
         overriding = replace and question.id in bank.builtin_ids
         if question.id in bank.questions and not overriding:
@@ -178,6 +250,9 @@ def _parse(roots: Sequence[tuple[Path, bool]]) -> Bank:
         if not root.exists():
             bank.issues.append(BankIssue(root, 0, "no such file or directory"))
             continue
+        tracks = _tracks_file(root)
+        if tracks is not None:
+            _load_tracks(tracks, bank)
         note_root = _note_root(root)
         if note_root is not None:
             notes, errors = load_notes(note_root)

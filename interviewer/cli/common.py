@@ -50,12 +50,15 @@ def add_plan_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", help="litellm model string; '' for the offline engine")
 
 
-def check_tracks(tracks: list[str]) -> None:
-    from interviewer.domain import TRACKS
-
+def check_tracks(tracks: list[str], services: Services) -> None:
+    """Exit 2 on a track the bank (built-in and user banks) does not declare; loads the bank only
+    when tracks are given."""
+    if not tracks:
+        return
+    known = services.tracks
     for t in tracks:
-        if t not in TRACKS:
-            fail(f"unknown track {t!r}; tracks: {', '.join(TRACKS)}")
+        if t not in known:
+            fail(f"unknown track {t!r}; tracks: {', '.join(known)}")
 
 
 def resolve_session(services: Services, prefix: str) -> str:

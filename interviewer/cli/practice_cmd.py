@@ -44,7 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def cmd_practice(args: argparse.Namespace) -> int:
     tracks = [t.strip() for value in args.track for t in value.split(",") if t.strip()]
-    check_tracks(tracks)
+    check_tracks(tracks, services_from(args))
     args.track = list(dict.fromkeys(tracks))
     for flag in ("count", "minutes"):
         value = getattr(args, flag, None)

@@ -50,12 +50,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         from interviewer.cli.practice_cmd import cmd_practice
 
         return cmd_practice(args)
-    check_tracks(args.track)
     try:
         scripted = load_answers(args.answers)
     except AnswersFileError as exc:
         fail(str(exc))
     services = services_from(args)
+    check_tracks(args.track, services)
     _open_store(services)
     bank = _bank(services)
     source = ScriptedAnswers(scripted)

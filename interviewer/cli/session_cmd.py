@@ -321,7 +321,6 @@ def cmd_rescore(args: argparse.Namespace) -> int:
 
 @_store_errors
 def cmd_progress(args: argparse.Namespace) -> int:
-    from interviewer.domain import TRACKS
     from interviewer.progress import compute_progress
 
     services = services_from(args)
@@ -339,9 +338,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
     say("\nBy track:")
     for track, pts in progress.tracks.items():
         mean = sum(v for _, v in pts) / len(pts)
-        say(
-            f"  {TRACKS.get(track, {}).get(lang, track):<22} mean {mean:>3.0f}  latest {pts[-1][1]:>3.0f}  ({len(pts)})"
-        )
+        say(f"  {services.bank.track_name(track, lang):<22} mean {mean:>3.0f}  latest {pts[-1][1]:>3.0f}  ({len(pts)})")
     say("\nPractise next:")
     for p in progress.practice[:8]:
         say(f"  - {p['text']}  [{p['question_id']}, mastery {p['mastery']:.0%}; read {p['notes']}]")

@@ -59,11 +59,13 @@ def run_home(args: argparse.Namespace) -> int:
 def cmd_interview(args: argparse.Namespace) -> int:
     from interviewer.tui.app import InterviewOptions, Launch
 
-    check_tracks(args.track)
     if args.count is not None and args.count < 1:
         fail("--count must be at least 1")
     settings = settings_from(args)
     from interviewer.services import Services
+
+    services = Services(private_home(settings))
+    check_tracks(args.track, services)
 
     options = InterviewOptions(
         count=args.count or 5,
@@ -72,7 +74,7 @@ def cmd_interview(args: argparse.Namespace) -> int:
         lang=settings.lang,
         model=settings.model,
     )
-    return _run(Services(private_home(settings)), Launch(interview=options))
+    return _run(services, Launch(interview=options))
 
 
 def cmd_replay(args: argparse.Namespace) -> int:

@@ -2,7 +2,6 @@
 
 from interviewer.domain.grade import ClaimError, CriterionGrade, Grade
 from interviewer.domain.question import (
-    TRACKS,
     Criterion,
     FollowUpSeed,
     KeyPoint,
@@ -15,9 +14,9 @@ from interviewer.domain.question import (
     Terms,
 )
 from interviewer.domain.session import Session, Turn
+from interviewer.domain.track import Track, track_name
 
 __all__ = [
-    "TRACKS",
     "ClaimError",
     "Criterion",
     "CriterionGrade",
@@ -32,5 +31,7 @@ __all__ = [
     "Rubric",
     "Session",
     "Terms",
+    "Track",
     "Turn",
+    "track_name",
 ]

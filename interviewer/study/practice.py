@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from interviewer.domain import TRACKS, Question
+from interviewer.domain import Question
 from interviewer.store.db import Store
 from interviewer.study.schedule import PointCard, Schedule, build_schedule
 
@@ -52,11 +52,18 @@ def plan_practice(
     *,
     count: int | None = None,
     tracks: Sequence[str] = (),
+    track_order: Sequence[str] = (),
 ) -> PracticePlan:
     """The plan for ``now`` from the store's whole history (what the CLI and a TUI entry call); the
     same all day until something new is graded (the seed is the date)."""
     return select_practice(
-        questions, build_schedule(store), now, count=count, tracks=tracks, seed=now.date().isoformat()
+        questions,
+        build_schedule(store),
+        now,
+        count=count,
+        tracks=tracks,
+        seed=now.date().isoformat(),
+        track_order=track_order,
     )
 
 
@@ -68,16 +75,18 @@ def select_practice(
     count: int | None = None,
     tracks: Sequence[str] = (),
     seed: str = "",
+    track_order: Sequence[str] = (),
 ) -> PracticePlan:
     """Questions ranked by the urgency of their due key points (each due point counts 1 plus how
     likely it is forgotten, plus 1 if it was last stated wrongly), then new questions spread over
     tracks. Never a point ahead of its due time: the plan may be shorter than ``count``, even
-    empty. Deterministic for a given ``seed``."""
+    empty. Deterministic for a given ``seed``. New questions go round the tracks in ``track_order``
+    (the bank's order of its tracks), then any other track by id."""
     pool = sorted((q for q in questions if not tracks or q.track in tracks), key=lambda q: q.id)
     rng = random.Random(seed)
     if not schedule.cards:
         n = count if count is not None else len({q.track for q in pool})
-        return PracticePlan(_spread(pool, n, rng), diagnostic=True)
+        return PracticePlan(_spread(pool, n, rng, track_order), diagnostic=True)
     n = count if count is not None else DEFAULT_COUNT
     plan = PracticePlan()
     by_question: dict[str, list[PointCard]] = {}
@@ -98,17 +107,17 @@ def select_practice(
         plan.question_ids.append(q.id)
         plan.targets[q.id] = [c.key_point for c in due[q.id]]
     fresh = [q for q in pool if q.id not in by_question]
-    plan.question_ids += _spread(fresh, n - len(plan.question_ids), rng)
+    plan.question_ids += _spread(fresh, n - len(plan.question_ids), rng, track_order)
     return plan
 
 
-def _spread(pool: Sequence[Question], n: int, rng: random.Random) -> list[str]:
+def _spread(pool: Sequence[Question], n: int, rng: random.Random, track_order: Sequence[str] = ()) -> list[str]:
     """Up to ``n`` questions, one per track in the tracks' order and round again, each of middling
     difficulty where the track has one."""
     by_track: dict[str, list[Question]] = {}
     for q in pool:
         by_track.setdefault(q.track, []).append(q)
-    order = [t for t in TRACKS if t in by_track] + sorted(t for t in by_track if t not in TRACKS)
+    order = [t for t in track_order if t in by_track] + sorted(t for t in by_track if t not in track_order)
     out: list[str] = []
     while len(out) < n and any(by_track.values()):
         for track in order:

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from rich.text import Text
 
-from interviewer.domain import TRACKS, ClaimError
+from interviewer.domain import ClaimError, Track
 from interviewer.messages import msg
 
 
@@ -25,13 +25,17 @@ def when(value: str | datetime | None, short: bool = False) -> str:
     return dt.strftime("%m-%d %H:%M" if short else "%Y-%m-%d %H:%M")
 
 
-def track_name(track: str, lang: str = "en") -> str:
-    names = TRACKS.get(track)
-    return names.get(lang, track) if names else track
+def track_name(track: str, lang: str, tracks: Mapping[str, Track]) -> str:
+    """A track's name in ``lang`` from the bank's ``tracks``; its id for a track the bank does not
+    declare (or before the bank is loaded)."""
+    known = tracks.get(track)
+    if known is None:
+        return track
+    return known.name.zh if lang == "zh" else known.name.en
 
 
-def track_names(tracks: list[str], lang: str = "en", empty: str = "all tracks") -> str:
-    return ", ".join(track_name(t, lang) for t in tracks) or empty
+def track_names(ids: list[str], lang: str, tracks: Mapping[str, Track], empty: str = "all tracks") -> str:
+    return ", ".join(track_name(t, lang, tracks) for t in ids) or empty
 
 
 def score(value: float | None) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import Button, SelectionList, Static, TextArea
 from tui_helpers import (
+    BANK_DIR,
     SIZE,
     canned_grade,
     flat,
@@ -32,6 +33,7 @@ from interviewer.agent.events import (
     SessionEnded,
     SessionStarted,
 )
+from interviewer.bank import load_bank
 from interviewer.domain import Session
 from interviewer.progress import Progress, compute_progress
 from interviewer.services import Services
@@ -244,7 +246,7 @@ async def test_history_draws_retention_per_track_and_the_due_points(
         await wait_for(pilot, lambda: bool(history.query("#tracks-plot")), "the per-track chart")
         plot = history.query_one("#tracks-plot")
         series = history.track_series
-        assert [s.track for s in series] == ["llm_fundamentals", "coding"]  # the graded tracks, in TRACKS order
+        assert [s.track for s in series] == ["llm_fundamentals", "coding"]  # the graded tracks, in the bank's order
         assert all(s.retention for s in series)
         drawn = plot.plt._active.monitor.y  # type: ignore[attr-defined]
         assert len(drawn) == 2 and [list(y) for y in drawn] == [s.values for s in series]
@@ -297,13 +299,15 @@ def test_track_series_falls_back_to_scores_for_a_track_without_cards() -> None:
             }
         },
     )
-    series = {s.track: s for s in track_series(progress, "en")}
+    known = load_bank([BANK_DIR], builtin=False).tracks
+    series = {s.track: s for s in track_series(progress, "en", known)}
     assert series["system_design"].retention and series["system_design"].values == [90.0, 42.5]
     assert series["system_design"].label == "System design"
     assert not series["coding"].retention and series["coding"].values == [40.0, 70.0]
     assert series["coding"].label == "Coding (score)"
-    assert [s.track for s in track_series(progress, "zh")] == ["system_design", "coding"]
-    assert track_series(progress, "zh")[1].label == "编程与实现 (得分)"
+    assert [s.track for s in track_series(progress, "zh", known)] == ["system_design", "coding"]
+    assert track_series(progress, "zh", known)[1].label == "编程与实现 (得分)"
+    assert [s.label for s in track_series(progress, "en", {})] == ["coding (score)", "system_design"]  # ids, by id
 
 
 def test_what_to_read_prefers_the_read_field() -> None:

@@ -23,7 +23,7 @@ from interviewer.tui.widgets import criterion_detail, criterion_name, grade_head
 
 if TYPE_CHECKING:
     from interviewer.bank import Bank
-    from interviewer.domain import Grade, Lang, Question, Session
+    from interviewer.domain import Grade, Lang, Question, Session, Track
     from interviewer.rag.chunking import Chunk
     from interviewer.tui.app import InterviewerApp
 
@@ -36,6 +36,7 @@ class Catalog:
         self.titles: dict[str, str] = {nid: n.meta.title for nid, n in bank.notes.items()} if bank else {}
         self.bodies: dict[str, str] = {nid: n.body for nid, n in bank.notes.items()} if bank else {}
         self.chunks: Mapping[str, Chunk] = chunks or {}
+        self.tracks: Mapping[str, Track] = bank.tracks if bank else {}
 
 
 class SessionLoadError(Exception):
@@ -101,7 +102,9 @@ class QuestionFeedback(Vertical):
         asked = next((t.text for t in self.session.turns if t.question_id == self.qid and t.kind == "question"), "")
         head = Text.assemble((f"Q{self.n} ", "bold"), (self.qid, "dim"))
         if q is not None:
-            head.append(f" · {fmt.track_name(q.track, self.lang)} · {fmt.stars(q.difficulty)}", style="dim")
+            head.append(
+                f" · {fmt.track_name(q.track, self.lang, self.catalog.tracks)} · {fmt.stars(q.difficulty)}", style="dim"
+            )
         yield Static(head, classes="fb-qhead")
         yield Static(Text(asked or (q.prompt(self.lang) if q else "")), classes="fb-qtext")
         if self.grade is None:
@@ -265,7 +268,7 @@ class FeedbackScreen(Screen[None]):
             fmt.meter(overall),
             (
                 f"  {fmt.when(session.started_at)} · "
-                f"{fmt.one_line(fmt.track_names(session.tracks, lang, msg('fb.all_tracks', lang)), 34)}"
+                f"{fmt.one_line(fmt.track_names(session.tracks, lang, catalog.tracks, msg('fb.all_tracks', lang)), 34)}"
                 f" · {session.model or msg('fb.offline', lang)} · {msg(f'status.{session.status}', lang)}",
                 "dim",
             ),
@@ -415,7 +418,7 @@ class FeedbackTabs(Vertical):
             grade = session.grades.get(qid)
             q = catalog.questions.get(qid)
             text = next((t.text for t in session.turns if t.question_id == qid and t.kind == "question"), qid)
-            track = fmt.track_name(q.track, lang) if q else ""
+            track = fmt.track_name(q.track, lang, catalog.tracks) if q else ""
             value = grade.overall if grade else None
             skipped = any(t.kind == "skip" for t in session.turns if t.question_id == qid)
             lines.append(

@@ -19,13 +19,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.widgets import DataTable, Footer, Header, Label, Sparkline, Static
 
-from interviewer.domain import TRACKS
 from interviewer.messages import has, msg
 from interviewer.tui import format as fmt
 from interviewer.tui.i18n import localize_bindings
 from interviewer.tui.screens.session_list import SessionListScreen
 
 if TYPE_CHECKING:
+    from interviewer.domain import Track
     from interviewer.progress import Progress
     from interviewer.services import SessionRow
 
@@ -48,15 +48,17 @@ class TrackSeries:
     retention: bool
 
 
-def track_series(progress: Progress, lang: str) -> list[TrackSeries]:
+def track_series(progress: Progress, lang: str, known: Mapping[str, Track]) -> list[TrackSeries]:
     """Per track, oldest first: the mean recall of its key points (``track_cards[t]
-    ["retention_series"]``), or, for a track without cards, its graded answers' scores."""
+    ["retention_series"]``), or, for a track without cards, its graded answers' scores. In the
+    order of the bank's tracks (``known``), then any other by id."""
+    order = list(known)
     out: list[TrackSeries] = []
     tracks = list(progress.track_cards) + [t for t in progress.tracks if t not in progress.track_cards]
-    for track in sorted(tracks, key=lambda t: (list(TRACKS).index(t) if t in TRACKS else 99, t)):
+    for track in sorted(tracks, key=lambda t: (order.index(t) if t in known else len(order), t)):
         raw = progress.track_cards.get(track, {}).get("retention_series")
         series = [p for p in raw if isinstance(p, dict)] if isinstance(raw, list) else []
-        name = fmt.track_name(track, lang)
+        name = fmt.track_name(track, lang, known)
         if series:
             at = [_local(str(p["at"])) for p in series]
             values = [round(100 * float(p["retention"]), 1) for p in series]
@@ -189,7 +191,10 @@ class HistoryScreen(SessionListScreen):
                 "status": status,
                 "questions": Text(str(row.questions), justify="right"),
                 "model": fmt.one_line(row.model or msg("fb.offline", lang), widths.get("model", 14)),
-                "tracks": fmt.one_line(fmt.track_names(row.tracks, lang, msg("fb.all_tracks", lang)), widths["tracks"]),
+                "tracks": fmt.one_line(
+                    fmt.track_names(row.tracks, lang, self.iapp.services.loaded_tracks(), msg("fb.all_tracks", lang)),
+                    widths["tracks"],
+                ),
             }
             table.add_row(*(cells[c] for c in widths), key=row.id)
         table.display = bool(rows)
@@ -245,7 +250,7 @@ class HistoryScreen(SessionListScreen):
         """One line per track (retention over time, or scores for a track without cards), with a
         legend of the tracks' names in the UI language. textual-plotext is imported here, when there
         is something to draw, not when the app starts."""
-        self.track_series = track_series(progress, self.lang) if progress else []
+        self.track_series = track_series(progress, self.lang, self.iapp.services.loaded_tracks()) if progress else []
         legend = self.query_one("#tracks-legend", Static)
         if not self.track_series:
             legend.update(Text(msg("hist.no_tracks", self.lang), style="dim"))

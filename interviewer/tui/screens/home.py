@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.segment import Segment
@@ -16,7 +17,6 @@ from textual.strip import Strip
 from textual.widgets import Button, DataTable, Footer, Header, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from interviewer.domain import TRACKS
 from interviewer.messages import msg
 from interviewer.tui import format as fmt
 from interviewer.tui.i18n import localize_bindings
@@ -86,11 +86,7 @@ class HomeScreen(SessionListScreen):
             with VerticalScroll(id="new-interview") as form:
                 form.border_title = msg("home.new", lang)
                 yield Label(msg("home.tracks", lang), classes="hint")
-                yield TrackList(
-                    *(Selection(names[lang], track_id) for track_id, names in TRACKS.items()),
-                    id="tracks",
-                    compact=True,
-                )
+                yield TrackList(*self._track_options(), id="tracks", compact=True)
                 with Horizontal(classes="field-row"):
                     yield Label(msg("home.questions", lang), classes="field-label")
                     yield Select[int](
@@ -141,6 +137,27 @@ class HomeScreen(SessionListScreen):
         self.watch(self.iapp, "warm_state", self._show_warm)
         self.watch(self.iapp, "warm_detail", self._show_warm)
         self.query_one("#tracks").focus()
+        if not self.query_one("#tracks", TrackList).option_count:
+            self.fill_tracks()
+
+    def _track_options(self) -> list[Selection[str]]:
+        """The bank's tracks, when it is loaded (Home paints first: the bank loads right after)."""
+        tracks = self.iapp.services.loaded_tracks()
+        return [Selection(fmt.track_name(t, self.lang, tracks), t) for t in tracks]
+
+    @work(exclusive=True, group="tracks")
+    async def fill_tracks(self) -> None:
+        """Fill the track list once the bank is loaded, and name the sessions' tracks."""
+        from interviewer.tui.options import ServicesUnavailable
+
+        try:
+            await self.iapp.wait_catalog()
+        except ServicesUnavailable:
+            return  # Home says what failed; no interview can start
+        with contextlib.suppress(NoMatches):
+            self.query_one("#tracks", TrackList).add_options(self._track_options())
+            if self.rows:
+                self._show_sessions(self.rows, None)
 
     def on_screen_resume(self) -> None:
         # after the frame: the store, its migrations and the score module load once Home is on screen
@@ -188,7 +205,7 @@ class HomeScreen(SessionListScreen):
         else:
             text.update(
                 f"{fmt.when(active.started_at)} · {msg('home.asked', lang, n=active.questions)} · "
-                f"{fmt.one_line(fmt.track_names(active.tracks, lang, msg('fb.all_tracks', lang)), 40)}"
+                f"{fmt.one_line(fmt.track_names(active.tracks, lang, self.iapp.services.loaded_tracks(), msg('fb.all_tracks', lang)), 40)}"
             )
 
     def _fill_table(self) -> None:
@@ -208,7 +225,10 @@ class HomeScreen(SessionListScreen):
                 "when": fmt.when(row.started_at, short=True),
                 "score": score,
                 "status": status or Text(msg(f"status.{row.status}", lang), style="dim"),
-                "tracks": fmt.one_line(fmt.track_names(row.tracks, lang, msg("fb.all_tracks", lang)), widths["tracks"]),
+                "tracks": fmt.one_line(
+                    fmt.track_names(row.tracks, lang, self.iapp.services.loaded_tracks(), msg("fb.all_tracks", lang)),
+                    widths["tracks"],
+                ),
             }
             table.add_row(*(cells[c] for c in widths), key=row.id)
         if 0 < cursor < len(self.rows):
@@ -226,7 +246,7 @@ class HomeScreen(SessionListScreen):
         difficulty = int(cast(int, self.query_one("#difficulty", Select).value))
         return InterviewOptions(
             count=int(cast(int, self.query_one("#count", Select).value)),
-            tracks=[t for t in TRACKS if t in selected],
+            tracks=[t for t in self.iapp.services.loaded_tracks() if t in selected],
             difficulty=difficulty or None,
             lang="zh" if self.query_one("#lang", Select).value == "zh" else "en",
             model=str(self.query_one("#model", Select).value),

@@ -269,7 +269,7 @@ class InterviewScreen(Screen[None]):
         elif isinstance(event, QuestionAsked):
             await self._end_stream(None, "")
             self.question_index, self.total = event.index, event.total
-            label = f"{msg('question', self.lang, n=event.index, total=event.total)} · {fmt.track_name(event.track, self.lang)}"
+            label = f"{msg('question', self.lang, n=event.index, total=event.total)} · {fmt.track_name(event.track, self.lang, self.iapp.services.loaded_tracks())}"
             if event.difficulty:
                 label += f" · {fmt.stars(event.difficulty)}"
             await self._add(InterviewerTurn(label, event.text, note=self._practice_note(event.question_id)))
