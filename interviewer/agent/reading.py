@@ -32,8 +32,10 @@ SENTENCE_CHARS = 300
 """A longer sentence (a paste without punctuation) is read up to here: embedding cost grows with it."""
 DECISION_CODE_CHARS = 4000
 """Most characters of code blocks it reads besides (a coding answer's code is what it shows)."""
-BATCH_SENTENCES = 3
-"""Sentences embedded per batch when reading ahead: a decision waits for one batch at most."""
+BATCH_SENTENCES = 2
+"""Sentences embedded per batch when reading ahead: a decision waits for one batch at most. e5 runs
+the texts of a batch one per core: on two cores a batch of 3 took as long as 4 (72 sentences: 8.0-8.8 s
+wall in batches of 3, 6.5-7.8 s in batches of 2, the same 4 s of CPU, load ~5)."""
 
 
 class Foreground:
