@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from interviewer.domain import KeyPoint, Question, Terms
 from interviewer.textproc import contains_term, has_cjk, normalize
@@ -230,17 +230,25 @@ def _turns(gap: str) -> bool:
     return bool(_negators(gap) or _TURN_EN.search(gap) or _TURN_ZH.search(gap))
 
 
-def _alias_spans(low: str, alias: str) -> list[tuple[int, int]]:
-    """Where ``alias`` (plain or with ``…`` gaps) occurs in normalised text ``low``; a match whose
-    gaps hold a negator or a turn ("misses", "而是") is none."""
+@cache
+def alias_pattern(alias: str) -> re.Pattern[str] | None:
+    """The compiled pattern of an alias (the bank has thousands: Python's own cache holds 512)."""
     parts = [normalize(p) for p in alias.split(GAP)]
     parts = [p for p in parts if p]
     if not parts:
-        return []
+        return None
     cjk = any(has_cjk(p) for p in parts)
     gap = f"({_GAP_ZH if cjk else _GAP_EN})"
-    pattern = gap.join(f"(?:{_term_pattern(p, cjk)})" for p in parts)
-    return [m.span() for m in re.finditer(pattern, low) if not any(_turns(g or "") for g in m.groups())]
+    return re.compile(gap.join(f"(?:{_term_pattern(p, cjk)})" for p in parts))
+
+
+def _alias_spans(low: str, alias: str) -> list[tuple[int, int]]:
+    """Where ``alias`` (plain or with ``…`` gaps) occurs in normalised text ``low``; a match whose
+    gaps hold a negator or a turn ("misses", "而是") is none."""
+    pattern = alias_pattern(alias)
+    if pattern is None:
+        return []
+    return [m.span() for m in pattern.finditer(low) if not any(_turns(g or "") for g in m.groups())]
 
 
 def _denied(low: str, start: int) -> bool:
