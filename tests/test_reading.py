@@ -221,3 +221,29 @@ def test_reading_ahead_embeds_what_the_grade_reads_and_nothing_it_skips(services
     spy.texts.clear()
     judge.offline.grade(question, text)
     assert spy.texts == []  # the grade finds every unit it reads embedded already
+
+
+async def test_the_decision_chooses_what_it_reads_off_the_event_loop(
+    services: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Choosing a long answer's representative part scans every sentence (~30 ms for a 30k paste):
+    it runs in the decision's worker thread, not on the event loop drawing the submitted answer."""
+    import threading
+
+    from interviewer.agent import loop
+
+    question = services.bank.questions["sd-rag-pipeline"]
+    threads: list[threading.Thread] = []
+    choose = representative
+
+    def recording(q: Any, answers: Any) -> str:
+        threads.append(threading.current_thread())
+        return choose(q, answers)
+
+    monkeypatch.setattr(loop, "representative", recording)
+    answer = padded(split_sentences(question.model_answer.en), 60)
+    source = ScriptedAnswers([ScriptedAnswer(question.id, answer, ["I'd measure it."])])
+    plan = InterviewPlan(count=1, lang="en", forced=[question.id])
+    events = [e async for e in services.interviewer(plan).events(source)]
+    assert [e for e in events if isinstance(e, AnswerGraded)]
+    assert threads and threading.main_thread() not in threads
