@@ -215,9 +215,12 @@ _CLAUSE_END = re.compile(r"[.;!?。；！？,，:：\n]")
 
 
 def _term_pattern(term: str, cjk: bool) -> str:
+    """A part of an alias: Chinese as a substring; English as whole words, the last of which may
+    take an inflection ("exact match" also matches "exact matches", "handle" "handles")."""
     if cjk:
         return re.escape(term.replace(" ", ""))
-    return rf"(?<![a-z0-9]){re.escape(term)}(?![a-z0-9])"
+    suffix = "(?:s|es|ed|d|ing)?" if term[-1:].isalpha() else ""
+    return rf"(?<![a-z0-9]){re.escape(term)}{suffix}(?![a-z0-9])"
 
 
 _TURN_EN = re.compile(r"\b(miss(es|ed)?|fails?|failed|struggles?|lacks?|weak|poor|bad|worse|instead)\b")
