@@ -255,5 +255,11 @@ def test_a_denied_misconception_is_not_an_error() -> None:
     assert claims.alias_hit("Dense retrieval doesn't do exact matches.", swapped) is None
     assert claims.alias_hit("稠密检索不擅长精确匹配，比如错误码。", swapped) is None
     assert claims.alias_hit("稠密检索负责精确匹配，比如错误码。", swapped)
+    # another subject the question compares, between the parts, binds the predicate to itself
+    vs = _terms(["vector search … product code"])
+    assert claims.alias_hit("Vector search is what finds product codes.", vs, ["bm25", "vector search"])
+    both = "Vector search is good at meaning, BM25 is good at product codes."
+    assert claims.alias_hit(both, vs, ["bm25", "vector search"]) is None
+    assert claims.alias_hit(both, vs)  # without the question's subjects
     # a negation in another clause does not deny this one
     assert claims.alias_hit("Recall is not the issue, so the most relevant chunk goes in the middle.", aliases)

@@ -9,7 +9,7 @@ missed one, so each check fires only on a clear, local signal.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
 
 from interviewer.domain import KeyPoint, Question, Terms
@@ -161,6 +161,14 @@ def subject_terms(kp: KeyPoint) -> list[str]:
     return kp.subject.en + kp.subject.zh if kp.subject else []
 
 
+def all_subjects(question: Question) -> list[str]:
+    """Every subject name the question's key points declare (the rivals it compares)."""
+    out: list[str] = []
+    for _, kp in question.rubric.key_points():
+        out.extend(t for t in subject_terms(kp) if t not in out)
+    return out
+
+
 def rivals(question: Question, kp: KeyPoint) -> list[str]:
     """Subject names of the question's other key points that are not names of this one's subject."""
     own = {normalize(t) for t in subject_terms(kp)}
@@ -245,13 +253,20 @@ def alias_pattern(alias: str) -> re.Pattern[str] | None:
     return re.compile(gap.join(f"(?:{_term_pattern(p, cjk)})" for p in parts))
 
 
-def _alias_spans(low: str, alias: str) -> list[tuple[int, int]]:
+def _alias_spans(low: str, alias: str, blockers: Sequence[str] = ()) -> list[tuple[int, int]]:
     """Where ``alias`` (plain or with ``…`` gaps) occurs in normalised text ``low``; a match whose
-    gaps hold a negator or a turn ("misses", "而是") is none."""
+    gaps hold a negator, a turn ("misses", "而是") or one of ``blockers`` (another subject the
+    question compares: "vector search is good at meaning, BM25 at product codes") is none."""
     pattern = alias_pattern(alias)
     if pattern is None:
         return []
-    return [m.span() for m in pattern.finditer(low) if not any(_turns(g or "") for g in m.groups())]
+    own = normalize(alias)
+    stops = [b for b in blockers if b and not contains_term(own, b)]
+    return [
+        m.span()
+        for m in pattern.finditer(low)
+        if not any(_turns(g or "") or any(contains_term(g or "", b) for b in stops) for g in m.groups())
+    ]
 
 
 def _denied(low: str, start: int) -> bool:
@@ -265,7 +280,7 @@ def _denied(low: str, start: int) -> bool:
     return bool(_negators(window))
 
 
-def alias_hit(sentence: str, aliases: Terms) -> str | None:
+def alias_hit(sentence: str, aliases: Terms, blockers: Sequence[str] = ()) -> str | None:
     """A misconception's tell-tale phrase in ``sentence``, stated rather than reported or denied:
     not inside a refutation ("a common myth is …") and not right after a negator. Chinese aliases
     are matched in the text with spaces removed (as :func:`contains_term` does)."""
@@ -275,7 +290,7 @@ def alias_hit(sentence: str, aliases: Terms) -> str | None:
     squeezed = low.replace(" ", "")
     for alias in aliases.all():
         text = squeezed if has_cjk(alias) else low
-        if any(not _denied(text, start) for start, _ in _alias_spans(text, alias)):
+        if any(not _denied(text, start) for start, _ in _alias_spans(text, alias, blockers)):
             return alias
     return None
 

@@ -380,10 +380,11 @@ class OfflineJudge:
         kp_score = float(score_row[1 + i])
         refuted = claims.refutes(unit.sentence)
         best: tuple[float, FoundError] | None = None
+        subjects = claims.all_subjects(question)
         for owner, m in targets.misconceptions:
             if owner != i or refuted:
                 continue
-            hit = claims.alias_hit(unit.text, m.aliases)
+            hit = claims.alias_hit(unit.text, m.aliases, subjects)
             if hit is not None and (best is None or kp_score > best[0] - 1.0):
                 best = (1.0 + kp_score, FoundError(criterion, kp, unit.quote, "misconception", m, hit))
         if best is not None or kp_score < CLAIM_FLOOR:
