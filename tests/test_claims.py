@@ -261,5 +261,10 @@ def test_a_denied_misconception_is_not_an_error() -> None:
     both = "Vector search is good at meaning, BM25 is good at product codes."
     assert claims.alias_hit(both, vs, ["bm25", "vector search"]) is None
     assert claims.alias_hit(both, vs)  # without the question's subjects
+    # a part inside the name of the right idea is that name, not the claim
+    mid = _terms(["best chunk … in the middle"])
+    cited = "Best chunks first (lost in the middle)."
+    assert claims.alias_hit(cited, mid, protected=["lost in the middle"]) is None
+    assert claims.alias_hit("Best chunk goes in the middle.", mid, protected=["lost in the middle"])
     # a negation in another clause does not deny this one
     assert claims.alias_hit("Recall is not the issue, so the most relevant chunk goes in the middle.", aliases)

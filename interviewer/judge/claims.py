@@ -243,30 +243,51 @@ def _turns(gap: str) -> bool:
 
 @cache
 def alias_pattern(alias: str) -> re.Pattern[str] | None:
-    """The compiled pattern of an alias (the bank has thousands: Python's own cache holds 512)."""
+    """The compiled pattern of an alias (the bank has thousands: Python's own cache holds 512).
+    Its groups alternate: part, gap, part, … (a plain alias is one group)."""
     parts = [normalize(p) for p in alias.split(GAP)]
     parts = [p for p in parts if p]
     if not parts:
         return None
     cjk = any(has_cjk(p) for p in parts)
     gap = f"({_GAP_ZH if cjk else _GAP_EN})"
-    return re.compile(gap.join(f"(?:{_term_pattern(p, cjk)})" for p in parts))
+    return re.compile(gap.join(f"({_term_pattern(p, cjk)})" for p in parts))
 
 
-def _alias_spans(low: str, alias: str, blockers: Sequence[str] = ()) -> list[tuple[int, int]]:
-    """Where ``alias`` (plain or with ``…`` gaps) occurs in normalised text ``low``; a match whose
-    gaps hold a negator, a turn ("misses", "而是") or one of ``blockers`` (another subject the
-    question compares: "vector search is good at meaning, BM25 at product codes") is none."""
+def _term_spans(low: str, terms: Sequence[str]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for term in terms:
+        pattern = alias_pattern(term)
+        if pattern is not None:
+            spans.extend(m.span() for m in pattern.finditer(low))
+    return spans
+
+
+def _alias_spans(
+    low: str, alias: str, blockers: Sequence[str] = (), protected: Sequence[str] = ()
+) -> list[tuple[int, int]]:
+    """Where ``alias`` (plain or with ``…`` gaps) occurs in normalised text ``low``. A match is
+    none when its gaps hold a negator, a turn ("misses", "而是") or one of ``blockers`` (another
+    subject the question compares: "vector search is good at meaning, BM25 at product codes"), or
+    when one of its parts lies inside a longer ``protected`` term, the name of the right idea
+    ("… in the middle" inside "lost in the middle")."""
     pattern = alias_pattern(alias)
     if pattern is None:
         return []
     own = normalize(alias)
     stops = [b for b in blockers if b and not contains_term(own, b)]
-    return [
-        m.span()
-        for m in pattern.finditer(low)
-        if not any(_turns(g or "") or any(contains_term(g or "", b) for b in stops) for g in m.groups())
-    ]
+    names = _term_spans(low, [t for t in protected if t]) if protected else []
+    out: list[tuple[int, int]] = []
+    for m in pattern.finditer(low):
+        groups = range(1, (pattern.groups or 0) + 1)
+        gaps = [m.group(k) or "" for k in groups if k % 2 == 0]
+        if any(_turns(g) or any(contains_term(g, b) for b in stops) for g in gaps):
+            continue
+        parts = [m.span(k) for k in groups if k % 2 == 1]
+        if any(a <= ps and pe <= b and (b - a) > (pe - ps) for ps, pe in parts for a, b in names):
+            continue
+        out.append(m.span())
+    return out
 
 
 def _denied(low: str, start: int) -> bool:
@@ -280,7 +301,7 @@ def _denied(low: str, start: int) -> bool:
     return bool(_negators(window))
 
 
-def alias_hit(sentence: str, aliases: Terms, blockers: Sequence[str] = ()) -> str | None:
+def alias_hit(sentence: str, aliases: Terms, blockers: Sequence[str] = (), protected: Sequence[str] = ()) -> str | None:
     """A misconception's tell-tale phrase in ``sentence``, stated rather than reported or denied:
     not inside a refutation ("a common myth is …") and not right after a negator. Chinese aliases
     are matched in the text with spaces removed (as :func:`contains_term` does)."""
@@ -290,7 +311,8 @@ def alias_hit(sentence: str, aliases: Terms, blockers: Sequence[str] = ()) -> st
     squeezed = low.replace(" ", "")
     for alias in aliases.all():
         text = squeezed if has_cjk(alias) else low
-        if any(not _denied(text, start) for start, _ in _alias_spans(text, alias, blockers)):
+        spans = _alias_spans(text, alias, blockers, [t for t in protected if has_cjk(t) == has_cjk(alias)])
+        if any(not _denied(text, start) for start, _ in spans):
             return alias
     return None
 

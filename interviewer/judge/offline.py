@@ -384,7 +384,7 @@ class OfflineJudge:
         for owner, m in targets.misconceptions:
             if owner != i or refuted:
                 continue
-            hit = claims.alias_hit(unit.text, m.aliases, subjects)
+            hit = claims.alias_hit(unit.text, m.aliases, subjects, kp.aliases.all())
             if hit is not None and (best is None or kp_score > best[0] - 1.0):
                 best = (1.0 + kp_score, FoundError(criterion, kp, unit.quote, "misconception", m, hit))
         if best is not None or kp_score < CLAIM_FLOOR:
