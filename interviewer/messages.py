@@ -352,7 +352,7 @@ _JUDGE: dict[str, Text] = {
     "cap.off_topic": Text("capped at 0: the answer is off topic", "答案与题目无关，封顶 0 分"),
     "cap.wrong_claim": Text("capped at 1: contains a wrong claim", "含错误说法，封顶 1 分"),
     "cap.wrong_claims_elsewhere": Text(
-        "capped at 2: the answer states {n} wrong claims", "答案中有 {n} 处错误说法，封顶 2 分"
+        "capped at {cap}: the answer states {n} wrong claims", "答案中有 {n} 处错误说法，封顶 {cap} 分"
     ),
     "cap.too_short": Text("capped at 1: too short to show more", "答案太短，封顶 1 分"),
     "cap.padding": Text("capped at 1: the answer keeps restating itself", "答案反复重述，封顶 1 分"),

@@ -149,6 +149,8 @@ def test_cap_policy() -> None:
     assert apply_caps(scores, [], error_criteria=["b", "c"]) == {"a": 2, "b": 1, "c": 1}
     assert apply_caps(scores, [], error_criteria=["b"], n_errors=2) == {"a": 2, "b": 1, "c": 2}
     assert answer_cap([], n_errors=1) == 4 and answer_cap([], n_errors=2) == 2
+    assert answer_cap([], n_errors=3) == answer_cap([], n_errors=6) == 1
+    assert apply_caps(scores, [], error_criteria=["a", "b", "c"]) == {"a": 1, "b": 1, "c": 1}
 
 
 # -- lexical claim checks ----------------------------------------------------------------------------

@@ -8,9 +8,9 @@ One place, so the offline judge and the LLM judge can never disagree about what 
   the answer is graded as if it were not there;
 - a criterion with a wrong claim (an error) is at most 1, whatever else it covers: a wrong claim
   costs more than silence;
-- an answer with two or more wrong claims is at most "partial" (2) on every criterion: an
-  interviewer who hears a candidate state two falsehoods with confidence no longer trusts the rest
-  of the answer as shown understanding;
+- an answer with two wrong claims is at most "partial" (2) on every criterion, with three or more
+  at most "vague" (1): an interviewer who hears a candidate state several falsehoods with
+  confidence no longer takes the rest of the answer as shown understanding;
 - (LLM judge) a criterion whose score no verbatim quote supports is at most 1.
 """
 
@@ -25,8 +25,9 @@ VAGUE_FLAGS = ("too_short", "padding")
 ERROR_CAP = 1
 UNQUOTED_CAP = 1
 ERRORS_FOR_ANSWER_CAP = 2
-"""Wrong claims from which the whole answer is capped at ``ERRORED_ANSWER_CAP``."""
-ERRORED_ANSWER_CAP = 2
+"""Wrong claims from which the whole answer is capped (``ERRORED_ANSWER_CAPS``)."""
+ERRORED_ANSWER_CAPS = {2: 2, 3: 1}
+"""Wrong claims in the answer -> the highest score of any criterion (the largest key not above the count)."""
 
 
 def answer_cap(flags: Iterable[str], n_errors: int = 0) -> int:
@@ -38,7 +39,7 @@ def answer_cap(flags: Iterable[str], n_errors: int = 0) -> int:
     if found & set(VAGUE_FLAGS):
         return 1
     if n_errors >= ERRORS_FOR_ANSWER_CAP:
-        return ERRORED_ANSWER_CAP
+        return ERRORED_ANSWER_CAPS[max(k for k in ERRORED_ANSWER_CAPS if k <= n_errors)]
     return 4
 
 
@@ -83,5 +84,5 @@ def cap_reason(
     if "padding" in found:
         return msg("cap.padding", lang)
     if n >= ERRORS_FOR_ANSWER_CAP:
-        return msg("cap.wrong_claims_elsewhere", lang, n=n)
+        return msg("cap.wrong_claims_elsewhere", lang, n=n, cap=answer_cap((), n))
     return ""
