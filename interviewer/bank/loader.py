@@ -14,12 +14,13 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
 from interviewer import paths
 from interviewer.bank.notes import Note, load_notes
-from interviewer.bank.yamlpos import YamlError, line_of, load_with_lines
+from interviewer.bank.yamlpos import Path_, YamlError, line_of, load_with_lines
 from interviewer.domain import Lang, Question, Track, track_name
 
 TRACKS_FILE = "tracks.yaml"
@@ -108,15 +109,31 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
     return out
 
 
-def _load_tracks(file: Path, bank: Bank) -> None:
-    """Add the tracks ``file`` declares (a track declared by an earlier bank is renamed in place)."""
+def _read(file: Path, bank: Bank) -> tuple[Any, dict[Path_, int]] | None:
+    """The YAML of ``file`` with its line positions; None when it is empty or malformed (reported)."""
     try:
         data, lines = load_with_lines(file)
     except YamlError as exc:
         bank.issues.append(BankIssue(file, exc.line, exc.message))
+        return None
+    return None if data is None else (data, lines)
+
+
+def _report_invalid(
+    bank: Bank, file: Path, lines: dict[Path_, int], prefix: Path_, what: str, exc: ValidationError
+) -> None:
+    """One issue per validation error, at the line of the field it names."""
+    for err in exc.errors():
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        bank.issues.append(BankIssue(file, line_of(lines, (*prefix, *loc)), f"{what}: {err['msg']}", _field_path(loc)))
+
+
+def _load_tracks(file: Path, bank: Bank) -> None:
+    """Add the tracks ``file`` declares (a track declared by an earlier bank is renamed in place)."""
+    read = _read(file, bank)
+    if read is None:
         return
-    if data is None:
-        return
+    data, lines = read
     if not isinstance(data, list):
         bank.issues.append(BankIssue(file, 1, f"{TRACKS_FILE} must be a list of tracks: - {{id, name: {{zh, en}}}}"))
         return
@@ -129,12 +146,7 @@ def _load_tracks(file: Path, bank: Bank) -> None:
         try:
             track = Track.model_validate(item)
         except ValidationError as exc:
-            for err in exc.errors():
-                loc = tuple(err["loc"])
-                tid = item.get("id", f"#{i + 1}")
-                bank.issues.append(
-                    BankIssue(file, line_of(lines, (i, *loc)), f"track {tid}: {err['msg']}", _field_path(loc))
-                )
+            _report_invalid(bank, file, lines, (i,), f"track {item.get('id', f'#{i + 1}')}", exc)
             continue
         if track.id in seen:
             bank.issues.append(
@@ -146,13 +158,10 @@ def _load_tracks(file: Path, bank: Bank) -> None:
 
 
 def _load_question_file(file: Path, bank: Bank, replace: bool) -> None:
-    try:
-        data, lines = load_with_lines(file)
-    except YamlError as exc:
-        bank.issues.append(BankIssue(file, exc.line, exc.message))
+    read = _read(file, bank)
+    if read is None:
         return
-    if data is None:
-        return
+    data, lines = read
     items = data if isinstance(data, list) else [data]
     for i, item in enumerate(items):
         prefix: tuple[str | int, ...] = (i,) if isinstance(data, list) else ()
@@ -163,11 +172,7 @@ def _load_question_file(file: Path, bank: Bank, replace: bool) -> None:
         try:
             question = Question.model_validate(item)
         except ValidationError as exc:
-            for err in exc.errors():
-                loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-                err_line = line_of(lines, (*prefix, *loc))
-                qid = item.get("id", f"#{i + 1}")
-                bank.issues.append(BankIssue(file, err_line, f"question {qid}: {err['msg']}", _field_path(loc)))
+            _report_invalid(bank, file, lines, prefix, f"question {item.get('id', f'#{i + 1}')}", exc)
             continue
         if question.track not in bank.tracks:
             known = ", ".join(bank.tracks) or f"none: the bank has no {TRACKS_FILE}"
