@@ -8,6 +8,7 @@ import json
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -170,28 +171,33 @@ def test_unknown_and_broken_plugins_fail_clearly(
 ANSWER = "Models attend most to the start and the end of a long context; the middle is lost."
 
 
+def _grade_with(
+    judge: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> tuple[dict[str, Any], str]:
+    """``interviewer grade --json`` of ANSWER with the judge setting ``judge``: the grade and stderr."""
+    monkeypatch.setenv("INTERVIEWER_JUDGE", judge)
+    assert main(["grade", "--question", "llm-lost-in-the-middle", "--answer", ANSWER, "--json"]) == 0
+    out = capsys.readouterr()
+    return json.loads(out.out), out.err
+
+
 def test_grade_with_a_plugin_judge(
     plugin: Path, built_index: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     import hashplug
 
-    monkeypatch.setenv("INTERVIEWER_JUDGE", "lenient")
-    assert main(["grade", "--question", "llm-lost-in-the-middle", "--answer", ANSWER, "--json"]) == 0
-    out = capsys.readouterr()
-    grade = json.loads(out.out)
+    grade, err = _grade_with("lenient", monkeypatch, capsys)
     assert grade["judge"] == "hashplug:lenient" and grade["overall"] == 50.0
-    assert {c["score"] for c in grade["criteria"]} == {2} and "warning" not in out.err
+    assert {c["score"] for c in grade["criteria"]} == {2} and "warning" not in err
     assert hashplug.SEEN == [(None, "OfflineJudge", "en")], "the factory got the context (offline: no model)"
 
 
 def test_a_failing_plugin_judge_grades_offline(
     plugin: Path, built_index: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("INTERVIEWER_JUDGE", "down")
-    assert main(["grade", "--question", "llm-lost-in-the-middle", "--answer", ANSWER, "--json"]) == 0
-    out = capsys.readouterr()
-    assert json.loads(out.out)["judge"] == "offline"
-    assert "judge 'down' failed" in out.err and "the judge service is down" in out.err and "graded offline" in out.err
+    grade, err = _grade_with("down", monkeypatch, capsys)
+    assert grade["judge"] == "offline"
+    assert "judge 'down' failed" in err and "the judge service is down" in err and "graded offline" in err
 
 
 def test_an_unknown_judge_is_refused_by_the_settings(
