@@ -215,6 +215,9 @@ class _Targets:
     words: frozenset[str] = frozenset()
     """The rubric's words (question, key points, aliases, misconceptions): what a very long answer is
     read through (see READ_UNITS)."""
+    subjects: tuple[str, ...] = ()
+    """Every subject name the question's key points declare: a tell-tale phrase with one between its
+    parts binds nothing (``claims.alias_hit``)."""
 
     def fold(self, scores: np.ndarray, n: int) -> np.ndarray:
         """Calibrated scores with each key point's column raised to its best exemplar's."""
@@ -287,7 +290,13 @@ class OfflineJudge:
                 mis.append((i, m))
         vectors = self.embedder.embed_queries(texts)
         exemplars, rows = self._exemplars(question, vectors[2 : 2 + 2 * len(pairs)])
-        targets = _Targets(np.vstack([vectors, *rows]) if rows else vectors, mis, exemplars, _rubric_words(question))
+        targets = _Targets(
+            np.vstack([vectors, *rows]) if rows else vectors,
+            mis,
+            exemplars,
+            _rubric_words(question),
+            tuple(claims.all_subjects(question)),
+        )
         with self._lock:
             self._targets_cache[question.id] = targets
         return targets
@@ -380,11 +389,10 @@ class OfflineJudge:
         kp_score = float(score_row[1 + i])
         refuted = claims.refutes(unit.sentence)
         best: tuple[float, FoundError] | None = None
-        subjects = claims.all_subjects(question)
         for owner, m in targets.misconceptions:
             if owner != i or refuted:
                 continue
-            hit = claims.alias_hit(unit.text, m.aliases, subjects, kp.aliases.all())
+            hit = claims.alias_hit(unit.text, m.aliases, targets.subjects, kp.aliases.all())
             if hit is not None and (best is None or kp_score > best[0] - 1.0):
                 best = (1.0 + kp_score, FoundError(criterion, kp, unit.quote, "misconception", m, hit))
         if best is not None or kp_score < CLAIM_FLOOR:
