@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (Chroma) and BM25 fused by reciprocal rank fusion.
+"""Hybrid retrieval: dense (Chroma) and BM25 fused by their scores (``rag/fusion.py``).
 
 Filters restrict hits to some notes (a question's notes) or a track. Every hit says which
 retrievers found it and at what rank, so callers and the eval can see why it surfaced.
@@ -20,11 +20,11 @@ from interviewer.rag import snapshot as snapshots
 from interviewer.rag.bm25 import BM25
 from interviewer.rag.chunking import Chunk, chunk_note
 from interviewer.rag.embedders import Embedder
+from interviewer.rag.fusion import POOL, fuse
 from interviewer.rag.index import NoteIndex, Progress, UpdateReport, corpus_digest
 from interviewer.rag.lexicon import Lexicon
 
 Mode = Literal["hybrid", "dense", "bm25"]
-RRF_K = 60
 
 
 class EmptyQueryError(ValueError):
@@ -35,6 +35,7 @@ class EmptyQueryError(ValueError):
 class Hit:
     chunk: Chunk
     score: float
+    """Fused score in hybrid mode (comparable within one search only), else the retriever's own."""
     found_by: dict[str, int] = field(default_factory=dict)
     """Retriever name -> 1-based rank at which it found the chunk."""
     similarity: float | None = None
@@ -176,22 +177,27 @@ class Retriever:
     ) -> list[Hit]:
         if not query or not query.strip():
             raise EmptyQueryError("the query is empty")
-        depth = max(k * 4, 20)
+        # every list holds the fusion pool (or all candidates), so fused scores do not depend on k
+        depth = max(k * 4, POOL) if mode == "hybrid" else max(k * 4, 20)
         lists: dict[str, list[tuple[str, float]]] = {}
         if mode in ("hybrid", "dense"):
             lists["dense"] = self.dense(query, depth, note_ids, track)
         if mode in ("hybrid", "bm25"):
             lists["bm25"] = self.sparse(query, depth, note_ids, track)
-        weights = {"dense": self.dense_weight, "bm25": self.bm25_weight}
         hits: dict[str, Hit] = {}
         for name, ranked in lists.items():
             for rank, (chunk_id, raw) in enumerate(ranked, start=1):
                 chunk = self.by_id.get(chunk_id)
                 if chunk is None:  # a stale id in a shared server collection
                     continue
-                hit = hits.setdefault(chunk_id, Hit(chunk=chunk, score=0.0))
+                hit = hits.setdefault(chunk_id, Hit(chunk=chunk, score=raw))
                 hit.found_by[name] = rank
-                hit.score += weights[name] / (RRF_K + rank)
                 if name == "dense":
                     hit.similarity = raw
-        return sorted(hits.values(), key=lambda h: (-h.score, h.chunk.chunk_id))[:k]
+        if mode == "hybrid":
+            allowed = self._allowed(note_ids, track)
+            weights = {"dense": self.dense_weight, "bm25": self.bm25_weight}
+            fused = fuse(lists, weights, len(allowed) if allowed is not None else len(self.chunks))
+            for chunk_id, hit in hits.items():
+                hit.score = fused[chunk_id]
+        return sorted(hits.values(), key=lambda h: (-h.score, min(h.found_by.values()), h.chunk.chunk_id))[:k]
