@@ -6,7 +6,6 @@ and they are never written to disk or logs. `masked()` shows what is set, not it
 
 from __future__ import annotations
 
-import locale
 import os
 import re
 from pathlib import Path
@@ -16,6 +15,7 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 from interviewer import paths
+from interviewer.lang_setting import default_lang as _default_lang
 
 #: Environment variables that hold provider secrets; shown masked, never stored.
 SECRET_ENV = (
@@ -29,18 +29,6 @@ SECRET_ENV = (
     "OPENROUTER_API_KEY",
     "TOGETHERAI_API_KEY",
 )
-
-
-def _default_lang() -> Literal["zh", "en"]:
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var, "")
-        if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    try:
-        loc = locale.getlocale()[0] or ""
-    except ValueError:
-        loc = ""
-    return "zh" if loc.lower().startswith("zh") else "en"
 
 
 class Settings(BaseSettings):
