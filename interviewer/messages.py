@@ -118,6 +118,7 @@ _TUI: dict[str, Text] = {
     "home.asked": Text("{n} asked", "已问 {n} 题"),
     "home.recent": Text("Recent sessions", "最近的面试"),
     "home.no_sessions": Text("No sessions yet: start one on the left.", "还没有面试记录：在左侧开始一场。"),
+    "home.opening": Text("opening Home: the form and your sessions…", "正在打开主页：表单和面试记录…"),
     "home.loading": Text("loading the question bank and the note index…", "正在加载题库和笔记索引…"),
     "col.when": Text("When", "时间"),
     "col.score": Text("Score", "得分"),

@@ -1,8 +1,10 @@
 """The Textual app: Home, Interview, Feedback, History, Replay and Help screens.
 
 The app owns a :class:`~interviewer.services.Services` and warms it in a background thread
-after Home is painted (the bank, then the embedder and the note index), so importing this
-module and painting Home never loads litellm, chromadb, torch or the embedding model.
+once Home's controls are on screen (the bank, then the embedder and the note index), so importing
+this module and painting Home never loads litellm, chromadb, torch or the embedding model. Home's
+first frame is a light one (title, what is loading, the key bar) painted before the settings
+(pydantic) are loaded; its controls are mounted right after it (see HomeScreen.build_controls).
 Screens wait on :meth:`InterviewerApp.wait_catalog` (bank and note chunks) or
 :meth:`InterviewerApp.wait_ready` (everything an interview needs) before using them.
 """
@@ -10,6 +12,7 @@ Screens wait on :meth:`InterviewerApp.wait_catalog` (bank and note chunks) or
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, ClassVar
@@ -20,6 +23,7 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from interviewer.lang_setting import configured_lang
 from interviewer.messages import msg
 from interviewer.tui.options import InterviewOptions as InterviewOptions
 from interviewer.tui.options import Launch as Launch
@@ -27,6 +31,8 @@ from interviewer.tui.options import ServicesUnavailable as ServicesUnavailable
 from interviewer.tui.options import WarmState
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from interviewer.config import Settings
     from interviewer.services import Services
 
@@ -44,20 +50,24 @@ class InterviewerApp(App[None]):
 
     def __init__(
         self,
-        settings: Settings,
+        settings: Settings | Callable[[], Settings],
         services: Services | None = None,
         *,
         launch: Launch | None = None,
         cursor_blink: bool = True,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
+        """``settings``, or a function that loads them: then they are loaded when first used (after
+        Home's first frame), and Home's first frame speaks the configured language read cheaply."""
         super().__init__()
-        if services is None:
-            from interviewer.services import Services
-
-            services = Services(settings)
-        self.settings = settings
-        self.services = services
+        if callable(settings):
+            self._settings: Settings | None = None
+            self._load_settings = settings
+            self._first_lang: str = configured_lang()
+        else:
+            self._settings = settings
+            self._first_lang = settings.lang
+        self._services = services
         self.launch = launch or Launch()
         self.cursor_blink = cursor_blink
         self.clock = clock or _utc_now
@@ -68,6 +78,32 @@ class InterviewerApp(App[None]):
         self._ready_error = ""
         self.warming = False
         """True while the warm-up thread runs (it cannot be interrupted)."""
+        self._warm_started = False
+        self.startup_error: Exception | None = None
+        self.mounting_home: asyncio.Event | None = None
+        """Set once Home's controls are mounted (None before they start to mount)."""
+        self._exit_after_mount: tuple[int, RenderableType | None] | None = None
+        """Why the app quit at start (the settings could not be loaded): the CLI reports it."""
+
+    @property
+    def settings(self) -> Settings:
+        """The settings; loaded on first use when the app was given a loader (may raise its error)."""
+        if self._settings is None:
+            self._settings = self._load_settings()
+        return self._settings
+
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            from interviewer.services import Services
+
+            self._services = Services(self.settings)
+        return self._services
+
+    @property
+    def lang(self) -> str:
+        """The configured language (before the settings are loaded: as read by configured_lang)."""
+        return self._settings.lang if self._settings is not None else self._first_lang
 
     # -- startup -------------------------------------------------------------------------------
     def get_default_screen(self) -> Screen[None]:
@@ -76,7 +112,6 @@ class InterviewerApp(App[None]):
         return HomeScreen()
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self.warm)  # after Home is painted: the heavy imports happen off the start path
         launch = self.launch
         if launch.interview is not None:
             self.open_interview(launch.interview)
@@ -84,6 +119,38 @@ class InterviewerApp(App[None]):
             self.open_resume(launch.resume)
         elif launch.replay:
             self.open_replay(launch.replay)
+        else:
+            return  # Home starts the warm-up once its controls are on screen
+        self.call_after_refresh(self.start_warm)  # after the first frame: the heavy imports happen off the start path
+
+    def start_warm(self) -> None:
+        """Start the warm-up worker, once (Home calls this when its controls are painted)."""
+        if self._warm_started:
+            return
+        self._warm_started = True
+        _ = self.services  # built here, on the UI thread, before the worker reads it
+        self.warm()
+
+    # Quitting while Home mounts its controls (the first fraction of a second) waits for the mount:
+    # Textual would tear down widgets that are still mounting (a Select's list) and raise.
+    def exit(self, result: None = None, return_code: int = 0, message: RenderableType | None = None) -> None:
+        if self.mounting_home is not None and not self.mounting_home.is_set():
+            self._exit_after_mount = (return_code, message)
+            return
+        super().exit(result, return_code, message)
+
+    def home_mounted(self) -> None:
+        """Home's controls are mounted and painted: a quit asked for meanwhile happens now."""
+        if self.mounting_home is not None:
+            self.mounting_home.set()
+        if self._exit_after_mount is not None:
+            super().exit(None, *self._exit_after_mount)
+
+    async def _shutdown(self) -> None:  # a test that ends at once (run_test) shuts down without exit()
+        if self.mounting_home is not None and not self.mounting_home.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.mounting_home.wait(), 5)
+        await super()._shutdown()
 
     @work(thread=True, exclusive=True, group="warm", name="warm services")
     def warm(self) -> None:
@@ -281,19 +348,28 @@ class InterviewerApp(App[None]):
 
 
 def make_app(
-    settings: Settings | None = None,
+    settings: Settings | Callable[[], Settings] | None = None,
     services: Services | None = None,
     *,
     launch: Launch | None = None,
     cursor_blink: bool = True,
     clock: Callable[[], datetime] | None = None,
 ) -> InterviewerApp:
-    """Build the app. Tests pass their own settings (a temp home) and services (fakes, a small bank)."""
-    if settings is None:
-        from interviewer.config import load_settings
+    """Build the app. Tests pass their own settings (a temp home) and services (fakes, a small bank);
+    without them, or given a function that loads them, the settings load right after Home's first frame."""
+    return InterviewerApp(
+        settings if settings is not None else _load_settings,
+        services,
+        launch=launch,
+        cursor_blink=cursor_blink,
+        clock=clock,
+    )
 
-        settings = load_settings()
-    return InterviewerApp(settings, services, launch=launch, cursor_blink=cursor_blink, clock=clock)
+
+def _load_settings() -> Settings:
+    from interviewer.config import load_settings
+
+    return load_settings()
 
 
 def _utc_now() -> datetime:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from interviewer.domain import ClaimError, Track
 from interviewer.messages import msg
+
+if TYPE_CHECKING:  # the domain models import pydantic: Home's first frame does without
+    from interviewer.domain import ClaimError, Track
 
 
 def when(value: str | datetime | None, short: bool = False) -> str:

@@ -1,4 +1,11 @@
-"""Home: start a new interview, resume an interrupted one, open recent sessions."""
+"""Home: start a new interview, resume an interrupted one, open recent sessions.
+
+Home's first frame is light — the header, a line saying Home is opening, the key bar — and costs
+about what a bare Textual app's does: the settings (pydantic) and the ~70 widgets of the form and the
+session list are loaded and mounted right after it (:meth:`HomeScreen.build_controls`), then the
+session list and the warm-up fill in. A key pressed before the controls exist is kept and run once
+they do (the last one), or does nothing if it needs a selected session.
+"""
 
 from __future__ import annotations
 
@@ -44,6 +51,60 @@ class TrackList(SelectionList[str]):
         return Strip(segments, strip.cell_length)
 
 
+class HomeForm(Horizontal):
+    """Home's controls: the new-interview form on the left, resume and recent sessions on the right."""
+
+    def __init__(self, tracks: list[Selection[str]], model: str, lang: str, **kwargs: str) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._tracks = tracks
+        self._model = model
+        self._lang = lang
+
+    def compose(self) -> ComposeResult:
+        lang = self._lang
+        with VerticalScroll(id="new-interview") as form:
+            form.border_title = msg("home.new", lang)
+            yield Label(msg("home.tracks", lang), classes="hint")
+            yield TrackList(*self._tracks, id="tracks", compact=True)
+            with Horizontal(classes="field-row"):
+                yield Label(msg("home.questions", lang), classes="field-label")
+                yield Select[int](
+                    [(str(n), n) for n in range(1, 11)], value=5, allow_blank=False, compact=True, id="count"
+                )
+            with Horizontal(classes="field-row"):
+                yield Label(msg("home.difficulty", lang), classes="field-label")
+                yield Select[int](
+                    [(msg("home.any_difficulty", lang), 0), *((f"{n} {fmt.stars(n)}", n) for n in range(1, 6))],
+                    value=0,
+                    allow_blank=False,
+                    compact=True,
+                    id="difficulty",
+                )
+            with Horizontal(classes="field-row"):
+                yield Label(msg("home.language", lang), classes="field-label")
+                yield Select[str](
+                    [("English", "en"), ("中文", "zh")], value=lang, allow_blank=False, compact=True, id="lang"
+                )
+            with Horizontal(classes="field-row"):
+                yield Label(msg("home.model", lang), classes="field-label")
+                models = [(msg("home.offline", lang), "")]
+                if self._model:
+                    models.append((fmt.one_line(self._model, 30), self._model))
+                yield Select[str](models, value=self._model, allow_blank=False, compact=True, id="model")
+            yield Button(msg("home.start", lang), variant="primary", id="start", compact=True)
+            yield Button(msg("home.practice", lang), id="practice", compact=True)
+        with Vertical(id="side"):
+            with Vertical(id="resume-box") as box:
+                box.border_title = msg("home.resume", lang)
+                yield Static(msg("home.no_resume", lang), id="resume-text")
+                yield Button(msg("home.resume_button", lang), id="resume", compact=True, disabled=True)
+            table: DataTable[str | Text] = DataTable(id="recent", cursor_type="row", zebra_stripes=True)
+            table.border_title = msg("home.recent", lang)
+            yield table
+            yield Static(Text(msg("home.no_sessions", lang), style="dim"), id="recent-empty")
+            yield Static(id="warm-status")
+
+
 class HomeScreen(SessionListScreen):
     TABLE = "#recent"
     # The focused control must stand out (compact controls only tint their background 5% on focus).
@@ -78,52 +139,17 @@ class HomeScreen(SessionListScreen):
         Binding("p", "replay", "Replay", show=False),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.built = False
+        """Whether the controls are mounted (they are right after the first frame)."""
+        self._building = False
+        self._queued: str | None = None
+        self.overall: dict[str, float | None] = {}
+
     def compose(self) -> ComposeResult:
-        settings = self.iapp.settings
-        lang = self.lang
         yield Header()
-        with Horizontal(id="home"):
-            with VerticalScroll(id="new-interview") as form:
-                form.border_title = msg("home.new", lang)
-                yield Label(msg("home.tracks", lang), classes="hint")
-                yield TrackList(*self._track_options(), id="tracks", compact=True)
-                with Horizontal(classes="field-row"):
-                    yield Label(msg("home.questions", lang), classes="field-label")
-                    yield Select[int](
-                        [(str(n), n) for n in range(1, 11)], value=5, allow_blank=False, compact=True, id="count"
-                    )
-                with Horizontal(classes="field-row"):
-                    yield Label(msg("home.difficulty", lang), classes="field-label")
-                    yield Select[int](
-                        [(msg("home.any_difficulty", lang), 0), *((f"{n} {fmt.stars(n)}", n) for n in range(1, 6))],
-                        value=0,
-                        allow_blank=False,
-                        compact=True,
-                        id="difficulty",
-                    )
-                with Horizontal(classes="field-row"):
-                    yield Label(msg("home.language", lang), classes="field-label")
-                    yield Select[str](
-                        [("English", "en"), ("中文", "zh")], value=lang, allow_blank=False, compact=True, id="lang"
-                    )
-                with Horizontal(classes="field-row"):
-                    yield Label(msg("home.model", lang), classes="field-label")
-                    models = [(msg("home.offline", lang), "")]
-                    if settings.model:
-                        models.append((fmt.one_line(settings.model, 30), settings.model))
-                    yield Select[str](models, value=settings.model, allow_blank=False, compact=True, id="model")
-                yield Button(msg("home.start", lang), variant="primary", id="start", compact=True)
-                yield Button(msg("home.practice", lang), id="practice", compact=True)
-            with Vertical(id="side"):
-                with Vertical(id="resume-box") as box:
-                    box.border_title = msg("home.resume", lang)
-                    yield Static(msg("home.no_resume", lang), id="resume-text")
-                    yield Button(msg("home.resume_button", lang), id="resume", compact=True, disabled=True)
-                table: DataTable[str | Text] = DataTable(id="recent", cursor_type="row", zebra_stripes=True)
-                table.border_title = msg("home.recent", lang)
-                yield table
-                yield Static(Text(msg("home.no_sessions", lang), style="dim"), id="recent-empty")
-                yield Static(id="warm-status")
+        yield Static(Text(msg("home.opening", self.lang), style="dim"), id="home-opening")
         yield Footer()
 
     COLUMNS = (("when", 11), ("score", 5), ("status", 10))
@@ -132,13 +158,48 @@ class HomeScreen(SessionListScreen):
 
     def on_mount(self) -> None:
         localize_bindings(self, self.lang)
+
+    async def build_controls(self) -> None:
+        """After the first frame: load the settings, mount the form and the session list, focus the
+        track list, then load the sessions and (once this is painted) start the app's warm-up."""
+        if self.built or self._building:
+            return
+        self._building = True
+        iapp = self.iapp
+        try:
+            model = iapp.settings.model
+        except Exception as exc:  # a broken config file: the CLI says so once the app has quit
+            iapp.startup_error = exc
+            iapp.exit(return_code=2)
+            return
+        iapp.mounting_home = asyncio.Event()
+        try:
+            form = HomeForm(self._track_options(), model, self.lang, id="home")
+            await self.mount(form, before=self.query_one(Footer))
+            await self.query_one("#home-opening").remove()
+        except BaseException:
+            iapp.home_mounted()
+            raise
+        self.call_after_refresh(iapp.home_mounted)
+        self.built = True
         self.set_columns(self.fit_columns(self.COLUMNS, "tracks", least=10))
-        self.overall: dict[str, float | None] = {}
-        self.watch(self.iapp, "warm_state", self._show_warm)
-        self.watch(self.iapp, "warm_detail", self._show_warm)
+        self.watch(iapp, "warm_state", self._show_warm)
+        self.watch(iapp, "warm_detail", self._show_warm)
         self.query_one("#tracks").focus()
         if not self.query_one("#tracks", TrackList).option_count:
             self.fill_tracks()
+        self.call_after_refresh(self.load_sessions)
+        self.call_after_refresh(iapp.start_warm)
+        queued, self._queued = self._queued, None
+        if queued is not None:
+            await self.run_action(queued)
+
+    def _not_built(self, action: str) -> bool:
+        """True (and ``action`` kept for when the controls exist) while they do not yet."""
+        if self.built:
+            return False
+        self._queued = action
+        return True
 
     def _track_options(self) -> list[Selection[str]]:
         """The bank's tracks, when it is loaded (Home paints first: the bank loads right after)."""
@@ -160,8 +221,8 @@ class HomeScreen(SessionListScreen):
                 self._show_sessions(self.rows, None)
 
     def on_screen_resume(self) -> None:
-        # after the frame: the store, its migrations and the score module load once Home is on screen
-        self.call_after_refresh(self.load_sessions)
+        # after the frame: the controls, then the store, its migrations and the score module
+        self.call_after_refresh(self.load_sessions if self.built else self.build_controls)
 
     def _show_warm(self) -> None:
         state = self.iapp.warm_state
@@ -253,11 +314,17 @@ class HomeScreen(SessionListScreen):
         )
 
     def focus_form(self) -> None:
-        self.query_one("#tracks").focus()
+        if self.built:  # else the track list takes the focus when it is mounted
+            self.query_one("#tracks").focus()
+
+    def selected_session(self) -> SessionRow | None:
+        return super().selected_session() if self.built else None
 
     # -- actions -------------------------------------------------------------------------------
     @on(Button.Pressed, "#start")
     def action_start(self) -> None:
+        if self._not_built("start"):
+            return
         if self.iapp.warm_state == "failed":
             self.notify(msg("notice.cannot_start", self.lang, detail=self.iapp.warm_detail), severity="error")
             return
@@ -265,6 +332,8 @@ class HomeScreen(SessionListScreen):
 
     @on(Button.Pressed, "#practice")
     def action_practice(self) -> None:
+        if self._not_built("practice"):
+            return
         if self.iapp.warm_state == "failed":
             self.notify(msg("notice.cannot_start", self.lang, detail=self.iapp.warm_detail), severity="error")
             return
@@ -305,6 +374,8 @@ class HomeScreen(SessionListScreen):
 
     @on(Button.Pressed, "#resume")
     def action_resume(self) -> None:
+        if self._not_built("resume"):
+            return
         selected = self.selected_session()
         if selected is not None and selected.status == "active" and self.focused is self.query_one("#recent"):
             self.iapp.open_resume(selected.id)

@@ -30,7 +30,7 @@ class SessionListScreen(Screen[None]):
     @property
     def lang(self) -> str:
         """Session lists follow the configured language (the sessions in them may differ)."""
-        return self.iapp.settings.lang
+        return self.iapp.lang
 
     def add_columns(self, widths: tuple[tuple[str, int], ...]) -> None:
         """Labelled columns of fixed widths: auto-sized columns are measured when the table is idle,
