@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from interviewer.agent.transcript import session_json
 from interviewer.cli.common import add_plan_args, check_tracks, services_from
 from interviewer.cli.headless import _bank, _FallbackNotices, _graded_or_said, _open_store, _wait_saved
 from interviewer.cli.output import fail, print_json
@@ -73,6 +72,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     session = asyncio.run(interviewer.run(source))
     _wait_saved(services.store)
     if args.json:
+        from interviewer.agent.transcript import session_json  # its events import pydantic: not at start
+
         print_json(session_json(session, bank.questions))
     else:
         print_transcript(session, bank, services.settings.lang, sys.stdout)

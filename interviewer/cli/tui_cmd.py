@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from interviewer.cli.common import (
@@ -18,6 +19,7 @@ from interviewer.cli.common import (
 from interviewer.cli.output import fail
 
 if TYPE_CHECKING:
+    from interviewer.config import Settings
     from interviewer.services import Services
     from interviewer.tui.app import Launch
 
@@ -36,11 +38,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=cmd_resume)
 
 
-def _run(services: Services, launch: Launch | None = None) -> int:
+def _run(services: Services | Callable[[], Settings], launch: Launch | None = None) -> int:
+    """Run the app on ``services``, or on a function that loads the settings after Home's first frame."""
     from interviewer.tui.app import make_app
 
-    app = make_app(services.settings, services, launch=launch)
+    if callable(services):
+        app = make_app(services, launch=launch)
+    else:
+        app = make_app(services.settings, services, launch=launch)
     app.run()
+    if app.startup_error is not None:
+        raise app.startup_error  # reported by main, as before the TUI starts
     code = app.return_code or 0
     if app.warming:
         # Quit during the first-run index build: the warm-up thread cannot be interrupted and Python
@@ -52,8 +60,9 @@ def _run(services: Services, launch: Launch | None = None) -> int:
 
 
 def run_home(args: argparse.Namespace) -> int:
-    """`interviewer` with no command: the Home screen."""
-    return _run(services_from(args))
+    """`interviewer` with no command: the Home screen. Its first frame paints before the settings load
+    (pydantic); a broken config file quits the app right after it, with the same error."""
+    return _run(lambda: private_home(settings_from(args)))
 
 
 def cmd_interview(args: argparse.Namespace) -> int:

@@ -39,6 +39,23 @@ def test_no_command_opens_home(launches: list[Launch]) -> None:
     assert launches == [Launch()]
 
 
+def test_no_command_reports_a_broken_config_once_home_has_painted(
+    tui_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Home's first frame paints before the settings load; a broken config file then quits the app
+    with the error and exit code the CLI gave before the TUI started."""
+    (tui_home / "config.toml").write_text("max_follow_ups = 99\n", encoding="utf-8")
+    real_run = InterviewerApp.run
+
+    def headless(self: InterviewerApp, *args: Any, **kwargs: Any) -> None:
+        real_run(self, headless=True, size=(80, 24))
+
+    monkeypatch.setattr(InterviewerApp, "run", headless)
+    assert main([]) == 2
+    err = capsys.readouterr().err
+    assert "interviewer: error: invalid setting 'max_follow_ups'" in err
+
+
 def test_interview_opens_straight_into_an_interview(launches: list[Launch]) -> None:
     argv = [
         "interview",
