@@ -352,6 +352,9 @@ _JUDGE: dict[str, Text] = {
     ),
     "cap.off_topic": Text("capped at 0: the answer is off topic", "答案与题目无关，封顶 0 分"),
     "cap.wrong_claim": Text("capped at 1: contains a wrong claim", "含错误说法，封顶 1 分"),
+    "cap.wrong_claim_elsewhere": Text(
+        "capped at {cap}: the answer states a wrong claim elsewhere", "答案别处有错误说法，封顶 {cap} 分"
+    ),
     "cap.wrong_claims_elsewhere": Text(
         "capped at {cap}: the answer states {n} wrong claims", "答案中有 {n} 处错误说法，封顶 {cap} 分"
     ),
@@ -452,6 +455,103 @@ _FOLLOWUP: dict[str, Text] = {
 }
 
 
+# -- the help screen, the command palette and the loading lines, in the screen's language -----------
+_TUI_HELP: dict[str, Text] = {
+    "help.title": Text("interviewer — keys", "interviewer — 按键"),
+    "help.intro": Text(
+        "Mock interviews for senior AI / LLM engineering roles. Answer in the editor (code is fine),\n"
+        "submit with **ctrl+s** (or **ctrl+j** / **F5**). Grading happens in the background; the\n"
+        "feedback screen shows per-criterion scores, evidence from your answer, missing points and the\n"
+        "passages to read. **ctrl+p** opens the command palette (new interview, resume, history, replay,\n"
+        "themes; **ctrl+t** practises what is due). Press **escape** to close this help.",
+        "面向资深 AI / LLM 工程岗位的模拟面试。在编辑框中作答（可以写代码），按 **ctrl+s**"
+        "（或 **ctrl+j** / **F5**）提交。评分在后台进行；反馈界面列出每个评分项的得分、你回答中的依据、"
+        "遗漏的要点和要读的段落。**ctrl+p** 打开命令面板（新面试、继续、历史、回放、配色主题；"
+        "**ctrl+t** 练习到期的要点）。按 **escape** 关闭本帮助。",
+    ),
+    "help.everywhere": Text("Everywhere", "所有界面"),
+    "help.home": Text("Home", "主页"),
+    "help.interview": Text("Interview", "面试"),
+    "help.code": Text(
+        "Code editor (coding questions; F4 in the interview opens it again)",
+        "代码编辑器（编程题；面试中按 F4 再次打开）",
+    ),
+    "help.feedback": Text("Feedback", "反馈"),
+    "help.history": Text("History", "历史"),
+    "help.replay": Text("Replay", "回放"),
+    "help.key": Text("Key", "按键"),
+    "help.action": Text("Action", "操作"),
+    "key.Command palette": Text("Command palette", "命令面板"),
+    "key.palette": Text("palette", "命令面板"),
+    "key.Quit": Text("Quit", "退出"),
+    "key.Scroll up": Text("Scroll up", "向上滚动"),
+    "key.Scroll down": Text("Scroll down", "向下滚动"),
+    "key.Indent (in the editor)": Text("Indent (in the editor)", "缩进（在编辑框中）"),
+    "key.Page down": Text("Page down", "向下翻页"),
+    "key.Page up": Text("Page up", "向上翻页"),
+    "key.First": Text("First", "第一步"),
+    "key.Last": Text("Last", "最后一步"),
+    "cmd.placeholder": Text("Search for commands…", "搜索命令…"),
+    "cmd.New interview": Text("New interview", "新面试"),
+    "cmd.Choose tracks, count, difficulty, language and model": Text(
+        "Choose tracks, count, difficulty, language and model", "选择方向、题数、难度、语言和模型"
+    ),
+    "cmd.Resume interview": Text("Resume interview", "继续面试"),
+    "cmd.Continue the most recent interrupted interview": Text(
+        "Continue the most recent interrupted interview", "继续最近一场中断的面试"
+    ),
+    "cmd.Practice": Text("Practice", "练习"),
+    "cmd.Questions on the key points that are due (spaced repetition)": Text(
+        "Questions on the key points that are due (spaced repetition)", "针对到期要点的题目（间隔重复）"
+    ),
+    "cmd.History": Text("History", "历史"),
+    "cmd.Past sessions and scores over time": Text("Past sessions and scores over time", "过往面试和分数走势"),
+    "cmd.Replay last session": Text("Replay last session", "回放上一场面试"),
+    "cmd.Step through the latest transcript turn by turn": Text(
+        "Step through the latest transcript turn by turn", "逐轮回看最近一场面试的记录"
+    ),
+    "cmd.Feedback for last session": Text("Feedback for last session", "上一场面试的反馈"),
+    "cmd.Scores, evidence and what to study next": Text(
+        "Scores, evidence and what to study next", "得分、依据和接下来要学的内容"
+    ),
+    "cmd.Help": Text("Help", "帮助"),
+    "cmd.Key bindings of every screen": Text("Key bindings of every screen", "每个界面的按键"),
+    "cmd.Submit answer": Text("Submit answer", "提交回答"),
+    "cmd.Send the answer in the editor": Text("Send the answer in the editor", "发送编辑框中的回答"),
+    "cmd.Skip question": Text("Skip question", "跳过这道题"),
+    "cmd.Move on without answering": Text("Move on without answering", "不作答，进入下一题"),
+    "cmd.End interview": Text("End interview", "结束面试"),
+    "cmd.Stop here; answered questions are graded": Text(
+        "Stop here; answered questions are graded", "到此为止；已作答的题目会评分"
+    ),
+    "cmd.Theme": Text("Theme", "配色主题"),
+    "cmd.Change the current theme": Text("Change the current theme", "更换当前配色主题"),
+    "cmd.Quit": Text("Quit", "退出"),
+    "cmd.Quit the application as soon as possible": Text("Quit the application as soon as possible", "立即退出程序"),
+    "cmd.Keys": Text("Keys", "按键面板"),
+    "cmd.Show help for the focused widget and a summary of available keys": Text(
+        "Show help for the focused widget and a summary of available keys", "显示当前控件的帮助和可用按键"
+    ),
+    "cmd.Hide the keys and widget help panel": Text("Hide the keys and widget help panel", "隐藏按键和控件帮助面板"),
+    "cmd.Maximize": Text("Maximize", "最大化"),
+    "cmd.Maximize the focused widget": Text("Maximize the focused widget", "最大化当前控件"),
+    "cmd.Minimize": Text("Minimize", "还原"),
+    "cmd.Minimize the widget and restore to normal size": Text(
+        "Minimize the widget and restore to normal size", "把控件还原为正常大小"
+    ),
+    "cmd.Screenshot": Text("Screenshot", "截图"),
+    "cmd.Save an SVG 'screenshot' of the current screen": Text(
+        "Save an SVG 'screenshot' of the current screen", "把当前界面保存为 SVG 截图"
+    ),
+    "loading.session": Text("Loading the session…", "正在加载这场面试…"),
+    "loading.transcript": Text("Loading the transcript…", "正在加载面试记录…"),
+    "fail.start": Text("Could not start the interview: {error}", "无法开始面试：{error}"),
+    "fail.stopped": Text(
+        "The interview stopped: {error}. It can be resumed from Home.", "面试中断：{error}。可以在主页继续。"
+    ),
+}
+
+
 def _merge(*areas: dict[str, Text]) -> dict[str, Text]:
     out: dict[str, Text] = {}
     for area in areas:
@@ -462,7 +562,7 @@ def _merge(*areas: dict[str, Text]) -> dict[str, Text]:
     return out
 
 
-CATALOG: Mapping[str, Text] = _merge(_PUNCTUATION, _TUI, _REPORT, _SUMMARY, _JUDGE, _FOLLOWUP)
+CATALOG: Mapping[str, Text] = _merge(_PUNCTUATION, _TUI, _TUI_HELP, _REPORT, _SUMMARY, _JUDGE, _FOLLOWUP)
 """Every message by key."""
 
 

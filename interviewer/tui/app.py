@@ -24,7 +24,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from interviewer.lang_setting import configured_lang
-from interviewer.messages import msg
+from interviewer.messages import has, msg
 from interviewer.tui.options import InterviewOptions as InterviewOptions
 from interviewer.tui.options import Launch as Launch
 from interviewer.tui.options import ServicesUnavailable as ServicesUnavailable
@@ -273,11 +273,25 @@ class InterviewerApp(App[None]):
 
         self.push_screen(ConfirmScreen(msg("confirm.quit", interview.lang), lang=interview.lang), confirmed)
 
+    def screen_lang(self, screen: Screen[object] | None = None) -> str:
+        """The language ``screen`` (else the current one) speaks: a session's screens the session's,
+        the others the configured one."""
+        lang = getattr(screen if screen is not None else self.screen, "lang", None)
+        return lang if lang in ("en", "zh") else self.lang
+
     def action_help(self) -> None:
         from interviewer.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.screen_lang()))
+
+    def action_command_palette(self) -> None:
+        """Textual's command palette, its search line in the current screen's language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            placeholder = msg("cmd.placeholder", self.screen_lang())
+            self.push_screen(CommandPalette(placeholder=placeholder, id="--command-palette"))
 
     def action_new_interview(self) -> None:
         from interviewer.tui.screens.home import HomeScreen
@@ -317,6 +331,12 @@ class InterviewerApp(App[None]):
             self.open_feedback(rows[0].id)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette's commands (Textual's own and the app's) in ``screen``'s language."""
+        lang = self.screen_lang(screen)
+        for command in self._system_commands(screen):
+            yield command._replace(title=_command_text(command.title, lang), help=_command_text(command.help, lang))
+
+    def _system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         from interviewer.tui.screens.interview import InterviewScreen
 
         yield from super().get_system_commands(screen)
@@ -345,6 +365,11 @@ class InterviewerApp(App[None]):
             yield SystemCommand("Submit answer", "Send the answer in the editor", screen.action_submit)
             yield SystemCommand("Skip question", "Move on without answering", screen.action_skip)
             yield SystemCommand("End interview", "Stop here; answered questions are graded", screen.action_end)
+
+
+def _command_text(text: str, lang: str) -> str:
+    """A palette command's title or help in ``lang``, when the catalog has it (``cmd.<English>``)."""
+    return msg(f"cmd.{text}", lang) if has(f"cmd.{text}") else text
 
 
 def make_app(

@@ -3,13 +3,15 @@
 replay) speak its language, Home and History the configured one.
 
 Key bindings are declared in English; ``localize_bindings`` relabels a screen's key bar from the
-catalog's ``key.<description>`` messages (the command palette stays English).
+catalog's ``key.<description>`` messages, and the command palette's key ("palette") too.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
+
+from textual.binding import Binding
 
 from interviewer.messages import has, msg
 
@@ -25,6 +27,14 @@ def localize_bindings(node: Any, lang: str) -> None:
         table[key] = [
             replace(b, description=msg(f"key.{b.description}", lang)) if has(f"key.{b.description}") else b
             for b in bindings
+        ]
+    app = node.app
+    palette = app.COMMAND_PALETTE_BINDING  # the app's binding, labelled 'palette' in the key bar
+    if app.ENABLE_COMMAND_PALETTE and palette not in table:
+        label = msg("key.palette", lang)
+        display = app.COMMAND_PALETTE_DISPLAY
+        table[palette] = [
+            Binding(palette, "app.command_palette", label, show=False, key_display=display, priority=True)
         ]
     refresh = getattr(node, "refresh_bindings", None)
     if refresh is not None:

@@ -370,3 +370,44 @@ async def test_a_chinese_session_shows_no_english_label(tui_services: Services) 
         await pilot.press("end")
         await pilot.pause()
         assert untranslated(screen_text(app)) == []
+
+
+async def test_help_and_the_command_palette_speak_the_session_language(tui_services: Services) -> None:
+    """Issue 15: in a zh session F1's help, the palette's key in the key bar, its search line and its
+    commands were English (outside the catalog, so the walk above did not see them)."""
+    import re
+
+    from textual.command import CommandPalette
+
+    from interviewer.tui.screens.help import HelpScreen, help_markdown
+
+    launch = Launch(interview=InterviewOptions(count=1, tracks=["coding"], lang="zh"))
+    app = make_app(tui_services.settings, tui_services, launch=launch, cursor_blink=False)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = app.screen
+        assert isinstance(screen, InterviewScreen)
+        await wait_for(pilot, lambda: listening(screen, QuestionAsked, 1), "the question")
+        footer = screen_text(app).splitlines()[-1]
+        assert "命令面板" in footer and "palette" not in footer
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = flat(screen_text(app))
+        assert "所有界面" in text and "按键" in text and "操作" in text
+        assert "Everywhere" not in text and "Mock interviews" not in text and "Action" not in text
+        assert untranslated(screen_text(app)) == []
+        await pilot.press("escape")
+        assert app.screen is screen  # type: ignore[comparison-overlap]
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), "the command palette")
+        await pilot.pause()
+        text = flat(screen_text(app))
+        assert "搜索命令" in text and "Search for commands" not in text
+        assert untranslated(screen_text(app)) == []
+        await pilot.press("escape")
+        for command in app.get_system_commands(screen):  # type: ignore[arg-type]
+            assert re.search(r"[\u4e00-\u9fff]", command.title), command.title
+            assert re.search(r"[\u4e00-\u9fff]", command.help), command.help
+    rows = [line for line in help_markdown(app.BINDINGS, "zh").splitlines() if line.startswith("| `")]
+    assert rows and all(re.search(r"[\u4e00-\u9fff]", row.rsplit("|", 2)[1]) for row in rows), rows
+    assert "| `ctrl+s / f5 / ctrl+j / ctrl+enter` | Submit |" in help_markdown(app.BINDINGS, "en")

@@ -242,7 +242,7 @@ class FeedbackScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(Text("Loading the session…", style="dim"), id="fb-head")
+        yield Static(Text(msg("loading.session", self.iapp.lang), style="dim"), id="fb-head")
         yield Vertical(id="fb-body")
         yield Footer()
 

@@ -1,4 +1,5 @@
-"""Help: every screen's key bindings, read from the screens themselves so it never goes stale."""
+"""Help: every screen's key bindings, read from the screens themselves so it never goes stale, in
+the language of the screen it was opened from (a session's screens speak the session's)."""
 
 from __future__ import annotations
 
@@ -11,23 +12,18 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
-INTRO = """\
-# interviewer — keys
-
-Mock interviews for senior AI / LLM engineering roles. Answer in the editor (code is fine),
-submit with **ctrl+s** (or **ctrl+j** / **F5**). Grading happens in the background; the
-feedback screen shows per-criterion scores, evidence from your answer, missing points and the
-passages to read. **ctrl+p** opens the command palette (new interview, resume, history, replay,
-themes; **ctrl+t** practises what is due). Press **escape** to close this help.
-"""
+from interviewer.messages import has, msg
+from interviewer.tui.i18n import localize_bindings
 
 
-def _rows(bindings: list[BindingType]) -> list[tuple[str, str]]:
+def _rows(bindings: list[BindingType], lang: str) -> list[tuple[str, str]]:
     seen: dict[str, list[str]] = {}
     for b in bindings:
         if not isinstance(b, Binding) or b.action == "app.help":  # listed once, under Everywhere
             continue
         label = b.description or b.action
+        if has(f"key.{label}"):
+            label = msg(f"key.{label}", lang)
         keys = [b.key_display or k.strip() for k in b.key.split(",")]
         seen.setdefault(label, [])
         for k in keys:
@@ -36,8 +32,8 @@ def _rows(bindings: list[BindingType]) -> list[tuple[str, str]]:
     return [(" / ".join(keys), label) for label, keys in seen.items()]
 
 
-def help_markdown(app_bindings: Sequence[BindingType] = ()) -> str:
-    """The key table: the app's own bindings (``app_bindings``), then each screen's."""
+def help_markdown(app_bindings: Sequence[BindingType] = (), lang: str = "en") -> str:
+    """The key table in ``lang``: the app's own bindings (``app_bindings``), then each screen's."""
     from interviewer.tui.screens.coding import CodingScreen
     from interviewer.tui.screens.feedback import FeedbackScreen
     from interviewer.tui.screens.history import HistoryScreen
@@ -47,24 +43,25 @@ def help_markdown(app_bindings: Sequence[BindingType] = ()) -> str:
 
     sections = [
         (
-            "Everywhere",
+            msg("help.everywhere", lang),
             [
                 *app_bindings,
                 Binding("ctrl+p", "palette", "Command palette"),
                 Binding("ctrl+q", "quit", "Quit"),
             ],
         ),
-        ("Home", HomeScreen.BINDINGS),
-        ("Interview", [*InterviewScreen.BINDINGS, Binding("tab", "indent", "Indent (in the editor)")]),
-        ("Code editor (coding questions; F4 in the interview opens it again)", CodingScreen.BINDINGS),
-        ("Feedback", FeedbackScreen.BINDINGS),
-        ("History", HistoryScreen.BINDINGS),
-        ("Replay", ReplayScreen.BINDINGS),
+        (msg("help.home", lang), HomeScreen.BINDINGS),
+        (msg("help.interview", lang), [*InterviewScreen.BINDINGS, Binding("tab", "indent", "Indent (in the editor)")]),
+        (msg("help.code", lang), CodingScreen.BINDINGS),
+        (msg("help.feedback", lang), FeedbackScreen.BINDINGS),
+        (msg("help.history", lang), HistoryScreen.BINDINGS),
+        (msg("help.replay", lang), ReplayScreen.BINDINGS),
     ]
-    out = [INTRO]
+    out = [f"# {msg('help.title', lang)}", "", msg("help.intro", lang), ""]
+    head = f"| {msg('help.key', lang)} | {msg('help.action', lang)} |"
     for title, bindings in sections:
-        out += [f"## {title}", "", "| Key | Action |", "|---|---|"]
-        out += [f"| `{keys}` | {label} |" for keys, label in _rows(list(bindings))]
+        out += [f"## {title}", "", head, "|---|---|"]
+        out += [f"| `{keys}` | {label} |" for keys, label in _rows(list(bindings), lang)]
         out.append("")
     return "\n".join(out)
 
@@ -72,9 +69,14 @@ def help_markdown(app_bindings: Sequence[BindingType] = ()) -> str:
 class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f1,q", "dismiss", "Close")]
 
+    def __init__(self, lang: str = "en") -> None:
+        super().__init__()
+        self.lang = lang
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
-            yield Markdown(help_markdown(type(self.app).BINDINGS))
+            yield Markdown(help_markdown(type(self.app).BINDINGS, self.lang))
 
     def on_mount(self) -> None:
+        localize_bindings(self, self.lang)
         self.query_one("#help").focus()

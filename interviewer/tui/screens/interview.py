@@ -206,7 +206,7 @@ class InterviewScreen(Screen[None]):
             await self.iapp.wait_ready()
             interviewer, restored = await asyncio.to_thread(self._build)
         except Exception as exc:
-            await self._fail(f"Could not start the interview: {exc}")
+            await self._fail(msg("fail.start", self.lang, error=exc))
             return
         self.session_id = interviewer.session.id
         self.lang = interviewer.lang
@@ -229,7 +229,7 @@ class InterviewScreen(Screen[None]):
                 await self._handle(event)
         except Exception as exc:  # the session stays in the store, resumable
             if self.is_attached:
-                await self._fail(f"The interview stopped: {type(exc).__name__}: {exc}. It can be resumed from Home.")
+                await self._fail(msg("fail.stopped", self.lang, error=f"{type(exc).__name__}: {exc}"))
             return
         finally:
             await events.aclose()

@@ -104,7 +104,7 @@ class ReplayScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Label("Loading the transcript…", id="replay-status")
+        yield Label(msg("loading.transcript", self.iapp.lang), id="replay-status")
         yield VerticalScroll(id="transcript", can_focus=True)
         yield Footer()
 
