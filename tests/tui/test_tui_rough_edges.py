@@ -138,6 +138,10 @@ async def test_skip_asks_first_and_counts_as_zero(tui_services: Services) -> Non
         assert session.overall() == round(graded[0].overall / 2, 1)  # the skipped question counts as 0
         await wait_for(pilot, lambda: app.screen.loaded, "the feedback to load")  # type: ignore[attr-defined]
         assert f"Overall {session.overall():.0f}/100" in flat(screen_text(app))
+        assert "(skipped)" in flat(screen_text(app))  # the summary marks the skipped question
+        await pilot.press("right_square_bracket")  # Q1, the skipped one
+        await pilot.pause()
+        assert "Skipped: counts as 0 in the overall score." in flat(screen_text(app))
 
 
 async def test_a_chinese_session_speaks_chinese_in_dialogs_notices_and_keys(tui_services: Services) -> None:
