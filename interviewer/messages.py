@@ -180,6 +180,11 @@ _TUI: dict[str, Text] = {
         "面试官还没有在等你的回答；你的文字会保留在编辑框里。",
     ),
     "notice.nothing_to_skip": Text("Nothing to skip right now.", "现在没有可以跳过的题目。"),
+    "notice.starting": Text(
+        "The first question is on its way (the question bank and the note index are loading); "
+        "the editor opens with it.",
+        "第一道题马上就来（正在加载题库和笔记索引），题目出现后即可在编辑框作答。",
+    ),
     "notice.time_up": Text("Time is up for this question: wrap up and submit.", "这道题的时间到了：请收尾并提交。"),
     "notice.no_resume": Text("No interrupted interview to resume.", "没有可以继续的中断面试。"),
     "notice.no_sessions": Text("No sessions yet.", "还没有面试记录。"),

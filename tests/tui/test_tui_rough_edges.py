@@ -321,6 +321,9 @@ async def test_the_editor_is_read_only_until_the_first_question(tui_services: Se
         await pilot.press(*"early")
         area = screen.query_one("#answer", TextArea)
         assert area.text == "" and area.read_only
+        await pilot.press("ctrl+s")  # before the question: says it is coming, not 'your answer is empty'
+        assert any("first question is on its way" in n for n in notifications(app)), notifications(app)
+        assert not any("empty" in n for n in notifications(app))
         gate.set()
         await wait_for(pilot, lambda: listening(screen, QuestionAsked, 1), "the question")
         await pilot.press(*"typed")

@@ -580,6 +580,9 @@ class InterviewScreen(Screen[None]):
 
     # -- actions ---------------------------------------------------------------------------------
     def action_submit(self) -> None:
+        if self.phase == "starting":  # nothing asked yet: the editor is read-only until it is
+            self.notify(msg("notice.starting", self.lang))
+            return
         area = self.query_one("#answer", TextArea)
         text = area.text
         waiting = self.source.waiting
