@@ -232,6 +232,10 @@ async def test_the_model_sees_wrong_claims_and_covered_points(services: Any) -> 
     events = [e async for e in wired.interviewer(plan).events(source) if e.type != "token"]
     decision = next(u for u in seen if "Key points still missing" in u)
     assert "Wrong claims found in the answers" in decision and "RoPE only encodes absolute position" in decision
+    covered = decision.split("Key points already covered")[1].split("Wrong claims")[0]
+    assert "- alibi-bias: " in covered and '(they said: "ALiBi adds a linear bias' in covered  # with its evidence
+    notes = decision.split("Reference notes")[1].split("Follow-ups already asked")[0]
+    assert "[positional-encoding-rope-alibi::" in notes  # the retrieved notes, to judge by
     persona = next(u for u in seen if "The candidate said something wrong" in u)
     assert "never say it" in persona
     follow_ups = [e for e in events if isinstance(e, FollowUpAsked)]
