@@ -104,7 +104,7 @@ TWO_WRONG = (
 )
 
 
-async def test_two_wrong_claims_cap_the_whole_answer_at_partial_in_both_judges(
+async def test_two_wrong_claims_cap_the_whole_answer_at_vague_in_both_judges(
     offline: Any, question: Question
 ) -> None:
     by_offline = offline.grade(question, TWO_WRONG, "en")
@@ -118,11 +118,11 @@ async def test_two_wrong_claims_cap_the_whole_answer_at_partial_in_both_judges(
     assert len(by_llm.errors) >= 2
     for g in (by_offline, by_llm):
         wrong = {e.criterion for e in g.errors}
-        assert all(c.score <= (1 if c.id in wrong else 2) for c in g.criteria)
-        assert g.overall <= 50
-    # the model gave 4 everywhere: the criteria without an error say why they are held at 2
+        assert wrong and all(c.score <= 1 for c in g.criteria)
+        assert g.overall <= 25
+    # the model gave 4 everywhere: the criteria without an error say why they are held at 1
     held = [c for c in by_llm.criteria if c.id not in {e.criterion for e in by_llm.errors}]
-    assert held and all(c.score == 2 and "wrong claims" in c.reason for c in held)
+    assert held and all(c.score == 1 and "wrong claims" in c.reason for c in held)
 
 
 async def test_too_short_caps_the_llm_judge_at_one(question: Question) -> None:
@@ -179,9 +179,10 @@ async def test_a_quoted_wrong_claim_is_an_error_and_caps_its_criterion(question:
     assert scores["alibi-mechanics"].score == 1 and "wrong claim" in scores["alibi-mechanics"].reason
     assert all(WRONG not in q for c in g.criteria for q in c.evidence)  # an error is never evidence
     assert "alibi-slopes" not in scores["alibi-mechanics"].covered_ids
-    assert scores["rope-mechanics"].score == 4  # the invented error was dropped
+    # the invented error was dropped: one wrong claim holds the other criteria at partial (2), not 1
+    assert scores["rope-mechanics"].score == 2 and "wrong claim elsewhere" in scores["rope-mechanics"].reason
     assert g.public()["errors"][0]["quote"] == WRONG  # type: ignore[index]
-    assert g.overall == pytest.approx(100 * (0.25 + 0.25 * 1 / 4 + 0.25 + 0.25), abs=0.1)
+    assert g.overall == pytest.approx(100 * (0.25 * 2 / 4 + 0.25 * 1 / 4 + 0.25 * 2 / 4 + 0.25 * 2 / 4), abs=0.1)
 
 
 async def test_an_error_outside_the_listed_misconceptions_is_a_conflict(question: Question) -> None:

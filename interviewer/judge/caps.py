@@ -8,9 +8,14 @@ One place, so the offline judge and the LLM judge can never disagree about what 
   the answer is graded as if it were not there;
 - a criterion with a wrong claim (an error) is at most 1, whatever else it covers: a wrong claim
   costs more than silence;
-- an answer with two wrong claims is at most "partial" (2) on every criterion, with three or more
-  at most "vague" (1): an interviewer who hears a candidate state several falsehoods with
-  confidence no longer takes the rest of the answer as shown understanding;
+- an answer with a wrong claim is at most "partial" (2) on every criterion, with two or more at
+  most "vague" (1): an interviewer who hears a candidate state a falsehood about a core point
+  with confidence no longer takes the rest of the answer as shown understanding — what sounds
+  right beside it may be recited rather than understood. A wrong claim therefore costs more than
+  silence: the same answer without the false sentence keeps its other criteria's scores. Errors
+  come only from clear lexical evidence (a misconception's tell-tale phrase stated, a negated key
+  point), measured at 0 errors on the correct answers of the eval sets and on every model answer,
+  so the cap falls on answers that do say something false;
 - (LLM judge) a criterion whose score no verbatim quote supports is at most 1.
 """
 
@@ -24,9 +29,9 @@ ZERO_FLAGS = ("empty", "off_topic", "keyword_stuffing")
 VAGUE_FLAGS = ("too_short", "padding")
 ERROR_CAP = 1
 UNQUOTED_CAP = 1
-ERRORS_FOR_ANSWER_CAP = 2
+ERRORS_FOR_ANSWER_CAP = 1
 """Wrong claims from which the whole answer is capped (``ERRORED_ANSWER_CAPS``)."""
-ERRORED_ANSWER_CAPS = {2: 2, 3: 1}
+ERRORED_ANSWER_CAPS = {1: 2, 2: 1}
 """Wrong claims in the answer -> the highest score of any criterion (the largest key not above the count)."""
 
 
@@ -83,6 +88,8 @@ def cap_reason(
         return msg("cap.too_short", lang)
     if "padding" in found:
         return msg("cap.padding", lang)
+    if n == 1:
+        return msg("cap.wrong_claim_elsewhere", lang, cap=answer_cap((), n))
     if n >= ERRORS_FOR_ANSWER_CAP:
         return msg("cap.wrong_claims_elsewhere", lang, n=n, cap=answer_cap((), n))
     return ""
