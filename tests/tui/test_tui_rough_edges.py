@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from textual.containers import VerticalScroll
 from textual.widgets import Sparkline, TextArea
 from tui_helpers import (
@@ -418,3 +419,31 @@ async def test_help_and_the_command_palette_speak_the_session_language(tui_servi
     rows = [line for line in help_markdown(app.BINDINGS, "zh").splitlines() if line.startswith("| `")]
     assert rows and all(re.search(r"[\u4e00-\u9fff]", row.rsplit("|", 2)[1]) for row in rows), rows
     assert "| `ctrl+s / f5 / ctrl+j / ctrl+enter` | Submit |" in help_markdown(app.BINDINGS, "en")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_every_interview_dialog_shows_its_whole_question_at_80x24(tui_services: Services, lang: Lang) -> None:
+    """Issue 15: at 80×24 the pause dialog read '…resumable from Ho'. Every dialog of the interview
+    (pause, end, skip, quit), in both languages, shows its whole question."""
+    from interviewer.messages import msg
+
+    launch = Launch(interview=InterviewOptions(count=1, tracks=["coding"], lang=lang))
+    app = make_app(tui_services.settings, tui_services, launch=launch, cursor_blink=False)
+    app.exit = lambda *args, **kwargs: None  # type: ignore[method-assign]
+    async with app.run_test(size=SMALL) as pilot:
+        screen = app.screen
+        assert isinstance(screen, InterviewScreen)
+        await wait_for(pilot, lambda: listening(screen, QuestionAsked, 1), "the question")
+        for key, message in (
+            ("escape", "confirm.pause"),
+            ("ctrl+g", "confirm.end"),
+            ("ctrl+n", "confirm.skip"),
+            ("ctrl+q", "confirm.quit"),
+        ):
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmScreen), key
+            whole = msg(message, lang).replace(" ", "")
+            assert whole in dialog_text(app).replace(" ", ""), (key, screen_text(app))
+            await pilot.press("n")
+            assert app.screen is screen  # type: ignore[comparison-overlap]
