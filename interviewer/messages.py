@@ -548,6 +548,15 @@ _TUI_HELP: dict[str, Text] = {
     "cmd.Save an SVG 'screenshot' of the current screen": Text(
         "Save an SVG 'screenshot' of the current screen", "把当前界面保存为 SVG 截图"
     ),
+    "title.home": Text("mock interviews for AI/LLM engineers", "AI/LLM 工程师模拟面试"),
+    "title.starting": Text("starting", "准备中"),
+    "title.feedback": Text("feedback", "反馈"),
+    "title.replay": Text("replay", "回放"),
+    "title.history": Text("history", "历史"),
+    "warm.ready": Text("ready · {engine}", "就绪 · {engine}"),
+    "warm.first_index": Text("building the note index (first run)…", "正在建立笔记索引（首次运行）…"),
+    "warm.indexing": Text("indexing notes {done}/{total}…", "正在索引笔记 {done}/{total}…"),
+    "warm.bank_failed": Text("the question bank could not be loaded", "题库无法加载"),
     "loading.session": Text("Loading the session…", "正在加载这场面试…"),
     "loading.transcript": Text("Loading the transcript…", "正在加载面试记录…"),
     "fail.start": Text("Could not start the interview: {error}", "无法开始面试：{error}"),

@@ -168,16 +168,16 @@ class InterviewerApp(App[None]):
             retriever = services.retriever
         except Exception as exc:  # a broken bank must not crash the UI; Home says what failed
             self.call_from_thread(self._set_catalog, f"{type(exc).__name__}: {exc}")
-            self.call_from_thread(self._set_ready, "the question bank could not be loaded")
+            self.call_from_thread(self._set_ready, msg("warm.bank_failed", self.lang))
             return
         self.call_from_thread(self._set_catalog, "")
         try:
             index = retriever.index
             if not index.url and not index.is_current(retriever.chunks):
-                self.call_from_thread(self._set_warm, "indexing", "building the note index (first run)…")
+                self.call_from_thread(self._set_warm, "indexing", msg("warm.first_index", self.lang))
                 retriever.ensure_index(
                     progress=lambda done, total: self.call_from_thread(
-                        self._set_warm, "indexing", f"indexing notes {done}/{total}…"
+                        self._set_warm, "indexing", msg("warm.indexing", self.lang, done=done, total=total)
                     )
                 )
             services.warm()
@@ -200,8 +200,8 @@ class InterviewerApp(App[None]):
         if error:
             self._set_warm("failed", error)
         else:
-            engine = self.settings.model or "offline engine"
-            self._set_warm("ready", f"ready · {engine}")
+            engine = self.settings.model or msg("home.offline", self.lang)
+            self._set_warm("ready", msg("warm.ready", self.lang, engine=engine))
 
     @property
     def is_ready(self) -> bool:

@@ -20,6 +20,10 @@ async def test_home_in_chinese(tui_services: Services) -> None:
         await wait_for(pilot, lambda: "还没有面试记录" in screen_text(app), "the Chinese form, no sessions yet")
         text = flat(screen_text(app))
         assert "新的面试" in text and "开始面试" in text and "题数" in text and "难度" in text and "离线引擎" in text
+        assert "interviewer — AI/LLM 工程师模拟面试" in text and "mock interviews" not in text  # the header
+        await wait_for(pilot, lambda: "就绪 · 离线引擎" in screen_text(app), "the warm-up's line in Chinese")
+        await pilot.press("h")
+        await wait_for(pilot, lambda: "interviewer — 历史" in screen_text(app), "History's Chinese header")
 
 
 async def test_home_notices_in_chinese(tui_services: Services) -> None:

@@ -368,6 +368,7 @@ async def test_a_chinese_session_shows_no_english_label(tui_services: Services) 
         await wait_for(pilot, lambda: feedback.loaded, "the feedback")
         await pilot.pause()
         assert untranslated(screen_text(app)) == []
+        assert "interviewer — 反馈" in screen_text(app)  # the header, not '— feedback'
         await pilot.press("right_square_bracket")
         await pilot.pause()
         assert untranslated(screen_text(app)) == []
@@ -378,6 +379,7 @@ async def test_a_chinese_session_shows_no_english_label(tui_services: Services) 
         await pilot.press("end")
         await pilot.pause()
         assert untranslated(screen_text(app)) == []
+        assert "interviewer — 回放" in screen_text(app)
 
 
 async def test_help_and_the_command_palette_speak_the_session_language(tui_services: Services) -> None:

@@ -247,7 +247,7 @@ class FeedbackScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = "feedback"
+        self.sub_title = msg("title.feedback", self.iapp.lang)
         self.load()
 
     @work(exclusive=True, group="load")
@@ -274,6 +274,7 @@ class FeedbackScreen(Screen[None]):
             ),
         )
         self.query_one("#fb-head", Static).update(head)
+        self.sub_title = msg("title.feedback", lang)
         localize_bindings(self, lang)
         await self.query_one("#fb-body").mount(FeedbackTabs(session, catalog, attempts))
         self.loaded = True

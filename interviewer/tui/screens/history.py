@@ -131,7 +131,7 @@ class HistoryScreen(SessionListScreen):
     """Fixed-width columns; 'tracks' takes the rest (the right-most fixed ones go when it would be too narrow)."""
 
     def on_mount(self) -> None:
-        self.sub_title = "history"
+        self.sub_title = msg("title.history", self.lang)
         localize_bindings(self, self.lang)
         self.overall: dict[str, float | None] = {}
         self.track_series: list[TrackSeries] = []

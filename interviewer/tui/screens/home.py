@@ -157,6 +157,7 @@ class HomeScreen(SessionListScreen):
     when the table is too narrow for both."""
 
     def on_mount(self) -> None:
+        self.sub_title = msg("title.home", self.lang)
         localize_bindings(self, self.lang)
 
     async def build_controls(self) -> None:

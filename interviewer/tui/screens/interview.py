@@ -167,7 +167,7 @@ class InterviewScreen(Screen[None]):
         conversation = self.query_one("#conversation", VerticalScroll)
         conversation.anchor()
         await conversation.mount(NoteTurn(msg("preparing_note", self.lang)))
-        self.sub_title = "starting"
+        self.sub_title = msg("title.starting", self.lang)
         self._spinner = self.set_interval(0.25, self._tick_spinner, pause=True)
         if self.iapp.settings.question_timer_s > 0:
             self.set_interval(1.0, self._tick_timer)

@@ -109,7 +109,7 @@ class ReplayScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = "replay"
+        self.sub_title = msg("title.replay", self.iapp.lang)
         self.query_one("#transcript").focus()
         self.load()
 
@@ -125,6 +125,7 @@ class ReplayScreen(Screen[None]):
             step.widget.display = False
         await self.query_one("#transcript", VerticalScroll).mount_all([s.widget for s in steps])
         self.session, self.steps = session, steps  # keys step through them from here on
+        self.sub_title = msg("title.replay", session.lang)
         localize_bindings(self, session.lang)
         self.show(0)
 
