@@ -269,5 +269,10 @@ def test_a_denied_misconception_is_not_an_error() -> None:
     cited = "Best chunks first (lost in the middle)."
     assert claims.alias_hit(cited, mid, protected=["lost in the middle"]) is None
     assert claims.alias_hit("Best chunk goes in the middle.", mid, protected=["lost in the middle"])
+    # a connective between the parts starts another proposition: the parts are not bound
+    reason = "Put the best chunks at the start because models lose stuff in the middle."
+    assert claims.alias_hit(reason, mid) is None
+    assert claims.alias_hit("最相关的放开头，因为模型容易忽略中间。", aliases) is None
+    assert claims.alias_hit("最相关的那几块放在中间。", aliases)
     # a negation in another clause does not deny this one
     assert claims.alias_hit("Recall is not the issue, so the most relevant chunk goes in the middle.", aliases)

@@ -231,13 +231,18 @@ def _term_pattern(term: str, cjk: bool) -> str:
     return rf"(?<![a-z0-9]){re.escape(term)}{suffix}(?![a-z0-9])"
 
 
-_TURN_EN = re.compile(r"\b(miss(es|ed)?|fails?|failed|struggles?|lacks?|weak|poor|bad|worse|instead)\b")
-_TURN_ZH = re.compile(r"(不擅长|做不好|搞不定|较弱|很弱|更差|较差|而是|反而)")
+_TURN_EN = re.compile(
+    r"\b(miss(es|ed)?|fails?|failed|struggles?|lacks?|weak|poor|bad|worse|instead|"
+    r"because|since|but|whereas|although|though|unless)\b"
+)
+_TURN_ZH = re.compile(r"(不擅长|做不好|搞不定|较弱|很弱|更差|较差|而是|反而|因为|由于|但是|但|不过|虽然|除非)")
 
 
 def _turns(gap: str) -> bool:
     """The words between an alias's parts deny or turn it: "dense retrieval misses exact matches"
-    does not bind "dense" to "exact match"."""
+    does not bind "dense" to "exact match". A connective ("because", "but", "因为") starts another
+    proposition: "put the best chunks at the start because models lose stuff in the middle" does not
+    put the best chunks in the middle."""
     return bool(_negators(gap) or _TURN_EN.search(gap) or _TURN_ZH.search(gap))
 
 
