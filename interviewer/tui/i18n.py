@@ -3,15 +3,13 @@
 replay) speak its language, Home and History the configured one.
 
 Key bindings are declared in English; ``localize_bindings`` relabels a screen's key bar from the
-catalog's ``key.<description>`` messages, and the command palette's key ("palette") too.
+catalog's ``key.<description>`` messages, the app's own keys (help, the palette) included.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
-
-from textual.binding import Binding
 
 from interviewer.messages import has, msg
 
@@ -28,14 +26,22 @@ def localize_bindings(node: Any, lang: str) -> None:
             replace(b, description=msg(f"key.{b.description}", lang)) if has(f"key.{b.description}") else b
             for b in bindings
         ]
-    app = node.app
-    palette = app.COMMAND_PALETTE_BINDING  # the app's binding, labelled 'palette' in the key bar
-    if app.ENABLE_COMMAND_PALETTE and palette not in table:
-        label = msg("key.palette", lang)
-        display = app.COMMAND_PALETTE_DISPLAY
-        table[palette] = [
-            Binding(palette, "app.command_palette", label, show=False, key_display=display, priority=True)
+    # The app's own bindings (F1 help, the palette's key) show in every screen's key bar: this
+    # screen gets relabelled copies that run the app's actions.
+    for key, bindings in node.app._bindings.key_to_bindings.items():
+        if key in table:
+            continue
+        relabelled = [
+            replace(
+                b,
+                action=b.action if b.action.startswith("app.") else f"app.{b.action}",
+                description=msg(f"key.{b.description}", lang),
+            )
+            for b in bindings
+            if has(f"key.{b.description}")
         ]
+        if relabelled:
+            table[key] = relabelled
     refresh = getattr(node, "refresh_bindings", None)
     if refresh is not None:
         refresh()

@@ -139,10 +139,12 @@ async def test_skip_asks_first_and_counts_as_zero(tui_services: Services) -> Non
         assert session.overall() == round(graded[0].overall / 2, 1)  # the skipped question counts as 0
         await wait_for(pilot, lambda: app.screen.loaded, "the feedback to load")  # type: ignore[attr-defined]
         assert f"Overall {session.overall():.0f}/100" in flat(screen_text(app))
-        assert "(skipped)" in flat(screen_text(app))  # the summary marks the skipped question
+        # the summary marks the skipped question, and its tab says what skipping cost
+        await wait_for(pilot, lambda: "(skipped)" in flat(screen_text(app)), "the summary's skipped mark")
         await pilot.press("right_square_bracket")  # Q1, the skipped one
-        await pilot.pause()
-        assert "Skipped: counts as 0 in the overall score." in flat(screen_text(app))
+        await wait_for(
+            pilot, lambda: "Skipped: counts as 0 in the overall score." in flat(screen_text(app)), "Q1's tab"
+        )
 
 
 async def test_a_chinese_session_speaks_chinese_in_dialogs_notices_and_keys(tui_services: Services) -> None:
@@ -368,7 +370,7 @@ async def test_a_chinese_session_shows_no_english_label(tui_services: Services) 
         await wait_for(pilot, lambda: feedback.loaded, "the feedback")
         await pilot.pause()
         assert untranslated(screen_text(app)) == []
-        assert "interviewer — 反馈" in screen_text(app)  # the header, not '— feedback'
+        await wait_for(pilot, lambda: "interviewer — 反馈" in screen_text(app), "the header, not '— feedback'")
         await pilot.press("right_square_bracket")
         await pilot.pause()
         assert untranslated(screen_text(app)) == []
@@ -379,7 +381,7 @@ async def test_a_chinese_session_shows_no_english_label(tui_services: Services) 
         await pilot.press("end")
         await pilot.pause()
         assert untranslated(screen_text(app)) == []
-        assert "interviewer — 回放" in screen_text(app)
+        await wait_for(pilot, lambda: "interviewer — 回放" in screen_text(app), "the header, not '— replay'")
 
 
 async def test_help_and_the_command_palette_speak_the_session_language(tui_services: Services) -> None:
@@ -402,6 +404,7 @@ async def test_help_and_the_command_palette_speak_the_session_language(tui_servi
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
+        await wait_for(pilot, lambda: "所有界面" in screen_text(app), "the help's table")
         text = flat(screen_text(app))
         assert "所有界面" in text and "按键" in text and "操作" in text
         assert "Everywhere" not in text and "Mock interviews" not in text and "Action" not in text
@@ -410,7 +413,7 @@ async def test_help_and_the_command_palette_speak_the_session_language(tui_servi
         assert app.screen is screen  # type: ignore[comparison-overlap]
         await pilot.press("ctrl+p")
         await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), "the command palette")
-        await pilot.pause()
+        await wait_for(pilot, lambda: "搜索命令" in screen_text(app), "the palette's search line")
         text = flat(screen_text(app))
         assert "搜索命令" in text and "Search for commands" not in text
         assert untranslated(screen_text(app)) == []
