@@ -229,11 +229,15 @@ def _tainted_paragraphs(text: str, found: list[str]) -> list[str]:
 _FILLER_EN = re.compile(
     r"\b(as i (said|mentioned)|in other words|to put it (another way|differently)|basically|essentially|"
     r"at the end of the day|it goes without saying|needless to say|as (we|you) (all )?know|"
-    r"to reiterate|again,|once again|it is (very |really )?important|that is to say)\b",
+    r"to reiterate|again,|once again|it is (very |really )?important|that is to say|"
+    # a recap announces that what follows was said already
+    r"to sum (it |this |things )?up|to summari[sz]e|in (short|summary)(?=\s*[,:])|to wrap (it |this |things )?up|"
+    r"all in all|long story short|so overall)\b",
     re.IGNORECASE,
 )
 _FILLER_ZH = re.compile(
-    r"(正如我(刚才|前面|之前)?(所)?说|换句话说|也就是说|总而言之|总的来说|众所周知|再强调一下|再说一遍|说白了|其实就是|非常重要|很重要)"
+    r"(正如我(刚才|前面|之前)?(所)?说|换句话说|也就是说|总而言之|总的来说|众所周知|再强调一下|再说一遍|说白了|其实就是|非常重要|很重要|"
+    r"综上所述|简而言之|总结一下)"
 )
 _FRAGMENT_SPLIT = re.compile(r"[,，、;；/|\n]+|\s[-–—·•]\s|^\s*[-*•]\s", re.MULTILINE)
 _CJK_GLUE = set("的了是在把被和与而就都也要会能让用通过因为所以如果但对将从为时中个这那更先再后使得其并即则")
@@ -304,16 +308,53 @@ def redundancy(text: str) -> float:
     return min(1.0, repeated / len(sents) + 0.5 * filler / len(sents))
 
 
+_INFLECTIONS = (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
+
+
+def lemma(token: str) -> str:
+    """An English word without its inflection ("methods" and "method", "fixes" and "fix",
+    "extrapolates" and "extrapolate", "growing" and "grows"), so that restating a point with
+    another form of the same word is not counted as a new word. Crude on purpose: it only has to
+    map the forms of one word alike, not to spell a dictionary form. Other tokens are unchanged."""
+    if len(token) <= 3 or not (token.isascii() and token.isalpha()) or token.endswith("ss"):
+        return token
+    for suffix, repl in _INFLECTIONS:
+        if token.endswith(suffix) and len(token) - len(suffix) >= 3:
+            token = token[: -len(suffix)] + repl
+            break
+    return token[:-1] if len(token) > 4 and token.endswith("e") else token  # "cache", "caches", "cached"
+
+
 def lexical_diversity(text: str, window: int = 40) -> float:
-    """Moving-average type-token ratio of content words: length-robust, low when an answer keeps
-    restating the same few words (padding), high for prose that adds information as it goes.
-    Notation is not words: single Latin letters and bare numbers ("w", "n", "p%w", "1") repeat in
-    any dense formula and are left out."""
-    tokens = [t for t in tokenize(text) if not (t.isascii() and (len(t) == 1 or t.isdigit()))]
+    """Moving-average type-token ratio of content words, each counted by its lemma: length-robust,
+    low when an answer keeps restating the same few words (padding), high for prose that adds
+    information as it goes. Notation is not words: single Latin letters and bare numbers ("w",
+    "n", "p%w", "1") repeat in any dense formula and are left out."""
+    tokens = [lemma(t) for t in tokenize(text) if not (t.isascii() and (len(t) == 1 or t.isdigit()))]
     if len(tokens) < window:
         return len(set(tokens)) / len(tokens) if tokens else 1.0
     spans = len(tokens) - window + 1
     return sum(len(set(tokens[i : i + window])) for i in range(spans)) / (window * spans)
+
+
+PADDING_REDUNDANCY = 0.45
+"""Share of restated sentences (and restatement phrases) that is padding on its own."""
+PADDING_DIVERSITY = 0.82
+"""Lexical diversity below which an answer that also restates itself at the sentence level (a
+sentence of words said before, a recap, "in other words") is padding. Low diversity alone is not:
+a terse answer names its subjects again and again ("K 头", "V 头", "query 头" in a GQA answer reads
+0.69; a Chinese answer listing models and numbers 0.81, through jieba's overlapping search-mode
+tokens and measure words), as often as padding repeats its few words."""
+
+
+def is_padding(prose: str, redundancy: float, diversity: float) -> bool:
+    """An answer long enough to tell that restates itself: many restated sentences, or few words
+    used over and over together with at least one restatement."""
+    if content_size(prose) < 40:
+        return False
+    if redundancy >= PADDING_REDUNDANCY:
+        return True
+    return len(tokenize(prose)) >= 60 and diversity < PADDING_DIVERSITY and redundancy > 0
 
 
 def is_term_list(prose: str, term_vocabulary: set[str] | None) -> tuple[bool, float]:
@@ -364,8 +405,6 @@ def check(answer: str, term_vocabulary: set[str] | None = None) -> GuardReport:
         report.flags.append("keyword_stuffing")
     report.redundancy = round(redundancy(prose), 3)
     report.diversity = round(lexical_diversity(prose), 3)
-    if content_size(prose) >= 40 and (
-        report.redundancy >= 0.45 or (report.diversity < 0.82 and len(tokenize(prose)) >= 60)
-    ):
+    if is_padding(prose, report.redundancy, report.diversity):
         report.flags.append("padding")
     return report
