@@ -165,9 +165,10 @@ class Services:
         """The unsent answer saved for ``session_id``'s open prompt, if any."""
         return self.store.draft(session_id)
 
-    def save_draft(self, session_id: str, question_id: str, follow_up_index: int, text: str) -> bool:
-        """Save the unsent answer to a prompt; False when it could not be saved now (locked)."""
-        return self.store.save_draft(session_id, question_id, follow_up_index, text)
+    def save_draft(self, session_id: str, question_id: str, follow_up_index: int, text: str, code: str = "") -> bool:
+        """Save the unsent answer to a prompt (and a coding question's unsent code); False when it
+        could not be saved now (locked)."""
+        return self.store.save_draft(session_id, question_id, follow_up_index, text, code)
 
     @property
     def pending_writes(self) -> int:

@@ -100,6 +100,20 @@ def test_a_draft_is_kept_per_session_replaced_and_dropped(db_path: Path) -> None
     assert store.draft("s1") is None
 
 
+def test_a_coding_draft_keeps_its_code(db_path: Path) -> None:
+    """A coding question's unsent code is a draft too, with or without text beside it."""
+    store = started(db_path)
+    code = "def lru(capacity):\n    return {}  # 先写个骨架\n"
+    assert store.save_draft("s1", "q1", 0, "", code)
+    draft = Store(db_path).draft("s1")
+    assert draft is not None and (draft.text, draft.code) == ("", code)
+    assert store.save_draft("s1", "q1", 0, "O(1) with a dict and a list", code)
+    draft = store.draft("s1")
+    assert draft is not None and (draft.text, draft.code) == ("O(1) with a dict and a list", code)
+    assert store.save_draft("s1", "q1", 0, "", "  ")  # neither text nor code: nothing to keep
+    assert store.draft("s1") is None
+
+
 def test_sending_the_answer_drops_its_draft_only(db_path: Path) -> None:
     store = started(db_path)
     store.save_draft("s1", "q1", 1, "draft of the follow-up")

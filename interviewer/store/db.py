@@ -471,8 +471,9 @@ class Store:
         return session_id
 
     # -- drafts ----------------------------------------------------------------------------
-    def save_draft(self, session_id: str, question_id: str, follow_up_index: int, text: str) -> bool:
-        """Keep the unsent answer to a session's open prompt (one per session; empty text drops it).
+    def save_draft(self, session_id: str, question_id: str, follow_up_index: int, text: str, code: str = "") -> bool:
+        """Keep the unsent answer to a session's open prompt and a coding question's unsent code (one
+        per session; empty text and code drop it).
 
         Committed before it returns, so it survives the process being killed. Best effort: False
         when the database is busy or the session is not stored yet (the caller saves again later;
@@ -482,13 +483,14 @@ class Store:
             conn.execute("PRAGMA busy_timeout = 250")
             try:
                 with self._tx(conn) as tx:
-                    if not text.strip():
+                    if not text.strip() and not code.strip():
                         tx.execute("DELETE FROM drafts WHERE session_id = ?", (session_id,))
                     else:
                         tx.execute(
-                            "INSERT OR REPLACE INTO drafts (session_id, question_id, follow_up_index, text, saved_at)"
-                            " VALUES (?, ?, ?, ?, datetime('now'))",
-                            (session_id, question_id, follow_up_index, text),
+                            "INSERT OR REPLACE INTO drafts"
+                            " (session_id, question_id, follow_up_index, text, code, saved_at)"
+                            " VALUES (?, ?, ?, ?, ?, datetime('now'))",
+                            (session_id, question_id, follow_up_index, text, code),
                         )
             finally:
                 conn.execute("PRAGMA busy_timeout = 10000")
@@ -501,11 +503,12 @@ class Store:
         row = (
             self._connect()
             .execute(
-                "SELECT question_id, follow_up_index, text, saved_at FROM drafts WHERE session_id = ?", (session_id,)
+                "SELECT question_id, follow_up_index, text, saved_at, code FROM drafts WHERE session_id = ?",
+                (session_id,),
             )
             .fetchone()
         )
-        return None if row is None else Draft(row[0], int(row[1]), row[2], row[3])
+        return None if row is None else Draft(row[0], int(row[1]), row[2], row[3], row[4])
 
     # -- reading ---------------------------------------------------------------------------
     def exists(self, session_id: str) -> bool:

@@ -113,3 +113,9 @@ def m002_drafts_and_overall_counts_skips(conn: sqlite3.Connection) -> None:
         )
         """
     )
+
+
+@migration
+def m003_draft_code(conn: sqlite3.Connection) -> None:
+    """A coding question's unsent code beside the draft's text."""
+    conn.execute("ALTER TABLE drafts ADD COLUMN code TEXT NOT NULL DEFAULT ''")

@@ -40,9 +40,11 @@ class SessionRow:
 
 @dataclass(frozen=True)
 class Draft:
-    """The unsent text of a session's open prompt, saved as the candidate types."""
+    """The unsent text of a session's open prompt, saved as the candidate types (and a coding
+    question's unsent code)."""
 
     question_id: str
     follow_up_index: int
     text: str
     saved_at: str
+    code: str = ""

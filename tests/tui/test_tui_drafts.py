@@ -22,6 +22,13 @@ def editor(screen: Any) -> TextArea:
     return screen.query_one("#answer", TextArea)
 
 
+def code_editors(app: Any) -> list[TextArea]:
+    """The code editor, once the coding screen is up and has mounted it."""
+    from interviewer.tui.screens.coding import CodingScreen
+
+    return list(app.screen.query("#code-editor").results(TextArea)) if isinstance(app.screen, CodingScreen) else []
+
+
 async def resumed_editor_text(services: Services, session_id: str, kind: type, index: int) -> tuple[str, list[str]]:
     """Resume the session in a new app; the editor's text once the pending prompt listens."""
     app = make_app(services.settings, services, launch=Launch(resume=session_id), cursor_blink=False)
@@ -104,3 +111,34 @@ async def test_a_sent_answer_is_not_restored_as_a_draft(tui_services: Services) 
         await pilot.press("escape", "y")
     text, _ = await resumed_editor_text(tui_services, sid, FollowUpAsked, 1)
     assert text == ""
+
+
+async def test_code_typed_in_the_code_editor_and_never_sent_is_back_after_the_app_died(services: Services) -> None:
+    """A coding question's unsent code is part of the draft: saved as it is typed in the code editor
+    (no pause, no quit hook: the app dies) and back in the editor when the session is resumed."""
+    from test_tui_coding import _coding_services
+
+    services = _coding_services(services)
+    store = services.store
+    launch = Launch(interview=InterviewOptions(count=1, tracks=["coding"], lang="en", model=""))
+    app = make_app(services.settings, services, launch=launch, cursor_blink=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        interview = app.screen
+        assert isinstance(interview, InterviewScreen)
+        interview.keep_draft = lambda: None  # type: ignore[method-assign]  # a crash runs no hook
+        await wait_for(pilot, lambda: bool(code_editors(app)), "the code editor", timeout=120)
+        code_editor = code_editors(app)[0]
+        code_editor.move_cursor(code_editor.document.end)
+        code_editor.insert("\n# 先写掩码：window 之外置 -inf\n")
+        typed = code_editor.text
+        sid = interview.session_id
+        await wait_for(pilot, lambda: (d := store.draft(sid)) is not None and d.code == typed, "the code saved")
+
+    resumed = make_app(services.settings, services, launch=Launch(resume=sid), cursor_blink=False)
+    async with resumed.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: bool(code_editors(resumed)), "the code editor", timeout=120)
+        assert code_editors(resumed)[0].text == typed
+        await pilot.press("escape")  # back to the conversation: the code goes with the next answer
+        interview = resumed.screen
+        assert isinstance(interview, InterviewScreen)
+        assert interview.coding.code_for(interview.source.waiting.question_id) == typed  # type: ignore[union-attr]

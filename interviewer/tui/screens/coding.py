@@ -25,6 +25,8 @@ from interviewer.messages import msg
 from interviewer.tui.i18n import localize_bindings
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from interviewer.coding import CodingTask, TestRun
 
 
@@ -92,12 +94,21 @@ class CodingScreen(Screen[CodeResult]):
         Binding("escape", "back", "Back", priority=True),
     ]
 
-    def __init__(self, task: CodingTask, lang: str, code: str = "", notes: str = "") -> None:
+    def __init__(
+        self,
+        task: CodingTask,
+        lang: str,
+        code: str = "",
+        notes: str = "",
+        on_edit: Callable[[str], None] | None = None,
+    ) -> None:
+        """``on_edit`` is called with the code whenever it changes (the interview saves it as a draft)."""
         super().__init__()
         self.coding_task = task
         self.lang = lang
         self._code = code or task.starter
         self._notes = notes
+        self._on_edit = on_edit
         self.last_run: TestRun | None = None
         self.runs = 0
         """Public test runs finished (tests wait on it)."""
@@ -136,6 +147,10 @@ class CodingScreen(Screen[CodeResult]):
     @property
     def code(self) -> str:
         return self.query_one("#code-editor", TextArea).text
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if event.text_area.id == "code-editor" and self._on_edit is not None:
+            self._on_edit(event.text_area.text)
 
     @property
     def notes(self) -> str:

@@ -62,6 +62,8 @@ class CodingDesk:
         """Questions whose code draft has not been sent yet."""
         self.opened: set[str] = set()
         self.editor_open = False
+        self.editing: tuple[str, str] | None = None
+        """(question id, code) of the open editor, as typed: saved with the interview's draft."""
 
     async def task(self, question_id: str) -> CodingTask | None:
         if question_id not in self.tasks:
@@ -102,13 +104,21 @@ class CodingDesk:
             with contextlib.suppress(NoMatches):
                 notes = self.screen.query_one("#answer", TextArea).text
         self.editor_open = True
+        self.editing = (question_id, code)
         self.screen.app.push_screen(
-            CodingScreen(task, self.screen.lang, code=code, notes=notes),
+            CodingScreen(
+                task, self.screen.lang, code=code, notes=notes, on_edit=lambda c: self._edited(question_id, c)
+            ),
             lambda result: self._closed(question_id, result),
         )
 
+    def _edited(self, question_id: str, code: str) -> None:
+        self.editing = (question_id, code)
+        self.screen.save_draft_soon()
+
     def _closed(self, question_id: str, result: CodeResult | None) -> None:
         self.editor_open = False
+        self.editing = None
         if result is None:
             return
         self.drafts[question_id] = (result.code, result.notes)
@@ -121,6 +131,21 @@ class CodingDesk:
             self.screen.notify(msg("code.kept", self.screen.lang))
             return
         self.screen.send_answer(result.notes)
+
+    def draft_code(self, question_id: str) -> str:
+        """The code to keep in the draft of an answer to ``question_id``: the open editor's, else the
+        code not sent yet; '' when it is only the starter."""
+        if self.editing is not None and self.editing[0] == question_id:
+            code = self.editing[1]
+        else:
+            code = self.code_for(question_id)
+        task = self.tasks.get(question_id)
+        return "" if task is not None and code.strip() == task.starter.strip() else code
+
+    def restore(self, question_id: str, code: str, notes: str) -> None:
+        """A resumed session's saved code: the editor opens with it, and it goes with the answer."""
+        self.drafts[question_id] = (code, notes)
+        self.unsent.add(question_id)
 
     def code_for(self, question_id: str) -> str:
         """The code to send with an answer to ``question_id``: its draft not sent yet, else ''."""

@@ -127,7 +127,8 @@ class InterviewScreen(Screen[None]):
         self._listening_to: tuple[str, int] | None = None
         """The prompt the editor's text answers, while listening: the key the draft is saved under."""
         self._draft_timer: Timer | None = None
-        self._draft_saved = ""
+        self._draft_saved: tuple[str, str] = ("", "")
+        """The (text, code) last saved as the draft."""
         self._draft: Draft | None = None
         self._targets: dict[str, list[str]] = dict(options.targets) if options else {}
         """A practice session's question id -> the key points it practises (a resumed one: as recorded)."""
@@ -516,6 +517,10 @@ class InterviewScreen(Screen[None]):
         if self._precompute_timer is not None:
             self._precompute_timer.stop()
         self._precompute_timer = self.set_timer(0.6, self._precompute_draft)
+        self.save_draft_soon()
+
+    def save_draft_soon(self) -> None:
+        """Save the draft once typing (here or in the code editor) pauses."""
         if self._draft_timer is not None:
             self._draft_timer.stop()
         self._draft_timer = self.set_timer(DRAFT_SAVE_S, self._save_draft_soon)
@@ -678,25 +683,28 @@ class InterviewScreen(Screen[None]):
             return
         if (draft.question_id, draft.follow_up_index) != self._listening_to or area.text.strip():
             return
-        self._draft_saved = draft.text
+        self._draft_saved = (draft.text, draft.code)
+        if draft.code.strip():  # a coding question's code: its editor opens with it
+            self.coding.restore(draft.question_id, draft.code, draft.text)
         area.text = draft.text
         area.move_cursor(area.document.end)
         self.notify(msg("notice.draft_restored", self.lang))
 
-    def _draft_job(self) -> tuple[str, str, int, str] | None:
-        """(session, question, follow-up index, text) to save, or None when nothing changed or the
-        editor answers no prompt (the interviewer is thinking, the answer is being saved)."""
+    def _draft_job(self) -> tuple[str, str, int, str, str] | None:
+        """(session, question, follow-up index, text, code) to save, or None when nothing changed or
+        the editor answers no prompt (the interviewer is thinking, the answer is being saved)."""
         if self.phase != "listening" or self.saving or not self.session_id or self._listening_to is None:
             return None
         with contextlib.suppress(NoMatches):
             text = self.query_one("#answer", TextArea).text
-            if text != self._draft_saved:
-                return self.session_id, *self._listening_to, text
+            code = self.coding.draft_code(self._listening_to[0])
+            if (text, code) != self._draft_saved:
+                return self.session_id, *self._listening_to, text, code
         return None
 
-    def _write_draft(self, session_id: str, question_id: str, follow_up_index: int, text: str) -> None:
-        if self.iapp.services.save_draft(session_id, question_id, follow_up_index, text):
-            self._draft_saved = text
+    def _write_draft(self, session_id: str, question_id: str, follow_up_index: int, text: str, code: str) -> None:
+        if self.iapp.services.save_draft(session_id, question_id, follow_up_index, text, code):
+            self._draft_saved = (text, code)
 
     def _save_draft_soon(self) -> None:
         job = self._draft_job()
@@ -704,8 +712,10 @@ class InterviewScreen(Screen[None]):
             self._save_draft_in_background(*job)
 
     @work(thread=True, exclusive=True, group="draft")
-    def _save_draft_in_background(self, session_id: str, question_id: str, follow_up_index: int, text: str) -> None:
-        self._write_draft(session_id, question_id, follow_up_index, text)
+    def _save_draft_in_background(
+        self, session_id: str, question_id: str, follow_up_index: int, text: str, code: str
+    ) -> None:
+        self._write_draft(session_id, question_id, follow_up_index, text, code)
 
     def action_scroll_conversation(self, direction: int) -> None:
         conversation = self.query_one("#conversation", VerticalScroll)
