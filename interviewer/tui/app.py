@@ -47,6 +47,9 @@ class InterviewerApp(App[None]):
 
     warm_state: reactive[WarmState] = reactive("loading")
     warm_detail: reactive[str] = reactive("")
+    warm_progress: reactive[tuple[int, int] | None] = reactive(None)
+    """(notes indexed, notes) while the note index is built (first run): an interview waiting to
+    start shows it in its own language."""
 
     def __init__(
         self,
@@ -175,16 +178,16 @@ class InterviewerApp(App[None]):
             index = retriever.index
             if not index.url and not index.is_current(retriever.chunks):
                 self.call_from_thread(self._set_warm, "indexing", msg("warm.first_index", self.lang))
-                retriever.ensure_index(
-                    progress=lambda done, total: self.call_from_thread(
-                        self._set_warm, "indexing", msg("warm.indexing", self.lang, done=done, total=total)
-                    )
-                )
+                retriever.ensure_index(progress=lambda done, total: self.call_from_thread(self._indexed, done, total))
             services.warm()
         except Exception as exc:
             self.call_from_thread(self._set_ready, f"{type(exc).__name__}: {exc}")
             return
         self.call_from_thread(self._set_ready, "")
+
+    def _indexed(self, done: int, total: int) -> None:
+        self.warm_progress = (done, total)
+        self._set_warm("indexing", msg("warm.indexing", self.lang, done=done, total=total))
 
     def _set_warm(self, state: WarmState, detail: str) -> None:
         self.warm_detail = detail

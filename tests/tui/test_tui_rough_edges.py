@@ -321,6 +321,8 @@ async def test_the_editor_is_read_only_until_the_first_question(tui_services: Se
         screen = app.screen
         assert isinstance(screen, InterviewScreen)
         await pilot.pause()
+        app.warm_progress = (3, 40)  # a first run builds the note index: the wait says how far it is
+        await wait_for(pilot, lambda: "indexing notes 3/40…" in screen_text(app), "the indexing progress")
         await pilot.press(*"early")
         area = screen.query_one("#answer", TextArea)
         assert area.text == "" and area.read_only

@@ -170,6 +170,7 @@ class InterviewScreen(Screen[None]):
         await conversation.mount(NoteTurn(msg("preparing_note", self.lang)))
         self.sub_title = msg("title.starting", self.lang)
         self._spinner = self.set_interval(0.25, self._tick_spinner, pause=True)
+        self.watch(self.iapp, "warm_progress", lambda _: self._refresh_status(), init=False)
         if self.iapp.settings.question_timer_s > 0:
             self.set_interval(1.0, self._tick_timer)
         self.run_interview()
@@ -475,7 +476,11 @@ class InterviewScreen(Screen[None]):
         if self.saving and self.phase not in ("failed", "ended"):
             self._set_label("#state", Text(msg("save.state", lang), style="bold yellow"))
         else:
-            self._set_label("#state", Text(msg(f"state.{self.phase}", lang), style=STATE_STYLES[self.phase]))
+            state = msg(f"state.{self.phase}", lang)
+            if self.phase == "starting" and self.iapp.warm_progress:  # first run: the note index is built
+                done, total = self.iapp.warm_progress
+                state = msg("warm.indexing", lang, done=done, total=total)
+            self._set_label("#state", Text(state, style=STATE_STYLES[self.phase]))
         if self._grading:
             n = len(self._grading)
             frame = SPINNER[self._spin % len(SPINNER)]
