@@ -236,9 +236,9 @@ async def test_the_decision_chooses_what_it_reads_off_the_event_loop(
     threads: list[threading.Thread] = []
     choose = representative
 
-    def recording(q: Any, answers: Any) -> str:
+    def recording(q: Any, answers: Any, known: Any = None) -> str:
         threads.append(threading.current_thread())
-        return choose(q, answers)
+        return choose(q, answers, known)
 
     monkeypatch.setattr(loop, "representative", recording)
     answer = padded(split_sentences(question.model_answer.en), 60)
@@ -247,3 +247,87 @@ async def test_the_decision_chooses_what_it_reads_off_the_event_loop(
     events = [e async for e in services.interviewer(plan).events(source)]
     assert [e for e in events if isinstance(e, AnswerGraded)]
     assert threads and threading.main_thread() not in threads
+
+
+def _points_named(question: Any, text: str) -> set[str]:
+    from interviewer.textproc import contains_term, normalize
+
+    norm = normalize(text)
+    return {kp.id for _, kp in question.rubric.key_points() if any(contains_term(norm, a) for a in kp.aliases.en)}
+
+
+def test_a_pasted_answer_is_read_through_the_sentences_naming_the_most_key_points(bank: Any) -> None:
+    """The decision's budget of sentences goes to those naming key points not named yet: a sentence
+    naming three points is read once for all three, instead of three sentences each naming one of them
+    twice — which left two points the answer names unread (the per-point pick did) and a follow-up
+    could ask about what the answer had said."""
+    question = bank.questions["sd-rag-pipeline"]
+    combined = "I would keep the HNSW vectors in pgvector and ask for citations."
+    doubles = [
+        "We tuned HNSW and IVF carefully.",
+        "Either pgvector or Qdrant would do the job.",
+        "Add citations and keep the answer grounded.",
+    ]
+    singles = [
+        "The chunk size matters a lot.",
+        "Split along the headings of each page.",
+        "Merge the lists with reciprocal rank fusion.",
+        "Then a cross-encoder orders the top fifty.",
+        "Track recall@k on a labelled set.",
+        "Ragas scores it offline every night.",
+    ][: DECISION_SENTENCES - 2]
+    text = padded([*doubles, *singles, combined])
+    named = _points_named(question, text)
+    assert len(named) == len(singles) + 3 > DECISION_SENTENCES - 1  # more points than sentences left to read
+    read = representative(question, [text])
+    assert len(read.splitlines()) <= DECISION_SENTENCES
+    assert combined in read.splitlines()
+    assert _points_named(question, read) == named
+
+
+async def test_an_answer_with_no_follow_up_left_is_not_read_before_the_next_question(
+    services: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no follow-up left to ask the next turn is the next question whatever the answer says: the
+    decision does not read it (for a long paste that was up to a second of embedding); the grade does."""
+    question = services.bank.questions["sd-rag-pipeline"]
+    judge = services.offline_judge
+    reads: list[bool] = []
+    coverage = judge.coverage
+
+    def recording(q: Any, text: str, *args: Any, **kwargs: Any) -> Any:
+        reads.append(bool(kwargs.get("fine", True)))
+        return coverage(q, text, *args, **kwargs)
+
+    monkeypatch.setattr(judge, "coverage", recording)
+    monkeypatch.setattr(services.settings, "max_follow_ups", 0)
+    source = ScriptedAnswers([ScriptedAnswer(question.id, "I'd chunk the docs and use hybrid search.", [])])
+    plan = InterviewPlan(count=1, lang="en", forced=[question.id])
+    events = [e async for e in services.interviewer(plan).events(source)]
+    assert not [e for e in events if isinstance(e, FollowUpAsked)]
+    assert [e for e in events if isinstance(e, AnswerGraded)]
+    assert reads == [True]  # the grade's reading only: no decision read it
+
+
+def test_a_pasted_answer_is_read_through_few_sentences_not_embedded_yet(bank: Any) -> None:
+    """Each sentence the decision reads that is not embedded yet is an embedding the candidate waits
+    for (~55 ms of CPU): of a paste never seen, at most DECISION_FRESH are read; sentences already
+    embedded (read ahead, bundled) are free and fill the rest."""
+    from interviewer.agent.reading import DECISION_FRESH
+
+    question = bank.questions["sd-rag-pipeline"]
+    core = [
+        "The chunk size matters a lot.",
+        "Split along the headings of each page.",
+        "Merge the lists with reciprocal rank fusion.",
+        "Then a cross-encoder orders the top fifty.",
+        "Track recall@k on a labelled set.",
+        "Ragas scores it offline every night.",
+    ]
+    text = padded(core)
+    unknown = representative(question, [text], known=lambda unit: False)
+    assert 0 < len(unknown.splitlines()) <= DECISION_FRESH
+    assert len(representative(question, [text]).splitlines()) > DECISION_FRESH  # no budget without `known`
+    read = representative(question, [text], known=lambda unit: unit in core).splitlines()
+    assert all(sentence in read for sentence in core)  # the embedded ones cost nothing
+    assert len([line for line in read if line not in core]) <= DECISION_FRESH

@@ -2,8 +2,8 @@
 
 The next turn must come back within a keystroke's time whatever the answer's length, and every
 sentence the judge reads costs an embedding. So the follow-up decision reads a bounded,
-representative part (``representative``): the opening sentence of each answer, then for each key
-point, highest weight first, the sentence naming it most, then the sentences naming most rubric
+representative part (``representative``): the opening sentence of each answer, then one by one the
+sentence naming the most key points not named yet (by weight), then the sentences naming most rubric
 terms, in the answer's order. The whole answer is graded later, in the background; its sentences
 are embedded ahead of that in small batches (``read_ahead``) that give way to a decision
 (``foreground``): the embedder is one lock, and a thread re-taking it batch after batch would
@@ -14,20 +14,29 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Protocol
 
 from interviewer.domain import Question
 from interviewer.textproc import contains_term, normalize, split_code, split_sentences
 
-DECISION_SENTENCES = 18
-"""Most sentences the follow-up decision reads: a strong spoken answer (the bank's model answers:
-13-21 sentences, 0.6-2.5k characters) is read whole, or the decision could not tell it is strong.
-Each sentence not read before is an embedding (about 60 ms of CPU with e5-small): a typed answer
-was read while it was typed (``read_ahead``), a pasted one costs up to this many."""
+DECISION_SENTENCES = 8
+"""Most sentences the follow-up decision reads of an answer longer than ``DECISION_CHARS`` that was not
+read ahead in full (a paste): each costs the judge's claim checks (~15 ms of CPU) and, unless read
+before, an embedding (~55 ms of CPU with e5-small), and the candidate waits for them. 18 sentences made
+a 30k-character paste's next turn 0.3-0.4 s of CPU (bank sentences, vectors bundled) and ~1 s with
+sentences never seen; the sentences are chosen to name as many key points as possible (see
+``representative``), so 8 name most of a rubric's (median 11) that a paste names at all."""
+DECISION_FRESH = 3
+"""Of those, most that are not embedded yet (see ``representative``'s ``known``): a paste's sentences
+were never seen, and the candidate waits ~55 ms of CPU for each (both cores run e5: 8 of them made a
+30k paste's next turn ~0.45 s of CPU). Sentences read ahead or bundled (the bank's model answers)
+are free and fill the rest of ``DECISION_SENTENCES``."""
 DECISION_CHARS = 2600
-"""Most characters of prose the follow-up decision reads; an answer this short is read whole."""
+"""Most characters of prose the follow-up decision reads; an answer this short is read whole (a strong
+spoken answer — the bank's model answers: 13-21 sentences, 0.6-2.5k characters — or the decision
+could not tell it is strong; a typed one was read ahead while it was typed)."""
 SENTENCE_CHARS = 300
 """A longer sentence (a paste without punctuation) is read up to here: embedding cost grows with it."""
 DECISION_CODE_CHARS = 4000
@@ -94,16 +103,38 @@ def _remember(text: str) -> None:
             del _read[next(iter(_read))]
 
 
+_embedded: dict[str, None] = {}
+"""Unit texts this process has embedded through ``read_ahead`` or a decision (oldest first, bounded)."""
+_EMBEDDED_KEEP = 4096
+
+
+def embedded(units: Sequence[str]) -> None:
+    """Note that ``units`` are embedded (the judge keeps their vectors): a decision reads them for free."""
+    with _read_lock:
+        for unit in units:
+            _embedded[unit] = None
+        while len(_embedded) > _EMBEDDED_KEEP:
+            del _embedded[next(iter(_embedded))]
+
+
+def was_embedded(unit: str) -> bool:
+    with _read_lock:
+        return unit in _embedded
+
+
 def was_read(text: str) -> bool:
     """Whether ``text`` was read ahead in full (every sentence is embedded already)."""
     with _read_lock:
         return text in _read
 
 
-def representative(question: Question, answers: Sequence[str]) -> str:
+def representative(question: Question, answers: Sequence[str], known: Callable[[str], bool] | None = None) -> str:
     """The part of ``answers`` a follow-up decision reads: all of it when short or read ahead, else at most
     ``DECISION_SENTENCES`` sentences / ``DECISION_CHARS`` characters chosen as described above, one
-    per line, in the order given; then code blocks, as far as ``DECISION_CODE_CHARS`` allows."""
+    per line, in the order given; then code blocks, as far as ``DECISION_CODE_CHARS`` allows.
+
+    ``known`` says whether a sentence is embedded already (read ahead, bundled): given, at most
+    ``DECISION_FRESH`` of the sentences read are not (each is an embedding the candidate waits for)."""
     texts = [a for a in answers if a.strip()]
     whole = "\n".join(texts)
     if len(whole) <= DECISION_CHARS or all(len(t) <= DECISION_CHARS or was_read(t) for t in texts):
@@ -118,16 +149,31 @@ def representative(question: Question, answers: Sequence[str]) -> str:
     points = _terms(question)
     chosen: list[int] = []
     size = 0
+    fresh = 0
+    free: dict[int, bool] = {}
 
-    def take(i: int) -> bool:
-        nonlocal size
+    def costs(i: int) -> bool:
+        """Whether reading sentence ``i`` embeds it (always, when nothing says what is embedded)."""
+        if known is None:
+            return False
+        if i not in free:
+            free[i] = known(_cut(found[i][2]))
+        return not free[i]
+
+    def fits(i: int) -> bool:
         if i in chosen or len(chosen) >= DECISION_SENTENCES:
             return False
-        length = min(len(found[i][2]), SENTENCE_CHARS)
-        if chosen and size + length > DECISION_CHARS:
+        if chosen and size + min(len(found[i][2]), SENTENCE_CHARS) > DECISION_CHARS:
+            return False
+        return not (costs(i) and fresh >= DECISION_FRESH)
+
+    def take(i: int) -> bool:
+        nonlocal size, fresh
+        if not fits(i):
             return False
         chosen.append(i)
-        size += length
+        size += min(len(found[i][2]), SENTENCE_CHARS)
+        fresh += costs(i)
         return True
 
     for i, (_, si, _) in enumerate(found):
@@ -138,11 +184,27 @@ def representative(question: Question, answers: Sequence[str]) -> str:
     distinct = list(dict.fromkeys(t for _, terms in points for t in terms))
     named = [frozenset(t for t in distinct if t in n and contains_term(n, t)) for n in norms]
     naming = [i for i, terms in enumerate(named) if terms]
-    for _, terms in points:
-        scored = [(sum(1 for t in terms if t in named[i]), -i) for i in naming]
-        best, neg = max(scored, default=(0, 0))
-        if best:
-            take(-neg)
+    # Then the sentences naming the most key points not named yet (by weight), one at a time: a
+    # sentence naming three points reads for three, and the budget reaches further into the rubric.
+    named_points = [
+        frozenset(p for p, (_, terms) in enumerate(points) if any(t in found_terms for t in terms))
+        for found_terms in named
+    ]
+    seen: set[int] = set()
+    for i in chosen:
+        seen |= named_points[i]
+    while len(chosen) < DECISION_SENTENCES:
+        gain = [
+            (sum(points[p][0] for p in named_points[i] - seen), len(named[i]), -i)
+            for i in naming
+            if named_points[i] - seen and fits(i)
+        ]
+        if not gain:
+            break
+        _, _, neg = max(gain)
+        if not take(-neg):
+            break
+        seen |= named_points[-neg]
     every = [t for _, terms in points for t in terms]
     hits = [sum(1 for t in every if t in terms) if terms else 0 for terms in named]
     ranked = sorted(range(len(found)), key=lambda i: (-hits[i], i))
@@ -198,13 +260,16 @@ def read_ahead(
     units_read = getattr(reader, "units_read", None)
     embed = getattr(reader, "embed_units", None)
     if units_read is not None and embed is not None:
-        embed(units_read(question, representative(question, [text]), False))
+        first = units_read(question, representative(question, [text]), False)
+        embed(first)
+        embedded(first)
         graded = units_read(question, text)
         for start in range(0, len(graded), BATCH_SENTENCES):
             foreground.wait(stop)
             if stop is not None and stop.is_set():
                 return
             embed(graded[start : start + BATCH_SENTENCES])
+            embedded(graded[start : start + BATCH_SENTENCES])
         _remember(text)
         return
     reader.precompute(representative(question, [text]))

@@ -41,6 +41,9 @@ class EmbeddingCache:
         vec = self._load().get(digest)
         return None if vec is None else vec.astype(np.float32)
 
+    def __contains__(self, digest: object) -> bool:
+        return digest in self._load()
+
     def __len__(self) -> int:
         return len(self._load())
 
@@ -69,6 +72,10 @@ class CachedQueries:
             return self.inner.embed_queries(texts)  # type: ignore[attr-defined,no-any-return]
         fresh = iter(self.inner.embed_queries(misses) if misses else [])  # type: ignore[attr-defined]
         return np.vstack([v if v is not None else next(fresh) for v in found])
+
+    def bundled(self, text: str) -> bool:
+        """Whether embedding ``text`` as a query is a cache look-up (no model run)."""
+        return query_key(text) in self.cache
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         return self.inner.embed_passages(texts)  # type: ignore[attr-defined,no-any-return]
