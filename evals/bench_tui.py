@@ -2,11 +2,12 @@
 answer to the next interviewer turn (offline engine, built-in bank).
 
     python evals/bench_tui.py [--runs 5] [--answers 8] [--home DIR] [--lengths 200,4000,30000]
-                              [--per-length 5] [--grading-runs 2]
+                              [--per-length 5] [--grading-runs 2] [--fresh]
 
 Long answers (issue 15): for each length in ``--lengths``, answers of that many characters (real
 prose: the bank's model answers, a different stretch each time) are pasted and submitted at once,
-and submit → next turn painted is reported per length; the target is p90 <= 300 ms each. Before
+and submit → next turn painted is reported per length; the target is p90 <= 300 ms each (``--fresh``:
+sentences never seen, each one the decision reads is embedded). Before
 each paste the candidate reads the prompt for ``--read`` seconds and the previous question's
 background grading is let finish, so the figure is the turn itself, not a queue behind another
 answer's grading or the new question's preparation. The process's CPU time per turn is printed
@@ -204,10 +205,16 @@ async def settle(pilot: Any, screen: Any, limit_s: float = 60.0) -> None:
 
 
 async def bench_lengths(
-    lengths: list[int], per_length: int, home: Path, think_s: float = 0.0, read_s: float = 3.0
+    lengths: list[int],
+    per_length: int,
+    home: Path,
+    think_s: float = 0.0,
+    read_s: float = 3.0,
+    fresh: bool = False,
 ) -> tuple[dict[int, list[float]], dict[int, list[float]]]:
     """Submit → next interviewer turn painted, for pasted answers of each length; and the CPU time
-    this process spent meanwhile (comparable across machine loads, unlike the wall clock)."""
+    this process spent meanwhile (comparable across machine loads, unlike the wall clock). ``fresh``:
+    answers whose sentences are not among the bundled vectors (see ``long_answers``)."""
     from interviewer.config import load_settings
     from interviewer.services import Services
     from interviewer.tui.app import InterviewOptions, Launch, make_app
@@ -221,7 +228,7 @@ async def bench_lengths(
     out: dict[int, list[float]] = {}
     cpu: dict[int, list[float]] = {}
     for length in lengths:
-        answers = long_answers(length, per_length)
+        answers = long_answers(length, per_length, fresh)
         launch = Launch(interview=InterviewOptions(count=per_length + 1, lang="en", model=""))
         app = make_app(settings, services, launch=launch, cursor_blink=False)
         async with app.run_test(size=(100, 32)) as pilot:
@@ -297,6 +304,11 @@ def main() -> None:
     )
     parser.add_argument("--per-length", type=int, default=5, help="answers submitted per length")
     parser.add_argument("--read", type=float, default=3.0, help="seconds spent reading a prompt before pasting")
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="paste answers whose sentences are not among the bundled vectors (a candidate's own paste)",
+    )
     parser.add_argument("--grading-runs", type=int, default=2, help="answers of the longest length graded")
     parser.add_argument(
         "--think",
@@ -313,7 +325,9 @@ def main() -> None:
         warm_s, first_s, latencies, idle = asyncio.run(bench_answers(args.answers, home, args.think))
         lengths = [int(n) for n in args.lengths.split(",") if n.strip()]
         by_length, cpu = (
-            asyncio.run(bench_lengths(lengths, args.per_length, home, args.think, args.read)) if lengths else ({}, {})
+            asyncio.run(bench_lengths(lengths, args.per_length, home, args.think, args.read, args.fresh))
+            if lengths
+            else ({}, {})
         )
         grading = asyncio.run(bench_grading(max(lengths), args.grading_runs, home)) if lengths else []
         fresh = asyncio.run(bench_grading(max(lengths), args.grading_runs, home, True)) if lengths else []

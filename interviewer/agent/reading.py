@@ -28,11 +28,13 @@ before, an embedding (~55 ms of CPU with e5-small), and the candidate waits for 
 a 30k-character paste's next turn 0.3-0.4 s of CPU (bank sentences, vectors bundled) and ~1 s with
 sentences never seen; the sentences are chosen to name as many key points as possible (see
 ``representative``), so 8 name most of a rubric's (median 11) that a paste names at all."""
-DECISION_FRESH = 3
+DECISION_FRESH = 5
 """Of those, most that are not embedded yet (see ``representative``'s ``known``): a paste's sentences
-were never seen, and the candidate waits ~55 ms of CPU for each (both cores run e5: 8 of them made a
-30k paste's next turn ~0.45 s of CPU). Sentences read ahead or bundled (the bank's model answers)
-are free and fill the rest of ``DECISION_SENTENCES``."""
+were never seen, and the candidate waits ~55 ms of CPU for each (8 of them made a 30k paste's next
+turn ~0.45 s of CPU). Sentences read ahead or bundled (the bank's model answers) are free and fill
+the rest of ``DECISION_SENTENCES``. Measured on 40 questions (half the model answer, never-seen
+sentences, buried in an 8k paste), a follow-up asked about a point the answer covers: reading 18 or 8
+sentences 8 times, 5 fresh 9, 4 fresh 12, 3 fresh 17."""
 DECISION_CHARS = 2600
 """Most characters of prose the follow-up decision reads; an answer this short is read whole (a strong
 spoken answer — the bank's model answers: 13-21 sentences, 0.6-2.5k characters — or the decision
