@@ -97,3 +97,30 @@ def test_weights_scale_each_lists_margin() -> None:
     assert even["a"] == even["b"]
     dense_heavy = fuse({"dense": dense, "bm25": bm25}, {"dense": 2.0, "bm25": 1.0}, candidates=2)
     assert dense_heavy["a"] > dense_heavy["b"]
+
+
+def test_bm25_scores_are_the_same_in_every_process() -> None:
+    """Query terms are summed in one order: in set order (per-process string hashing) the float32
+    sums differed in the last bit from one process to the next, and `search --json` with them."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from interviewer.rag.bm25 import BM25\n"
+        "docs = ['grouped query attention shares key value heads across query heads to shrink the kv cache',"
+        " 'multi query attention keeps one key value head', 'the kv cache grows with sequence length and heads',"
+        " 'paged attention stores the kv cache in blocks'] * 7\n"
+        "print(repr(BM25.build(docs).search('why does grouped query attention shrink the kv cache heads', k=5)))\n"
+    )
+    outs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout
+        for seed in range(12)
+    }
+    assert len(outs) == 1

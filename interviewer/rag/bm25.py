@@ -83,7 +83,7 @@ class BM25:
     def search(self, query: str, k: int = 10, allowed: set[int] | None = None) -> list[tuple[int, float]]:
         """Top-k (doc index, score), best first; ``allowed`` restricts to a subset of docs."""
         scores = np.zeros(self.n, dtype=np.float32)
-        for term in set(lexical_tokens(query)):
+        for term in sorted(set(lexical_tokens(query))):  # one order in every process: float32 sums differ by order
             t = self.vocab.get(term)
             if t is not None:
                 lo, hi = self.offsets[t], self.offsets[t + 1]
