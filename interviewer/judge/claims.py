@@ -277,14 +277,15 @@ def _alias_spans(
     when one of its parts lies inside a longer ``protected`` term, the name of the right idea
     ("… in the middle" inside "lost in the middle")."""
     pattern = alias_pattern(alias)
-    if pattern is None:
+    matches = list(pattern.finditer(low)) if pattern is not None else []
+    if not matches:  # most aliases: nothing more to read
         return []
     own = normalize(alias)
     stops = [b for b in blockers if b and not contains_term(own, b)]
     names = _term_spans(low, [t for t in protected if t]) if protected else []
     out: list[tuple[int, int]] = []
-    for m in pattern.finditer(low):
-        groups = range(1, (pattern.groups or 0) + 1)
+    for m in matches:
+        groups = range(1, (m.re.groups or 0) + 1)
         gaps = [m.group(k) or "" for k in groups if k % 2 == 0]
         if any(_turns(g) or any(contains_term(g, b) for b in stops) for g in gaps):
             continue
@@ -314,9 +315,11 @@ def alias_hit(sentence: str, aliases: Terms, blockers: Sequence[str] = (), prote
         return None
     low = normalize(sentence)
     squeezed = low.replace(" ", "")
+    names = {cjk: [t for t in protected if has_cjk(t) == cjk] for cjk in (False, True)}
     for alias in aliases.all():
-        text = squeezed if has_cjk(alias) else low
-        spans = _alias_spans(text, alias, blockers, [t for t in protected if has_cjk(t) == has_cjk(alias)])
+        cjk = has_cjk(alias)
+        text = squeezed if cjk else low
+        spans = _alias_spans(text, alias, blockers, names[cjk])
         if any(not _denied(text, start) for start, _ in spans):
             return alias
     return None
