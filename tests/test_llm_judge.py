@@ -104,9 +104,7 @@ TWO_WRONG = (
 )
 
 
-async def test_two_wrong_claims_cap_the_whole_answer_at_vague_in_both_judges(
-    offline: Any, question: Question
-) -> None:
+async def test_two_wrong_claims_cap_the_whole_answer_at_vague_in_both_judges(offline: Any, question: Question) -> None:
     by_offline = offline.grade(question, TWO_WRONG, "en")
     assert len(by_offline.errors) >= 2
     errs = [
