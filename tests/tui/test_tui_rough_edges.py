@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from textual.containers import VerticalScroll
+from textual.pilot import Pilot
 from textual.widgets import Sparkline, TextArea
 from tui_helpers import (
     T0,
@@ -31,7 +32,7 @@ from interviewer.agent.events import (
 )
 from interviewer.domain import Grade, Lang, Session
 from interviewer.services import Services
-from interviewer.tui.app import InterviewOptions, Launch, make_app
+from interviewer.tui.app import InterviewerApp, InterviewOptions, Launch, make_app
 from interviewer.tui.screens.confirm import ConfirmScreen
 from interviewer.tui.screens.feedback import FeedbackScreen
 from interviewer.tui.screens.history import HistoryScreen
@@ -147,13 +148,24 @@ async def test_skip_asks_first_and_counts_as_zero(tui_services: Services) -> Non
         )
 
 
-async def test_a_chinese_session_speaks_chinese_in_dialogs_notices_and_keys(tui_services: Services) -> None:
+def _zh_interview(services: Services) -> InterviewerApp:
+    """An app that opens a one-question zh coding interview."""
     launch = Launch(interview=InterviewOptions(count=1, tracks=["coding"], lang="zh"))
-    app = make_app(tui_services.settings, tui_services, launch=launch, cursor_blink=False)
+    return make_app(services.settings, services, launch=launch, cursor_blink=False)
+
+
+async def _first_question(pilot: Pilot[None], app: InterviewerApp) -> InterviewScreen:
+    """The interview screen, once its first question is asked."""
+    screen = app.screen
+    assert isinstance(screen, InterviewScreen)
+    await wait_for(pilot, lambda: listening(screen, QuestionAsked, 1), "the question")
+    return screen
+
+
+async def test_a_chinese_session_speaks_chinese_in_dialogs_notices_and_keys(tui_services: Services) -> None:
+    app = _zh_interview(tui_services)
     async with app.run_test(size=SMALL) as pilot:
-        screen = app.screen
-        assert isinstance(screen, InterviewScreen)
-        await wait_for(pilot, lambda: listening(screen, QuestionAsked, 1), "the question")
+        screen = await _first_question(pilot, app)
         text = flat(screen_text(app))
         assert "提交" in text and "跳过" in text and "暂停" in text  # the key bar
         assert "Submit" not in text and "Pause" not in text
@@ -355,12 +367,9 @@ async def test_a_chinese_session_shows_no_english_label(tui_services: Services) 
     """Walk the screens of a zh session (interview, feedback summary and question, replay): no label
     of the catalog shows in English."""
     record_zh_session(tui_services)
-    launch = Launch(interview=InterviewOptions(count=1, tracks=["coding"], lang="zh"))
-    app = make_app(tui_services.settings, tui_services, launch=launch, cursor_blink=False)
+    app = _zh_interview(tui_services)
     async with app.run_test(size=SMALL) as pilot:
-        screen = app.screen
-        assert isinstance(screen, InterviewScreen)
-        await wait_for(pilot, lambda: listening(screen, QuestionAsked, 1), "the question")
+        await _first_question(pilot, app)
         assert untranslated(screen_text(app)) == []
         await pilot.press("escape")
         await pilot.pause()
@@ -395,12 +404,9 @@ async def test_help_and_the_command_palette_speak_the_session_language(tui_servi
 
     from interviewer.tui.screens.help import HelpScreen, help_markdown
 
-    launch = Launch(interview=InterviewOptions(count=1, tracks=["coding"], lang="zh"))
-    app = make_app(tui_services.settings, tui_services, launch=launch, cursor_blink=False)
+    app = _zh_interview(tui_services)
     async with app.run_test(size=SMALL) as pilot:
-        screen = app.screen
-        assert isinstance(screen, InterviewScreen)
-        await wait_for(pilot, lambda: listening(screen, QuestionAsked, 1), "the question")
+        screen = await _first_question(pilot, app)
         footer = screen_text(app).splitlines()[-1]
         assert "命令面板" in footer and "palette" not in footer
         await pilot.press("f1")
