@@ -45,6 +45,17 @@ def bank() -> Any:
     return load_bank()
 
 
+ONE_POINT_EACH = [
+    "The chunk size matters a lot.",
+    "Split along the headings of each page.",
+    "Merge the lists with reciprocal rank fusion.",
+    "Then a cross-encoder orders the top fifty.",
+    "Track recall@k on a labelled set.",
+    "Ragas scores it offline every night.",
+]
+"""Sentences of a RAG answer that each name one key point of sd-rag-pipeline."""
+
+
 def test_a_short_answer_is_read_whole(bank: Any) -> None:
     question = bank.questions["sd-rag-pipeline"]
     answers = ["I'd chunk the docs and use hybrid search.", "Then rerank the top 50 with a cross-encoder."]
@@ -268,14 +279,7 @@ def test_a_pasted_answer_is_read_through_the_sentences_naming_the_most_key_point
         "Either pgvector or Qdrant would do the job.",
         "Add citations and keep the answer grounded.",
     ]
-    singles = [
-        "The chunk size matters a lot.",
-        "Split along the headings of each page.",
-        "Merge the lists with reciprocal rank fusion.",
-        "Then a cross-encoder orders the top fifty.",
-        "Track recall@k on a labelled set.",
-        "Ragas scores it offline every night.",
-    ][: DECISION_SENTENCES - 2]
+    singles = ONE_POINT_EACH[: DECISION_SENTENCES - 2]
     text = padded([*doubles, *singles, combined])
     named = _points_named(question, text)
     assert len(named) == len(singles) + 3 > DECISION_SENTENCES - 1  # more points than sentences left to read
@@ -316,18 +320,10 @@ def test_a_pasted_answer_is_read_through_few_sentences_not_embedded_yet(bank: An
     from interviewer.agent.reading import DECISION_FRESH
 
     question = bank.questions["sd-rag-pipeline"]
-    core = [
-        "The chunk size matters a lot.",
-        "Split along the headings of each page.",
-        "Merge the lists with reciprocal rank fusion.",
-        "Then a cross-encoder orders the top fifty.",
-        "Track recall@k on a labelled set.",
-        "Ragas scores it offline every night.",
-    ]
-    text = padded(core)
+    text = padded(ONE_POINT_EACH)
     unknown = representative(question, [text], known=lambda unit: False)
     assert 0 < len(unknown.splitlines()) <= DECISION_FRESH
     assert len(representative(question, [text]).splitlines()) > DECISION_FRESH  # no budget without `known`
-    read = representative(question, [text], known=lambda unit: unit in core).splitlines()
-    assert all(sentence in read for sentence in core)  # the embedded ones cost nothing
-    assert len([line for line in read if line not in core]) <= DECISION_FRESH
+    read = representative(question, [text], known=lambda unit: unit in ONE_POINT_EACH).splitlines()
+    assert all(sentence in read for sentence in ONE_POINT_EACH)  # the embedded ones cost nothing
+    assert len([line for line in read if line not in ONE_POINT_EACH]) <= DECISION_FRESH
