@@ -236,9 +236,7 @@ def contains_term(text_norm: str, term: str) -> bool:
     matcher = _term_matcher(term)
     if matcher is None:
         return False
-    if isinstance(
-        matcher, str
-    ):  # Chinese writers space Latin words inconsistently: "U 形" = "U形", "KV 缓存" = "KV缓存"
+    if isinstance(matcher, str):  # Chinese: writers space Latin words inconsistently ("KV 缓存" = "KV缓存")
         return matcher in text_norm.replace(" ", "")
     return matcher.search(text_norm) is not None
 

@@ -327,3 +327,15 @@ def test_a_pasted_answer_is_read_through_few_sentences_not_embedded_yet(bank: An
     read = representative(question, [text], known=lambda unit: unit in ONE_POINT_EACH).splitlines()
     assert all(sentence in read for sentence in ONE_POINT_EACH)  # the embedded ones cost nothing
     assert len([line for line in read if line not in ONE_POINT_EACH]) <= DECISION_FRESH
+
+
+def test_the_judge_says_which_units_it_reads_without_the_model(services: Any) -> None:
+    """What a decision's budget counts as free: units the judge embedded before and bundled ones."""
+    judge = services.judge()
+    question = services.bank.questions["sd-rag-pipeline"]
+    new = "Our retrieval stack indexes every wiki page twice a day, zebra-striped."
+    assert not judge.embedded(new)
+    judge.embed_units([new])
+    assert judge.embedded(new)
+    bundled = split_sentences(question.model_answer.en)[0]
+    assert judge.embedded(bundled)

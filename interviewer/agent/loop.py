@@ -41,14 +41,7 @@ from interviewer.agent.followup import (
     skips_target,
     strong,
 )
-from interviewer.agent.reading import (
-    DECISION_CHARS,
-    embedded,
-    foreground,
-    read_ahead,
-    representative,
-    was_embedded,
-)
+from interviewer.agent.reading import DECISION_CHARS, foreground, read_ahead, representative
 from interviewer.agent.selection import Selector
 from interviewer.agent.summary import llm_summary_messages, offline_summary
 from interviewer.agent.transcript import submitted_code
@@ -502,18 +495,7 @@ class Interviewer:
         comes back at once whatever the length). Runs in a worker thread: choosing that part scans
         every sentence of the answer (~30 ms for a 30k-character paste), which the event loop, busy
         drawing the submitted answer, must not wait for."""
-        read = representative(question, answers, self._known)
-        coverage = self.judge.coverage(question, read, fine=False)
-        embedded(read.split("\n"))
-        return coverage
-
-    def _known(self, unit: str) -> bool:
-        """Whether the judge reads ``unit`` without running the embedder: read before (ahead, or by an
-        earlier decision) or among the bundled vectors (the bank's model answers)."""
-        if was_embedded(unit):
-            return True
-        bundled = getattr(getattr(getattr(self.judge, "offline", None), "embedder", None), "bundled", None)
-        return bool(bundled(unit)) if callable(bundled) else False
+        return self.judge.coverage(question, representative(question, answers, self.judge.embedded), fine=False)
 
     async def _decide(
         self,

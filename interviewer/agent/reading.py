@@ -105,25 +105,6 @@ def _remember(text: str) -> None:
             del _read[next(iter(_read))]
 
 
-_embedded: dict[str, None] = {}
-"""Unit texts this process has embedded through ``read_ahead`` or a decision (oldest first, bounded)."""
-_EMBEDDED_KEEP = 4096
-
-
-def embedded(units: Sequence[str]) -> None:
-    """Note that ``units`` are embedded (the judge keeps their vectors): a decision reads them for free."""
-    with _read_lock:
-        for unit in units:
-            _embedded[unit] = None
-        while len(_embedded) > _EMBEDDED_KEEP:
-            del _embedded[next(iter(_embedded))]
-
-
-def was_embedded(unit: str) -> bool:
-    with _read_lock:
-        return unit in _embedded
-
-
 def was_read(text: str) -> bool:
     """Whether ``text`` was read ahead in full (every sentence is embedded already)."""
     with _read_lock:
@@ -262,16 +243,13 @@ def read_ahead(
     units_read = getattr(reader, "units_read", None)
     embed = getattr(reader, "embed_units", None)
     if units_read is not None and embed is not None:
-        first = units_read(question, representative(question, [text]), False)
-        embed(first)
-        embedded(first)
+        embed(units_read(question, representative(question, [text]), False))
         graded = units_read(question, text)
         for start in range(0, len(graded), BATCH_SENTENCES):
             foreground.wait(stop)
             if stop is not None and stop.is_set():
                 return
             embed(graded[start : start + BATCH_SENTENCES])
-            embedded(graded[start : start + BATCH_SENTENCES])
         _remember(text)
         return
     reader.precompute(representative(question, [text]))

@@ -368,6 +368,15 @@ class OfflineJudge:
         if units:
             self._embed_units(units)
 
+    def embedded(self, unit: str) -> bool:
+        """Whether reading ``unit`` runs no model: it was embedded before (read ahead, read by an
+        earlier decision) or its vector is bundled (the bank's model answers)."""
+        with self._lock:
+            if unit in self._unit_cache:
+                return True
+        bundled = getattr(self.embedder, "bundled", None)  # only a cached embedder knows its bundle
+        return bool(bundled(unit)) if callable(bundled) else False
+
     def precompute(self, draft: str) -> None:
         """Embed the units of an answer still being typed, so grading it on submit is instant."""
         units = list(dict.fromkeys(u.text for u in [*answer_units(draft), *answer_units(draft, fine=False)]))

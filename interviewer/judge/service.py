@@ -55,6 +55,10 @@ class Judge:
         """Embed unit texts ahead of a decision or grade that reads them."""
         self.offline.embed_units(units)
 
+    def embedded(self, unit: str) -> bool:
+        """Whether reading a unit text runs no model (embedded before, or bundled)."""
+        return self.offline.embedded(unit)
+
     def graded_text(self, question: Question, answer: str) -> str:
         """The part of ``answer`` a grade reads (all of it, or for a very long one a selection)."""
         return self.offline.graded_text(question, answer)
