@@ -596,6 +596,13 @@ def msg(key: str, lang: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def translated(area: str, text: str, lang: str) -> str:
+    """``text`` (an English label from data or a library: a key's description, a command, a status)
+    in ``lang`` when the catalog has ``area.text``, else ``text`` as it is."""
+    key = f"{area}.{text}"
+    return msg(key, lang) if key in CATALOG else text
+
+
 def table(area: str, lang: str) -> dict[str, str]:
     """The messages whose key starts with ``area`` + ``"."``, in ``lang``, keyed by the rest of the key
     (``table("report", "en")["score"] == msg("report.score", "en")``); texts are not formatted."""

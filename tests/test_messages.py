@@ -181,3 +181,11 @@ def test_every_literal_key_in_the_code_is_in_the_catalog() -> None:
                 if isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value not in CATALOG:
                     missing.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}: {key.value}")
     assert not missing, missing
+
+
+def test_translated_gives_the_catalog_label_or_the_text_as_it_is() -> None:
+    from interviewer.messages import translated
+
+    assert translated("key", "Quit", "zh") == "退出"
+    assert translated("key", "Quit", "en") == "Quit"
+    assert translated("key", "Not a catalogued key", "zh") == "Not a catalogued key"

@@ -24,7 +24,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from interviewer.lang_setting import configured_lang
-from interviewer.messages import has, msg
+from interviewer.messages import msg, translated
 from interviewer.tui.options import InterviewOptions as InterviewOptions
 from interviewer.tui.options import Launch as Launch
 from interviewer.tui.options import ServicesUnavailable as ServicesUnavailable
@@ -337,7 +337,9 @@ class InterviewerApp(App[None]):
         """The palette's commands (Textual's own and the app's) in ``screen``'s language."""
         lang = self.screen_lang(screen)
         for command in self._system_commands(screen):
-            yield command._replace(title=_command_text(command.title, lang), help=_command_text(command.help, lang))
+            yield command._replace(
+                title=translated("cmd", command.title, lang), help=translated("cmd", command.help, lang)
+            )
 
     def _system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         from interviewer.tui.screens.interview import InterviewScreen
@@ -368,11 +370,6 @@ class InterviewerApp(App[None]):
             yield SystemCommand("Submit answer", "Send the answer in the editor", screen.action_submit)
             yield SystemCommand("Skip question", "Move on without answering", screen.action_skip)
             yield SystemCommand("End interview", "Stop here; answered questions are graded", screen.action_end)
-
-
-def _command_text(text: str, lang: str) -> str:
-    """A palette command's title or help in ``lang``, when the catalog has it (``cmd.<English>``)."""
-    return msg(f"cmd.{text}", lang) if has(f"cmd.{text}") else text
 
 
 def make_app(

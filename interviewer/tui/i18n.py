@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from interviewer.messages import has, msg
+from interviewer.messages import has, msg, translated
 
 
 def localize_bindings(node: Any, lang: str) -> None:
@@ -22,10 +22,7 @@ def localize_bindings(node: Any, lang: str) -> None:
         return
     table = node._bindings.key_to_bindings
     for key, bindings in list(table.items()):
-        table[key] = [
-            replace(b, description=msg(f"key.{b.description}", lang)) if has(f"key.{b.description}") else b
-            for b in bindings
-        ]
+        table[key] = [replace(b, description=translated("key", b.description, lang)) for b in bindings]
     # The app's own bindings (F1 help, the palette's key) show in every screen's key bar: this
     # screen gets relabelled copies that run the app's actions.
     for key, bindings in node.app._bindings.key_to_bindings.items():

@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
-from interviewer.messages import has, msg
+from interviewer.messages import msg, translated
 from interviewer.tui.i18n import localize_bindings
 
 
@@ -21,9 +21,7 @@ def _rows(bindings: list[BindingType], lang: str) -> list[tuple[str, str]]:
     for b in bindings:
         if not isinstance(b, Binding) or b.action == "app.help":  # listed once, under Everywhere
             continue
-        label = b.description or b.action
-        if has(f"key.{label}"):
-            label = msg(f"key.{label}", lang)
+        label = translated("key", b.description or b.action, lang)
         keys = [b.key_display or k.strip() for k in b.key.split(",")]
         seen.setdefault(label, [])
         for k in keys:

@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.widgets import DataTable, Footer, Header, Label, Sparkline, Static
 
-from interviewer.messages import has, msg
+from interviewer.messages import msg, translated
 from interviewer.tui import format as fmt
 from interviewer.tui.i18n import localize_bindings
 from interviewer.tui.screens.session_list import SessionListScreen
@@ -311,7 +311,7 @@ class HistoryScreen(SessionListScreen):
         if row is None:
             return
         if row.status != "active":
-            status = msg(f"status.{row.status}", self.lang) if has(f"status.{row.status}") else row.status
+            status = translated("status", row.status, self.lang)
             self.notify(msg("notice.not_resumable", self.lang, status=status), severity="warning")
             return
         self.iapp.open_resume(row.id)
