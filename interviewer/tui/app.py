@@ -23,6 +23,7 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from interviewer import heap
 from interviewer.lang_setting import configured_lang
 from interviewer.messages import msg, translated
 from interviewer.tui.options import InterviewOptions as InterviewOptions
@@ -153,6 +154,7 @@ class InterviewerApp(App[None]):
         if self.mounting_home is not None and not self.mounting_home.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.mounting_home.wait(), 5)
+        heap.release()
         await super()._shutdown()
 
     @work(thread=True, exclusive=True, group="warm", name="warm services")
@@ -183,6 +185,7 @@ class InterviewerApp(App[None]):
         except Exception as exc:
             self.call_from_thread(self._set_ready, f"{type(exc).__name__}: {exc}")
             return
+        heap.settle()  # the long-lived objects are loaded: full GC passes stop walking them
         self.call_from_thread(self._set_ready, "")
 
     def _indexed(self, done: int, total: int) -> None:
