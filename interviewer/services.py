@@ -133,8 +133,14 @@ class Services:
         return Store(paths.db_file(self.home))
 
     def warm(self) -> None:
-        """Load the slow parts (embedder, index, BM25) ahead of the first question."""
+        """Load the slow parts (embedder, index, BM25, the Chinese segmenter) ahead of the first question.
+
+        The segmenter's dictionary is built once per home (~1 s, then ~1 ms to open): without it here,
+        the first answer of a new home waited for it before its follow-up."""
         self.retriever.warm()
+        from interviewer.textproc import load_segmenter
+
+        load_segmenter()
 
     # -- sessions: what the TUI reads and writes (it never touches the store itself) ------------
     def sessions(self, limit: int = 200, status: str | None = None) -> list[SessionRow]:

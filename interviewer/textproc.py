@@ -166,6 +166,12 @@ def _jieba():  # type: ignore[no-untyped-def]
     return tokenizer(paths.cache_dir())
 
 
+def load_segmenter() -> None:
+    """Open (on a new home: build) jieba's dictionary now rather than at the first Chinese word."""
+    with _jieba_lock:
+        _jieba()
+
+
 def _cut_cjk(segment: str) -> list[str]:
     with _jieba_lock:
         return [w for w in _jieba().cut_for_search(segment) if w.strip()]

@@ -81,3 +81,14 @@ def test_an_unwritable_cache_falls_back_to_jiebas_own_load(tmp_path: Path) -> No
     tk = tokenizer(blocker / "cache")
     assert isinstance(tk.FREQ, dict) and tk.initialized
     assert "推理" in list(tk.cut_for_search("大语言模型的推理优化"))
+
+
+def test_warm_up_opens_the_segmenter(services: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 15: on a new home the first answer's follow-up waited ~1 s for the dictionary table to be
+    built (the first Chinese word the judge segments is the rubric's). Warm-up builds it."""
+    from interviewer import textproc
+
+    opened: list[bool] = []
+    monkeypatch.setattr(textproc, "_jieba", lambda: opened.append(True))
+    services.warm()  # type: ignore[attr-defined]
+    assert opened == [True]
