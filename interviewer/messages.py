@@ -341,6 +341,86 @@ _REPORT: dict[str, Text] = {
     "report.recall": Text("recall", "记忆保持率"),
 }
 
+# -- Textual's own widgets' keys (the editor, scrolling, lists), as the Keys panel lists them in a zh session
+_WIDGET_KEYS: dict[str, Text] = {
+    "key.Cursor up": Text("Cursor up", "光标上移"),
+    "key.Cursor down": Text("Cursor down", "光标下移"),
+    "key.Cursor left": Text("Cursor left", "光标左移"),
+    "key.Cursor right": Text("Cursor right", "光标右移"),
+    "key.Cursor word left": Text("Cursor word left", "光标左移一个词"),
+    "key.Cursor word right": Text("Cursor word right", "光标右移一个词"),
+    "key.Cursor line start": Text("Cursor line start", "光标到行首"),
+    "key.Cursor line end": Text("Cursor line end", "光标到行尾"),
+    "key.Cursor page up": Text("Cursor page up", "光标上翻一页"),
+    "key.Cursor page down": Text("Cursor page down", "光标下翻一页"),
+    "key.Cursor left word select": Text("Cursor left word select", "向左选中一个词"),
+    "key.Cursor right word select": Text("Cursor right word select", "向右选中一个词"),
+    "key.Cursor line start select": Text("Cursor line start select", "选中到行首"),
+    "key.Cursor line end select": Text("Cursor line end select", "选中到行尾"),
+    "key.Cursor up select": Text("Cursor up select", "向上选中"),
+    "key.Cursor down select": Text("Cursor down select", "向下选中"),
+    "key.Cursor left select": Text("Cursor left select", "向左选中"),
+    "key.Cursor right select": Text("Cursor right select", "向右选中"),
+    "key.Select line": Text("Select line", "选中整行"),
+    "key.Select all": Text("Select all", "全选"),
+    "key.Delete character left": Text("Delete character left", "删除左侧字符"),
+    "key.Delete left to start of word": Text("Delete left to start of word", "向左删除到词首"),
+    "key.Delete character right": Text("Delete character right", "删除右侧字符"),
+    "key.Delete right to start of word": Text("Delete right to start of word", "向右删除到下一词首"),
+    "key.Cut": Text("Cut", "剪切"),
+    "key.Copy": Text("Copy", "复制"),
+    "key.Paste": Text("Paste", "粘贴"),
+    "key.Delete to line start": Text("Delete to line start", "删除到行首"),
+    "key.Delete to line end": Text("Delete to line end", "删除到行尾"),
+    "key.Delete line": Text("Delete line", "删除整行"),
+    "key.Undo": Text("Undo", "撤销"),
+    "key.Redo": Text("Redo", "重做"),
+    "key.Scroll Up": Text("Scroll Up", "向上滚动"),
+    "key.Scroll Down": Text("Scroll Down", "向下滚动"),
+    "key.Scroll Left": Text("Scroll Left", "向左滚动"),
+    "key.Scroll Right": Text("Scroll Right", "向右滚动"),
+    "key.Scroll Home": Text("Scroll Home", "滚动到开头"),
+    "key.Scroll End": Text("Scroll End", "滚动到末尾"),
+    "key.Page Up": Text("Page Up", "上翻一页"),
+    "key.Page Down": Text("Page Down", "下翻一页"),
+    "key.Page Left": Text("Page Left", "左翻一页"),
+    "key.Page Right": Text("Page Right", "右翻一页"),
+    "key.Press button": Text("Press button", "按下按钮"),
+    "key.Toggle collapsible": Text("Toggle collapsible", "展开/折叠"),
+    "key.Select": Text("Select", "选择"),
+    "key.Top": Text("Top", "到顶部"),
+    "key.Bottom": Text("Bottom", "到底部"),
+    "key.Home": Text("Home", "开头"),
+    "key.Show menu": Text("Show menu", "显示菜单"),
+    "key.Dismiss menu": Text("Dismiss menu", "关闭菜单"),
+    "key.Down": Text("Down", "下移"),
+    "key.Up": Text("Up", "上移"),
+    "key.Toggle option": Text("Toggle option", "切换选项"),
+    "key.Previous tab": Text("Previous tab", "上一个标签页"),
+    "key.Next tab": Text("Next tab", "下一个标签页"),
+    "key.Focus Next": Text("Focus Next", "下一个控件"),
+    "key.Focus Previous": Text("Focus Previous", "上一个控件"),
+    "key.Copy selected text": Text("Copy selected text", "复制选中的文字"),
+    "key.Move cursor left": Text("Move cursor left", "光标左移"),
+    "key.Move cursor left and select": Text("Move cursor left and select", "向左移动并选中"),
+    "key.Move cursor left a word": Text("Move cursor left a word", "光标左移一个词"),
+    "key.Move cursor left a word and select": Text("Move cursor left a word and select", "向左选中一个词"),
+    "key.Move cursor right or accept the completion suggestion": Text(
+        "Move cursor right or accept the completion suggestion", "光标右移或接受补全建议"
+    ),
+    "key.Move cursor right and select": Text("Move cursor right and select", "向右移动并选中"),
+    "key.Move cursor right a word": Text("Move cursor right a word", "光标右移一个词"),
+    "key.Move cursor right a word and select": Text("Move cursor right a word and select", "向右选中一个词"),
+    "key.Go to start": Text("Go to start", "到开头"),
+    "key.Go to end": Text("Go to end", "到末尾"),
+    "key.Select line start": Text("Select line start", "选中到行首"),
+    "key.Select line end": Text("Select line end", "选中到行尾"),
+    "key.Delete all to the left": Text("Delete all to the left", "删除左侧全部"),
+    "key.Delete all to the right": Text("Delete all to the right", "删除右侧全部"),
+    "key.Cut selected text": Text("Cut selected text", "剪切选中的文字"),
+    "key.Paste text from the clipboard": Text("Paste text from the clipboard", "从剪贴板粘贴"),
+}
+
 # -- the end-of-session summary without a model (agent/summary.py) -----------------------------------
 _SUMMARY: dict[str, Text] = {
     "summary.no_grades": Text("No graded answers.", "没有已评分的回答。"),
@@ -497,6 +577,7 @@ _TUI_HELP: dict[str, Text] = {
     "key.First": Text("First", "第一步"),
     "key.Last": Text("Last", "最后一步"),
     "cmd.placeholder": Text("Search for commands…", "搜索命令…"),
+    "cmd.themes": Text("Search for themes…", "搜索主题…"),
     "cmd.New interview": Text("New interview", "新面试"),
     "cmd.Choose tracks, count, difficulty, language and model": Text(
         "Choose tracks, count, difficulty, language and model", "选择方向、题数、难度、语言和模型"
@@ -576,7 +657,7 @@ def _merge(*areas: dict[str, Text]) -> dict[str, Text]:
     return out
 
 
-CATALOG: Mapping[str, Text] = _merge(_PUNCTUATION, _TUI, _TUI_HELP, _REPORT, _SUMMARY, _JUDGE, _FOLLOWUP)
+CATALOG: Mapping[str, Text] = _merge(_PUNCTUATION, _TUI, _TUI_HELP, _WIDGET_KEYS, _REPORT, _SUMMARY, _JUDGE, _FOLLOWUP)
 """Every message by key."""
 
 

@@ -291,6 +291,22 @@ class InterviewerApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen_lang()))
 
+    def action_show_help_panel(self) -> None:
+        """Textual's Keys panel, its keys in the current screen's language."""
+        from textual.widgets import HelpPanel
+
+        from interviewer.tui.widgets import KeysPanel
+
+        if not self.screen.query(HelpPanel):
+            self.screen.mount(KeysPanel())
+
+    def search_themes(self) -> None:
+        """Textual's theme picker, its search line in the current screen's language."""
+        from textual.command import CommandPalette
+        from textual.theme import ThemeProvider
+
+        self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder=msg("cmd.themes", self.screen_lang())))
+
     def action_command_palette(self) -> None:
         """Textual's command palette, its search line in the current screen's language."""
         from textual.command import CommandPalette

@@ -20,9 +20,8 @@ def localize_bindings(node: Any, lang: str) -> None:
     node's own copy of the map gets relabelled bindings (the class's stay English)."""
     if lang != "zh":
         return
+    _relabel(node, lang)
     table = node._bindings.key_to_bindings
-    for key, bindings in list(table.items()):
-        table[key] = [replace(b, description=translated("key", b.description, lang)) for b in bindings]
     # The app's own bindings (F1 help, the palette's key) show in every screen's key bar: this
     # screen gets relabelled copies that run the app's actions.
     for key, bindings in node.app._bindings.key_to_bindings.items():
@@ -42,3 +41,24 @@ def localize_bindings(node: Any, lang: str) -> None:
     refresh = getattr(node, "refresh_bindings", None)
     if refresh is not None:
         refresh()
+
+
+def _relabel(node: Any, lang: str) -> None:
+    """Translate the descriptions in ``node``'s own copy of its bindings (Textual copies the class's
+    map into each instance)."""
+    table = node._bindings.key_to_bindings
+    for key, bindings in list(table.items()):
+        table[key] = [replace(b, description=translated("key", b.description, lang)) for b in bindings]
+
+
+def localize_focus_chain(widget: Any, lang: str) -> None:
+    """Relabel what the Keys panel lists for ``widget``: its bindings and its ancestors' up to the
+    screen (Textual's own widgets — the editor, scroll views, lists — declare theirs in English). The
+    app's map is shared by every screen and stays as it is."""
+    if lang != "zh":
+        return
+    from textual.app import App
+
+    for node in widget.ancestors_with_self:
+        if not isinstance(node, App):
+            _relabel(node, lang)

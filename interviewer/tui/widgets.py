@@ -9,10 +9,12 @@ from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Collapsible, Label, Markdown, Static
+from textual.widget import Widget
+from textual.widgets import Collapsible, HelpPanel, Label, Markdown, Static
 
 from interviewer.messages import msg
 from interviewer.tui import format as fmt
+from interviewer.tui.i18n import localize_focus_chain
 
 if TYPE_CHECKING:
     from interviewer.domain import Grade, Lang, Question
@@ -180,3 +182,15 @@ def criterion_detail(
 
 def _quote(text: str) -> str:
     return fmt.one_line(text, 240).replace("*", "\\*").replace("_", "\\_")
+
+
+class KeysPanel(HelpPanel):
+    """Textual's Keys panel (palette → Keys) in the screen's language: the focused widget's keys and
+    its containers' are relabelled from the catalog before the panel lists them."""
+
+    def update_help(self, focused_widget: Widget | None) -> None:
+        lang = self.app.screen_lang(self.screen)  # type: ignore[attr-defined]
+        if lang == "zh":
+            localize_focus_chain(focused_widget or self.screen, lang)
+            self.screen.refresh_bindings()
+        super().update_help(focused_widget)

@@ -434,6 +434,29 @@ async def test_help_and_the_command_palette_speak_the_session_language(tui_servi
     assert "| `ctrl+s / f5 / ctrl+j / ctrl+enter` | Submit |" in help_markdown(app.BINDINGS, "en")
 
 
+async def test_the_keys_panel_and_the_theme_picker_speak_the_session_language(tui_services: Services) -> None:
+    """Issue 15: palette → Keys listed the editor's keys in English ("Cursor up", "Delete line") and
+    the theme picker searched "for themes…" in a zh session."""
+    from textual.command import CommandPalette
+
+    app = _zh_interview(tui_services)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _first_question(pilot, app)
+        screen.query_one("#answer", TextArea).focus()
+        app.action_show_help_panel()
+        await wait_for(pilot, lambda: "光标上移" in screen_text(app), "the editor's keys in Chinese")
+        text = screen_text(app)
+        assert "Cursor up" not in text and "Delete line" not in text and "删除整行" in text
+        assert untranslated(text) == []
+        app.action_hide_help_panel()
+        await pilot.pause()
+        assert "Submit" not in flat(screen_text(app))  # the screen's own key bar stays relabelled
+        app.search_themes()
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), "the theme picker")
+        await wait_for(pilot, lambda: "搜索主题" in screen_text(app), "the picker's search line")
+        assert "Search for themes" not in screen_text(app)
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 async def test_every_interview_dialog_shows_its_whole_question_at_80x24(tui_services: Services, lang: Lang) -> None:
     """Issue 15: at 80×24 the pause dialog read '…resumable from Ho'. Every dialog of the interview
