@@ -8,6 +8,7 @@ import pytest
 from interviewer.domain import Question, Terms
 from interviewer.judge import claims, guards
 from interviewer.judge.caps import answer_cap, apply_caps
+from interviewer.judge.offline import OfflineJudge
 from interviewer.textproc import code_units, split_code, split_sentences
 
 # -- sentences and code ---------------------------------------------------------------------------
@@ -244,6 +245,32 @@ def test_a_misconception_alias_with_gaps_matches_in_order_within_a_clause() -> N
     assert claims.alias_hit("a bi-encoder as the reranker", _terms(["bi-encoder as the reranker"]))
     assert claims.alias_hit("a bi-encoder as the rerankers", _terms(["bi-encoder as the reranker"]))  # inflected
     assert claims.alias_hit("a bi-encoder as the rerankerx", _terms(["bi-encoder as the reranker"])) is None
+
+
+def test_a_chinese_alias_is_loose_about_function_words_where_they_are_not_the_claim() -> None:
+    """#12: "PPO 是离线算法" missed the alias "ppo 是离线的", and "自洽性需要一个验证器" missed "自洽性需要验证器"."""
+    offline = _terms([], ["ppo 是离线的"])
+    assert claims.alias_hit("PPO 是离线算法，直接在固定数据上更新。", offline)
+    assert claims.alias_hit("PPO 其实就是离线的。", offline)
+    assert claims.alias_hit("PPO 不是离线算法，它要在线采样。", offline) is None  # a negator is not a particle
+    assert claims.alias_hit("自洽性需要一个验证器来挑最好的链。", _terms([], ["自洽性需要验证器"]))
+    # where the function words are the claim ("X 就是 Y"), the alias stays exact
+    goodput = _terms([], ["goodput 就是 … 吞吐"])
+    assert claims.alias_hit("DistServe 以 goodput（有效吞吐）为目标。", goodput) is None
+    assert claims.alias_hit("goodput 就是吞吐，没区别。", goodput)
+    assert claims.alias_hit("代价是要从对话中抽取键值对。", _terms([], ["值也就是对的"])) is None
+
+
+def test_asking_a_question_compiles_its_claim_patterns(offline: OfflineJudge) -> None:
+    from interviewer.bank import load_bank
+
+    question = load_bank().questions["llm-preference-optimization"]
+    alias = question.rubric.criteria[0].key_points[0].misconceptions[0].aliases.all()[0]
+    claims.alias_pattern.cache_clear()
+    offline.prepare(question)
+    before = claims.alias_pattern.cache_info()
+    claims.alias_pattern(alias)
+    assert claims.alias_pattern.cache_info().hits == before.hits + 1
 
 
 def test_a_denied_misconception_is_not_an_error() -> None:

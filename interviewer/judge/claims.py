@@ -226,7 +226,7 @@ def _term_pattern(term: str, cjk: bool) -> str:
     """A part of an alias: Chinese as a substring; English as whole words, the last of which may
     take an inflection ("exact match" also matches "exact matches", "handle" "handles")."""
     if cjk:
-        return re.escape(term.replace(" ", ""))
+        return _zh_part(term)
     suffix = "(?:s|es|ed|d|ing)?" if term[-1:].isalpha() else ""
     return rf"(?<![a-z0-9]){re.escape(term)}{suffix}(?![a-z0-9])"
 
@@ -246,6 +246,33 @@ def _turns(gap: str) -> bool:
     return bool(_negators(gap) or _TURN_EN.search(gap) or _TURN_ZH.search(gap))
 
 
+_PARTICLES = ("其实", "一个", "这个", "那个", "的", "了", "着", "就", "也", "都", "还", "是")
+"""Chinese function words that come and go freely between speakers."""
+_SKIP = "(?:" + "|".join(_PARTICLES) + ")*"
+_PARTICLE_SPLIT = re.compile("(" + "|".join(_PARTICLES) + ")")
+
+
+def _zh_part(part: str) -> str:
+    """The pattern of a Chinese alias part, loose about function words (的, 了, 是, 就, 也, 一个 …):
+    the alias "PPO 是离线的" matches "PPO 是离线算法", and "自洽性需要验证器" matches "自洽性需要一个验证器".
+    Only a part with substance left without them (4+ characters, 2+ of them Chinese) is loose: in
+    "goodput 就是 … 吞吐" or "值也就是对的" the function words are the claim, and the part stays exact."""
+    pieces = [p for p in _PARTICLE_SPLIT.split(part.replace(" ", "")) if p]
+    substance = "".join(p for p in pieces if p not in _PARTICLES)
+    if len(substance) < 4 or sum(1 for c in substance if has_cjk(c)) < 2:
+        return re.escape("".join(pieces))
+    out: list[str] = []
+    for piece in pieces:
+        if piece in _PARTICLES:
+            out.append(f"(?:{piece})?")
+            continue
+        for c in piece:
+            if out and (has_cjk(c) or has_cjk(out[-1][-1:])):
+                out.append(_SKIP)
+            out.append(re.escape(c))
+    return "".join(out)
+
+
 @cache
 def alias_pattern(alias: str) -> re.Pattern[str] | None:
     """The compiled pattern of an alias (the bank has thousands: Python's own cache holds 512).
@@ -257,6 +284,17 @@ def alias_pattern(alias: str) -> re.Pattern[str] | None:
     cjk = any(has_cjk(p) for p in parts)
     gap = f"({_GAP_ZH if cjk else _GAP_EN})"
     return re.compile(gap.join(f"({_term_pattern(p, cjk)})" for p in parts))
+
+
+def compile_patterns(question: Question) -> None:
+    """Compile the patterns of ``question``'s misconception aliases, key-point aliases and subjects
+    (~10k in the bank; compiling a question's takes tens of milliseconds)."""
+    for c in question.rubric.criteria:
+        for kp in c.key_points:
+            for term in (*kp.aliases.all(), *(a for m in kp.misconceptions for a in m.aliases.all())):
+                alias_pattern(term)
+    for term in all_subjects(question):
+        alias_pattern(term)
 
 
 def _term_spans(low: str, terms: Sequence[str]) -> list[tuple[int, int]]:

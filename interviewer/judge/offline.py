@@ -324,8 +324,10 @@ class OfflineJudge:
         return owners, rows
 
     def prepare(self, question: Question) -> None:
-        """Embed the question's key points ahead of time (called when the question is asked)."""
+        """Embed the question's key points and compile its claim patterns ahead of time (called when
+        the question is asked, so the first answer's turn does not wait for either)."""
         self._targets(question)
+        claims.compile_patterns(question)
 
     def _embed_units(self, units: list[str]) -> np.ndarray:
         """Embed answer units, reusing earlier ones: a follow-up decision re-reads the answers
