@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import os
 import statistics
 import subprocess
@@ -364,7 +365,7 @@ def main() -> None:
 
 def report(label: str, values: list[float]) -> None:
     ordered = sorted(values)
-    p90 = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
+    p90 = ordered[max(0, math.ceil(0.9 * len(ordered)) - 1)]  # nearest rank: the 9th of 10, the 5th of 5
     print(
         f"{label}: median {statistics.median(values) * 1000:.0f} ms, p90 {p90 * 1000:.0f} ms, "
         f"max {max(values) * 1000:.0f} ms ({len(values)} answers)"
