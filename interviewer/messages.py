@@ -578,6 +578,14 @@ _TUI_HELP: dict[str, Text] = {
     "key.Last": Text("Last", "最后一步"),
     "cmd.placeholder": Text("Search for commands…", "搜索命令…"),
     "cmd.themes": Text("Search for themes…", "搜索主题…"),
+    "fallback.title": Text("{stage}: fell back", "{stage}：已回退"),
+    "stage.follow_up": Text("follow-up", "追问"),
+    "stage.judge": Text("judge", "评分"),
+    "stage.llm": Text("model", "模型"),
+    "stage.budget": Text("token budget", "token 预算"),
+    "stage.persona": Text("persona", "面试官风格"),
+    "stage.retrieval": Text("retrieval", "检索"),
+    "stage.summary": Text("summary", "总结"),
     "cmd.New interview": Text("New interview", "新面试"),
     "cmd.Choose tracks, count, difficulty, language and model": Text(
         "Choose tracks, count, difficulty, language and model", "选择方向、题数、难度、语言和模型"

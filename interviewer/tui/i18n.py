@@ -62,3 +62,8 @@ def localize_focus_chain(widget: Any, lang: str) -> None:
     for node in widget.ancestors_with_self:
         if not isinstance(node, App):
             _relabel(node, lang)
+
+
+def fallback_title(stage: str, lang: str) -> str:
+    """The title of the notice that a stage (``Fallback.stage``: judge, follow_up, …) fell back."""
+    return msg("fallback.title", lang, stage=translated("stage", stage, lang))
