@@ -586,6 +586,19 @@ _TUI_HELP: dict[str, Text] = {
     "stage.persona": Text("persona", "面试官风格"),
     "stage.retrieval": Text("retrieval", "检索"),
     "stage.summary": Text("summary", "总结"),
+    # what a fallback means for the candidate, before its technical reason (zh sessions; English
+    # sessions show the reason alone, which says it in English)
+    "fallback.budget": Text(
+        "The token budget is spent: the offline engine goes on", "token 预算已用完：之后由离线引擎继续"
+    ),
+    "fallback.llm": Text(
+        "The model failed repeatedly: the offline engine goes on", "模型多次调用失败：之后由离线引擎继续"
+    ),
+    "fallback.judge": Text("Graded offline; the answer is kept", "改用离线评分，回答已保存"),
+    "fallback.follow_up": Text("The offline engine chose the follow-up", "追问改由离线引擎决定"),
+    "fallback.persona": Text("The follow-up keeps the offline wording", "追问沿用离线措辞"),
+    "fallback.retrieval": Text("The notes could not be searched: the interview goes on", "无法检索笔记：面试继续"),
+    "fallback.summary": Text("The summary was written offline", "总结改为离线生成"),
     "cmd.New interview": Text("New interview", "新面试"),
     "cmd.Choose tracks, count, difficulty, language and model": Text(
         "Choose tracks, count, difficulty, language and model", "选择方向、题数、难度、语言和模型"

@@ -193,9 +193,12 @@ def test_translated_gives_the_catalog_label_or_the_text_as_it_is() -> None:
 
 def test_a_fallback_notice_is_titled_in_the_session_language() -> None:
     """Issue 15: a zh session's fallback notices were titled 'judge: fell back'."""
-    from interviewer.tui.i18n import fallback_title
+    from interviewer.tui.i18n import fallback_notice, fallback_title
 
     assert fallback_title("judge", "zh") == "评分：已回退"
     assert fallback_title("follow_up", "en") == "follow-up: fell back"
     for stage in ("follow_up", "judge", "llm", "budget", "persona", "retrieval", "summary"):  # Fallback.stage
         assert stage not in fallback_title(stage, "zh"), stage
+        notice = fallback_notice(stage, "timeout after 30 s", "zh")
+        assert re.search(r"[\u4e00-\u9fff]", notice) and notice.endswith("（timeout after 30 s）"), notice
+    assert fallback_notice("judge", "graded offline", "en") == "graded offline"

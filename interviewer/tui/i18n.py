@@ -67,3 +67,11 @@ def localize_focus_chain(widget: Any, lang: str) -> None:
 def fallback_title(stage: str, lang: str) -> str:
     """The title of the notice that a stage (``Fallback.stage``: judge, follow_up, …) fell back."""
     return msg("fallback.title", lang, stage=translated("stage", stage, lang))
+
+
+def fallback_notice(stage: str, reason: str, lang: str) -> str:
+    """The body of that notice: the technical reason (English, as stored in the transcript), after
+    what it means for the candidate in a zh session."""
+    if lang != "zh" or not has(f"fallback.{stage}"):
+        return reason
+    return f"{msg(f'fallback.{stage}', lang)}（{reason}）"

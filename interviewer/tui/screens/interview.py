@@ -43,7 +43,7 @@ from interviewer.agent.events import (
 )
 from interviewer.messages import msg
 from interviewer.tui import format as fmt
-from interviewer.tui.i18n import fallback_title, localize_bindings
+from interviewer.tui.i18n import fallback_notice, fallback_title, localize_bindings
 from interviewer.tui.screens.coding_desk import CodingDesk, shown_answer
 from interviewer.tui.source import QueueAnswerSource
 from interviewer.tui.widgets import AnswerTurn, InterviewerTurn, NoteTurn
@@ -297,7 +297,8 @@ class InterviewScreen(Screen[None]):
             self._graded.add(event.question_id)
             self._grading.discard(event.question_id)
         elif isinstance(event, Fallback):
-            self.notify(event.reason, title=fallback_title(event.stage, self.lang), severity="warning")
+            notice = fallback_notice(event.stage, event.reason, self.lang)
+            self.notify(notice, title=fallback_title(event.stage, self.lang), severity="warning")
         elif isinstance(event, SessionEnded):
             await self._end_stream(msg("summary", self.lang), event.summary)
             self.ended = event
