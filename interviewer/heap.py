@@ -4,7 +4,7 @@ After warm-up the process holds hundreds of thousands of long-lived objects (the
 BM25 postings, cached vectors). CPython's full (generation 2) collection walks all of them: measured
 in the TUI, ~120 ms per pass once a few answers were graded, landing inside a submit → next-turn
 window now and then. :func:`settle` collects once and moves what is alive into the permanent
-generation (``gc.freeze``), so later full passes walk only what was allocated since (~20-45 ms).
+generation (``gc.freeze``), so later full passes walk only what was allocated since (~15-30 ms).
 :func:`release` gives those objects back to the collector: the app calls it when it shuts down, so a
 process that runs several apps (the tests, the benchmarks) does not keep their cycles forever.
 """
