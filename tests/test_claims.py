@@ -165,6 +165,27 @@ def test_negated_practice_is_found_but_not_a_negated_negation() -> None:
     assert claims.negated_term("不同的回滚方案各有代价。", ["回滚方案"]) is None  # 不同 is not a negation
 
 
+def test_a_negation_reaches_every_item_of_a_list() -> None:
+    """'no canary, staging or rollback plan' denies the rollback plan too; a comma alone ends the
+    negation's reach in Chinese ("没有灰度，回滚方案很完善")."""
+    assert claims.negated_term("we had no canary, staging or rollback plan", ["rollback plan"]) == "rollback plan"
+    assert claims.negated_term("不需要做配对或者置信区间，样本够多就行。", ["置信区间"]) == "置信区间"
+    assert claims.negated_term("没有灰度和回滚方案。", ["回滚方案"]) == "回滚方案"
+    assert claims.negated_term("没有灰度，回滚方案很完善。", ["回滚方案"]) is None
+    assert claims.negated_term("no canary, but the rollback plan worked", ["rollback plan"]) is None
+    assert claims.negated_term("not the fastest engine, and the rollback plan was solid", ["rollback plan"]) is None
+
+
+def test_a_practice_said_to_be_unnecessary_is_denied_unless_qualified() -> None:
+    assert claims.negated_term("人工评估成本太高，人工评估其实可以省掉。", ["人工评估"]) == "人工评估"
+    assert claims.negated_term("Honestly the rollback plan can be skipped.", ["rollback plan"]) == "rollback plan"
+    assert claims.negated_term("A canary rollout is overkill here.", ["canary rollout"]) == "canary rollout"
+    # a qualifier or an object makes it judgement, not denial
+    assert claims.negated_term("A canary rollout is overkill for a config change.", ["canary rollout"]) is None
+    assert claims.negated_term("有回滚方案就可以省掉很多麻烦。", ["回滚方案"]) is None
+    assert claims.negated_term("The rollback plan is not needed because flags cover it, but", ["rollback plan"]) is None
+
+
 def _two_rival_question() -> Question:
     kp = lambda i, subj, en: {  # noqa: E731
         "id": i,

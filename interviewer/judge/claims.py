@@ -125,22 +125,61 @@ other word in between takes the negation itself ("can't handle a big domain shif
 _PASS_ZH = re.compile(r"(做|用|加|设|有|搞|上|过|任何|建|配|开|启用|使用|采用|进行|了|的|个|一个)*")
 
 
+_LIST_ZH = re.compile(r"(?:[^，。；,;！？!?]{1,8}?(?:或者|或是|或|和|以及|与|跟|、|及))*")
+_ITEM_EN = r"(?:[a-z0-9'-]+ ){0,2}[a-z0-9'-]+"
+_LIST_EN = re.compile(rf"(?:(?:{_ITEM_EN}, )*{_ITEM_EN},? (?:or|and|nor) )?")
+
+
 def _passes(gap: str) -> bool:
     gap = gap.strip()
     if not gap:
         return True
     if re.search(r"[\u3400-\u9fff]", gap):
-        return _PASS_ZH.fullmatch(gap.replace(" ", "")) is not None
-    return all(w in _PASS_EN for w in re.findall(r"[a-z']+", gap))
+        squeezed = gap.replace(" ", "")
+        head = _PASS_ZH.match(squeezed)
+        rest = squeezed[head.end() :] if head else squeezed
+        return _LIST_ZH.fullmatch(rest) is not None and not _turns(rest)
+    words = re.findall(r"[a-z0-9'-]+|,", gap)
+    i = 0
+    while i < len(words) and words[i] in _PASS_EN:
+        i += 1
+    rest = " ".join(words[i:]).replace(" ,", ",")
+    return not rest or (_LIST_EN.fullmatch(rest + " ") is not None and not _turns(rest))
 
 
-def negated_term(sentence: str, terms: Iterable[str], window_en: int = 24, window_zh: int = 6) -> str | None:
+_DROP_ZH = r"(?:(?:其实|完全|都|也|就|直接)?(?:可以|能)?(?:省掉|省略|省去|去掉|砍掉|不用做|不用管|不需要|不必要|没必要|没有必要|可有可无|是多余的|多余))"
+_DROP_EN = (
+    r"(?:(?:is|are|was|were|seems?|feels?) (?:\w+ )?(?:unnecessary|not needed|not necessary|optional|overkill|a waste of time)|"
+    r"(?:can|could|should) (?:\w+ )?be (?:skipped|dropped|omitted|left out))"
+)
+_DROP = re.compile(rf"{_DROP_ZH}|\b{_DROP_EN}\b")
+_DROP_END = r"(?:[了的吧啊]*(?:[，。；,;！？!?:：)）]|$))"
+_DROP_AFTER_ZH = re.compile(rf"([^，。；,;！？!?:：]{{0,6}}?){_DROP_ZH}{_DROP_END}")
+_DROP_AFTER_EN = re.compile(
+    rf"((?: [a-z0-9'-]+){{0,3}}?) {_DROP_EN}(?: (?:here|entirely|altogether|really|anyway))?(?:[,.;!?)]|$| and\b| so\b)"
+)
+
+
+def drops(text: str) -> bool:
+    """``text`` says something can be left out ("可以省掉", "is unnecessary", "can be skipped")."""
+    return _DROP.search(normalize(text)) is not None
+
+
+def _dropped(after: str) -> bool:
+    """The words right after a term say, unqualified, that it can be left out: "人工评估其实可以省掉",
+    "a canary is overkill here." A turn between them ("…, but", "因为") leaves the term alone, and so does a
+    qualifier after them ("overkill for a config change", "省掉很多麻烦"): that is judgement, not denial."""
+    m = _DROP_AFTER_ZH.match(after) or _DROP_AFTER_EN.match(after)
+    return m is not None and not _turns(m.group(1))
+
+
+def negated_term(sentence: str, terms: Iterable[str], window_en: int = 60, window_zh: int = 20) -> str | None:
     """A term of ``terms`` that ``sentence`` negates: a negator right before it ("no rollback plan",
     "didn't have a canary", "没有回滚方案", "不做灰度"), with nothing between them but words the
     negation passes through. Returns the term, or None."""
     low = normalize(sentence)
     negs = _negators(low)
-    if not negs:
+    if not negs and not _DROP.search(low):
         return None
     for term in terms:
         t = normalize(term)
@@ -148,6 +187,8 @@ def negated_term(sentence: str, terms: Iterable[str], window_en: int = 24, windo
         if not t or has_negation(t) or (len(t.split()) < 2 and len(re.findall(r"[\u3400-\u9fff]", t)) < 3):
             continue
         for m in re.finditer(re.escape(t), low):
+            if _dropped(low[m.end() :]):
+                return term
             for _, end in negs:
                 gap = low[end : m.start()]
                 if 0 <= m.start() - end <= (window_zh if re.search(r"[\u3400-\u9fff]", t) else window_en) and _passes(

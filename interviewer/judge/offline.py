@@ -418,6 +418,8 @@ class OfflineJudge:
         if (
             not claims.has_negation(kp.text.en)
             and not claims.has_negation(kp.text.zh)
+            and not claims.drops(kp.text.en)
+            and not claims.drops(kp.text.zh)
             and not refuted
             and not claims.about_rival(unit.text, question, kp)
         ):
