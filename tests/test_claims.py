@@ -174,6 +174,12 @@ def test_a_negation_reaches_every_item_of_a_list() -> None:
     assert claims.negated_term("没有灰度，回滚方案很完善。", ["回滚方案"]) is None
     assert claims.negated_term("no canary, but the rollback plan worked", ["rollback plan"]) is None
     assert claims.negated_term("not the fastest engine, and the rollback plan was solid", ["rollback plan"]) is None
+    # a clause, not a list: the negation stays with its own verb
+    assert claims.negated_term("evals did not catch the drop and user reports did", ["user reports"]) is None
+    # 有无 (whether), 未知 (unknown) and brackets: no list negation
+    assert claims.negated_term("看有无共享专家、负载均衡方式。", ["负载均衡"]) is None
+    assert claims.negated_term("处理未知工具、格式错误、无限循环等失败。", ["格式错误"]) is None
+    assert claims.negated_term("支持因果掩码（跳过全遮蔽块）、滑动窗口。", ["滑动窗口"]) is None
 
 
 def test_a_practice_said_to_be_unnecessary_is_denied_unless_qualified() -> None:

@@ -26,7 +26,7 @@ _NEG_EN = re.compile(
 _NEG_ZH = re.compile(r"(没有|没|不|无需|无须|无|未|别|非|并非|毫无|缺乏|缺少|跳过|省略)")
 _NOT_NEG_ZH = re.compile(
     r"(不同|不仅|不断|不少|不过|不管|不久|不论|不但|不然|不一定|不妨|不错|不对|不稳定|非常|非线性|非对称|非结构化|非零|"
-    r"未来|无论|无法|无损|无关|无限|无状态|无监督|除非|并非只|不只|不止|不光|无偏|不变)"
+    r"未来|未知|有无|无论|无法|无损|无关|无限|无状态|无监督|除非|并非只|不只|不止|不光|无偏|不变)"
 )
 _REFUTE = re.compile(
     r"(misconception|myth|common mistake|wrong to (say|think|assume)|not true that|contrary to|people (often )?think|"
@@ -125,12 +125,15 @@ other word in between takes the negation itself ("can't handle a big domain shif
 _PASS_ZH = re.compile(r"(做|用|加|设|有|搞|上|过|任何|建|配|开|启用|使用|采用|进行|了|的|个|一个)*")
 
 
-_LIST_ZH = re.compile(r"(?:[^，。；,;！？!?]{1,8}?(?:或者|或是|或|和|以及|与|跟|、|及))*")
+_LIST_ZH = re.compile(r"(?:[^，。；,;！？!?:：()（）]{1,8}?(?:或者|或是|或|和|以及|与|跟|、|及))*")
 _ITEM_EN = r"(?:[a-z0-9'-]+ ){0,2}[a-z0-9'-]+"
 _LIST_EN = re.compile(rf"(?:(?:{_ITEM_EN}, )*{_ITEM_EN},? (?:or|and|nor) )?")
 
 
-def _passes(gap: str) -> bool:
+def _passes(gap: str, after_no: bool = False) -> bool:
+    """The negation before ``gap`` reaches the term after it: nothing between them but words it passes
+    through and, after "no" or a verb it passes ("didn't have"), the other items of a list ("no canary,
+    staging or rollback plan", "没有灰度和回滚方案"). A list item is short and holds no turn, bracket or colon."""
     gap = gap.strip()
     if not gap:
         return True
@@ -144,7 +147,9 @@ def _passes(gap: str) -> bool:
     while i < len(words) and words[i] in _PASS_EN:
         i += 1
     rest = " ".join(words[i:]).replace(" ,", ",")
-    return not rest or (_LIST_EN.fullmatch(rest + " ") is not None and not _turns(rest))
+    if not rest:
+        return True
+    return (after_no or i > 0) and _LIST_EN.fullmatch(rest + " ") is not None and not _turns(rest)
 
 
 _DROP_ZH = r"(?:(?:其实|完全|都|也|就|直接)?(?:可以|能)?(?:省掉|省略|省去|去掉|砍掉|不用做|不用管|不需要|不必要|没必要|没有必要|可有可无|是多余的|多余))"
@@ -175,8 +180,9 @@ def _dropped(after: str) -> bool:
 
 def negated_term(sentence: str, terms: Iterable[str], window_en: int = 60, window_zh: int = 20) -> str | None:
     """A term of ``terms`` that ``sentence`` negates: a negator right before it ("no rollback plan",
-    "didn't have a canary", "没有回滚方案", "不做灰度"), with nothing between them but words the
-    negation passes through. Returns the term, or None."""
+    "didn't have a canary", "没有回滚方案", "不做灰度", "no canary or rollback plan"), with nothing between
+    them but words the negation passes through or a list (``_passes``); or words right after it that say,
+    unqualified, it can be left out ("人工评估其实可以省掉", ``_dropped``). Returns the term, or None."""
     low = normalize(sentence)
     negs = _negators(low)
     if not negs and not _DROP.search(low):
@@ -189,10 +195,10 @@ def negated_term(sentence: str, terms: Iterable[str], window_en: int = 60, windo
         for m in re.finditer(re.escape(t), low):
             if _dropped(low[m.end() :]):
                 return term
-            for _, end in negs:
+            for start, end in negs:
                 gap = low[end : m.start()]
                 if 0 <= m.start() - end <= (window_zh if re.search(r"[\u3400-\u9fff]", t) else window_en) and _passes(
-                    gap
+                    gap, low[start:end] in ("no", "nor", "neither")
                 ):
                     return term
     return None
