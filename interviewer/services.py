@@ -96,14 +96,18 @@ class Services:
         embedder = self.retriever.embedder
         table = calibration_for(embedder.spec)
         if table is not None:
-            return OfflineJudge(embedder, self.references, calibration=table)
+            return OfflineJudge(embedder, self.references, calibration=table, neighbours=self.bank.neighbours)
         # Similarities mean different things to different embedders: without a calibration for the
         # configured one, grade with the bundled e5-small (retrieval keeps the configured embedder).
         from interviewer.rag.embedders import get_embedder
 
         note = f"graded with e5-small: the offline judge has no calibration for {embedder.spec}"
         return OfflineJudge(
-            get_embedder("e5-small"), self.references, calibration=calibration_for("e5-small"), note=note
+            get_embedder("e5-small"),
+            self.references,
+            calibration=calibration_for("e5-small"),
+            note=note,
+            neighbours=self.bank.neighbours,
         )
 
     def llm(self, model: str | None = None) -> LLMClient | None:

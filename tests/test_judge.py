@@ -263,3 +263,21 @@ def test_a_very_long_answer_is_read_through_its_most_relevant_sentences(services
         judge.embedder.embed_queries = inner
     assert sum(embedded) <= READ_UNITS  # was one embedding per sentence and clause, up to 400 (~25 s)
     assert any(p.evidence == on_topic for p in cov.points)  # the relevant sentence is among those read
+
+
+def test_a_neighbouring_questions_misconception_is_an_error_here_too(services) -> None:
+    """A wrong claim is wrong in any question: the cost question shares the quantization note with the
+    quantization question, whose misconception (SmoothQuant moving outliers the wrong way) counts here."""
+    bank = services.bank
+    q = bank.questions["sd-70b-cost-reduction"]
+    neighbours = bank.neighbours(q)
+    assert "llm-quantization-methods" in {o.id for o in neighbours}
+    assert q not in neighbours and all(set(o.notes) & set(q.notes) for o in neighbours)
+    right = "先测基线：每百万 token 成本和 GPU 利用率。服务层用 vLLM 的 continuous batching 和 prefix caching。"
+    wrong = right + "量化上先用 SmoothQuant 把权重里的离群值迁移到激活上，再做 INT8。"
+    g = grade(services, q.id, wrong, "zh")
+    found = [e for e in g.errors if e.misconception == "sq-wrong-direction"]
+    assert found, g.errors
+    assert found[0].quote in wrong and found[0].reference and found[0].correction
+    assert not grade(services, q.id, right, "zh").errors
+    assert grade(services, q.id, wrong, "zh").overall < grade(services, q.id, right, "zh").overall + 1

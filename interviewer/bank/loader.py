@@ -69,6 +69,13 @@ class Bank:
         except KeyError:
             raise KeyError(f"unknown question id {qid!r}") from None
 
+    def neighbours(self, question: Question) -> list[Question]:
+        """The other questions that share a reference note with ``question``: their misconceptions
+        are about the same facts (a wrong claim about SmoothQuant is as wrong in a cost question as
+        in a quantization one)."""
+        mine = set(question.notes)
+        return [q for q in self.questions.values() if q.id != question.id and mine & set(q.notes)]
+
     def by_track(self, track: str | None = None) -> list[Question]:
         return [q for q in self.questions.values() if track is None or q.track == track]
 

@@ -282,7 +282,9 @@ _TURN_EN = re.compile(
     r"\b(miss(es|ed)?|fails?|failed|struggles?|lacks?|weak|poor|bad|worse|instead|"
     r"because|since|but|whereas|although|though|unless)\b"
 )
-_TURN_ZH = re.compile(r"(不擅长|做不好|搞不定|较弱|很弱|更差|较差|而是|反而|因为|由于|但是|但|不过|虽然|除非)")
+_TURN_ZH = re.compile(
+    r"(不擅长|做不好|搞不定|较弱|很弱|更差|较差|而是|反而|因为|由于|但是|但|不过|虽然|除非|也可以是|或者是)"
+)
 
 
 def _turns(gap: str) -> bool:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -227,6 +227,17 @@ class _Targets:
         return scores
 
 
+@dataclass(frozen=True)
+class _Foreign:
+    """A misconception of a neighbouring question, with what its own question's patterns need."""
+
+    misconception: Misconception
+    protected: tuple[str, ...]
+    """Its key point's aliases (a part inside the right idea's name binds nothing)."""
+    subjects: tuple[str, ...]
+    """Both questions' subjects (one between a phrase's parts breaks it)."""
+
+
 EXEMPLAR_MIN = 0.5
 """Calibrated similarity at which a model-answer sentence is taken as a concrete way of stating the key
 point it is closest to. Rubric key points are abstract ("names a bet that failed and how they found
@@ -262,13 +273,17 @@ class OfflineJudge:
         references: ReferenceFinder | None = None,
         calibration: dict[tuple[str, str], tuple[float, float]] | None = None,
         note: str = "",
+        neighbours: Callable[[Question], Sequence[Question]] | None = None,
     ) -> None:
         self.embedder = embedder
+        self.neighbours = neighbours
+        """The questions whose misconceptions are checked too (``Bank.neighbours``); None: none."""
         self.references = references
         self.calibration = calibration or CALIBRATION
         self.note = note
         """Said in every grade's summary when the judge is not using the configured embedder."""
         self._targets_cache: dict[str, _Targets] = {}
+        self._foreign_cache: dict[str, list[_Foreign]] = {}
         self._unit_cache: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
@@ -328,6 +343,74 @@ class OfflineJudge:
         the question is asked, so the first answer's turn does not wait for either)."""
         self._targets(question)
         claims.compile_patterns(question)
+        for f in self._foreign(question):
+            for alias in f.misconception.aliases.all():
+                claims.alias_pattern(alias)
+
+    def _foreign(self, question: Question) -> list[_Foreign]:
+        """The misconceptions of the questions that share a reference note with ``question``."""
+        with self._lock:
+            cached = self._foreign_cache.get(question.id)
+        if cached is not None:
+            return cached
+        own = {id(m) for _, kp in question.rubric.key_points() for m in kp.misconceptions}
+        out: list[_Foreign] = []
+        for other in self.neighbours(question) if self.neighbours else []:
+            subjects = tuple(dict.fromkeys([*claims.all_subjects(question), *claims.all_subjects(other)]))
+            for _, kp in other.rubric.key_points():
+                out.extend(
+                    _Foreign(m, tuple(kp.aliases.all()), subjects) for m in kp.misconceptions if id(m) not in own
+                )
+        with self._lock:
+            self._foreign_cache[question.id] = out
+        return out
+
+    def _foreign_errors(
+        self,
+        question: Question,
+        pairs: list[tuple[Criterion, KeyPoint]],
+        units: list[Unit],
+        scores: np.ndarray,
+        skip: set[int],
+    ) -> list[tuple[int, int, FoundError]]:
+        """(unit, key point, error) for each unit that states a neighbouring question's misconception
+        (see ``neighbours``): a wrong claim is wrong in any question. It is charged to this question's
+        key point the unit is closest to; each such misconception counts once."""
+        foreign = self._foreign(question)
+        if not foreign:
+            return []
+        whole = normalize(" ".join(u.text for u in units if not u.code))
+        squeezed = whole.replace(" ", "")
+        live = [
+            f
+            for f in foreign
+            if any(
+                (p := claims.alias_pattern(a)) is not None and p.search(squeezed if has_cjk(a) else whole)
+                for a in f.misconception.aliases.all()
+            )
+        ]
+        out: list[tuple[int, int, FoundError]] = []
+        seen: set[int] = set()
+        n = len(pairs)
+        for ui, unit in enumerate(units):
+            if not live or ui in skip or unit.code or claims.refutes(unit.sentence):
+                continue
+            low = normalize(unit.text)
+            for f in live:
+                # Its phrase alone may be wrong only in its own question's context ("直接终止任务" is wrong
+                # for a bad tool call, fine for a detected loop): the unit must name that key point's topic.
+                if not any(contains_term(low, a) for a in f.protected):
+                    continue
+                hit = claims.alias_hit(unit.text, f.misconception.aliases, f.subjects, f.protected)
+                if hit is None:
+                    continue
+                i = int(np.argmax(scores[ui, 1 : 1 + n]))
+                if id(f.misconception) not in seen:
+                    seen.add(id(f.misconception))
+                    criterion, kp = pairs[i]
+                    out.append((ui, i, FoundError(criterion, kp, unit.quote, "misconception", f.misconception, hit)))
+                break
+        return out
 
     def _embed_units(self, units: list[str]) -> np.ndarray:
         """Embed answer units, reusing earlier ones: a follow-up decision re-reads the answers
@@ -492,6 +575,10 @@ class OfflineJudge:
             bad.add(ui)
             if i not in errors or strength > errors[i][0]:
                 errors[i] = (strength, err)
+        # Neighbouring questions' misconceptions cost ~0.1 s on a long answer: the full grade checks them,
+        # the follow-up decision (``fine=False``, within a keystroke's time) only this question's.
+        foreign = self._foreign_errors(question, pairs, units, scores, bad) if fine else []
+        bad.update(ui for ui, _, _ in foreign)
         good = [ui for ui in range(len(units)) if ui not in bad]
         norm = normalize(" ".join(units[ui].text if units[ui].code else units[ui].sentence for ui in good))
         points: list[KeyPointCoverage] = []
@@ -512,7 +599,7 @@ class OfflineJudge:
             evidence = units[best].quote if cov >= COVERED else None
             points.append(KeyPointCoverage(criterion, kp, round(cov, 3), round(sim, 4), hits, evidence))
         ordered = sorted(errors.items(), key=lambda e: (-pairs[e[0]][0].weight, e[0]))
-        return Coverage(points, relevance, [e for _, (_, e) in ordered])
+        return Coverage(points, relevance, [*(e for _, (_, e) in ordered), *(e for _, _, e in foreign)])
 
     # -- grading ---------------------------------------------------------------------------
     def grade(self, question: Question, answer: str, lang: Lang = "en") -> Grade:
