@@ -28,6 +28,12 @@ SLOW_IMPORT = "\n\nimport time\n\ntime.sleep(3)\n"
 editor stays live while the tests run."""
 
 
+def _editor_open(app) -> bool:
+    """The coding screen is up and composed (it is the current screen a moment before its editor is
+    mounted: querying it then fails under load)."""
+    return isinstance(app.screen, CodingScreen) and bool(app.screen.query("#code-editor"))
+
+
 def _coding_services(services: Services) -> Services:
     """The built-in bank cut to the question with a coding task (selection is random otherwise)."""
     bank = dataclasses.replace(services.bank, questions={QID: services.bank.questions[QID]})
@@ -46,7 +52,7 @@ async def test_coding_interview_end_to_end(services: Services) -> None:
         interview = app.screen
         assert isinstance(interview, InterviewScreen)
         # the question is asked and its code editor opens by itself, with the starter code
-        await wait_for(pilot, lambda: isinstance(app.screen, CodingScreen), "the code editor", timeout=120)
+        await wait_for(pilot, lambda: _editor_open(app), "the code editor", timeout=120)
         coding = app.screen
         assert isinstance(coding, CodingScreen)
         editor = coding.query_one("#code-editor", TextArea)
@@ -77,7 +83,7 @@ async def test_coding_interview_end_to_end(services: Services) -> None:
         await wait_for(pilot, lambda: app.screen is interview, "the conversation")
         assert listening(interview, QuestionAsked)
         await pilot.press("f4")
-        await wait_for(pilot, lambda: isinstance(app.screen, CodingScreen), "the editor again")
+        await wait_for(pilot, lambda: _editor_open(app), "the editor again")
         coding = app.screen
         assert isinstance(coding, CodingScreen)
         editor = coding.query_one("#code-editor", TextArea)
@@ -146,7 +152,7 @@ async def test_failing_code_puts_the_failing_tests_in_feedback(services: Service
     async with app.run_test(size=SIZE) as pilot:
         interview = app.screen
         assert isinstance(interview, InterviewScreen)
-        await wait_for(pilot, lambda: isinstance(app.screen, CodingScreen), "the code editor", timeout=120)
+        await wait_for(pilot, lambda: _editor_open(app), "the code editor", timeout=120)
         coding = app.screen
         assert isinstance(coding, CodingScreen)
         await wait_for(pilot, lambda: "还没有运行公开测试" in flat(screen_text(app)), "the editor, in Chinese")
