@@ -343,9 +343,8 @@ class OfflineJudge:
         the question is asked, so the first answer's turn does not wait for either)."""
         self._targets(question)
         claims.compile_patterns(question)
-        for f in self._foreign(question):
-            for alias in f.misconception.aliases.all():
-                claims.alias_pattern(alias)
+        for other in self.neighbours(question) if self.neighbours else []:
+            claims.compile_patterns(other)
 
     def _foreign(self, question: Question) -> list[_Foreign]:
         """The misconceptions of the questions that share a reference note with ``question``."""
@@ -353,14 +352,11 @@ class OfflineJudge:
             cached = self._foreign_cache.get(question.id)
         if cached is not None:
             return cached
-        own = {id(m) for _, kp in question.rubric.key_points() for m in kp.misconceptions}
         out: list[_Foreign] = []
         for other in self.neighbours(question) if self.neighbours else []:
             subjects = tuple(dict.fromkeys([*claims.all_subjects(question), *claims.all_subjects(other)]))
             for _, kp in other.rubric.key_points():
-                out.extend(
-                    _Foreign(m, tuple(kp.aliases.all()), subjects) for m in kp.misconceptions if id(m) not in own
-                )
+                out.extend(_Foreign(m, tuple(kp.aliases.all()), subjects) for m in kp.misconceptions)
         with self._lock:
             self._foreign_cache[question.id] = out
         return out
