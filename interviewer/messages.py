@@ -436,7 +436,7 @@ _JUDGE: dict[str, Text] = {
         "capped at 0: the answer lists terms without explaining them", "答案只是术语罗列，没有解释，封顶 0 分"
     ),
     "cap.off_topic": Text("capped at 0: the answer is off topic", "答案与题目无关，封顶 0 分"),
-    "cap.wrong_claim": Text("capped at 1: contains a wrong claim", "含错误说法，封顶 1 分"),
+    "cap.wrong_claim": Text("capped at 0: states a wrong claim about it", "含错误说法，封顶 0 分"),
     "cap.wrong_claim_elsewhere": Text(
         "capped at {cap}: the answer states a wrong claim elsewhere", "答案别处有错误说法，封顶 {cap} 分"
     ),

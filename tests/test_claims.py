@@ -143,16 +143,16 @@ def test_cap_policy() -> None:
     assert answer_cap(["too_short"]) == 1 and answer_cap(["padding"]) == 1
     assert answer_cap(["prompt_injection"]) == 4
     scores = {"a": 4, "b": 3, "c": 2}
-    # one wrong claim: its criterion at most 1, the rest of the answer at most partial (2)
-    assert apply_caps(scores, [], error_criteria=["b"]) == {"a": 2, "b": 1, "c": 2}
+    # one wrong claim: its criterion 0 (below vague), the rest of the answer at most partial (2)
+    assert apply_caps(scores, [], error_criteria=["b"]) == {"a": 2, "b": 0, "c": 2}
     assert apply_caps(scores, ["padding"], unquoted=["c"]) == {"a": 1, "b": 1, "c": 1}
     assert apply_caps(scores, ["keyword_stuffing"]) == {"a": 0, "b": 0, "c": 0}
     # two wrong claims: the whole answer is at most vague
-    assert apply_caps(scores, [], error_criteria=["b", "c"]) == {"a": 1, "b": 1, "c": 1}
-    assert apply_caps(scores, [], error_criteria=["b"], n_errors=2) == {"a": 1, "b": 1, "c": 1}
+    assert apply_caps(scores, [], error_criteria=["b", "c"]) == {"a": 1, "b": 0, "c": 0}
+    assert apply_caps(scores, [], error_criteria=["b"], n_errors=2) == {"a": 1, "b": 0, "c": 1}
     assert answer_cap([], n_errors=0) == 4 and answer_cap([], n_errors=1) == 2
     assert answer_cap([], n_errors=2) == answer_cap([], n_errors=6) == 1
-    assert apply_caps(scores, [], error_criteria=["a", "b", "c"]) == {"a": 1, "b": 1, "c": 1}
+    assert apply_caps(scores, [], error_criteria=["a", "b", "c"]) == {"a": 0, "b": 0, "c": 0}
 
 
 # -- lexical claim checks ----------------------------------------------------------------------------

@@ -282,3 +282,27 @@ def test_a_neighbouring_questions_misconception_is_an_error_here_too(services) -
     ok = grade(services, q.id, right, "zh")
     assert not ok.errors
     assert g.overall < ok.overall + 1
+
+
+def test_two_wrong_claims_about_one_key_point_are_two_errors(services) -> None:
+    """A key point can be wrong in more than one way: two of its misconceptions stated in two sentences
+    are two wrong claims (the whole answer is then held at vague), the same one said twice is one."""
+    base = (
+        "The loss is the mean negative log-likelihood of the next token, with labels shifted by one, and its "
+        "gradient with respect to the logits is softmax minus one-hot. Pads are batching artifacts, so keep "
+        "them out of the loss or the model learns to predict pad. With reduction='mean' the average is over "
+        "all non-pad tokens of the batch, so long sequences weigh more. In PyTorch, F.cross_entropy's "
+        "ignore_index defaults to 0, the pad id, so they drop out by themselves."
+    )
+    one = grade(services, "ml-transformer-loss-padding", base + " Set the prompt labels to -100 in SFT too.")
+    assert [e.misconception for e in one.errors] == ["ignore-index-zero"]
+    again = grade(services, "ml-transformer-loss-padding", base + " Again: ignore_index defaults to 0.")
+    assert [e.misconception for e in again.errors] == ["ignore-index-zero"]
+    two = grade(
+        services,
+        "ml-transformer-loss-padding",
+        base + " Besides, the attention mask is enough: it already keeps pad positions out of the loss.",
+    )
+    assert {e.key_point for e in two.errors} == {"ignore-index"}
+    assert {e.misconception for e in two.errors} == {"ignore-index-zero", "attention-mask-enough"}
+    assert all(c.score <= 1 for c in two.criteria) and two.overall < one.overall

@@ -174,13 +174,13 @@ async def test_a_quoted_wrong_claim_is_an_error_and_caps_its_criterion(question:
     bank_fix = question.rubric.criterion("alibi-mechanics").key_points[1].misconceptions[0]
     assert err.correction == bank_fix.correction.en and err.reference == bank_fix.note
     scores = {c.id: c for c in g.criteria}
-    assert scores["alibi-mechanics"].score == 1 and "wrong claim" in scores["alibi-mechanics"].reason
+    assert scores["alibi-mechanics"].score == 0 and "wrong claim" in scores["alibi-mechanics"].reason
     assert all(WRONG not in q for c in g.criteria for q in c.evidence)  # an error is never evidence
     assert "alibi-slopes" not in scores["alibi-mechanics"].covered_ids
     # the invented error was dropped: one wrong claim holds the other criteria at partial (2), not 1
     assert scores["rope-mechanics"].score == 2 and "wrong claim elsewhere" in scores["rope-mechanics"].reason
     assert g.public()["errors"][0]["quote"] == WRONG  # type: ignore[index]
-    assert g.overall == pytest.approx(100 * (0.25 * 2 / 4 + 0.25 * 1 / 4 + 0.25 * 2 / 4 + 0.25 * 2 / 4), abs=0.1)
+    assert g.overall == pytest.approx(100 * (0.25 * 2 / 4 + 0.25 * 0 / 4 + 0.25 * 2 / 4 + 0.25 * 2 / 4), abs=0.1)
 
 
 async def test_an_error_outside_the_listed_misconceptions_is_a_conflict(question: Question) -> None:
@@ -201,7 +201,7 @@ async def test_an_error_outside_the_listed_misconceptions_is_a_conflict(question
     g = await LLMJudge(FakeLLM([reply])).grade(question, text, "en")
     assert [(e.kind, e.key_point) for e in g.errors] == [("conflict", "llama4-irope")]
     assert g.errors[0].correction.startswith("Llama 4 interleaves") and g.errors[0].reference
-    assert {c.id: c.score for c in g.criteria}["context-extension"] == 1
+    assert {c.id: c.score for c in g.criteria}["context-extension"] == 0
 
 
 async def test_an_error_must_quote_a_claim_not_a_term(question: Question) -> None:
@@ -222,7 +222,7 @@ async def test_an_error_counts_when_half_the_samples_report_it(question: Questio
     twice = [verdicts(question, 4, errors=[error]), verdicts(question, 4), verdicts(question, 4, errors=[error])]
     g = await LLMJudge(FakeLLM(twice), samples=3).grade(question, ANSWER, "en")
     assert [e.key_point for e in g.errors] == ["alibi-slopes"]
-    assert {c.id: c.score for c in g.criteria}["alibi-mechanics"] == 1
+    assert {c.id: c.score for c in g.criteria}["alibi-mechanics"] == 0
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -6,8 +6,9 @@ One place, so the offline judge and the LLM judge can never disagree about what 
   "vague" level: at most 1;
 - text addressed to the grader is removed before grading and caps nothing by itself: the rest of
   the answer is graded as if it were not there;
-- a criterion with a wrong claim (an error) is at most 1, whatever else it covers: a wrong claim
-  costs more than silence;
+- a criterion with a wrong claim (an error) scores 0, whatever else it covers: level 1 is "vague"
+  (touches the topic without substance), and a false statement about the criterion shows less
+  understanding than a vague one;
 - an answer with a wrong claim is at most "partial" (2) on every criterion, with two or more at
   most "vague" (1): an interviewer who hears a candidate state a falsehood about a core point
   with confidence no longer takes the rest of the answer as shown understanding — what sounds
@@ -27,7 +28,7 @@ from interviewer.messages import msg
 
 ZERO_FLAGS = ("empty", "off_topic", "keyword_stuffing")
 VAGUE_FLAGS = ("too_short", "padding")
-ERROR_CAP = 1
+ERROR_CAP = 0
 UNQUOTED_CAP = 1
 ERRORS_FOR_ANSWER_CAP = 1
 """Wrong claims from which the whole answer is capped (``ERRORED_ANSWER_CAPS``)."""

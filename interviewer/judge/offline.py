@@ -548,8 +548,10 @@ class OfflineJudge:
         n = len(pairs)
         scores = targets.fold(calibrated(raw, ["zh" if has_cjk(u.text) else "en" for u in units], self.calibration), n)
         relevance = float(scores[:, : 1 + n].max())
-        # Errors: at most one per unit (its strongest), never more than one per key point.
-        errors: dict[int, tuple[float, FoundError]] = {}
+        # Errors: at most one per unit (its strongest). A key point may be wrong in more than one way
+        # (two misconceptions stated in two sentences are two wrong claims); the same misconception or
+        # negation said twice, or one sentence read as a whole and by its clauses, counts once.
+        errors: dict[tuple[int, str], tuple[float, FoundError, str]] = {}
         bad: set[int] = set()
         withheld: set[tuple[int, int]] = set()
         for ui, unit in enumerate(units):
@@ -569,8 +571,10 @@ class OfflineJudge:
                 continue
             i, (strength, err) = max(found, key=lambda f: f[1][0])
             bad.add(ui)
-            if i not in errors or strength > errors[i][0]:
-                errors[i] = (strength, err)
+            key = (i, err.misconception.id if err.misconception else err.kind)
+            if key not in errors or strength > errors[key][0]:
+                errors[key] = (strength, err, unit.sentence)
+        errors = _one_per_sentence(errors)
         # Neighbouring questions' misconceptions cost ~0.1 s on a long answer: the full grade checks them,
         # the follow-up decision (``fine=False``, within a keystroke's time) only this question's.
         foreign = self._foreign_errors(question, pairs, units, scores, bad) if fine else []
@@ -578,8 +582,9 @@ class OfflineJudge:
         good = [ui for ui in range(len(units)) if ui not in bad]
         norm = normalize(" ".join(units[ui].text if units[ui].code else units[ui].sentence for ui in good))
         points: list[KeyPointCoverage] = []
+        wrong_points = {i for i, _ in errors}
         for i, (criterion, kp) in enumerate(pairs):
-            if i in errors or not good:
+            if i in wrong_points or not good:
                 points.append(KeyPointCoverage(criterion, kp, 0.0, 0.0, [], None))
                 continue
             col = scores[good, 1 + i] * self._earns(raw[good], scores[good], units, good, i, n, targets)
@@ -594,8 +599,8 @@ class OfflineJudge:
             cov = min(1.0, 0.7 * sem + 0.3 * alias + (0.15 if sem > 0.3 and hits else 0.0))
             evidence = units[best].quote if cov >= COVERED else None
             points.append(KeyPointCoverage(criterion, kp, round(cov, 3), round(sim, 4), hits, evidence))
-        ordered = sorted(errors.items(), key=lambda e: (-pairs[e[0]][0].weight, e[0]))
-        return Coverage(points, relevance, [*(e for _, (_, e) in ordered), *(e for _, _, e in foreign)])
+        ordered = sorted(errors.items(), key=lambda e: (-pairs[e[0][0]][0].weight, e[0][0], -e[1][0]))
+        return Coverage(points, relevance, [*(e for _, (_, e, _) in ordered), *(e for _, _, e in foreign)])
 
     # -- grading ---------------------------------------------------------------------------
     def grade(self, question: Question, answer: str, lang: Lang = "en") -> Grade:
@@ -697,6 +702,20 @@ class OfflineJudge:
             rubric_version=question.rubric.version,
             summary=reason,
         )
+
+
+def _one_per_sentence(
+    errors: dict[tuple[int, str], tuple[float, FoundError, str]],
+) -> dict[tuple[int, str], tuple[float, FoundError, str]]:
+    """The strongest error per key point and sentence: a sentence and its clauses are read apart, so
+    one claim could otherwise count twice against the same key point."""
+    best: dict[tuple[int, str], tuple[tuple[int, str], float]] = {}
+    for key, (strength, _, sentence) in errors.items():
+        spot = (key[0], sentence)
+        if spot not in best or strength > best[spot][1]:
+            best[spot] = (key, strength)
+    keep = {key for key, _ in best.values()}
+    return {key: value for key, value in errors.items() if key in keep}
 
 
 def _rubric_words(question: Question) -> frozenset[str]:
