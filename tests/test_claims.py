@@ -330,3 +330,21 @@ def test_a_denied_misconception_is_not_an_error() -> None:
     assert claims.alias_hit("最相关的那几块放在中间。", aliases)
     # a negation in another clause does not deny this one
     assert claims.alias_hit("Recall is not the issue, so the most relevant chunk goes in the middle.", aliases)
+
+
+def test_a_phrase_matches_the_same_claim_in_everyday_synonyms_articles_and_inflections() -> None:
+    # Chinese: an everyday word matches its synonyms (逐步 提高 for 逐渐 增加), never its antonym
+    schedule = _terms([], ["逐渐增加真实 token 的比例"])
+    assert claims.alias_hit("训练推进时逐步提高真实 token 的比例。", schedule)
+    assert claims.alias_hit("训练推进时逐渐降低真实 token 的比例。", schedule) is None
+    # a part whose substance is the everyday word itself stays exact: '不用验证' is not '不需要验证器'
+    assert claims.alias_hit("自洽性多数投票，不需要验证器。", _terms([], ["不用验证"])) is None
+    # English: loose about articles, the inner words inflect, synonyms of an everyday word
+    on_call = _terms(["page the on-call for every"])
+    assert claims.alias_hit("We page on-call for every flag.", on_call)
+    assert claims.alias_hit("We page the on-call rotation for a rate over threshold.", on_call) is None
+    assert claims.alias_hit("we sharded experts across gpus", _terms(["shard expert across gpus"]))
+    assert claims.alias_hit("the loss curves rise steadily", _terms(["loss curve keeps increasing"])) is None
+    assert claims.alias_hit("accuracy increases with depth", _terms(["accuracy rises with depth"]))
+    # a part made only of everyday words stays exact: 'just' alone does not become 'only'
+    assert claims.alias_hit("each token sees only the last w tokens", _terms(["just … the last w tokens"])) is None

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
 
 from interviewer.domain import KeyPoint, Question, Terms
+from interviewer.judge.synonyms import EN_GROUPS, ZH_GROUPS
 from interviewer.textproc import contains_term, has_cjk, normalize
 
 # Negators that attach to the next few words. Chinese compounds that merely contain 不/无/非/未
@@ -269,13 +270,60 @@ _GAP_ZH = r"[^。；！？.;!?\n]{0,12}?"
 _CLAUSE_END = re.compile(r"[.;!?。；！？,，:：\n]")
 
 
+def _alternation(group: Sequence[str]) -> str:
+    return "(?:" + "|".join(re.escape(w) for w in sorted(group, key=len, reverse=True)) + ")"
+
+
+_SYN_ZH = {w.replace(" ", ""): _alternation([g.replace(" ", "") for g in group]) for group in ZH_GROUPS for w in group}
+_SYN_EN = {w: _alternation(group) for group in EN_GROUPS for w in group}
+_SYN_ZH_LONGEST = max((len(w) for w in _SYN_ZH), default=0)
+
+
+_INFLECT = "(?:s|es|ed|d|ing)?"
+_ARTICLES = frozenset({"the", "a", "an"})
+_ARTICLE_GAP = r" (?:(?:the|a|an) )?"
+"""Between two words of an English part: "page the on-call for every" matches "page on-call for every"."""
+
+
 def _term_pattern(term: str, cjk: bool) -> str:
     """A part of an alias: Chinese as a substring; English as whole words, the last of which may
-    take an inflection ("exact match" also matches "exact matches", "handle" "handles")."""
+    take an inflection ("exact match" also matches "exact matches", "handle" "handles"). An everyday
+    word matches its synonyms (``synonyms``: 逐渐 逐步, increase raise): candidates word the same
+    claim differently."""
     if cjk:
         return _zh_part(term)
     suffix = "(?:s|es|ed|d|ing)?" if term[-1:].isalpha() else ""
-    return rf"(?<![a-z0-9]){re.escape(term)}{suffix}(?![a-z0-9])"
+    words = term.split(" ")
+    widen = any(w not in _SYN_EN for w in words)  # a part made only of everyday words stays exact
+    content = [w for w in words if w not in _ARTICLES]
+    if len(content) >= 2:  # loose about articles, as Chinese parts are about particles
+        words, joiner = content, _ARTICLE_GAP
+    else:
+        joiner = re.escape(" ")
+    body = joiner.join(
+        (_SYN_EN.get(w) if widen else None)
+        or re.escape(w) + (_INFLECT if len(w) > 3 and w.isalpha() and i < len(words) - 1 else "")
+        for i, w in enumerate(words)
+    )
+    return rf"(?<![a-z0-9]){body}{suffix}(?![a-z0-9])"
+
+
+def _zh_tokens(piece: str) -> list[tuple[str, str]]:
+    """``piece`` as (text, pattern) tokens: a synonym word (longest first) as the alternation of its
+    group, any other character as itself."""
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(piece):
+        for n in range(min(_SYN_ZH_LONGEST, len(piece) - i), 1, -1):
+            word = piece[i : i + n]
+            if word in _SYN_ZH:
+                out.append((word, _SYN_ZH[word]))
+                i += n
+                break
+        else:
+            out.append((piece[i], re.escape(piece[i])))
+            i += 1
+    return out
 
 
 _TURN_EN = re.compile(
@@ -310,15 +358,22 @@ def _zh_part(part: str) -> str:
     substance = "".join(p for p in pieces if p not in _PARTICLES)
     if len(substance) < 4 or sum(1 for c in substance if has_cjk(c)) < 2:
         return re.escape("".join(pieces))
+    tokens = {piece: _zh_tokens(piece) for piece in pieces if piece not in _PARTICLES}
+    own = "".join(t for toks in tokens.values() for t, _ in toks if t not in _SYN_ZH)
+    widen = sum(1 for c in own if has_cjk(c)) >= 2 and len(own) >= 4  # the synonym is not the whole claim
     out: list[str] = []
+    prev_cjk = False
     for piece in pieces:
         if piece in _PARTICLES:
             out.append(f"(?:{piece})?")
+            prev_cjk = False
             continue
-        for c in piece:
-            if out and (has_cjk(c) or has_cjk(out[-1][-1:])):
+        for text, pattern in tokens[piece]:
+            pattern = pattern if widen or text not in _SYN_ZH else re.escape(text)
+            if out and (has_cjk(text) or prev_cjk):
                 out.append(_SKIP)
-            out.append(re.escape(c))
+            out.append(pattern)
+            prev_cjk = has_cjk(text[-1:])
     return "".join(out)
 
 
