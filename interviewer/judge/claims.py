@@ -286,13 +286,13 @@ _ARTICLE_GAP = r" (?:(?:the|a|an) )?"
 
 
 def _term_pattern(term: str, cjk: bool) -> str:
-    """A part of an alias: Chinese as a substring; English as whole words, the last of which may
-    take an inflection ("exact match" also matches "exact matches", "handle" "handles"). An everyday
-    word matches its synonyms (``synonyms``: 逐渐 逐步, increase raise): candidates word the same
-    claim differently."""
+    """A part of an alias: Chinese as a substring; English as whole words that may take an
+    inflection ("exact match" also matches "exact matches", "handle" "handles"), with or without
+    articles between them. An everyday word matches its synonyms (``synonyms``: 逐渐 逐步, increase
+    rise): candidates word the same claim differently."""
     if cjk:
         return _zh_part(term)
-    suffix = "(?:s|es|ed|d|ing)?" if term[-1:].isalpha() else ""
+    suffix = _INFLECT if term[-1:].isalpha() else ""
     words = term.split(" ")
     widen = any(w not in _SYN_EN for w in words)  # a part made only of everyday words stays exact
     content = [w for w in words if w not in _ARTICLES]
