@@ -349,18 +349,22 @@ _SKIP = "(?:" + "|".join(_PARTICLES) + ")*"
 _PARTICLE_SPLIT = re.compile("(" + "|".join(_PARTICLES) + ")")
 
 
+def _substantial(text: str) -> bool:
+    """Enough left to be a claim: 4+ characters, 2+ of them Chinese."""
+    return len(text) >= 4 and sum(1 for c in text if has_cjk(c)) >= 2
+
+
 def _zh_part(part: str) -> str:
     """The pattern of a Chinese alias part, loose about function words (的, 了, 是, 就, 也, 一个 …):
     the alias "PPO 是离线的" matches "PPO 是离线算法", and "自洽性需要验证器" matches "自洽性需要一个验证器".
     Only a part with substance left without them (4+ characters, 2+ of them Chinese) is loose: in
     "goodput 就是 … 吞吐" or "值也就是对的" the function words are the claim, and the part stays exact."""
     pieces = [p for p in _PARTICLE_SPLIT.split(part.replace(" ", "")) if p]
-    substance = "".join(p for p in pieces if p not in _PARTICLES)
-    if len(substance) < 4 or sum(1 for c in substance if has_cjk(c)) < 2:
+    if not _substantial("".join(p for p in pieces if p not in _PARTICLES)):
         return re.escape("".join(pieces))
     tokens = {piece: _zh_tokens(piece) for piece in pieces if piece not in _PARTICLES}
-    own = "".join(t for toks in tokens.values() for t, _ in toks if t not in _SYN_ZH)
-    widen = sum(1 for c in own if has_cjk(c)) >= 2 and len(own) >= 4  # the synonym is not the whole claim
+    # synonyms widen the part only when the synonym is not the whole claim
+    widen = _substantial("".join(t for toks in tokens.values() for t, _ in toks if t not in _SYN_ZH))
     out: list[str] = []
     prev_cjk = False
     for piece in pieces:
