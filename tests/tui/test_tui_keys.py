@@ -76,7 +76,7 @@ async def test_footer_shows_the_submit_key(tui_services: Services) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, InterviewScreen)
-        await pilot.pause()
+        await wait_for(pilot, lambda: "^s Submit" in screen_text(app).splitlines()[-1], "the interview's key bar")
         footer = screen_text(app).splitlines()[-1]
         assert "^s Submit" in footer and "^n Skip" in footer and "^g End" in footer
 

@@ -22,13 +22,15 @@ async def test_home_in_chinese(tui_services: Services) -> None:
         assert "新的面试" in text and "开始面试" in text and "题数" in text and "难度" in text and "离线引擎" in text
         assert "interviewer — AI/LLM 工程师模拟面试" in text and "mock interviews" not in text  # the header
         await wait_for(pilot, lambda: "就绪 · 离线引擎" in screen_text(app), "the warm-up's line in Chinese")
+        # The footer recomposes when the screen's bindings settle: wait for it rather than read it once
+        await wait_for(pilot, lambda: "f1 帮助" in screen_text(app).splitlines()[-1], "Home's key bar")
         footer = screen_text(app).splitlines()[-1]
-        assert "f1 帮助" in footer and "命令面板" in footer and "Help" not in footer  # the app's own keys too
+        assert "命令面板" in footer and "Help" not in footer  # the app's own keys too
         await pilot.press("h")
         await wait_for(pilot, lambda: "interviewer — 历史" in screen_text(app), "History's Chinese header")
         await wait_for(pilot, lambda: "返回" in screen_text(app).splitlines()[-1], "History's key bar")
-        footer = screen_text(app).splitlines()[-1]
-        assert "f1 帮助" in footer and "Help" not in footer
+        await wait_for(pilot, lambda: "f1 帮助" in screen_text(app).splitlines()[-1], "History's key bar, help key")
+        assert "Help" not in screen_text(app).splitlines()[-1]
 
 
 async def test_home_notices_in_chinese(tui_services: Services) -> None:

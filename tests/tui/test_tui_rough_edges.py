@@ -407,8 +407,8 @@ async def test_help_and_the_command_palette_speak_the_session_language(tui_servi
     app = _zh_interview(tui_services)
     async with app.run_test(size=SMALL) as pilot:
         screen = await _first_question(pilot, app)
-        footer = screen_text(app).splitlines()[-1]
-        assert "命令面板" in footer and "palette" not in footer
+        await wait_for(pilot, lambda: "命令面板" in screen_text(app).splitlines()[-1], "the Chinese key bar")
+        assert "palette" not in screen_text(app).splitlines()[-1]
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
