@@ -471,6 +471,11 @@ _JUDGE: dict[str, Text] = {
     "offline.reason.nothing": Text("the answer does not address this criterion", "答案没有谈到这一项"),
     "offline.reason.dash": Text(" — ", " —— "),
     "offline.reason.capped": Text(" ({})", "（{}）"),
+    "check.ask": Text(
+        "A colleague once told me: “{claim}.” Would you agree? Why, or why not?",
+        "有同事跟我说过：“{claim}。”你同意吗？为什么？",
+    ),
+    "check.agreed": Text("agreed that “{claim}”; in fact: {fix}", "认同了“{claim}”这一说法；实际上：{fix}"),
     "offline.summary.covered": Text("Covered {n}/{total} key points", "覆盖 {n}/{total} 个要点"),
     "offline.summary.errors": Text(", {n} wrong claim{s}.", "，{n} 处错误说法。"),
     "offline.summary.end": Text(".", "。"),

@@ -15,10 +15,10 @@ from interviewer.bank import Bank
 from interviewer.domain import Question, Session, Turn
 from interviewer.judge import guards
 from interviewer.judge.caps import answer_cap
+from interviewer.judge.checks import Exchange
 from interviewer.judge.llm_judge import (
     MAX_FIELD_CHARS,
     SAMPLE_TEMPERATURE,
-    Exchange,
     JudgeReply,
     LLMJudge,
     locate,

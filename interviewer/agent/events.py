@@ -57,7 +57,7 @@ class FollowUpAsked(_Event):
     text: str
     criterion: str = ""
     key_point: str = ""
-    source: Literal["llm", "seed", "probe", "challenge", "deepen"] = "seed"
+    source: Literal["llm", "seed", "probe", "challenge", "deepen", "check"] = "seed"
     """Who wrote it: the model, a seed or a key point's probe from the bank, a push-back on a wrong
     claim ('challenge'), or a harder question for a strong answer ('deepen')."""
 

@@ -10,8 +10,14 @@ Offline, in this order:
 3. **A strong answer is pushed harder**: one deepening follow-up (a seed aimed at a point made only
    weakly, the level-4 descriptor of the weakest criterion, or a "what breaks at 10×" probe). A
    strong answer need not be complete (``STRONG_COVERAGE``): the harder question comes before the
-   gaps, and the interviewer moves on once the answers cover nearly everything.
-4. **Gaps**: the highest-weight key point still missing, asked with the seed written for it only
+   gaps.
+4. **Check a doubtful claim** once per question: when a sentence reads closer to one of a key
+   point's misconceptions than to the point (``Coverage.doubts``; too unsure to call it an error),
+   the interviewer puts the misconception to the candidate ("A colleague once told me: “…”. Would
+   you agree?"). Agreeing with it is graded as stating it (``judge/checks.py``); a fluent answer
+   whose wording no tell-tale phrase catches is caught here, by asking, as a human would. Then the
+   interviewer moves on once the answers cover nearly everything.
+5. **Gaps**: the highest-weight key point still missing, asked with the seed written for it only
    when the answer gives the seed its premise (``FollowUpSeed.requires``, or the answer at least
    touched the point), else with the point's human-written probe, which asks how the candidate would
    do it. A seed or probe is never aimed at a point the answers already cover.
@@ -33,6 +39,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from interviewer.domain import Criterion, FollowUpSeed, Lang, Question
+from interviewer.judge.checks import check_text
 from interviewer.judge.offline import COVERED, TOUCHED, Coverage, FoundError, KeyPointCoverage
 from interviewer.messages import has, msg
 from interviewer.textproc import contains_term, normalize, tokenize
@@ -47,11 +54,13 @@ WEAK = 0.7
 """Coverage under which a covered key point was made only weakly: a deepening seed may still aim at it."""
 QUOTE_CHARS = {"en": 110, "zh": 48}
 """Longest quote of the candidate's words in a push-back."""
+CHECK_COVERAGE = 0.15
+"""Weighted rubric coverage from which an answer says enough for its claims to be worth checking."""
 MAX_FOLLOW_UP_CHARS = 400
 """Longest follow-up the interviewer asks (the model's is cut to it; the schema sent says so too)."""
 MAX_REASONING_CHARS = 400
 
-Source = Literal["llm", "seed", "probe", "challenge", "deepen"]
+Source = Literal["llm", "seed", "probe", "challenge", "deepen", "check"]
 
 
 @dataclass
@@ -287,6 +296,21 @@ def _challenge(
     return None
 
 
+def _check(coverage: Coverage, asked: list[str], probed: Collection[str], lang: Lang) -> Decision | None:
+    """The misconception the answer most likely states, put to the candidate (see ``judge/checks.py``)."""
+    if coverage.ratio() < CHECK_COVERAGE:
+        return None
+    for doubt in coverage.doubts:
+        if doubt.key_point.id in probed:
+            continue
+        text = check_text(doubt.misconception, lang)
+        if _fresh(text, asked):
+            return Decision(
+                "follow_up", text=text, criterion=doubt.criterion.id, key_point=doubt.key_point.id, source="check"
+            )
+    return None
+
+
 def _deepen(
     question: Question, coverage: Coverage, asked: list[str], probed: Collection[str], answer: str, lang: Lang
 ) -> Decision | None:
@@ -343,6 +367,10 @@ def offline_decision(
         deeper = _deepen(question, coverage, asked, probed, answer, lang)
         if deeper is not None:
             return deeper
+    if "check" not in done:
+        check = _check(coverage, asked, probed, lang)
+        if check is not None:
+            return check
     if coverage.ratio() >= MOVE_ON_COVERAGE:
         return Decision("move_on", "covered")
     for point in missing_by_weight(coverage, probed):

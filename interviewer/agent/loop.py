@@ -44,7 +44,7 @@ from interviewer.agent.followup import (
 from interviewer.agent.reading import DECISION_CHARS, foreground, read_ahead, representative
 from interviewer.agent.selection import Selector
 from interviewer.agent.summary import llm_summary_messages, offline_summary
-from interviewer.agent.transcript import submitted_code
+from interviewer.agent.transcript import exchanges, submitted_code
 from interviewer.domain import Lang, Question, Session, Track
 from interviewer.judge.correctness import judged_text
 from interviewer.judge.offline import Coverage, FoundError
@@ -480,14 +480,9 @@ class Interviewer:
 
     def _exchanges(self, question: Question, answers: list[str]) -> list[tuple[str, str]] | None:
         """Each answer with the prompt it replied to (the question, then each follow-up), for the
-        LLM judge; None when the transcript does not hold exactly these answers."""
-        turns = [t for t in self.session.turns if t.question_id == question.id]
-        replies = [t for t in turns if t.kind == "answer"]
-        if [t.text for t in replies] != answers:
-            return None
-        asked = {t.follow_up_index: t.text for t in turns if t.kind == "follow_up"}
-        asked[0] = next((t.text for t in turns if t.kind == "question"), question.prompt(self.lang))
-        return [(asked.get(t.follow_up_index, ""), t.text) for t in replies if t.text.strip()]
+        judges; None when the transcript does not hold exactly these answers."""
+        replies = [t.text for t in self.session.turns if t.question_id == question.id and t.kind == "answer"]
+        return exchanges(self.session, question) if replies == answers else None
 
     # -- decisions -------------------------------------------------------------------------
     def _coverage_read(self, question: Question, answers: list[str]) -> Coverage:

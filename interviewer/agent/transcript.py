@@ -92,6 +92,15 @@ def submitted_code(session: Session, question_id: str) -> str:
     return next((t.code for t in reversed(session.answers_for(question_id)) if t.code.strip()), "")
 
 
+def exchanges(session: Session, question: Question) -> list[tuple[str, str]]:
+    """Each answer on ``question`` with the prompt it replied to (the question, then each follow-up):
+    the LLM judge reads the conversation, and the offline judge the replies to its claim checks."""
+    turns = [t for t in session.turns if t.question_id == question.id]
+    asked = {t.follow_up_index: t.text for t in turns if t.kind == "follow_up"}
+    asked[0] = next((t.text for t in turns if t.kind == "question"), question.prompt(session.lang))
+    return [(asked.get(t.follow_up_index, ""), t.text) for t in turns if t.kind == "answer" and t.text.strip()]
+
+
 def session_json(session: Session, questions: Mapping[str, Question]) -> dict[str, Any]:
     """The stable JSON of a session: {session_id, overall, questions: [...]}; a coding answer adds
     ``code`` (the code submitted on the question) and ``tests`` (its hidden-test run, from the grade)."""

@@ -267,7 +267,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_rescore(args: argparse.Namespace) -> int:
     import asyncio
 
-    from interviewer.agent.transcript import submitted_code
+    from interviewer.agent.transcript import exchanges, submitted_code
 
     services = services_from(args)
     sid = resolve_session(services, args.id)
@@ -284,7 +284,11 @@ def cmd_rescore(args: argparse.Namespace) -> int:
         # a coding answer's hidden tests run again on its stored code: the sandbox or the task may
         # have changed since, and a rescore grades the answer as the app grades it today
         code = submitted_code(session, qid)
-        grade, fallback = asyncio.run(judge.grade(question, "\n\n".join(answers), session.lang, llm=llm, code=code))
+        said = "\n\n".join(answers)
+        talk = exchanges(session, question)  # the follow-ups too: a reply to a claim check counts
+        grade, fallback = asyncio.run(
+            judge.grade(question, said, session.lang, llm=llm, code=code, exchanges=talk or None)
+        )
         if fallback:
             warn(f"warning: {qid}: {fallback}")
         new_grades.append(grade)

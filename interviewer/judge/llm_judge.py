@@ -29,6 +29,7 @@ from pydantic import BaseModel, BeforeValidator, Field
 from interviewer.domain import ClaimError, Criterion, CriterionGrade, Grade, KeyPoint, Lang, Misconception, Question
 from interviewer.judge import guards
 from interviewer.judge.caps import apply_caps, cap_reason
+from interviewer.judge.checks import Exchange
 from interviewer.judge.references import ReferenceFinder
 from interviewer.llm.base import ChatModel
 from interviewer.llm.prompts import messages as prompt_messages
@@ -81,14 +82,6 @@ class JudgeReply(BaseModel):
     errors: list[ErrorVerdict] = Field(default_factory=list, json_schema_extra={"maxItems": 8})
     criteria: list[CriterionVerdict] = Field(json_schema_extra={"maxItems": 6})
     summary: Text = ""
-
-
-@dataclass(frozen=True)
-class Exchange:
-    """One prompt of a question (the question itself, then each follow-up) and the answer to it."""
-
-    question: str
-    answer: str
 
 
 # -- quotes ---------------------------------------------------------------------------------------

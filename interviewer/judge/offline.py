@@ -19,15 +19,16 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from interviewer.bank.exemplars import exemplar_sentences
 from interviewer.domain import ClaimError, Criterion, CriterionGrade, Grade, KeyPoint, Lang, Misconception, Question
-from interviewer.judge import claims, guards
+from interviewer.judge import checks, claims, guards
 from interviewer.judge.caps import apply_caps, cap_reason
+from interviewer.judge.checks import Exchange
 from interviewer.judge.references import ReferenceFinder
 from interviewer.messages import msg, table
 from interviewer.rag.embedders import Embedder
@@ -101,7 +102,11 @@ class FoundError:
     """The rival subject or negated term, for the feedback."""
 
     def claim_error(self, lang: Lang) -> ClaimError:
-        if self.misconception is not None:
+        if self.misconception is not None and self.kind == "agreed":  # the claim was put to the candidate
+            fix = self.misconception.correction.get(lang)
+            correction = msg("check.agreed", lang, claim=checks.claim_of(self.misconception, lang), fix=fix)
+            ref = self.misconception.note
+        elif self.misconception is not None:
             correction, ref = self.misconception.correction.get(lang), self.misconception.note
         else:
             correction = self.key_point.text.get(lang)
@@ -128,6 +133,18 @@ class Unit:
     code: bool = False
 
 
+@dataclass(frozen=True)
+class Doubt:
+    """A sentence that reads closer to one of a key point's misconceptions than to the key point: not
+    enough to call it an error (see LEAN), enough for the interviewer to ask (``judge/checks.py``)."""
+
+    criterion: Criterion
+    key_point: KeyPoint
+    misconception: Misconception
+    quote: str
+    margin: float
+
+
 @dataclass
 class Coverage:
     """What an answer covers of a question's rubric, and what it gets wrong."""
@@ -136,6 +153,8 @@ class Coverage:
     relevance: float = 0.0
     """Best calibrated score (0..1) of any answer unit against the question or its key points."""
     errors: list[FoundError] = field(default_factory=list)
+    doubts: list[Doubt] = field(default_factory=list)
+    """Misconceptions the answer may state, most likely first (one per misconception)."""
 
     def missing(self) -> list[KeyPointCoverage]:
         return [p for p in self.points if p.coverage < COVERED]
@@ -600,10 +619,20 @@ class OfflineJudge:
             evidence = units[best].quote if cov >= COVERED else None
             points.append(KeyPointCoverage(criterion, kp, round(cov, 3), round(sim, 4), hits, evidence))
         ordered = sorted(errors.items(), key=lambda e: (-pairs[e[0][0]][0].weight, e[0][0], -e[1][0]))
-        return Coverage(points, relevance, [*(e for _, (_, e, _) in ordered), *(e for _, _, e in foreign)])
+        doubts = _doubts(raw, scores, units, good, pairs, targets, wrong_points)
+        return Coverage(points, relevance, [*(e for _, (_, e, _) in ordered), *(e for _, _, e in foreign)], doubts)
 
     # -- grading ---------------------------------------------------------------------------
-    def grade(self, question: Question, answer: str, lang: Lang = "en") -> Grade:
+    def grade(
+        self,
+        question: Question,
+        answer: str,
+        lang: Lang = "en",
+        exchanges: Sequence[Exchange | tuple[str, str]] | None = None,
+    ) -> Grade:
+        """Grade ``answer`` (all the candidate said on the question). ``exchanges``, the same replies
+        paired with what each answered, let the claim checks count: a reply that agrees with a
+        misconception the interviewer put to the candidate is a wrong claim (``judge/checks.py``)."""
         vocab = {a.lower() for _, kp in question.rubric.key_points() for a in kp.aliases.all()}
         report = guards.check(answer, vocab)
         flags = list(report.flags)
@@ -611,6 +640,8 @@ class OfflineJudge:
             return self._zero(question, flags, lang, msg("judge.empty", lang))
         # A term list proves nothing by its terms: under keyword stuffing only meaning counts.
         cov = self.coverage(question, report.clean_text, use_aliases="keyword_stuffing" not in flags)
+        if exchanges:
+            cov = _with_checks(question, cov, exchanges)
         if cov.relevance < 0.25 and cov.ratio() < 0.15:
             flags.append("off_topic")
         error_criteria = {e.criterion.id for e in cov.errors}
@@ -702,6 +733,58 @@ class OfflineJudge:
             rubric_version=question.rubric.version,
             summary=reason,
         )
+
+
+def _with_checks(question: Question, cov: Coverage, exchanges: Sequence[Exchange | tuple[str, str]]) -> Coverage:
+    """``cov`` with the replies to claim checks read: agreeing with the misconception put to the
+    candidate is a wrong claim about its key point (which then earns nothing); rejecting it clears any
+    error the reply's own words made about that misconception (a candidate who says "no: X is a myth"
+    quotes X)."""
+    errors, points = list(cov.errors), list(cov.points)
+    for exchange in exchanges:
+        asked, said = (exchange.question, exchange.answer) if isinstance(exchange, Exchange) else exchange
+        found = checks.checked(question, asked)
+        if found is None or not said.strip():
+            continue
+        criterion, kp, m = found
+        verdict = checks.verdict(said)
+        if verdict == "disagree":
+            errors = [e for e in errors if not (e.misconception is m and e.quote in said)]
+        elif verdict == "agree" and not any(e.misconception is m for e in errors):
+            errors.append(FoundError(criterion, kp, checks.first_sentence(said), "agreed", m))
+            points = [
+                KeyPointCoverage(p.criterion, p.key_point, 0.0, 0.0, [], None) if p.key_point is kp else p
+                for p in points
+            ]
+    return Coverage(points, cov.relevance, errors, cov.doubts)
+
+
+def _doubts(
+    raw: np.ndarray,
+    scores: np.ndarray,
+    units: list[Unit],
+    good: list[int],
+    pairs: Sequence[tuple[Criterion, KeyPoint]],
+    targets: _Targets,
+    wrong_points: Collection[int],
+) -> list[Doubt]:
+    """The misconceptions some sentence leans towards (see LEAN), strongest lean first, one per
+    misconception; none for a key point already found wrong (that one is an error, not a doubt)."""
+    n = len(pairs)
+    best: dict[int, Doubt] = {}
+    for ui in good:
+        unit = units[ui]
+        if unit.code:
+            continue
+        col = 0 if has_cjk(unit.text) else 1
+        for j, (i, m) in enumerate(targets.misconceptions):
+            if i in wrong_points or scores[ui, 1 + n + j] < LEAN_FLOOR:
+                continue
+            margin = float(raw[ui, 2 + 2 * n + 2 * j + col] - raw[ui, 2 + 2 * i + col])
+            if margin > LEAN and (j not in best or margin > best[j].margin):
+                criterion, kp = pairs[i]
+                best[j] = Doubt(criterion, kp, m, unit.quote, round(margin, 4))
+    return sorted(best.values(), key=lambda d: -d.margin)
 
 
 def _one_per_sentence(

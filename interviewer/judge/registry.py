@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Protocol
 
 from interviewer import plugins
 from interviewer.domain import Grade, Lang, Question
-from interviewer.judge.llm_judge import Exchange, LLMJudge
+from interviewer.judge.checks import Exchange
+from interviewer.judge.llm_judge import LLMJudge
 
 if TYPE_CHECKING:
     from interviewer.judge.offline import OfflineJudge
@@ -75,7 +76,7 @@ class _Offline:
     async def grade(
         self, question: Question, answer: str, lang: Lang, exchanges: Sequence[Exchange | tuple[str, str]] | None = None
     ) -> Grade:
-        return await asyncio.to_thread(self.judge.grade, question, answer, lang)
+        return await asyncio.to_thread(self.judge.grade, question, answer, lang, exchanges)
 
 
 def offline(ctx: JudgeContext) -> Grader:

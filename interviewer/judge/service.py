@@ -13,7 +13,7 @@ from typing import Any
 
 from interviewer.domain import Grade, Lang, Question
 from interviewer.judge import correctness, registry
-from interviewer.judge.llm_judge import Exchange
+from interviewer.judge.checks import Exchange
 from interviewer.judge.offline import Coverage, OfflineJudge
 from interviewer.judge.references import tracking_misses
 from interviewer.llm.base import ChatModel
@@ -124,9 +124,9 @@ class Judge:
     ) -> tuple[Grade, str | None]:
         name = registry.resolve(self.name, llm)
         if name == "offline":
-            return await asyncio.to_thread(self.offline.grade, question, answer, lang), None
+            return await asyncio.to_thread(self.offline.grade, question, answer, lang, exchanges), None
         if name == "llm" and llm is None:
-            grade = await asyncio.to_thread(self.offline.grade, question, answer, lang)
+            grade = await asyncio.to_thread(self.offline.grade, question, answer, lang, exchanges)
             return grade, "the llm judge needs a model and none is set; graded offline"
         ctx = registry.JudgeContext(self.offline, self.offline.references, llm, self.samples)
         try:
@@ -136,7 +136,7 @@ class Judge:
             error = exc if isinstance(exc, LLMError) else LLMError(type(exc).__name__, str(exc)[:300])
             if on_error is not None and (name == "llm" or isinstance(exc, LLMError)):  # a model failed
                 on_error(error)
-            grade = await asyncio.to_thread(self.offline.grade, question, answer, lang)
+            grade = await asyncio.to_thread(self.offline.grade, question, answer, lang, exchanges)
             label = "LLM judge" if name == "llm" else f"judge {name!r}"
             return grade, f"{label} failed ({error}); graded offline"
 

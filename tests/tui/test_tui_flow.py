@@ -249,8 +249,8 @@ class CappedJudge:
     def coverage(self, question, answer, **kwargs):
         return self._judge.coverage(question, answer[: self.LIMIT], **kwargs)  # type: ignore[attr-defined]
 
-    def grade(self, question, answer, lang="en"):
-        return self._judge.grade(question, answer[: self.LIMIT], lang)  # type: ignore[attr-defined]
+    def grade(self, question, answer, lang="en", exchanges=None):
+        return self._judge.grade(question, answer[: self.LIMIT], lang, exchanges)  # type: ignore[attr-defined]
 
 
 async def test_resize_to_60x20_on_every_screen(tui_services: Services, seeded: dict[str, str]) -> None:
@@ -368,9 +368,9 @@ class GatedJudge(CappedJudge):
         super().__init__(judge)
         self._gate = gate
 
-    def grade(self, question, answer, lang="en"):
+    def grade(self, question, answer, lang="en", exchanges=None):
         self._gate.wait(30)  # type: ignore[attr-defined]
-        return super().grade(question, answer, lang)
+        return super().grade(question, answer, lang, exchanges)
 
 
 async def test_question_timer(tui_services: Services, warm_services: Services, tui_home: Path) -> None:

@@ -1,0 +1,191 @@
+"""Claim checks: when a sentence leans towards a misconception the offline judge cannot call an error,
+the interviewer puts the misconception to the candidate, and a reply that agrees with it is graded as
+stating it (issue 12: the grade follows what an answer claims, not which topics it touches).
+
+The replies are written the way candidates answer a "do you agree?" in an interview: a word first,
+then a reason, in either language; hedged ones decide nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from interviewer.agent.events import AnswerGraded, FollowUpAsked
+from interviewer.agent.followup import offline_decision
+from interviewer.agent.headless import ScriptedAnswer, ScriptedAnswers
+from interviewer.agent.loop import InterviewPlan
+from interviewer.judge.checks import check_text, checked, first_sentence, verdict
+from interviewer.judge.offline import Coverage, Doubt, KeyPointCoverage
+
+
+def misconception(question: Any, mid: str) -> tuple[Any, Any, Any]:
+    return next((c, k, m) for c, k in question.rubric.key_points() for m in k.misconceptions if m.id == mid)
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        ("同意，每个子智能体的上下文都很短，所以总的 token 更少。", "agree"),
+        ("我同意这个说法。", "agree"),
+        ("对，FSDP 确实切不开 70B，只能上 Megatron。", "agree"),
+        ("同意，这样就不会有问题。", "agree"),  # a "问题" later in the sentence rejects nothing
+        ("是的", "agree"),
+        ("不同意。多智能体的总 token 消耗通常是单智能体的好几倍。", "disagree"),
+        ("这个说法不对，json_object 只保证语法合法。", "disagree"),
+        ("不太对，ReWOO 没有重新规划的环节。", "disagree"),
+        ("我不这么认为：检索回来的文档同样可能带注入。", "disagree"),
+        ("部分同意，但要看场景。", None),
+        ("看情况吧，取决于任务能不能并行。", None),
+        ("Yes — each subagent's context is short, so it is cheaper overall.", "agree"),
+        ("I agree. The Solver can replan when a tool fails.", "agree"),
+        ("Right, that's why we moved chat traffic there.", "agree"),
+        ("No. Multi-agent runs cost about 15x the tokens of a chat.", "disagree"),
+        ("That's a common misconception: JSON mode only guarantees valid JSON.", "disagree"),
+        ("Not quite, ReWOO never sees the results before it plans.", "disagree"),
+        ("Absolutely not.", "disagree"),
+        ("Yes, but only for offline jobs.", None),
+        ("It depends on the workload.", None),
+        ("Hmm, I'm not sure.", None),
+        ("", None),
+    ],
+)
+def test_a_reply_agrees_rejects_or_decides_nothing(reply: str, expected: str | None) -> None:
+    assert verdict(reply) == expected
+
+
+def test_the_quote_of_a_reply_is_its_first_sentence_verbatim() -> None:
+    reply = "同意。每个子智能体上下文短，加起来就省。"
+    assert first_sentence(reply) == "同意。" and first_sentence(reply) in reply
+    assert first_sentence("Yes, e.g. 3.5 times cheaper. Then more.") == "Yes, e.g. 3.5 times cheaper."
+
+
+def test_a_check_names_its_misconception_in_either_language(services: Any) -> None:
+    question = services.bank.questions["sd-multi-agent-system"]
+    _, kp, m = misconception(question, "multi-agent-cheaper")
+    for lang in ("zh", "en"):
+        found = checked(question, check_text(m, lang))
+        assert found is not None and found[1] is kp and found[2] is m
+    assert checked(question, "How would you decide when to stop the agents?") is None
+    assert checked(question, "") is None
+
+
+def test_the_interviewer_checks_the_claim_an_answer_leans_to(services: Any) -> None:
+    question = services.bank.questions["sd-multi-agent-system"]
+    c, k, m = misconception(question, "multi-agent-cheaper")
+    points = [KeyPointCoverage(cc, kk, 0.6, 0.0, [], None) for cc, kk in question.rubric.key_points()]
+    doubt = Doubt(c, k, m, "总的 token 反而比单 agent 少。", 0.03)
+    coverage = Coverage(points, 0.9, [], [doubt])
+    decision = offline_decision(question, coverage, [], set(), 2, "zh", "", ())
+    assert decision.source == "check" and decision.key_point == k.id
+    assert decision.text == check_text(m, "zh") and "多智能体更省 token" in decision.text
+    # once per question, never on a point already probed, and never for an answer that says next to nothing
+    assert offline_decision(question, coverage, [], set(), 2, "zh", "", {"check"}).source != "check"
+    assert offline_decision(question, coverage, [], {k.id}, 2, "zh", "", ()).source != "check"
+    empty = Coverage([KeyPointCoverage(cc, kk, 0.0, 0.0, [], None) for cc, kk in question.rubric.key_points()])
+    empty.doubts = [doubt]
+    assert offline_decision(question, empty, [], set(), 2, "zh", "", ()).source != "check"
+
+
+ANSWER_ZH = (
+    "多 agent 的好处是每个 subagent 只看一小段上下文，总的 token 反而比单 agent 少。"
+    "lead agent 负责拆任务、派给 subagent 并行跑，最后汇总。辩论的时候几个 agent 先各自回答，再互相批评，最后投票。"
+)
+
+
+def test_the_judge_reads_a_leaning_sentence_as_a_doubt_not_an_error(services: Any) -> None:
+    question = services.bank.questions["sd-multi-agent-system"]
+    coverage = services.offline_judge.coverage(question, ANSWER_ZH, fine=False)
+    assert not coverage.errors
+    assert [d.misconception.id for d in coverage.doubts][:1] == ["multi-agent-cheaper"]
+
+
+@pytest.mark.parametrize(
+    ("reply", "agreed"),
+    [
+        ("同意，每个子智能体的上下文短，加起来自然更省。", True),
+        ("不同意，多智能体的 token 一般是单智能体的好几倍，只适合高价值任务。", False),
+    ],
+)
+async def test_agreeing_with_the_claim_put_to_the_candidate_is_a_wrong_claim(
+    services: Any, reply: str, agreed: bool
+) -> None:
+    qid = "sd-multi-agent-system"
+    source = ScriptedAnswers([ScriptedAnswer(qid, ANSWER_ZH, [reply, "不太清楚。"])])
+    plan = InterviewPlan(count=1, lang="zh", forced=[qid])
+    events = [e async for e in services.interviewer(plan).events(source)]
+    asked = [e for e in events if isinstance(e, FollowUpAsked)]
+    assert asked and asked[0].source == "check", [(e.source, e.text) for e in asked]
+    grade = next(e.grade for e in events if isinstance(e, AnswerGraded))
+    found = [e for e in grade.errors if e.kind == "agreed"]
+    if agreed:
+        assert [e.misconception for e in found] == ["multi-agent-cheaper"]
+        error = found[0]
+        assert error.quote == "同意，每个子智能体的上下文短，加起来自然更省。"
+        assert "多智能体更省 token" in error.correction and error.reference
+        score = next(c.score for c in grade.criteria if c.id == error.criterion)
+        assert score == 0
+    else:
+        assert not found
+
+
+def test_agreeing_costs_the_point_and_rejecting_clears_the_claim_the_reply_repeats(services: Any) -> None:
+    """Graded from the transcript alone (as a rescore does): the follow-up quotes the misconception."""
+    judge = services.offline_judge
+    question = services.bank.questions["sd-multi-agent-system"]
+    _, _, m = misconception(question, "multi-agent-cheaper")
+    ask = check_text(m, "zh")
+    yes = "同意，每个子智能体的上下文短，加起来自然更省。"
+    no = "不同意。多智能体更省 token 只是看单个子智能体，加起来是好几倍。"
+    plain = judge.grade(question, f"{ANSWER_ZH}\n\n{yes}", "zh")
+    checked_yes = judge.grade(question, f"{ANSWER_ZH}\n\n{yes}", "zh", [(question.prompt("zh"), ANSWER_ZH), (ask, yes)])
+    assert not any(e.kind == "agreed" for e in plain.errors)
+    assert any(e.kind == "agreed" for e in checked_yes.errors)
+    assert checked_yes.overall < plain.overall
+    # the reply that rejects the claim restates it: without the exchange that reads as stating it
+    said_no = f"{ANSWER_ZH}\n\n{no}"
+    bare = judge.grade(question, said_no, "zh")
+    assert any(e.misconception == "multi-agent-cheaper" for e in bare.errors), bare.errors
+    checked_no = judge.grade(question, said_no, "zh", [(question.prompt("zh"), ANSWER_ZH), (ask, no)])
+    assert not any(e.misconception == "multi-agent-cheaper" for e in checked_no.errors)
+    assert checked_no.overall >= bare.overall
+
+
+def test_a_rescore_reads_the_replies_to_claim_checks(indexed_home: Any, tmp_path: Any, capsys: Any) -> None:
+    """`interviewer rescore` grades from the stored transcript, follow-ups included: the agreement
+    stays a wrong claim (it once graded the joined answers alone)."""
+    import json
+
+    from interviewer import paths
+    from interviewer.cli.main import main
+    from interviewer.store.db import Store
+
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(
+        json.dumps(
+            [
+                {
+                    "question": "sd-multi-agent-system",
+                    "answer": ANSWER_ZH,
+                    "follow_ups": ["同意，每个子智能体的上下文短，加起来自然更省。", "不太清楚。"],
+                }
+            ],
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    assert main(["run", "--answers", str(answers), "--json", "--count", "1", "--lang", "zh"]) == 0
+    sid = json.loads(capsys.readouterr().out)["session_id"]
+
+    def agreed() -> list[str]:
+        store = Store(paths.db_file())
+        try:
+            grade = store.load(sid).grades["sd-multi-agent-system"]
+        finally:
+            store.close()
+        return [e.misconception or "" for e in grade.errors if e.kind == "agreed"]
+
+    assert agreed() == ["multi-agent-cheaper"]
+    assert main(["rescore", sid, "--model", "", "--json"]) == 0
+    capsys.readouterr()
+    assert agreed() == ["multi-agent-cheaper"]
