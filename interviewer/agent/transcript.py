@@ -94,7 +94,7 @@ def submitted_code(session: Session, question_id: str) -> str:
 
 def exchanges(session: Session, question: Question) -> list[tuple[str, str]]:
     """Each answer on ``question`` with the prompt it replied to (the question, then each follow-up):
-    the LLM judge reads the conversation, and the offline judge the replies to its claim checks."""
+    the LLM judge reads the conversation, and the offline judge the replies to its doubt checks."""
     turns = [t for t in session.turns if t.question_id == question.id]
     asked = {t.follow_up_index: t.text for t in turns if t.kind == "follow_up"}
     asked[0] = next((t.text for t in turns if t.kind == "question"), question.prompt(session.lang))

@@ -285,7 +285,7 @@ def cmd_rescore(args: argparse.Namespace) -> int:
         # have changed since, and a rescore grades the answer as the app grades it today
         code = submitted_code(session, qid)
         said = "\n\n".join(answers)
-        talk = exchanges(session, question)  # the follow-ups too: a reply to a claim check counts
+        talk = exchanges(session, question)  # the follow-ups too: a reply to a doubt check counts
         grade, fallback = asyncio.run(
             judge.grade(question, said, session.lang, llm=llm, code=code, exchanges=talk or None)
         )

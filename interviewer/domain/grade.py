@@ -39,7 +39,7 @@ class ClaimError(BaseModel):
     misconception: str | None = None
     """Id of the bank misconception it matches, if any."""
     kind: str = "misconception"
-    """misconception | negation | wrong_subject | wrong_figure | conflict (LLM judge)."""
+    """misconception | negation | wrong_subject | wrong_figure | agreed (with a claim check) | conflict (LLM judge)."""
 
 
 class Grade(BaseModel):

@@ -1,4 +1,4 @@
-"""Claim checks: a follow-up that puts one of a key point's misconceptions to the candidate ("A colleague
+"""Doubt checks: a follow-up that puts one of a key point's misconceptions to the candidate ("A colleague
 told me: “…”. Would you agree?") and the reading of the reply.
 
 The offline judge cannot tell a paraphrased wrong claim from the truth by embeddings alone (a
@@ -95,7 +95,7 @@ def first_sentence(reply: str) -> str:
 
 
 def verdict(reply: str) -> Verdict | None:
-    """Whether a reply to a claim check agrees with the claim, rejects it, or neither (None)."""
+    """Whether a reply to a doubt check agrees with the claim, rejects it, or neither (None)."""
     head = first_sentence(reply)
     if not head:
         return None

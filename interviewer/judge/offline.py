@@ -631,7 +631,7 @@ class OfflineJudge:
         exchanges: Sequence[Exchange | tuple[str, str]] | None = None,
     ) -> Grade:
         """Grade ``answer`` (all the candidate said on the question). ``exchanges``, the same replies
-        paired with what each answered, let the claim checks count: a reply that agrees with a
+        paired with what each answered, let the doubt checks count: a reply that agrees with a
         misconception the interviewer put to the candidate is a wrong claim (``judge/checks.py``)."""
         vocab = {a.lower() for _, kp in question.rubric.key_points() for a in kp.aliases.all()}
         report = guards.check(answer, vocab)
@@ -736,7 +736,7 @@ class OfflineJudge:
 
 
 def _with_checks(question: Question, cov: Coverage, exchanges: Sequence[Exchange | tuple[str, str]]) -> Coverage:
-    """``cov`` with the replies to claim checks read: agreeing with the misconception put to the
+    """``cov`` with the replies to doubt checks read: agreeing with the misconception put to the
     candidate is a wrong claim about its key point (which then earns nothing); rejecting it clears any
     error the reply's own words made about that misconception (a candidate who says "no: X is a myth"
     quotes X)."""

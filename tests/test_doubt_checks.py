@@ -1,4 +1,4 @@
-"""Claim checks: when a sentence leans towards a misconception the offline judge cannot call an error,
+"""Doubt checks: when a sentence leans towards a misconception the offline judge cannot call an error,
 the interviewer puts the misconception to the candidate, and a reply that agrees with it is graded as
 stating it (issue 12: the grade follows what an answer claims, not which topics it touches).
 
