@@ -57,14 +57,15 @@ def checked(question: Question, asked: str) -> tuple[Criterion, KeyPoint, Miscon
     return None
 
 
-# Disagreement anywhere in the reply's first sentence wins over agreement: "对，这个说法不对" is no
-# "yes". Hedges make no verdict: "yes, but only when…" neither states nor rejects the claim.
+# The reply's lead clause carries its verdict: a rejection there wins ("不对，…", "No. …", "That's a common
+# misconception: …"), and a rejecting word later on does not ("同意，这样就不会有问题"). A hedge anywhere in the
+# first sentence makes no verdict: "yes, but only when…", "对也不对", "mostly" neither state nor reject it.
 _DISAGREE_ZH = re.compile(
     r"(不同意|不认同|不赞同|不太同意|不完全同意|不对|不是这样|不是的|并不是|并非|不准确|不正确|不成立|错了|是错的|说错|"
     r"有问题|不一定|未必|恰恰相反|正好相反|相反|其实不|误区|误解|不是真的|不能这么说|不太对|不这么认为|不这样认为|不这么看|当然不|^错)"
 )
 _AGREE_ZH = re.compile(r"^(?:我)?(?:完全|基本|非常|很)?(?:同意|认同|赞同|对的|对|是的|没错|确实|是这样|嗯|有道理)")
-_HEDGE_ZH = re.compile(r"(但|不过|然而|部分|看情况|分情况|取决于|要看)")
+_HEDGE_ZH = re.compile(r"(但|不过|然而|部分|一半|看情况|分情况|取决于|要看|对也不对|是也不是|只有在|除非|前提是)")
 _DISAGREE_EN = re.compile(
     r"\b(disagree|don'?t agree|do not agree|wouldn'?t agree|would not agree|can'?t agree|not really|not quite|"
     r"not true|isn'?t true|is not true|not right|isn'?t right|wrong|incorrect|false|not necessarily|no|nope|"
@@ -79,7 +80,9 @@ _AGREE_EN = re.compile(
     re.IGNORECASE,
 )
 _HEDGE_EN = re.compile(
-    r"\b(but|however|though|although|partly|partially|depends|sometimes|in some cases|not always)\b", re.IGNORECASE
+    r"\b(but|however|though|although|partly|partially|depends|sometimes|in some cases|not always|yes and no|"
+    r"kind of|sort of|mostly|only if|only when|unless)\b",
+    re.IGNORECASE,
 )
 
 
@@ -100,11 +103,11 @@ def verdict(reply: str) -> Verdict | None:
     if not head:
         return None
     text = head.lstrip("“\"'「（( ")
-    lead = _CLAUSE.split(text, maxsplit=1)[0]  # "同意，这样就不会有问题" agrees: only the lead clause rejects
-    if _DISAGREE_ZH.search(lead) or _DISAGREE_EN.search(lead):
-        return "disagree"
     if _HEDGE_ZH.search(text) or _HEDGE_EN.search(text):
         return None
+    lead = _CLAUSE.split(text, maxsplit=1)[0]
+    if _DISAGREE_ZH.search(lead) or _DISAGREE_EN.search(lead):
+        return "disagree"
     if _AGREE_ZH.match(text) or _AGREE_EN.match(text):
         return "agree"
     return None
