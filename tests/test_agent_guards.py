@@ -138,7 +138,7 @@ async def test_a_repeated_follow_up_is_detected(services: Any) -> None:
     assert not any(similar(a, b) for i, a in enumerate(texts) for b in texts[i + 1 :])
     fallbacks = [f for f in of(events, Fallback) if f.stage == "follow_up"]
     assert fallbacks and "repeated" in fallbacks[0].reason
-    assert of(events, FollowUpAsked)[1].source in ("seed", "probe")  # the offline engine's follow-up
+    assert of(events, FollowUpAsked)[1].source in ("seed", "probe", "check")  # the offline engine's follow-up
     assert_no_answer_lost(events, wired)
 
 
