@@ -54,17 +54,17 @@ def simulate() -> None:
         question = services.bank.questions[cs.question]
         wrong = cs.answers["wrong"]
         partial = judge.grade(question, cs.answers["partial"], cs.lang).overall
-        alone = checked = judge.grade(question, wrong, cs.lang).overall
+        alone = with_check = judge.grade(question, wrong, cs.lang).overall
         if cs.question in PLANTED:
             m = next(
                 m for _, k in question.rubric.key_points() for m in k.misconceptions if m.id == PLANTED[cs.question]
             )
             reply = "同意。" if cs.lang == "zh" else "Yes."
             talk = [(question.prompt(cs.lang), wrong), (check_text(m, cs.lang), reply)]
-            checked = judge.grade(question, f"{wrong}\n\n{reply}", cs.lang, talk).overall
-        rows.append((partial, alone, checked))
+            with_check = judge.grade(question, f"{wrong}\n\n{reply}", cs.lang, talk).overall
+        rows.append((partial, alone, with_check))
         print(
-            f"{cs.question:30} [{cs.lang}] partial {partial:5.1f}   wrong {alone:5.1f} -> {checked:5.1f} with the check"
+            f"{cs.question:30} [{cs.lang}] partial {partial:5.1f}   wrong {alone:5.1f} -> {with_check:5.1f} with the check"
         )
     n = len(rows)
     for label, col in (("graded alone", 1), ("with the doubt check", 2)):
@@ -85,7 +85,7 @@ def main() -> None:
     from interviewer.agent.followup import offline_decision
     from interviewer.config import load_settings
     from interviewer.evaluation.datasets import claim_sets
-    from interviewer.judge.checks import claim_of
+    from interviewer.judge.checks import checked, claim_of
     from interviewer.services import Services
 
     services = Services(load_settings(model=""))
@@ -104,12 +104,8 @@ def main() -> None:
                 if decision.action != "follow_up":
                     break
                 if decision.source == "check":
-                    check = next(
-                        m
-                        for _, k in question.rubric.key_points()
-                        for m in k.misconceptions
-                        if k.id == decision.key_point and claim_of(m, cs.lang) in decision.text
-                    )
+                    found = checked(question, decision.text)
+                    check = found[2] if found else None
                     break
                 follow_ups.append(decision.text)
                 probed.add(decision.key_point)

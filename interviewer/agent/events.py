@@ -59,7 +59,8 @@ class FollowUpAsked(_Event):
     key_point: str = ""
     source: Literal["llm", "seed", "probe", "challenge", "deepen", "check"] = "seed"
     """Who wrote it: the model, a seed or a key point's probe from the bank, a push-back on a wrong
-    claim ('challenge'), or a harder question for a strong answer ('deepen')."""
+    claim ('challenge'), a harder question for a strong answer ('deepen'), or a misconception put to
+    the candidate ('check')."""
 
 
 class AnswerGraded(_Event):

@@ -527,27 +527,17 @@ class OfflineJudge:
         return None
 
     @staticmethod
-    def _earns(
-        raw: np.ndarray, scores: np.ndarray, units: list[Unit], rows: list[int], i: int, n: int, targets: _Targets
-    ) -> np.ndarray:
-        """1 for each unit that may earn key point ``i``, 0 for one that leans towards one of the key
-        point's misconceptions rather than the key point (see LEAN)."""
+    def _earns(leans: np.ndarray, units: list[Unit], good: list[int], i: int, targets: _Targets) -> np.ndarray:
+        """1 for each unit of ``good`` that may earn key point ``i``, 0 for one in a sentence that leans
+        towards one of the key point's misconceptions rather than the key point (see LEAN)."""
         mine = [j for j, (owner, _) in enumerate(targets.misconceptions) if owner == i]
-        out = np.ones(len(rows), dtype=np.float32)
+        out = np.ones(len(good), dtype=np.float32)
         if not mine:
             return out
-        leaning: set[str] = set()
-        for r, ui in enumerate(rows):
-            col = 0 if has_cjk(units[ui].text) else 1
-            kp_raw = raw[r, 2 + 2 * i + col]
-            if units[ui].code:
-                continue
-            close = [j for j in mine if scores[r, 1 + n + j] >= LEAN_FLOOR]  # clearly about the misconception
-            if close and max(raw[r, 2 + 2 * n + 2 * j + col] for j in close) - kp_raw > LEAN:
-                leaning.add(units[ui].sentence)
+        leaning = {units[ui].sentence for ui in good if leans[ui, mine].max() > LEAN}
         # A sentence with one leaning clause earns nothing through its other clauses or as a whole:
         # "dense handles exact IDs, while BM25 covers paraphrases" is wrong even if half of it reads right.
-        for r, ui in enumerate(rows):
+        for r, ui in enumerate(good):
             if units[ui].sentence in leaning:
                 out[r] = 0.0
         return out
@@ -602,11 +592,12 @@ class OfflineJudge:
         norm = normalize(" ".join(units[ui].text if units[ui].code else units[ui].sentence for ui in good))
         points: list[KeyPointCoverage] = []
         wrong_points = {i for i, _ in errors}
+        leans = _leans(raw, scores, units, n, targets)
         for i, (criterion, kp) in enumerate(pairs):
             if i in wrong_points or not good:
                 points.append(KeyPointCoverage(criterion, kp, 0.0, 0.0, [], None))
                 continue
-            col = scores[good, 1 + i] * self._earns(raw[good], scores[good], units, good, i, n, targets)
+            col = scores[good, 1 + i] * self._earns(leans, units, good, i, targets)
             col *= np.array([0.0 if (ui, i) in withheld else 1.0 for ui in good], dtype=np.float32)
             best = good[int(col.argmax())]
             sim = float(raw[best, 2 + 2 * i : 4 + 2 * i].max())
@@ -619,7 +610,7 @@ class OfflineJudge:
             evidence = units[best].quote if cov >= COVERED else None
             points.append(KeyPointCoverage(criterion, kp, round(cov, 3), round(sim, 4), hits, evidence))
         ordered = sorted(errors.items(), key=lambda e: (-pairs[e[0][0]][0].weight, e[0][0], -e[1][0]))
-        doubts = _doubts(raw, scores, units, good, pairs, targets, wrong_points)
+        doubts = _doubts(leans, units, good, pairs, targets, wrong_points)
         return Coverage(points, relevance, [*(e for _, (_, e, _) in ordered), *(e for _, _, e in foreign)], doubts)
 
     # -- grading ---------------------------------------------------------------------------
@@ -759,32 +750,48 @@ def _with_checks(question: Question, cov: Coverage, exchanges: Sequence[Exchange
     return Coverage(points, cov.relevance, errors, cov.doubts)
 
 
+def _leans(raw: np.ndarray, scores: np.ndarray, units: list[Unit], n: int, targets: _Targets) -> np.ndarray:
+    """Units x misconceptions: how much closer (raw cosine, in the unit's language) a unit reads to each
+    misconception than to the misconception's own key point; -inf where the unit is code or not clearly
+    about that misconception (calibrated score under LEAN_FLOOR). Above LEAN, the unit leans towards it."""
+    m = len(targets.misconceptions)
+    if not m or not units:
+        return np.full((len(units), m), -np.inf, dtype=np.float32)
+    col = np.array([[0 if has_cjk(u.text) else 1] for u in units])
+    owners = np.array([i for i, _ in targets.misconceptions])
+    rows = np.arange(len(units))[:, None]
+    margin = raw[rows, 2 + 2 * n + 2 * np.arange(m) + col] - raw[rows, 2 + 2 * owners + col]
+    close = scores[:, 1 + n : 1 + n + m] >= LEAN_FLOOR
+    code = np.array([[u.code] for u in units])
+    return np.where(close & ~code, margin, -np.inf)
+
+
 def _doubts(
-    raw: np.ndarray,
-    scores: np.ndarray,
+    leans: np.ndarray,
     units: list[Unit],
     good: list[int],
     pairs: Sequence[tuple[Criterion, KeyPoint]],
     targets: _Targets,
     wrong_points: Collection[int],
 ) -> list[Doubt]:
-    """The misconceptions some sentence leans towards (see LEAN), strongest lean first, one per
-    misconception; none for a key point already found wrong (that one is an error, not a doubt)."""
-    n = len(pairs)
-    best: dict[int, Doubt] = {}
-    for ui in good:
-        unit = units[ui]
-        if unit.code:
+    """The misconceptions some unit of ``good`` leans towards (see LEAN), strongest lean first (ties: the one
+    the answer leans to first), one per misconception; none for a key point already found wrong (that one
+    is an error, not a doubt)."""
+    if not good:
+        return []
+    found: list[tuple[float, int, int, Doubt]] = []
+    for j, (i, m) in enumerate(targets.misconceptions):
+        if i in wrong_points:
             continue
-        col = 0 if has_cjk(unit.text) else 1
-        for j, (i, m) in enumerate(targets.misconceptions):
-            if i in wrong_points or scores[ui, 1 + n + j] < LEAN_FLOOR:
-                continue
-            margin = float(raw[ui, 2 + 2 * n + 2 * j + col] - raw[ui, 2 + 2 * i + col])
-            if margin > LEAN and (j not in best or margin > best[j].margin):
-                criterion, kp = pairs[i]
-                best[j] = Doubt(criterion, kp, m, unit.quote, round(margin, 4))
-    return sorted(best.values(), key=lambda d: -d.margin)
+        column = leans[good, j]
+        over = np.flatnonzero(column > LEAN)
+        if not len(over):
+            continue
+        best = good[int(column.argmax())]
+        margin = round(float(column.max()), 4)
+        criterion, kp = pairs[i]
+        found.append((-margin, int(over[0]), j, Doubt(criterion, kp, m, units[best].quote, margin)))
+    return [d for *_, d in sorted(found, key=lambda f: f[:3])]
 
 
 def _one_per_sentence(
