@@ -12,7 +12,7 @@ who then agrees with it is graded as having stated it; one who rejects it loses 
 
     python evals/doubt_checks.py --simulate
 
-grades the blind sets' (C, D) fluent-but-wrong answers as if the candidate, asked the check, agreed
+grades the blind sets' (C, D, E) fluent-but-wrong answers as if the candidate, asked the check, agreed
 ("Yes." / "同意。") whenever the check names an error planted in the answer (``PLANTED``: read by hand off
 the sets' comments against the checks printed above, on 2026-12-03), and compares them with the
 correct-but-partial answers (graded alone: their writer would reject a false claim).
@@ -25,7 +25,7 @@ from collections import Counter
 from pathlib import Path
 
 SAYS_NOTHING = {"en": "I'd have to think about that.", "zh": "这个我得再想想。"}
-BLIND = [Path("evals/datasets/judge_claims_c.yaml"), Path("evals/datasets/judge_claims_d.yaml")]
+BLIND = [Path(f"evals/datasets/judge_claims_{x}.yaml") for x in "cde"]
 PLANTED = {
     # question: the misconception its wrong answer's doubt check puts, where that is one of the answer's
     # planted errors (5 of the 16 wrong answers get no check; 2 get one about a claim they do not make)
@@ -38,6 +38,12 @@ PLANTED = {
     "sd-multi-agent-system": "metagpt-free-chat",
     "code-long-context-forward": "flash-makes-compute-linear",
     "beh-inference-cost-cut": "batch-api-for-interactive",
+    # set E (read off its comments the same way, 2026-12-03): 4 of 10 wrong answers get a check, 1 about a
+    # claim the answer does not make; the autograd one names the belief behind its planted "save the
+    # dequantized fp16 weight so backward need not dequantize again"
+    "beh-worst-hallucination": "citation-means-grounded",
+    "code-custom-autograd-quant": "packed-blocks-grad-x",
+    "sd-realtime-web-agent": "feed-raw-html",
 }
 
 

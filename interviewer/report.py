@@ -54,6 +54,16 @@ def wrong_claims(grade: Grade, bank: Bank | None) -> list[tuple[str, str, str]]:
     return out
 
 
+def unverified_claims(grade: Grade, bank: Bank | None) -> list[tuple[str, str, str, str]]:
+    """(the answer's words, the misconception they read close to, the correction, the note title to read)
+    for each sentence the judge could not verify, most likely first."""
+    out = []
+    for d in grade.unverified:
+        note = bank.notes.get(d.reference) if bank is not None and d.reference else None
+        out.append((d.quote, d.claim, d.correction, note.meta.title if note is not None else d.reference))
+    return out
+
+
 def grade_lines(grade: Grade, question: Question | None, lang: Lang, bank: Bank | None = None) -> list[str]:
     t = table("report", lang)
     lines = [
@@ -67,6 +77,14 @@ def grade_lines(grade: Grade, question: Question | None, lang: Lang, bank: Bank 
         for quote, fix, where in wrong:
             lines.append(
                 f"    ✗ “{clip(quote, 200)}” — {t['instead']}: {fix}" + (f" ({t['read']}: {where})" if where else "")
+            )
+    unsure = unverified_claims(grade, bank)
+    if unsure:
+        lines.append(f"  {t['unverified']} ({len(unsure)}):")
+        for quote, claim, fix, where in unsure:
+            lines.append(
+                f"    ? “{clip(quote, 200)}” — {t['resembles']}: “{clip(claim, 160)}”; {t['if_meant']}: {fix}"
+                + (f" ({t['read']}: {where})" if where else "")
             )
     for c in grade.criteria:
         name = criterion_name(question, c.id, lang)
@@ -274,6 +292,15 @@ def transcript_markdown(
                     f"- ✗ “{md(clip(quote, 200))}” — {t['instead']}: {md(fix)}"
                     + (f" ({t['read']}: {md(where)})" if where else "")
                     for quote, fix, where in wrong
+                ]
+                out.append("")
+            unsure = unverified_claims(grade, bank)
+            if unsure:
+                out += [f"**{t['unverified']} ({len(unsure)}):**", ""]
+                out += [
+                    f"- ? “{md(clip(quote, 200))}” — {t['resembles']}: “{md(clip(claim, 160))}”; "
+                    f"{t['if_meant']}: {md(fix)}" + (f" ({t['read']}: {md(where)})" if where else "")
+                    for quote, claim, fix, where in unsure
                 ]
                 out.append("")
             out += [
@@ -517,6 +544,16 @@ def transcript_html(
             for quote, fix, where in wrong:
                 read = f" ({t['read']}: {e(where)})" if where else ""
                 parts.append(f"<li>✗ “{e(clip(quote, 200))}” — {t['instead']}: {e(fix)}{read}</li>")
+            parts.append("</ul>")
+        unsure = unverified_claims(grade, bank)
+        if unsure:
+            parts.append(f"<p><strong>{t['unverified']}:</strong></p><ul>")
+            for quote, claim, fix, where in unsure:
+                read = f" ({t['read']}: {e(where)})" if where else ""
+                parts.append(
+                    f"<li>? “{e(clip(quote, 200))}” — {t['resembles']}: “{e(clip(claim, 160))}”; "
+                    f"{t['if_meant']}: {e(fix)}{read}</li>"
+                )
             parts.append("</ul>")
         parts.append(
             f"<table><tr><th>{t['criterion']}</th><th>{t['score']}</th><th>{t['evidence']}</th>"

@@ -194,3 +194,144 @@ def test_a_rescore_reads_the_replies_to_claim_checks(indexed_home: Any, tmp_path
     assert main(["rescore", sid, "--model", "", "--json"]) == 0
     capsys.readouterr()
     assert agreed() == ["multi-agent-cheaper"]
+
+
+# -- what the grade reports of its doubts (Grade.unverified) ------------------------------------------------
+def test_a_grade_reports_the_sentence_it_could_not_verify_and_deducts_nothing(services: Any) -> None:
+    judge = services.offline_judge
+    question = services.bank.questions["sd-multi-agent-system"]
+    grade = judge.grade(question, ANSWER_ZH, "zh")
+    assert not grade.errors
+    [first, *_] = grade.unverified
+    assert first.misconception == "multi-agent-cheaper" and first.quote in ANSWER_ZH
+    _, _, m = misconception(question, "multi-agent-cheaper")
+    assert first.claim == m.text.zh.rstrip("。") and first.correction == m.correction.zh and first.reference
+    public = grade.public()
+    assert public["unverified"][0]["quote"] == first.quote and set(public["unverified"][0]) == {
+        "criterion",
+        "key_point",
+        "quote",
+        "claim",
+        "correction",
+        "reference",
+    }
+    # a lead, not a verdict: the same answer without the leaning sentence scores no higher
+    rest = ANSWER_ZH.split("。", 1)[1]
+    assert judge.grade(question, rest, "zh").overall <= grade.overall
+
+
+@pytest.mark.parametrize("reply", ["同意，每个子智能体的上下文短，加起来自然更省。", "不同意，加起来是好几倍。"])
+def test_a_doubt_the_candidate_answered_is_no_longer_unverified(services: Any, reply: str) -> None:
+    judge = services.offline_judge
+    question = services.bank.questions["sd-multi-agent-system"]
+    _, _, m = misconception(question, "multi-agent-cheaper")
+    exchanges = [(question.prompt("zh"), ANSWER_ZH), (check_text(m, "zh"), reply)]
+    grade = judge.grade(question, f"{ANSWER_ZH}\n\n{reply}", "zh", exchanges)
+    assert "multi-agent-cheaper" not in [d.misconception for d in grade.unverified]
+    hedged = [(question.prompt("zh"), ANSWER_ZH), (check_text(m, "zh"), "看情况吧。")]
+    still = judge.grade(question, f"{ANSWER_ZH}\n\n看情况吧。", "zh", hedged)
+    assert "multi-agent-cheaper" in [d.misconception for d in still.unverified]
+
+
+def test_reports_and_the_feedback_show_unverified_sentences_apart_from_errors(services: Any) -> None:
+    from interviewer.domain import Session, Turn
+    from interviewer.report import grade_lines, transcript_html, transcript_markdown
+    from interviewer.tui import format as fmt
+
+    question = services.bank.questions["sd-multi-agent-system"]
+    grade = services.offline_judge.grade(question, ANSWER_ZH, "zh")
+    doubt = grade.unverified[0]
+    text = "\n".join(grade_lines(grade, question, "zh", services.bank))
+    assert "值得核对（不扣分）" in text and doubt.quote in text and doubt.correction in text
+    assert "错误说法" not in text
+    screen = fmt.unverified_claims(grade.unverified, "zh").plain
+    assert doubt.quote in screen and doubt.claim in screen
+    assert fmt.unverified_claims([], "zh").plain == ""
+    session = Session(id="s1", lang="zh", tracks=[question.track], count=1)
+    session.turns += [
+        Turn(question_id=question.id, role="interviewer", kind="question", text=question.prompt("zh")),
+        Turn(question_id=question.id, role="candidate", kind="answer", text=ANSWER_ZH),
+    ]
+    session.grades[question.id] = grade
+    for export in (transcript_markdown(session, services.bank), transcript_html(session, services.bank)):
+        assert "值得核对（不扣分）" in export and doubt.correction in export
+
+
+def test_a_model_may_check_a_covered_point_only_when_a_sentence_about_it_is_in_doubt(services: Any) -> None:
+    from interviewer.agent.followup import LLMDecision, check_llm_decision
+
+    question = services.bank.questions["sd-multi-agent-system"]
+    coverage = services.offline_judge.coverage(question, ANSWER_ZH, fine=False)
+    doubt = coverage.doubts[0]
+    # the doubted point covered, every other one missed: an answer with gaps left, not a strong one
+    points = [
+        KeyPointCoverage(p.criterion, p.key_point, 1.0 if p.key_point is doubt.key_point else 0.0, 0.0, [], None)
+        for p in coverage.points
+    ]
+    ask = LLMDecision(
+        reasoning="check the claim",
+        action="follow_up",
+        key_point_id=doubt.key_point.id,
+        question="为什么加起来会更省？",
+    )
+    decision = check_llm_decision(question, ask, Coverage(points, coverage.relevance, [], [doubt]), [])
+    assert decision is not None and decision.key_point == doubt.key_point.id
+    assert check_llm_decision(question, ask, Coverage(points, coverage.relevance, [], []), []) is None
+
+
+def test_the_model_deciding_follow_ups_is_shown_the_sentences_in_doubt() -> None:
+    from interviewer.llm.prompts import messages
+
+    for lang, word in (("en", "resembles"), ("zh", "相近的误解")):
+        kwargs: dict[str, Any] = dict(
+            question="Q",
+            track="system_design",
+            difficulty=3,
+            missing=[],
+            covered=[],
+            errors=[],
+            targets=[],
+            strong=False,
+            asked=[],
+            remaining=1,
+            references=[],
+            answers=["A"],
+        )
+        shown = messages(
+            "follow_up", lang, doubts=[{"id": "kp", "quote": "总的 token 更少", "claim": "多智能体更省"}], **kwargs
+        )
+        assert "总的 token 更少" in shown[-1]["content"] and word in shown[-1]["content"]
+        assert word not in messages("follow_up", lang, doubts=[], **kwargs)[-1]["content"]
+
+
+async def test_the_feedback_screen_shows_unverified_sentences_below_the_wrong_claims(services: Any) -> None:
+    from textual.app import App, ComposeResult
+    from textual.widgets import DataTable, Static
+
+    from interviewer.domain import ClaimError, Session, Turn
+    from interviewer.tui.screens.feedback import Catalog, QuestionFeedback
+
+    qid = "sd-multi-agent-system"
+    question = services.bank.questions[qid]
+    grade = services.offline_judge.grade(question, ANSWER_ZH, "zh")
+    doubt = grade.unverified[0]
+    wrong = ClaimError(criterion=doubt.criterion, key_point="x", quote="辩论", correction="c", reference="")
+    grade = grade.model_copy(update={"errors": [wrong]})
+    session = Session(id="s-unv", lang="zh", tracks=[question.track], count=1)
+    session.turns += [
+        Turn(question_id=qid, role="interviewer", kind="question", text=question.prompt("zh")),
+        Turn(question_id=qid, role="candidate", kind="answer", text=ANSWER_ZH),
+    ]
+    session.grades[qid] = grade
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield QuestionFeedback(1, qid, session, Catalog(services.bank, None))
+
+    async with One().run_test(size=(120, 40)) as pilot:
+        box = pilot.app.query_one(QuestionFeedback)
+        shown = str(box.query_one(".fb-unverified", Static).render())
+        assert "值得核对（不扣分）" in shown and doubt.quote[:20] in shown and doubt.claim[:10] in shown
+        order = list(box.children)
+        errors, unverified = box.query_one(".fb-errors"), box.query_one(".fb-unverified")
+        assert order.index(errors) < order.index(unverified) < order.index(box.query_one(DataTable))

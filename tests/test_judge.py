@@ -194,7 +194,9 @@ async def test_judge_falls_back_offline_on_llm_failure(services, fake_llm) -> No
 def test_grade_cli_json_contract(services, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["grade", "--question", "llm-rope-vs-alibi", "--answer", GOOD_EN, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"question_id", "overall", "criteria", "flags", "judge", "spread", "errors"}
+    # `unverified` was added (issue 12: sentences that read close to a known misconception); nothing renamed
+    assert set(data) == {"question_id", "overall", "criteria", "flags", "judge", "spread", "errors", "unverified"}
+    assert isinstance(data["unverified"], list)
     assert set(data["criteria"][0]) == {"id", "score", "reason", "evidence", "missing", "references"}
     assert data["judge"] == "offline" and 0 <= data["overall"] <= 100
 

@@ -411,7 +411,8 @@ def check_llm_decision(
     """The model's decision if it passes the guards, else None (the caller uses the offline one).
 
     Rejected: a follow-up without text, one targeting an unknown key point, one targeting a covered
-    point of an answer that is not strong (a strong answer may be pushed on any point), one targeting
+    point of an answer that is not strong (a strong answer may be pushed on any point; a point with a
+    sentence that reads close to one of its misconceptions may be checked), one targeting
     a key point an earlier follow-up already probed, one that repeats an earlier follow-up, and —
     while a practice target is open (missed or stated wrongly, not yet probed) — moving on or aiming
     anywhere else."""
@@ -426,8 +427,9 @@ def check_llm_decision(
     point = points.get(reply.key_point_id.strip())
     if point is None:  # an unknown point
         return None
-    if point.coverage >= COVERED and not strong(coverage):  # a covered point of an answer with gaps left
-        return None
+    doubted = {d.key_point.id for d in coverage.doubts}
+    if point.coverage >= COVERED and not strong(coverage) and point.key_point.id not in doubted:
+        return None  # a covered point of an answer with gaps left, and no sentence about it to check
     if probed and point.key_point.id in probed:  # the same point again, however it is worded
         return None
     if any(similar(text, earlier) for earlier in asked):

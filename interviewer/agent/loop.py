@@ -46,6 +46,7 @@ from interviewer.agent.selection import Selector
 from interviewer.agent.summary import llm_summary_messages, offline_summary
 from interviewer.agent.transcript import exchanges, submitted_code
 from interviewer.domain import Lang, Question, Session, Track
+from interviewer.judge.checks import claim_of
 from interviewer.judge.correctness import judged_text
 from interviewer.judge.offline import Coverage, FoundError
 from interviewer.judge.service import Judge
@@ -527,6 +528,12 @@ class Interviewer:
             {"id": e.key_point.id, "quote": e.quote[:300], "correction": e.claim_error(lang).correction}
             for e in coverage.errors
         ]
+        wrong = {e.key_point.id for e in coverage.errors}
+        doubts = [
+            {"id": d.key_point.id, "quote": d.quote[:300], "claim": claim_of(d.misconception, lang)}
+            for d in coverage.doubts
+            if d.key_point.id not in wrong and d.key_point.id not in probed
+        ][:3]
         msgs = prompt_messages(
             "follow_up",
             self.lang,
@@ -536,6 +543,7 @@ class Interviewer:
             missing=missing,
             covered=covered,
             errors=errors,
+            doubts=doubts,
             targets=due,
             strong=strong(coverage),
             asked=asked,

@@ -1,6 +1,6 @@
 """Domain model: plain pydantic types shared by every other part. No I/O here."""
 
-from interviewer.domain.grade import ClaimError, CriterionGrade, Grade
+from interviewer.domain.grade import ClaimDoubt, ClaimError, CriterionGrade, Grade
 from interviewer.domain.question import (
     Criterion,
     FollowUpSeed,
@@ -17,6 +17,7 @@ from interviewer.domain.session import Session, Turn
 from interviewer.domain.track import Track, track_name
 
 __all__ = [
+    "ClaimDoubt",
     "ClaimError",
     "Criterion",
     "CriterionGrade",

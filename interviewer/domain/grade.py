@@ -42,6 +42,23 @@ class ClaimError(BaseModel):
     """misconception | negation | wrong_subject | wrong_figure | agreed (with a claim check) | conflict (LLM judge)."""
 
 
+class ClaimDoubt(BaseModel):
+    """A sentence the offline judge could not verify: it reads close to a known misconception, too
+    unsure to call an error. Nothing is deducted for it; feedback asks the candidate to check it."""
+
+    criterion: str
+    key_point: str
+    quote: str
+    """The answer's words (a verbatim substring of it)."""
+    claim: str
+    """The misconception it reads close to."""
+    correction: str
+    """What is true, should the sentence mean the misconception."""
+    reference: str = ""
+    """Note id to read."""
+    misconception: str = ""
+
+
 class Grade(BaseModel):
     question_id: str
     overall: float = Field(ge=0, le=100)
@@ -55,13 +72,17 @@ class Grade(BaseModel):
     summary: str = ""
     errors: list[ClaimError] = Field(default_factory=list)
     """Wrong claims, most important first; each caps its criterion at 1."""
+    unverified: list[ClaimDoubt] = Field(default_factory=list)
+    """Sentences that read close to a known misconception, most likely first: not errors, nothing
+    deducted (the offline judge cannot tell; an interview puts one to the candidate as a doubt check)."""
     tests: dict[str, Any] | None = None
     """A coding answer's hidden-test run the ``correctness`` criterion was scored from (the coding
     module's ``TestRun.public()``; status ``skipped`` when the task's requirements are missing)."""
     graded_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
     def public(self) -> dict[str, object]:
-        """The stable JSON contract: {question_id, overall, criteria, flags, judge, spread, errors}, and
+        """The stable JSON contract: {question_id, overall, criteria, flags, judge, spread, errors,
+        unverified}, and
         ``tests`` (the hidden-test run) for a coding answer."""
         out: dict[str, object] = {
             "question_id": self.question_id,
@@ -89,6 +110,17 @@ class Grade(BaseModel):
                     "reference": e.reference,
                 }
                 for e in self.errors
+            ],
+            "unverified": [
+                {
+                    "criterion": d.criterion,
+                    "key_point": d.key_point,
+                    "quote": d.quote,
+                    "claim": d.claim,
+                    "correction": d.correction,
+                    "reference": d.reference,
+                }
+                for d in self.unverified
             ],
         }
         if self.tests is not None:

@@ -25,7 +25,17 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from interviewer.bank.exemplars import exemplar_sentences
-from interviewer.domain import ClaimError, Criterion, CriterionGrade, Grade, KeyPoint, Lang, Misconception, Question
+from interviewer.domain import (
+    ClaimDoubt,
+    ClaimError,
+    Criterion,
+    CriterionGrade,
+    Grade,
+    KeyPoint,
+    Lang,
+    Misconception,
+    Question,
+)
 from interviewer.judge import checks, claims, guards
 from interviewer.judge.caps import apply_caps, cap_reason
 from interviewer.judge.checks import Exchange
@@ -75,6 +85,8 @@ READ_UNITS = 72
 sentence by sentence without clauses, and if it still has more, through the READ_UNITS sentences that share
 the most words with the rubric (key points, aliases, misconceptions) — a 30k-character paste is graded
 in seconds on what it says about the question, not on its length."""
+MAX_UNVERIFIED = 3
+"""At most this many unverified sentences per grade: they are leads to check, not a verdict."""
 TOUCHED = 0.25
 """Coverage at which a key point counts as mentioned, if vaguely."""
 
@@ -143,6 +155,17 @@ class Doubt:
     misconception: Misconception
     quote: str
     margin: float
+
+    def claim_doubt(self, lang: Lang) -> ClaimDoubt:
+        return ClaimDoubt(
+            criterion=self.criterion.id,
+            key_point=self.key_point.id,
+            quote=self.quote,
+            claim=checks.claim_of(self.misconception, lang),
+            correction=self.misconception.correction.get(lang),
+            reference=self.misconception.note,
+            misconception=self.misconception.id,
+        )
 
 
 @dataclass
@@ -663,6 +686,7 @@ class OfflineJudge:
             rubric_version=question.rubric.version,
             summary=summary,
             errors=[e.claim_error(lang) for e in cov.errors if _in(e.quote, answer)],
+            unverified=_unverified(cov, answer, lang),
         )
 
     @staticmethod
@@ -731,7 +755,7 @@ def _with_checks(question: Question, cov: Coverage, exchanges: Sequence[Exchange
     candidate is a wrong claim about its key point (which then earns nothing); rejecting it clears any
     error the reply's own words made about that misconception (a candidate who says "no: X is a myth"
     quotes X)."""
-    errors, points = list(cov.errors), list(cov.points)
+    errors, points, doubts = list(cov.errors), list(cov.points), list(cov.doubts)
     for exchange in exchanges:
         asked, said = (exchange.question, exchange.answer) if isinstance(exchange, Exchange) else exchange
         found = checks.checked(question, asked)
@@ -739,6 +763,8 @@ def _with_checks(question: Question, cov: Coverage, exchanges: Sequence[Exchange
             continue
         criterion, kp, m = found
         verdict = checks.verdict(said)
+        if verdict is not None:  # settled by the candidate's own reply
+            doubts = [d for d in doubts if d.misconception is not m]
         if verdict == "disagree":
             errors = [e for e in errors if not (e.misconception is m and e.quote in said)]
         elif verdict == "agree" and not any(e.misconception is m for e in errors):
@@ -747,7 +773,15 @@ def _with_checks(question: Question, cov: Coverage, exchanges: Sequence[Exchange
                 KeyPointCoverage(p.criterion, p.key_point, 0.0, 0.0, [], None) if p.key_point is kp else p
                 for p in points
             ]
-    return Coverage(points, cov.relevance, errors, cov.doubts)
+    return Coverage(points, cov.relevance, errors, doubts)
+
+
+def _unverified(cov: Coverage, answer: str, lang: Lang) -> list[ClaimDoubt]:
+    """The doubts a grade reports: quoted verbatim, none about a key point already found wrong, at most
+    MAX_UNVERIFIED (most likely first)."""
+    wrong = {e.key_point.id for e in cov.errors}
+    shown = [d for d in cov.doubts if d.key_point.id not in wrong and _in(d.quote, answer)]
+    return [d.claim_doubt(lang) for d in shown[:MAX_UNVERIFIED]]
 
 
 def _leans(raw: np.ndarray, scores: np.ndarray, units: list[Unit], n: int, targets: _Targets) -> np.ndarray:

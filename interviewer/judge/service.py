@@ -167,4 +167,10 @@ def bounded(grade: Grade) -> Grade:
         e.model_copy(update={"quote": e.quote[:MAX_QUOTE_CHARS], "correction": cut(e.correction)})
         for e in grade.errors[:MAX_ITEMS]
     ]
-    return grade.model_copy(update={"summary": cut(grade.summary), "criteria": criteria, "errors": errors})
+    unverified = [
+        d.model_copy(update={"quote": d.quote[:MAX_QUOTE_CHARS], "correction": cut(d.correction)})
+        for d in grade.unverified[:MAX_ITEMS]
+    ]
+    return grade.model_copy(
+        update={"summary": cut(grade.summary), "criteria": criteria, "errors": errors, "unverified": unverified}
+    )

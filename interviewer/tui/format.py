@@ -12,7 +12,7 @@ from rich.text import Text
 from interviewer.messages import msg
 
 if TYPE_CHECKING:  # the domain models import pydantic: Home's first frame does without
-    from interviewer.domain import ClaimError, Track
+    from interviewer.domain import ClaimDoubt, ClaimError, Track
 
 
 def when(value: str | datetime | None, short: bool = False) -> str:
@@ -131,6 +131,37 @@ def claim_error_lines(
     """The grade's wrong claims as plain lines, most important first: a heading, then per claim the
     answer's words, the correction and the note to read. [] when the answer made none."""
     return [line for line, _ in _claim_error_parts(errors, lang, titles, limit, compact=False)]
+
+
+def _unverified_parts(
+    doubts: Sequence[ClaimDoubt], lang: str, titles: Mapping[str, str] | None, limit: int
+) -> list[tuple[str, str]]:
+    """(line, kind) pairs for the sentences the judge could not verify: the answer's words, then the
+    misconception they read close to, with the correction and the note to read."""
+    if not doubts:
+        return []
+    colon = msg("sep.colon", lang)
+    parts = [(f"{msg('unverified', lang)} ({len(doubts)})", "heading")]
+    for d in doubts[:limit]:
+        read = f"  · {msg('read', lang)}{colon}{_plain(note_label(d.reference, titles), 160)}" if d.reference else ""
+        parts.append((f"  ? “{_plain(d.quote, 160)}”", "quote"))
+        parts.append((f"    {msg('unverified.resembles', lang, claim=_plain(d.claim, 140))}", "claim"))
+        parts.append((f"    → {_plain(d.correction, 160)}{read}", "correction"))
+    if len(doubts) > limit:
+        parts.append(("  " + msg("errors.more", lang, n=len(doubts) - limit), "more"))
+    return parts
+
+
+_UNVERIFIED_STYLES = {"heading": "bold yellow", "quote": "yellow", "claim": "dim", "correction": "dim", "more": "dim"}
+
+
+def unverified_claims(
+    doubts: Sequence[ClaimDoubt], lang: str, titles: Mapping[str, str] | None = None, limit: int = 2
+) -> Text:
+    """The sentences the judge could not verify, styled for the screen below the wrong claims: a lead to
+    check, not a verdict (nothing was deducted)."""
+    parts = _unverified_parts(doubts, lang, titles, limit)
+    return Text("\n").join(Text(line, style=_UNVERIFIED_STYLES[kind]) for line, kind in parts)
 
 
 _ERROR_STYLES = {"heading": "bold red", "quote": "red", "correction": "green", "read": "dim", "more": "dim italic"}

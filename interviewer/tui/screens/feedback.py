@@ -72,6 +72,11 @@ class QuestionFeedback(Vertical):
         max-height: 8;
         margin: 1 0 0 0;
     }
+    QuestionFeedback .fb-unverified {
+        height: auto;
+        max-height: 7;
+        margin: 1 0 0 0;
+    }
     """
 
     def __init__(
@@ -121,6 +126,9 @@ class QuestionFeedback(Vertical):
             yield Static(Text("\n".join(tests_lines(self.grade.tests, self.lang))), classes="fb-tests")
         if self.grade.errors:  # wrong claims come first: they cost more than anything missing
             yield Static(fmt.claim_errors(self.grade.errors, self.lang, self.catalog.titles), classes="fb-errors")
+        if self.grade.unverified:  # leads, not verdicts: below the errors, nothing deducted
+            doubts = fmt.unverified_claims(self.grade.unverified, self.lang, self.catalog.titles)
+            yield Static(doubts, classes="fb-unverified")
         table: DataTable[str | Text] = DataTable(cursor_type="row", classes="fb-criteria")
         yield table
         with VerticalScroll(classes="fb-detail-box"):
