@@ -28,21 +28,25 @@ SAYS_NOTHING = {"en": "I'd have to think about that.", "zh": "这个我得再想
 BLIND = [Path(f"evals/datasets/judge_claims_{x}.yaml") for x in "cde"]
 PLANTED = {
     # question: the misconception its wrong answer's doubt check puts, where that is one of the answer's
-    # planted errors (5 of the 16 wrong answers get no check; 2 get one about a claim they do not make)
+    # planted errors (read by hand off the sets' comments, 2026-12-03, with the check asked before any
+    # deepening in an answer with a found error). C and D: 14 of the 16 wrong answers get a check, 2 of
+    # them about a claim the answer does not make; E: 6 of 10, 2 of them about a claim it does not make.
     "llm-scaling-laws": "continuous-creates-jumps",
+    "prod-llm-monitoring": "retrieved-content-safe",
+    "train-finetune-70b-plan": "tp-pp-required",
     "fr-cot-tot-got-prm": "orm-labels-expensive",
     "agent-long-term-memory": "episodic-for-user-facts",
+    "train-cai-rlaif-supervision": "uesato-accuracy-gap",
     "agent-reasoning-patterns": "rewoo-looks-at-results",
     "fr-synthetic-data-loops": "replace-real-data",
     "prod-continual-finetuning": "benign-data-is-safe",
     "sd-multi-agent-system": "metagpt-free-chat",
     "code-long-context-forward": "flash-makes-compute-linear",
     "beh-inference-cost-cut": "batch-api-for-interactive",
-    # set E (read off its comments the same way, 2026-12-03): 4 of 10 wrong answers get a check, 1 about a
-    # claim the answer does not make; the autograd one names the belief behind its planted "save the
-    # dequantized fp16 weight so backward need not dequantize again"
     "beh-worst-hallucination": "citation-means-grounded",
+    # the belief behind its planted "save the dequantized fp16 weight so backward need not dequantize again"
     "code-custom-autograd-quant": "packed-blocks-grad-x",
+    "llm-rope-vs-alibi": "flat-ppl-means-long-use",
     "sd-realtime-web-agent": "feed-raw-html",
 }
 

@@ -335,3 +335,27 @@ async def test_the_feedback_screen_shows_unverified_sentences_below_the_wrong_cl
         order = list(box.children)
         errors, unverified = box.query_one(".fb-errors"), box.query_one(".fb-unverified")
         assert order.index(errors) < order.index(unverified) < order.index(box.query_one(DataTable))
+
+
+def test_after_a_wrong_claim_the_doubt_is_checked_before_the_answer_is_pushed_deeper(services: Any) -> None:
+    """One false claim makes the others worth asking about: a strong answer with a found error gets its
+    doubt checked before a deepening; a strong answer without one is pushed deeper first."""
+    from interviewer.judge.offline import FoundError
+
+    question = services.bank.questions["sd-multi-agent-system"]
+    coverage = services.offline_judge.coverage(question, ANSWER_ZH, fine=False)
+    doubt = coverage.doubts[0]
+    # strong (every point at 0.75) but not complete enough to move on
+    points = [KeyPointCoverage(p.criterion, p.key_point, 0.75, 0.0, [], "x") for p in coverage.points]
+    other = next(p for p in points if p.key_point is not doubt.key_point)
+    error = FoundError(other.criterion, other.key_point, "辩论", "misconception", other.key_point.misconceptions[0])
+    clean = Coverage(points, coverage.relevance, [], [doubt])
+    flawed = Coverage(points, coverage.relevance, [error], [doubt])
+
+    def first(cov: Coverage, done: tuple[str, ...] = ()) -> str:
+        return offline_decision(question, cov, ["q"], {other.key_point.id}, 2, "zh", ANSWER_ZH, done).source
+
+    assert first(clean) == "deepen"
+    assert first(clean, ("deepen",)) == "check"
+    assert first(flawed, ("challenge",)) == "check"
+    assert first(flawed, ("challenge", "check")) == "deepen"

@@ -15,17 +15,20 @@ Offline, in this order:
    point's misconceptions than to the point (``Coverage.doubts``; too unsure to call it an error),
    the interviewer puts the misconception to the candidate ("A colleague once told me: “…”. Would
    you agree?"). Agreeing with it is graded as stating it (``judge/checks.py``); a fluent answer
-   whose wording no tell-tale phrase catches is caught here, by asking, as a human would. Then the
-   interviewer moves on once the answers cover nearly everything.
+   whose wording no tell-tale phrase catches is caught here, by asking, as a human would. In an
+   answer that already stated a wrong claim (step 1), the check comes before step 3: one false claim
+   makes the others worth asking about before going deeper. Then the interviewer moves on once the
+   answers cover nearly everything.
 5. **Gaps**: the highest-weight key point still missing, asked with the seed written for it only
    when the answer gives the seed its premise (``FollowUpSeed.requires``, or the answer at least
    touched the point), else with the point's human-written probe, which asks how the candidate would
    do it. A seed or probe is never aimed at a point the answers already cover.
 
 With an LLM: the model decides from the question, the answers, the covered points with their
-evidence, the missing points, the wrong claims with their corrections and retrieved notes; its
-choice is checked (a known point, not a covered one unless the answer is strong, not a point already
-probed, not a repeat, an open practice target while one is left) and replaced by the offline choice
+evidence, the missing points, the wrong claims with their corrections, the sentences in doubt and
+retrieved notes; its
+choice is checked (a known point, not a covered one unless the answer is strong or a sentence about
+it is in doubt, not a point already probed, not a repeat, an open practice target while one is left) and replaced by the offline choice
 when it fails the checks.
 """
 
@@ -363,14 +366,17 @@ def offline_decision(
         aimed = _ask_about(question, point, coverage, asked, answer, lang)
         if aimed is not None:
             return aimed
+    # An answer that already stated a wrong claim has its doubtful ones checked before it is pushed deeper;
+    # any other strong answer is pushed deeper first (most doubts about a correct answer are unfounded).
+    check = _check(coverage, asked, probed, lang) if "check" not in done else None
+    if check is not None and ("challenge" in done or coverage.errors):
+        return check
     if strong(coverage) and "deepen" not in done:
         deeper = _deepen(question, coverage, asked, probed, answer, lang)
         if deeper is not None:
             return deeper
-    if "check" not in done:
-        check = _check(coverage, asked, probed, lang)
-        if check is not None:
-            return check
+    if check is not None:
+        return check
     if coverage.ratio() >= MOVE_ON_COVERAGE:
         return Decision("move_on", "covered")
     for point in missing_by_weight(coverage, probed):
