@@ -344,6 +344,7 @@ def _variables() -> dict[str, dict[str, Any]]:
             "answers": ["softmax(QK^T)V"],
             "covered": [{"id": "qkv", "text": "Q, K, V projections", "evidence": "softmax(QK^T)V"}],
             "errors": [{"id": "scaled-softmax", "quote": "divide by d", "correction": "divide by sqrt(d_k)"}],
+            "doubts": [{"id": "causal-mask", "quote": "mask the past", "claim": "the mask hides earlier tokens"}],
             "strong": False,
             "targets": [{"id": "causal-mask", "text": "future positions are masked"}],
         },
