@@ -26,10 +26,9 @@ Offline, in this order:
 
 With an LLM: the model decides from the question, the answers, the covered points with their
 evidence, the missing points, the wrong claims with their corrections, the sentences in doubt and
-retrieved notes; its
-choice is checked (a known point, not a covered one unless the answer is strong or a sentence about
-it is in doubt, not a point already probed, not a repeat, an open practice target while one is left) and replaced by the offline choice
-when it fails the checks.
+retrieved notes; its choice is checked (a known point, not a covered one unless the answer is strong
+or a sentence about it is in doubt, not a point already probed, not a repeat, an open practice target
+while one is left) and replaced by the offline choice when it fails the checks.
 """
 
 from __future__ import annotations
