@@ -44,23 +44,30 @@ def criterion_name(question: Question | None, criterion_id: str, lang: Lang) -> 
     return criterion_id
 
 
+def _note_title(reference: str, bank: Bank | None) -> str:
+    """The title of the note a reference (a note id or chunk id) names, or the reference when unknown."""
+    note_id = reference.split("::")[0]
+    note = bank.notes.get(note_id) if bank is not None and note_id else None
+    return note.meta.title if note is not None else reference
+
+
 def wrong_claims(grade: Grade, bank: Bank | None) -> list[tuple[str, str, str]]:
     """(the answer's words, the correction, the note title to read) for each wrong claim, first first."""
-    out = []
-    for err in grade.errors:
-        note_id = err.reference.split("::")[0]
-        note = bank.notes.get(note_id) if bank is not None and note_id else None
-        out.append((err.quote, err.correction, note.meta.title if note is not None else err.reference))
-    return out
+    return [(err.quote, err.correction, _note_title(err.reference, bank)) for err in grade.errors]
 
 
-def unverified_claims(grade: Grade, bank: Bank | None) -> list[tuple[str, str, str, str]]:
-    """(the answer's words, the misconception they read close to, the correction, the note title to read)
-    for each sentence the judge could not verify, most likely first."""
+def unverified_lines(grade: Grade, bank: Bank | None, lang: Lang, esc: Callable[[str], str] = str) -> list[str]:
+    """One line per sentence the judge could not verify, most likely first: the answer's words, the
+    misconception they read close to, the correction and the note to read, each passed through ``esc``
+    (the escaping of the export format)."""
+    t = table("report", lang)
     out = []
     for d in grade.unverified:
-        note = bank.notes.get(d.reference) if bank is not None and d.reference else None
-        out.append((d.quote, d.claim, d.correction, note.meta.title if note is not None else d.reference))
+        where = _note_title(d.reference, bank)
+        out.append(
+            f"? “{esc(clip(d.quote, 200))}” — {t['resembles']}: “{esc(clip(d.claim, 160))}”; "
+            f"{t['if_meant']}: {esc(d.correction)}" + (f" ({t['read']}: {esc(where)})" if where else "")
+        )
     return out
 
 
@@ -78,14 +85,10 @@ def grade_lines(grade: Grade, question: Question | None, lang: Lang, bank: Bank 
             lines.append(
                 f"    ✗ “{clip(quote, 200)}” — {t['instead']}: {fix}" + (f" ({t['read']}: {where})" if where else "")
             )
-    unsure = unverified_claims(grade, bank)
+    unsure = unverified_lines(grade, bank, lang)
     if unsure:
         lines.append(f"  {t['unverified']} ({len(unsure)}):")
-        for quote, claim, fix, where in unsure:
-            lines.append(
-                f"    ? “{clip(quote, 200)}” — {t['resembles']}: “{clip(claim, 160)}”; {t['if_meant']}: {fix}"
-                + (f" ({t['read']}: {where})" if where else "")
-            )
+        lines += [f"    {line}" for line in unsure]
     for c in grade.criteria:
         name = criterion_name(question, c.id, lang)
         lines.append(f"  {bar(c.score)} {c.score}/4  {name}")
@@ -294,15 +297,9 @@ def transcript_markdown(
                     for quote, fix, where in wrong
                 ]
                 out.append("")
-            unsure = unverified_claims(grade, bank)
+            unsure = unverified_lines(grade, bank, lang, md)
             if unsure:
-                out += [f"**{t['unverified']} ({len(unsure)}):**", ""]
-                out += [
-                    f"- ? “{md(clip(quote, 200))}” — {t['resembles']}: “{md(clip(claim, 160))}”; "
-                    f"{t['if_meant']}: {md(fix)}" + (f" ({t['read']}: {md(where)})" if where else "")
-                    for quote, claim, fix, where in unsure
-                ]
-                out.append("")
+                out += [f"**{t['unverified']} ({len(unsure)}):**", "", *(f"- {line}" for line in unsure), ""]
             out += [
                 f"| {t['criterion']} | {t['score']} | {t['evidence']} | {t['missing']} |",
                 "|---|---|---|---|",
@@ -545,15 +542,10 @@ def transcript_html(
                 read = f" ({t['read']}: {e(where)})" if where else ""
                 parts.append(f"<li>✗ “{e(clip(quote, 200))}” — {t['instead']}: {e(fix)}{read}</li>")
             parts.append("</ul>")
-        unsure = unverified_claims(grade, bank)
+        unsure = unverified_lines(grade, bank, lang, e)
         if unsure:
             parts.append(f"<p><strong>{t['unverified']}:</strong></p><ul>")
-            for quote, claim, fix, where in unsure:
-                read = f" ({t['read']}: {e(where)})" if where else ""
-                parts.append(
-                    f"<li>? “{e(clip(quote, 200))}” — {t['resembles']}: “{e(clip(claim, 160))}”; "
-                    f"{t['if_meant']}: {e(fix)}{read}</li>"
-                )
+            parts += [f"<li>{line}</li>" for line in unsure]
             parts.append("</ul>")
         parts.append(
             f"<table><tr><th>{t['criterion']}</th><th>{t['score']}</th><th>{t['evidence']}</th>"

@@ -528,11 +528,10 @@ class Interviewer:
             {"id": e.key_point.id, "quote": e.quote[:300], "correction": e.claim_error(lang).correction}
             for e in coverage.errors
         ]
-        wrong = {e.key_point.id for e in coverage.errors}
         doubts = [
             {"id": d.key_point.id, "quote": d.quote[:300], "claim": claim_of(d.misconception, lang)}
-            for d in coverage.doubts
-            if d.key_point.id not in wrong and d.key_point.id not in probed
+            for d in coverage.open_doubts()
+            if d.key_point.id not in probed
         ][:3]
         msgs = prompt_messages(
             "follow_up",

@@ -32,6 +32,11 @@ class Exchange:
     answer: str
 
 
+def as_pair(exchange: Exchange | tuple[str, str]) -> tuple[str, str]:
+    """(prompt, answer) of an exchange given either way (callers may pass plain pairs)."""
+    return (exchange.question, exchange.answer) if isinstance(exchange, Exchange) else (exchange[0], exchange[1])
+
+
 _TRAILING = "。.！!？?；;，, "
 
 

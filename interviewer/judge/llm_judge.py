@@ -29,7 +29,7 @@ from pydantic import BaseModel, BeforeValidator, Field
 from interviewer.domain import ClaimError, Criterion, CriterionGrade, Grade, KeyPoint, Lang, Misconception, Question
 from interviewer.judge import guards
 from interviewer.judge.caps import apply_caps, cap_reason
-from interviewer.judge.checks import Exchange
+from interviewer.judge.checks import Exchange, as_pair
 from interviewer.judge.references import ReferenceFinder
 from interviewer.llm.base import ChatModel
 from interviewer.llm.prompts import messages as prompt_messages
@@ -468,7 +468,7 @@ def _turns(
         return [Exchange(question.prompt(lang), report.clean_text)]
     out: list[Exchange] = []
     for e in exchanges:
-        asked, said = (e.question, e.answer) if isinstance(e, Exchange) else (e[0], e[1])
+        asked, said = as_pair(e)
         clean = guards.check(said, vocab).clean_text if said.strip() else ""
         out.append(Exchange(asked, guards.cut(clean, report.injected)))  # what was cut from the whole answer goes too
     return out

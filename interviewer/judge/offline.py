@@ -182,6 +182,11 @@ class Coverage:
     def missing(self) -> list[KeyPointCoverage]:
         return [p for p in self.points if p.coverage < COVERED]
 
+    def open_doubts(self) -> list[Doubt]:
+        """The doubts about key points not already found wrong (a wrong point needs no doubt), in order."""
+        wrong = {e.key_point.id for e in self.errors}
+        return [d for d in self.doubts if d.key_point.id not in wrong]
+
     def covered(self) -> list[KeyPointCoverage]:
         return [p for p in self.points if p.coverage >= COVERED]
 
@@ -757,7 +762,7 @@ def _with_checks(question: Question, cov: Coverage, exchanges: Sequence[Exchange
     quotes X)."""
     errors, points, doubts = list(cov.errors), list(cov.points), list(cov.doubts)
     for exchange in exchanges:
-        asked, said = (exchange.question, exchange.answer) if isinstance(exchange, Exchange) else exchange
+        asked, said = checks.as_pair(exchange)
         found = checks.checked(question, asked)
         if found is None or not said.strip():
             continue
@@ -779,8 +784,7 @@ def _with_checks(question: Question, cov: Coverage, exchanges: Sequence[Exchange
 def _unverified(cov: Coverage, answer: str, lang: Lang) -> list[ClaimDoubt]:
     """The doubts a grade reports: quoted verbatim, none about a key point already found wrong, at most
     MAX_UNVERIFIED (most likely first)."""
-    wrong = {e.key_point.id for e in cov.errors}
-    shown = [d for d in cov.doubts if d.key_point.id not in wrong and _in(d.quote, answer)]
+    shown = [d for d in cov.open_doubts() if _in(d.quote, answer)]
     return [d.claim_doubt(lang) for d in shown[:MAX_UNVERIFIED]]
 
 

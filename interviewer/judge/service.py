@@ -13,7 +13,7 @@ from typing import Any
 
 from interviewer.domain import Grade, Lang, Question
 from interviewer.judge import correctness, registry
-from interviewer.judge.checks import Exchange
+from interviewer.judge.checks import Exchange, as_pair
 from interviewer.judge.offline import Coverage, OfflineJudge
 from interviewer.judge.references import tracking_misses
 from interviewer.llm.base import ChatModel
@@ -144,7 +144,7 @@ class Judge:
 def _with_code(exchanges: Sequence[Exchange | tuple[str, str]], code: str) -> list[Exchange | tuple[str, str]]:
     """The exchanges with the code after the main answer (the one it was submitted with)."""
     out: list[Exchange | tuple[str, str]] = list(exchanges)
-    asked, said = (out[0].question, out[0].answer) if isinstance(out[0], Exchange) else out[0]
+    asked, said = as_pair(out[0])
     out[0] = (asked, correctness.judged_text(said, code))
     return out
 
