@@ -348,3 +348,28 @@ def test_a_phrase_matches_the_same_claim_in_everyday_synonyms_articles_and_infle
     assert claims.alias_hit("accuracy increases with depth", _terms(["accuracy rises with depth"]))
     # a part made only of everyday words stays exact: 'just' alone does not become 'only'
     assert claims.alias_hit("each token sees only the last w tokens", _terms(["just … the last w tokens"])) is None
+
+
+def test_a_misconception_in_quotation_marks_is_mentioned_not_claimed() -> None:
+    """An incident story quotes the bad prompt it found as the cause; the quoted words are not the
+    candidate's claim. A misconception that carries its own quotes still matches."""
+    forced = _terms(["always answer with certainty"], ["必须给出确定答案"])
+    assert claims.alias_hit("The prompt should always answer with certainty.", forced)
+    assert claims.alias_hit('The root cause was a system prompt saying "always answer with certainty".', forced) is None
+    assert claims.alias_hit("The root cause was a system prompt saying “always answer with certainty”.", forced) is None
+    assert claims.alias_hit("复盘发现系统提示里写着「必须给出确定答案」，模型只好编。", forced) is None
+    assert claims.alias_hit("客服机器人必须给出确定答案。", forced)
+    quoted = _terms(['added "be accurate"'])
+    assert claims.alias_hit('We added "be accurate" to the prompt and it was fixed.', quoted)
+
+
+def test_an_alias_word_does_not_match_a_compound_that_makes_it_a_property() -> None:
+    """"memory-bound" is not memory and "loss-free" is no loss: an alias part ending on the word
+    does not match there, and still matches the word itself."""
+    mem = _terms(["dense model … memory … 7b"])
+    assert claims.alias_hit("A dense model needs the memory of a 7B one.", mem)
+    assert claims.alias_hit("A dense model at batch 1 is memory-bound, like a 7B one.", mem) is None
+    aux = _terms(["balancing … auxiliary loss"])
+    assert claims.alias_hit("Balancing comes from a large auxiliary loss.", aux)
+    assert claims.alias_hit("Balancing is auxiliary loss-free: a per-expert bias does it.", aux) is None
+    assert claims.alias_hit("Balancing uses an auxiliary loss-based penalty.", aux)  # not a property compound

@@ -81,3 +81,14 @@ def test_inflected_forms_count_as_one_word() -> None:
     assert guards.lemma("专家") == "专家" and guards.lemma("bf16") == "bf16"
     repeated = "methods fixes grows " * 20
     assert guards.lexical_diversity(repeated) == guards.lexical_diversity("method fix grow " * 20)
+
+
+@pytest.mark.parametrize("answer", [TERSE_GQA_ZH, TERSE_CLIPPING_ZH], ids=["gqa", "clipping"])
+def test_a_hedge_is_not_the_restatement_that_makes_a_terse_answer_padding(answer: str) -> None:
+    """A dense answer reads low on diversity; one "说白了" (basically) in it restates nothing, while
+    "换句话说" (in other words) announces a restatement."""
+    hedged = answer.replace("MQA 的 cache", "说白了，MQA 的 cache").replace("大模型训练", "说白了，大模型训练")
+    restated = hedged.replace("说白了", "换句话说")
+    assert guards.check(hedged).redundancy > 0
+    assert "padding" not in guards.check(hedged).flags
+    assert "padding" in guards.check(restated).flags

@@ -285,6 +285,11 @@ _ARTICLE_GAP = r" (?:(?:the|a|an) )?"
 """Between two words of an English part: "page the on-call for every" matches "page on-call for every"."""
 
 
+_PROPERTY = r"-(?:free|bound|less|agnostic|independent)(?![a-z])"
+"""A compound that turns a word into a property of something else: "memory-bound" is not memory,
+"aux-loss-free" is no loss. An alias part ending on the word does not match there."""
+
+
 def _term_pattern(term: str, cjk: bool) -> str:
     """A part of an alias: Chinese as a substring; English as whole words that may take an
     inflection ("exact match" also matches "exact matches", "handle" "handles"), with or without
@@ -305,7 +310,7 @@ def _term_pattern(term: str, cjk: bool) -> str:
         or re.escape(w) + (_INFLECT if len(w) > 3 and w.isalpha() and i < len(words) - 1 else "")
         for i, w in enumerate(words)
     )
-    return rf"(?<![a-z0-9]){body}{suffix}(?![a-z0-9])"
+    return rf"(?<![a-z0-9]){body}{suffix}(?![a-z0-9]|{_PROPERTY})"
 
 
 def _zh_tokens(piece: str) -> list[tuple[str, str]]:
@@ -453,20 +458,37 @@ def _denied(low: str, start: int) -> bool:
     return bool(_negators(window))
 
 
+# A stretch in quotation marks: words the answer mentions (a prompt it quotes, a phrase it names)
+# rather than claims. ASCII single quotes are left out: they are apostrophes far more often.
+_QUOTED = re.compile(r'"[^"]{1,200}"|“[^”]{1,200}”|「[^」]{1,200}」|『[^』]{1,200}』|‘[^’]{1,200}’')
+_QUOTE_MARKS = frozenset('"“”「」『』‘’')
+
+
+def _quoted(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _QUOTED.finditer(text)]
+
+
 def alias_hit(sentence: str, aliases: Terms, blockers: Sequence[str] = (), protected: Sequence[str] = ()) -> str | None:
-    """A misconception's tell-tale phrase in ``sentence``, stated rather than reported or denied:
-    not inside a refutation ("a common myth is …") and not right after a negator. Chinese aliases
-    are matched in the text with spaces removed (as :func:`contains_term` does)."""
+    """A misconception's tell-tale phrase in ``sentence``, stated rather than reported, denied or
+    quoted: not inside a refutation ("a common myth is …"), not right after a negator, and not
+    inside quotation marks (the bad prompt an incident story quotes as its cause), unless the
+    phrase itself carries the quotes (we added "do not hallucinate"). Chinese aliases are matched
+    in the text with spaces removed (as :func:`contains_term` does)."""
     if refutes(sentence):
         return None
     low = normalize(sentence)
     squeezed = low.replace(" ", "")
     names = {cjk: [t for t in protected if has_cjk(t) == cjk] for cjk in (False, True)}
+    quotes = {False: _quoted(low), True: _quoted(squeezed)}
     for alias in aliases.all():
         cjk = has_cjk(alias)
         text = squeezed if cjk else low
         spans = _alias_spans(text, alias, blockers, names[cjk])
-        if any(not _denied(text, start) for start, _ in spans):
+        mentioned = quotes[cjk] if not _QUOTE_MARKS.intersection(alias) else []
+        if any(
+            not _denied(text, start) and not any(qs < start and end < qe for qs, qe in mentioned)
+            for start, end in spans
+        ):
             return alias
     return None
 

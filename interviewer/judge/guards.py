@@ -347,14 +347,27 @@ a terse answer names its subjects again and again ("K 头", "V 头", "query 头"
 tokens and measure words), as often as padding repeats its few words."""
 
 
+_HEDGE = re.compile(r"\b(basically|essentially|it is (very |really )?important)\b|非常重要|很重要|说白了|其实就是", re.IGNORECASE)
+"""Fillers that hedge or stress rather than restate: they count toward redundancy, but one of them
+in a plain answer ("which is basically how GPT-3 was trained") is not the restatement that makes a
+low-diversity answer padding."""
+
+
+def _beyond_hedges(prose: str, redundancy: float) -> bool:
+    """Some of ``redundancy`` comes from a restated sentence or a restatement phrase, not only hedges."""
+    sents = len(split_sentences(prose))
+    hedges = 0.5 * len(_HEDGE.findall(prose)) / sents if sents >= 3 else 0.0
+    return redundancy > hedges + 1e-9
+
+
 def is_padding(prose: str, redundancy: float, diversity: float) -> bool:
     """An answer long enough to tell that restates itself: many restated sentences, or few words
-    used over and over together with at least one restatement."""
+    used over and over together with at least one restatement (a hedge is not one)."""
     if content_size(prose) < 40:
         return False
     if redundancy >= PADDING_REDUNDANCY:
         return True
-    return len(tokenize(prose)) >= 60 and diversity < PADDING_DIVERSITY and redundancy > 0
+    return len(tokenize(prose)) >= 60 and diversity < PADDING_DIVERSITY and _beyond_hedges(prose, redundancy)
 
 
 def is_term_list(prose: str, term_vocabulary: set[str] | None) -> tuple[bool, float]:
