@@ -364,7 +364,7 @@ def test_a_misconception_in_quotation_marks_is_mentioned_not_claimed() -> None:
 
 
 def test_an_alias_word_does_not_match_a_compound_that_makes_it_a_property() -> None:
-    """"memory-bound" is not memory and "loss-free" is no loss: an alias part ending on the word
+    """ "memory-bound" is not memory and "loss-free" is no loss: an alias part ending on the word
     does not match there, and still matches the word itself."""
     mem = _terms(["dense model … memory … 7b"])
     assert claims.alias_hit("A dense model needs the memory of a 7B one.", mem)

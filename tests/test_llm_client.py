@@ -368,6 +368,7 @@ def _variables() -> dict[str, dict[str, Any]]:
             ],
             "references": [{"id": "attention-basics#0", "text": "Attention is ..."}],
             "exchanges": [{"question": "", "answer": "softmax(QK^T/sqrt(d))V", "follow_up": 0}],
+            "suspects": [{"misconception": "divide-by-dk", "key_point": "scaled-softmax", "quote": "divide by d"}],
             "open": "<<<ANSWER_abc>>>",
             "close": "<<<END_ANSWER_abc>>>",
         },

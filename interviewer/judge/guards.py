@@ -347,7 +347,9 @@ a terse answer names its subjects again and again ("K 头", "V 头", "query 头"
 tokens and measure words), as often as padding repeats its few words."""
 
 
-_HEDGE = re.compile(r"\b(basically|essentially|it is (very |really )?important)\b|非常重要|很重要|说白了|其实就是", re.IGNORECASE)
+_HEDGE = re.compile(
+    r"\b(basically|essentially|it is (very |really )?important)\b|非常重要|很重要|说白了|其实就是", re.IGNORECASE
+)
 """Fillers that hedge or stress rather than restate: they count toward redundancy, but one of them
 in a plain answer ("which is basically how GPT-3 was trained") is not the restatement that makes a
 low-diversity answer padding."""

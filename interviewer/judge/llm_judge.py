@@ -10,6 +10,9 @@ passages in; wrong claims, then per-criterion reasoning, evidence and score out.
   as evidence.
 - The answer (and each follow-up answer) sits behind a per-call random delimiter, and delimiter-like
   text inside it is neutralised, so an answer cannot close its fence and talk to the judge.
+- With a ``suspects`` reader (the offline judge's), the sentences it takes for a listed
+  misconception, or finds reading close to one, are put to the model to verify, fenced like the
+  answer: the offline reader finds them but cannot tell a claim from its denial; the model can.
 - ``samples > 1`` run concurrently at a temperature above 0; the median per criterion is reported
   with the spread.
 """
@@ -20,13 +23,23 @@ import asyncio
 import re
 import secrets
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, Field
 
-from interviewer.domain import ClaimError, Criterion, CriterionGrade, Grade, KeyPoint, Lang, Misconception, Question
+from interviewer.domain import (
+    ClaimDoubt,
+    ClaimError,
+    Criterion,
+    CriterionGrade,
+    Grade,
+    KeyPoint,
+    Lang,
+    Misconception,
+    Question,
+)
 from interviewer.judge import guards
 from interviewer.judge.caps import apply_caps, cap_reason
 from interviewer.judge.checks import Exchange, as_pair
@@ -185,8 +198,10 @@ class LLMJudge:
         samples: int = 1,
         temperature: float | None = None,
         max_tokens: int = 2000,
+        suspects: Callable[[Question, str, Lang], list[ClaimDoubt]] | None = None,
     ) -> None:
         self.llm = llm
+        self.suspects = suspects
         self.max_tokens = max_tokens
         self.references = references
         self.samples = max(1, samples)
@@ -216,8 +231,10 @@ class LLMJudge:
         references: list[dict[str, str]] | None = None,
         tag: str | None = None,
         compact: bool = False,
+        suspects: Sequence[ClaimDoubt] = (),
     ) -> list[dict[str, str]]:
-        """The judge's messages for one call; ``exchanges`` hold the (already guarded) answers.
+        """The judge's messages for one call; ``exchanges`` hold the (already guarded) answers,
+        ``suspects`` the sentences of them to verify against the misconception each resembles.
         ``compact``: for a model whose context the full prompt overflows — no reference passages, no
         level descriptors, at most COMPACT_MISCONCEPTIONS misconceptions per key point, without their
         corrections (the conflict rule and the answer stay whole)."""
@@ -262,6 +279,10 @@ class LLMJudge:
             criteria=criteria,
             references=[] if compact else references or [],
             exchanges=turns,
+            suspects=[
+                {"misconception": d.misconception, "key_point": d.key_point, "quote": neutralise(d.quote)}
+                for d in suspects
+            ],
             open=f"<<<{tag}>>>",
             close=f"<<<END_{tag}>>>",
         )
@@ -273,12 +294,26 @@ class LLMJudge:
         lang: Lang,
         passages: list[dict[str, str]],
         compact: bool,
+        suspects: Sequence[ClaimDoubt] = (),
     ) -> tuple[list[JudgeReply], BaseException | None]:
-        calls = [self.messages(question, turns, lang, passages, compact=compact) for _ in range(self.samples)]
+        calls = [
+            self.messages(question, turns, lang, passages, compact=compact, suspects=suspects)
+            for _ in range(self.samples)
+        ]
         results = await asyncio.gather(*(self._sample(m) for m in calls), return_exceptions=True)
         replies = [r for r in results if isinstance(r, JudgeReply)]
         failure = next((r for r in results if isinstance(r, BaseException)), None)
         return replies, failure
+
+    async def _suspects(self, question: Question, seen: str, lang: Lang) -> list[ClaimDoubt]:
+        """The reader's sentences to verify in ``seen``; none when there is no reader or it fails
+        (the model then reads the answer unaided, as before)."""
+        if self.suspects is None:
+            return []
+        try:
+            return await asyncio.to_thread(self.suspects, question, seen, lang)
+        except Exception:  # a hint, never a reason to lose the grade
+            return []
 
     async def _sample(self, msgs: list[dict[str, str]]) -> JudgeReply:
         return await self.llm.structured(
@@ -373,12 +408,14 @@ class LLMJudge:
             return self._empty(question, flags, lang)
         turns = _turns(question, answer, lang, exchanges, report, vocab)
         seen = "\n\n".join(t.answer for t in turns)
-        refs, passages = await asyncio.to_thread(self._references, question)
-        replies, failure = await self._samples(question, turns, lang, passages, compact=False)
+        (refs, passages), leads = await asyncio.gather(
+            asyncio.to_thread(self._references, question), self._suspects(question, seen, lang)
+        )
+        replies, failure = await self._samples(question, turns, lang, passages, compact=False, suspects=leads)
         if not replies and _overflowed(failure):
             # the model's context is smaller than the full prompt (a local 4k model, a 12-point rubric):
             # ask once more with the compact prompt before the caller falls back to the offline judge
-            replies, failure = await self._samples(question, turns, lang, passages, compact=True)
+            replies, failure = await self._samples(question, turns, lang, passages, compact=True, suspects=leads)
         if not replies:
             assert failure is not None
             raise failure

@@ -87,6 +87,8 @@ the most words with the rubric (key points, aliases, misconceptions) — a 30k-c
 in seconds on what it says about the question, not on its length."""
 MAX_UNVERIFIED = 3
 """At most this many unverified sentences per grade: they are leads to check, not a verdict."""
+MAX_SUSPECTS = 4
+"""Sentences in doubt a model judge is asked to verify (``OfflineJudge.suspects``)."""
 TOUCHED = 0.25
 """Coverage at which a key point counts as mentioned, if vaguely."""
 
@@ -693,6 +695,15 @@ class OfflineJudge:
             errors=[e.claim_error(lang) for e in cov.errors if _in(e.quote, answer)],
             unverified=_unverified(cov, answer, lang),
         )
+
+    def suspects(self, question: Question, answer: str, lang: Lang) -> list[ClaimDoubt]:
+        """The sentences of ``answer`` this reader takes for a listed misconception (its errors) or
+        finds reading close to one (its doubts), errors first, at most MAX_SUSPECTS: for a model
+        judge to verify (``llm_judge``), since the reader cannot tell a claim from its denial."""
+        cov = self.coverage(question, answer)
+        found = [Doubt(e.criterion, e.key_point, e.misconception, e.quote, 1.0) for e in cov.errors if e.misconception]
+        leads = [d for d in [*found, *cov.open_doubts()] if _in(d.quote, answer)]
+        return [d.claim_doubt(lang) for d in leads[:MAX_SUSPECTS]]
 
     @staticmethod
     def _level(cov: Coverage, criterion: Criterion) -> int:

@@ -18,7 +18,7 @@ import yaml
 from interviewer.agent.events import Fallback
 from interviewer.agent.followup import LLMDecision
 from interviewer.config import load_settings
-from interviewer.domain import Question
+from interviewer.domain import ClaimDoubt, Question
 from interviewer.judge.llm_judge import JudgeReply, LLMJudge
 from interviewer.llm.client import LLMClient
 from interviewer.services import Services
@@ -200,7 +200,7 @@ class Recording:
 
 async def test_llm_judge_grades_with_the_conflict_rule(llama_server: LlamaServer) -> None:
     """SmolLM2 is far too weak to judge: what is tested is that the judge's prompt (conflict rule,
-    misconceptions, fenced answer and a follow-up) reaches a real server, the reply comes back in
+    misconceptions, fenced answer, a follow-up and a sentence the reader suspects) reaches a real server, the reply comes back in
     the new schema (errors first) and the grade is well-formed under the judge's own rules."""
     q = small_question()
     main = (
@@ -212,7 +212,12 @@ async def test_llm_judge_grades_with_the_conflict_rule(llama_server: LlamaServer
     start = time.perf_counter()
     # the prompt takes ~1.7k of the server's 4096-token context (~2.7k with a repair turn); a reply cut
     # at its token cap is not JSON, so the cap leaves room for a whole one
-    grade = await LLMJudge(llm, max_tokens=900).grade(
+    slopes = "each ALiBi head learns its own slope during training"
+    suspect = ClaimDoubt(
+        criterion="alibi", key_point="alibi-slopes", quote=slopes, claim="", correction="", reference=""
+    )
+    judge = LLMJudge(llm, max_tokens=900, suspects=lambda q, text, lang: [suspect] if slopes in text else [])
+    grade = await judge.grade(
         q, f"{main}\n\n{follow}", "en", exchanges=[(q.prompt("en"), main), ("Why does Llama use RoPE?", follow)]
     )
     report("LLM judge (conflict rule)", time.perf_counter() - start, llm.llm)
@@ -220,6 +225,7 @@ async def test_llm_judge_grades_with_the_conflict_rule(llama_server: LlamaServer
     assert "Conflict rule" in system and "Conflict rule" in user
     assert "alibi-learned-slopes" in user and "ALiBi slopes are fixed" in user
     assert "<<<ANSWER_" in user and "Why does Llama use RoPE?" in user
+    assert "Sentences to verify" in user and user.count(slopes) == 2  # in the answer and as the suspect
     assert llm.llm._structured_mode == "json_object"
     reply = llm.replies[0]
     assert isinstance(reply, JudgeReply) and isinstance(reply.errors, list) and reply.criteria
