@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from interviewer.bank import Bank
 from interviewer.domain import ClaimDoubt, Question
 from interviewer.judge.llm_judge import LLMJudge
 from interviewer.judge.service import Judge
@@ -17,15 +16,10 @@ from tests.test_llm_judge import ANSWER, QID, TWO_WRONG, WRONG, user_prompt, ver
 
 
 @pytest.fixture(scope="module")
-def bank() -> Bank:
+def question() -> Question:
     from interviewer.bank.loader import load_bank
 
-    return load_bank()
-
-
-@pytest.fixture
-def question(bank: Bank) -> Question:
-    return bank.questions[QID]
+    return load_bank().questions[QID]
 
 
 def _fence(llm: FakeLLM) -> tuple[str, str]:
