@@ -12,7 +12,7 @@ who then agrees with it is graded as having stated it; one who rejects it loses 
 
     python evals/doubt_checks.py --simulate
 
-grades the blind sets' (C, D, E) fluent-but-wrong answers as if the candidate, asked the check, agreed
+grades the blind sets' (C to G) fluent-but-wrong answers as if the candidate, asked the check, agreed
 ("Yes." / "同意。") whenever the check names an error planted in the answer (``PLANTED``: read by hand off
 the sets' comments against the checks printed above, on 2026-12-03), and compares them with the
 correct-but-partial answers (graded alone: their writer would reject a false claim).
@@ -25,12 +25,25 @@ from collections import Counter
 from pathlib import Path
 
 SAYS_NOTHING = {"en": "I'd have to think about that.", "zh": "这个我得再想想。"}
-BLIND = [Path(f"evals/datasets/judge_claims_{x}.yaml") for x in "cde"]
+BLIND = [Path(f"evals/datasets/judge_claims_{x}.yaml") for x in "cdefg"]
+PLANTED_FG = {
+    # (set, question): as below, for the blind sets F and G (read by hand off their comments on 2026-12-03,
+    # after their one measurement): 16 of their 20 wrong answers get a check, 9 of them about a claim the
+    # answer does not make. Keyed by set: G asks four of C's questions again.
+    ("f", "ml-adamw-weight-decay"): "torch-adam-decoupled",
+    ("f", "sd-llm-serving-10k-qps"): "nvidia-smi-util-signal",
+    ("f", "code-sliding-window-attention"): "never-beyond-w",
+    ("g", "train-peft-stack"): "llama-adapter-mergeable",
+    ("g", "fr-open-reasoning-models"): "moe-memory-active",
+    ("g", "beh-hardest-prod-incident"): "users-first-is-normal",
+    ("g", "agent-long-term-memory"): "episodic-for-user-facts",
+}
 PLANTED = {
     # question: the misconception its wrong answer's doubt check puts, where that is one of the answer's
     # planted errors (read by hand off the sets' comments, 2026-12-03, with the check asked before any
-    # deepening in an answer with a found error). C and D: 14 of the 16 wrong answers get a check, 2 of
-    # them about a claim the answer does not make; E: 6 of 10, 2 of them about a claim it does not make.
+    # deepening in an answer with a found error), for the sets C, D and E. C and D: 14 of the 16 wrong
+    # answers get a check, 2 of them about a claim the answer does not make; E: 6 of 10, 2 of them about a
+    # claim it does not make.
     "llm-scaling-laws": "continuous-creates-jumps",
     "prod-llm-monitoring": "retrieved-content-safe",
     "train-finetune-70b-plan": "tp-pp-required",
@@ -60,26 +73,29 @@ def simulate() -> None:
     services = Services(load_settings(model=""))
     judge = services.offline_judge
     rows = []
-    for cs in claim_sets(BLIND):
+    sets = [(path.stem[-1], cs) for path in BLIND for cs in claim_sets([path])]
+    for letter, cs in sets:
+        planted = PLANTED_FG.get((letter, cs.question)) if letter in "fg" else PLANTED.get(cs.question)
         question = services.bank.questions[cs.question]
         wrong = cs.answers["wrong"]
         partial = judge.grade(question, cs.answers["partial"], cs.lang).overall
         alone = with_check = judge.grade(question, wrong, cs.lang).overall
-        if cs.question in PLANTED:
-            m = next(
-                m for _, k in question.rubric.key_points() for m in k.misconceptions if m.id == PLANTED[cs.question]
-            )
+        if planted is not None:
+            m = next(m for _, k in question.rubric.key_points() for m in k.misconceptions if m.id == planted)
             reply = "同意。" if cs.lang == "zh" else "Yes."
             talk = [(question.prompt(cs.lang), wrong), (check_text(m, cs.lang), reply)]
             with_check = judge.grade(question, f"{wrong}\n\n{reply}", cs.lang, talk).overall
-        rows.append((partial, alone, with_check))
+        rows.append((letter, partial, alone, with_check))
         print(
-            f"{cs.question:30} [{cs.lang}] partial {partial:5.1f}   wrong {alone:5.1f} -> {with_check:5.1f} with the check"
+            f"{letter} {cs.question:30} [{cs.lang}] partial {partial:5.1f}   wrong {alone:5.1f} -> {with_check:5.1f} with the check"
         )
-    n = len(rows)
-    for label, col in (("graded alone", 1), ("with the doubt check", 2)):
-        below = sum(r[col] < r[0] for r in rows) / n
-        print(f"{label:22} wrong < partial {below:.3f}   wrong mean {sum(r[col] for r in rows) / n:.1f}")
+    for group in ("cde", "fg", "cdefg"):
+        chosen = [r[1:] for r in rows if r[0] in group]
+        n = len(chosen)
+        for label, col in (("graded alone", 1), ("with the doubt check", 2)):
+            below = sum(r[col] < r[0] for r in chosen) / n
+            mean = sum(r[col] for r in chosen) / n
+            print(f"{group.upper():5} {label:22} wrong < partial {below:.3f}   wrong mean {mean:.1f}")
 
 
 def main() -> None:
