@@ -197,6 +197,10 @@ _ABBREV = re.compile(
 )
 _BOUNDARY = re.compile(r"[.!?;]+(?=\s)|[。！？；]+|\n+")
 
+QUOTE_PAIRS = r"\"[^\"]{0,200}\"|“[^”]{0,200}”|「[^」]{0,200}」|『[^』]{0,200}』|‘[^’]{0,200}’"
+"""A stretch in quotation marks (ASCII double, curly, corner brackets): words a text mentions rather
+than says in its own voice. ASCII single quotes are left out: they are apostrophes far more often."""
+
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of ``text`` in both languages. A period ends a sentence only before whitespace and

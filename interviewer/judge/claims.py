@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 
 from interviewer.domain import KeyPoint, Question, Terms
 from interviewer.judge.synonyms import EN_GROUPS, ZH_GROUPS
-from interviewer.textproc import contains_term, has_cjk, normalize
+from interviewer.textproc import QUOTE_PAIRS, contains_term, has_cjk, normalize
 
 # Negators that attach to the next few words. Chinese compounds that merely contain 不/无/非/未
 # (不同 different, 非常 very, 未来 future, 无论 whatever, ...) are not negations.
@@ -459,8 +459,9 @@ def _denied(low: str, start: int) -> bool:
 
 
 # A stretch in quotation marks: words the answer mentions (a prompt it quotes, a phrase it names)
-# rather than claims. ASCII single quotes are left out: they are apostrophes far more often.
-_QUOTED = re.compile(r'"[^"]{1,200}"|“[^”]{1,200}”|「[^」]{1,200}」|『[^』]{1,200}』|‘[^’]{1,200}’')
+# rather than claims. Backticks, which the injection guard also reads as quoting, are not: code in
+# backticks (`temperature=0`) is the candidate's own claim.
+_QUOTED = re.compile(QUOTE_PAIRS)
 _QUOTE_MARKS = frozenset('"“”「」『』‘’')
 
 

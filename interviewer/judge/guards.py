@@ -17,7 +17,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from interviewer.textproc import STOPWORDS, has_cjk, split_code, split_sentences, tokenize
+from interviewer.textproc import QUOTE_PAIRS, STOPWORDS, has_cjk, split_code, split_sentences, tokenize
 
 # -- detection forms: what an obfuscated instruction says once its disguise is removed -------------
 _INVISIBLE = re.compile(
@@ -143,7 +143,7 @@ _FENCE_BREAK = re.compile(
 )
 _STRONG = [re.compile(p, re.IGNORECASE) for p in [*_STRONG_EN, *_STRONG_ZH, *_FOREIGN]]
 _WEAK = [re.compile(p, re.IGNORECASE) for p in [*_WEAK_EN, *_WEAK_ZH]]
-_QUOTED = re.compile(r"\"[^\"]{0,200}\"|“[^”]{0,200}”|「[^」]{0,200}」|『[^』]{0,200}』|‘[^’]{0,200}’|`[^`\n]{0,200}`")
+_QUOTED = re.compile(QUOTE_PAIRS + r"|`[^`\n]{0,200}`")
 _SIDE = re.compile(
     r"<!--.*?(-->|\Z)|【[^】]{0,400}】|\[[^\]\n]{0,400}\]|（[^）]{0,400}）|\([^)\n]{0,400}\)|\{[^{}]{0,400}\}|"
     r"(?:^|(?<=\s))(?:#|//)[^\n]*",

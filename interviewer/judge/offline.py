@@ -702,8 +702,7 @@ class OfflineJudge:
         judge to verify (``llm_judge``), since the reader cannot tell a claim from its denial."""
         cov = self.coverage(question, answer)
         found = [Doubt(e.criterion, e.key_point, e.misconception, e.quote, 1.0) for e in cov.errors if e.misconception]
-        leads = [d for d in [*found, *cov.open_doubts()] if _in(d.quote, answer)]
-        return [d.claim_doubt(lang) for d in leads[:MAX_SUSPECTS]]
+        return _shown_doubts([*found, *cov.open_doubts()], answer, lang, MAX_SUSPECTS)
 
     @staticmethod
     def _level(cov: Coverage, criterion: Criterion) -> int:
@@ -795,8 +794,13 @@ def _with_checks(question: Question, cov: Coverage, exchanges: Sequence[Exchange
 def _unverified(cov: Coverage, answer: str, lang: Lang) -> list[ClaimDoubt]:
     """The doubts a grade reports: quoted verbatim, none about a key point already found wrong, at most
     MAX_UNVERIFIED (most likely first)."""
-    shown = [d for d in cov.open_doubts() if _in(d.quote, answer)]
-    return [d.claim_doubt(lang) for d in shown[:MAX_UNVERIFIED]]
+    return _shown_doubts(cov.open_doubts(), answer, lang, MAX_UNVERIFIED)
+
+
+def _shown_doubts(doubts: Sequence[Doubt], answer: str, lang: Lang, limit: int) -> list[ClaimDoubt]:
+    """The first ``limit`` of ``doubts`` whose quote is in ``answer`` (verbatim), as ClaimDoubts."""
+    shown = [d for d in doubts if _in(d.quote, answer)]
+    return [d.claim_doubt(lang) for d in shown[:limit]]
 
 
 def _leans(raw: np.ndarray, scores: np.ndarray, units: list[Unit], n: int, targets: _Targets) -> np.ndarray:
