@@ -226,17 +226,22 @@ def _tainted_paragraphs(text: str, found: list[str]) -> list[str]:
 
 
 # -- term lists and padding ---------------------------------------------------------------------------
+_HEDGES_EN = r"basically|essentially|it is (very |really )?important"
+_HEDGES_ZH = r"说白了|其实就是|非常重要|很重要"
+"""Fillers that hedge or stress rather than restate (see ``is_padding``)."""
 _FILLER_EN = re.compile(
-    r"\b(as i (said|mentioned)|in other words|to put it (another way|differently)|basically|essentially|"
+    r"\b(as i (said|mentioned)|in other words|to put it (another way|differently)|" + _HEDGES_EN + "|"
     r"at the end of the day|it goes without saying|needless to say|as (we|you) (all )?know|"
-    r"to reiterate|again,|once again|it is (very |really )?important|that is to say|"
+    r"to reiterate|again,|once again|that is to say|"
     # a recap announces that what follows was said already
     r"to sum (it |this |things )?up|to summari[sz]e|in (short|summary)(?=\s*[,:])|to wrap (it |this |things )?up|"
     r"all in all|long story short|so overall)\b",
     re.IGNORECASE,
 )
 _FILLER_ZH = re.compile(
-    r"(正如我(刚才|前面|之前)?(所)?说|换句话说|也就是说|总而言之|总的来说|众所周知|再强调一下|再说一遍|说白了|其实就是|非常重要|很重要|"
+    r"(正如我(刚才|前面|之前)?(所)?说|换句话说|也就是说|总而言之|总的来说|众所周知|再强调一下|再说一遍|"
+    + _HEDGES_ZH
+    + "|"
     r"综上所述|简而言之|总结一下)"
 )
 _FRAGMENT_SPLIT = re.compile(r"[,，、;；/|\n]+|\s[-–—·•]\s|^\s*[-*•]\s", re.MULTILINE)
@@ -347,10 +352,8 @@ a terse answer names its subjects again and again ("K 头", "V 头", "query 头"
 tokens and measure words), as often as padding repeats its few words."""
 
 
-_HEDGE = re.compile(
-    r"\b(basically|essentially|it is (very |really )?important)\b|非常重要|很重要|说白了|其实就是", re.IGNORECASE
-)
-"""Fillers that hedge or stress rather than restate: they count toward redundancy, but one of them
+_HEDGE = re.compile(rf"\b({_HEDGES_EN})\b|{_HEDGES_ZH}", re.IGNORECASE)
+"""The fillers that hedge or stress rather than restate: they count toward redundancy, but one of them
 in a plain answer ("which is basically how GPT-3 was trained") is not the restatement that makes a
 low-diversity answer padding."""
 
