@@ -373,3 +373,13 @@ def test_an_alias_word_does_not_match_a_compound_that_makes_it_a_property() -> N
     assert claims.alias_hit("Balancing comes from a large auxiliary loss.", aux)
     assert claims.alias_hit("Balancing is auxiliary loss-free: a per-expert bias does it.", aux) is None
     assert claims.alias_hit("Balancing uses an auxiliary loss-based penalty.", aux)  # not a property compound
+
+
+def test_a_chinese_x_free_attribute_does_not_deny_x() -> None:
+    """ "无 X 的 Y" is the Chinese "X-free Y": it names a kind of Y and does not deny X, while "无 X"
+    on its own or "在无 X 的情况下" still does."""
+    terms = ["辅助损失", "回滚方案"]
+    assert claims.negated_term("V3 用的是无辅助损失的负载均衡，只给每个专家加 bias。", terms) is None
+    assert claims.negated_term("V3 做负载均衡无辅助损失。", terms) == "辅助损失"
+    assert claims.negated_term("我们上线时无回滚方案。", terms) == "回滚方案"
+    assert claims.negated_term("我们在无回滚方案的情况下上线了。", terms) == "回滚方案"

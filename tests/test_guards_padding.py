@@ -92,3 +92,15 @@ def test_a_hedge_is_not_the_restatement_that_makes_a_terse_answer_padding(answer
     assert guards.check(hedged).redundancy > 0
     assert "padding" not in guards.check(hedged).flags
     assert "padding" in guards.check(restated).flags
+
+
+def test_a_sentence_that_brings_a_new_figure_is_not_a_restatement() -> None:
+    """A list of models with the same attributes repeats its words ("专家", "top-2"), but each new
+    model brings figures not said before; the same figures said again are a restatement."""
+    listing = (
+        "Mixtral 8x7B 每层 8 个专家、每个 token 走 top-2，总参数约 47B。DeepSeek-V3 细粒度专家加共享专家，"
+        "总 671B、激活 37B。Grok-1 是 314B、8 专家 top-2。"
+    )
+    again = listing + "Mixtral 是 8 专家 top-2。"
+    assert guards.redundancy(listing) == 0.0
+    assert guards.redundancy(again) > 0.0

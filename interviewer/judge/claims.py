@@ -179,6 +179,19 @@ def _dropped(after: str) -> bool:
     return m is not None and not _turns(m.group(1))
 
 
+def _free_of(low: str, start: int, end: int, term_start: int, term_end: int) -> bool:
+    """"无 X 的 Y" names a kind of Y, as "X-free Y" does ("无辅助损失的负载均衡" is aux-loss-free
+    balancing, "无状态的服务" a stateless service): it describes Y, it does not deny X. "在无 X 的情况下"
+    (with no X) still denies it."""
+    after = low[term_end:].lstrip()
+    return (
+        low[start:end] == "无"
+        and not low[end:term_start].strip()
+        and after.startswith("的")
+        and not re.match(r"的(情况|前提|条件|状态)", after)
+    )
+
+
 def negated_term(sentence: str, terms: Iterable[str], window_en: int = 60, window_zh: int = 20) -> str | None:
     """A term of ``terms`` that ``sentence`` negates: a negator right before it ("no rollback plan",
     "didn't have a canary", "没有回滚方案", "不做灰度", "no canary or rollback plan"), with nothing between
@@ -198,6 +211,8 @@ def negated_term(sentence: str, terms: Iterable[str], window_en: int = 60, windo
                 return term
             for start, end in negs:
                 gap = low[end : m.start()]
+                if _free_of(low, start, end, m.start(), m.end()):
+                    continue
                 if 0 <= m.start() - end <= (window_zh if re.search(r"[\u3400-\u9fff]", t) else window_en) and _passes(
                     gap, low[start:end] in ("no", "nor", "neither")
                 ):

@@ -298,7 +298,8 @@ def glue_ratio(text: str) -> tuple[float | None, float | None]:
 
 def redundancy(text: str) -> float:
     """How much of the answer repeats itself: share of sentences whose content words mostly appeared
-    before, plus filler phrases. 0 for tight prose, approaching 1 for padding."""
+    before (and that bring no new figure), plus filler phrases. 0 for tight prose, approaching 1 for
+    padding."""
     sents = split_sentences(text)
     if len(sents) < 3:
         return 0.0
@@ -306,7 +307,9 @@ def redundancy(text: str) -> float:
     repeated = 0
     for s in sents:
         words = set(tokenize(s))
-        if words and sum(1 for w in words if seen[w]) / len(words) >= 0.6:
+        # a sentence that brings a figure not said before ("Grok-1 is 314B, top-2") adds a fact
+        new_figure = any(not seen[w] and any(c.isdigit() for c in w) for w in words)
+        if words and not new_figure and sum(1 for w in words if seen[w]) / len(words) >= 0.6:
             repeated += 1
         seen.update(words)
     filler = len(_FILLER_EN.findall(text)) + len(_FILLER_ZH.findall(text))
