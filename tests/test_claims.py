@@ -383,3 +383,10 @@ def test_a_chinese_x_free_attribute_does_not_deny_x() -> None:
     assert claims.negated_term("V3 做负载均衡无辅助损失。", terms) == "辅助损失"
     assert claims.negated_term("我们上线时无回滚方案。", terms) == "回滚方案"
     assert claims.negated_term("我们在无回滚方案的情况下上线了。", terms) == "回滚方案"
+
+
+def test_a_gap_does_not_cross_the_items_of_a_chinese_list() -> None:
+    """ "、" separates list items: a pattern's parts in two items are two facts, not one claim."""
+    fp32 = _terms(["kv cache … fp32"])
+    assert claims.alias_hit("128K 下 KV cache 16 GiB、fp32 全量 logits 67 GB。", fp32) is None
+    assert claims.alias_hit("128K 下 KV cache 必须用 fp32。", fp32)

@@ -280,8 +280,10 @@ GAP = "…"
 """In a misconception alias, parts that must appear in this order in one clause with a few words
 between them: "most relevant … in the middle" matches "put the most relevant chunks right in the
 middle". An alias without it matches as a whole term."""
-_GAP_EN = r"[^.;!?\n]{0,40}?"
-_GAP_ZH = r"[^。；！？.;!?\n]{0,12}?"
+_GAP_EN = r"[^.;!?\n、]{0,40}?"
+_GAP_ZH = r"[^。；！？.;!?\n、]{0,12}?"
+"""A gap stays in one clause and in one item of a list: "、" separates the items of a Chinese list
+("KV cache 16 GiB、fp32 全量 logits 67 GB" does not bind the KV cache to fp32)."""
 _CLAUSE_END = re.compile(r"[.;!?。；！？,，:：\n]")
 
 
