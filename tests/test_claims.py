@@ -386,7 +386,11 @@ def test_a_chinese_x_free_attribute_does_not_deny_x() -> None:
 
 
 def test_a_gap_does_not_cross_the_items_of_a_chinese_list() -> None:
-    """ "、" separates list items: a pattern's parts in two items are two facts, not one claim."""
+    """ "、" separates list items: a pattern's parts in two items are two facts, not one claim. Items of
+    one or two letters ("Q、K") are one noun phrase."""
     fp32 = _terms(["kv cache … fp32"])
     assert claims.alias_hit("128K 下 KV cache 16 GiB、fp32 全量 logits 67 GB。", fp32) is None
     assert claims.alias_hit("128K 下 KV cache 必须用 fp32。", fp32)
+    low_rank = _terms(["ia³ … 低秩矩阵"])
+    assert claims.alias_hit("IA³ 是给 Q、K 各学一对低秩矩阵。", low_rank)
+    assert claims.alias_hit("IA³ 只学缩放向量、LoRA 学低秩矩阵。", low_rank) is None

@@ -180,7 +180,7 @@ def _dropped(after: str) -> bool:
 
 
 def _free_of(low: str, start: int, end: int, term_start: int, term_end: int) -> bool:
-    """"无 X 的 Y" names a kind of Y, as "X-free Y" does ("无辅助损失的负载均衡" is aux-loss-free
+    """ "无 X 的 Y" names a kind of Y, as "X-free Y" does ("无辅助损失的负载均衡" is aux-loss-free
     balancing, "无状态的服务" a stateless service): it describes Y, it does not deny X. "在无 X 的情况下"
     (with no X) still denies it."""
     after = low[term_end:].lstrip()
@@ -280,10 +280,18 @@ GAP = "…"
 """In a misconception alias, parts that must appear in this order in one clause with a few words
 between them: "most relevant … in the middle" matches "put the most relevant chunks right in the
 middle". An alias without it matches as a whole term."""
-_GAP_EN = r"[^.;!?\n、]{0,40}?"
-_GAP_ZH = r"[^。；！？.;!?\n、]{0,12}?"
-"""A gap stays in one clause and in one item of a list: "、" separates the items of a Chinese list
-("KV cache 16 GiB、fp32 全量 logits 67 GB" does not bind the KV cache to fp32)."""
+_GAP_EN = r"[^.;!?\n]{0,40}?"
+_GAP_ZH = r"[^。；！？.;!?\n]{0,12}?"
+_SYMBOL_BEFORE = re.compile(r"(?<![a-z0-9])[a-z0-9]{1,2}\s*$")
+_SYMBOL_AFTER = re.compile(r"\s*[a-z0-9]{1,2}(?![a-z0-9])")
+
+
+def _item_break(low: str, i: int) -> bool:
+    """The "、" at ``i`` separates two items of a Chinese list ("KV cache 16 GiB、fp32 全量 logits" are two
+    facts), unless both items are one or two letters or digits: "Q、K" is one noun phrase."""
+    return not (_SYMBOL_BEFORE.search(low[max(0, i - 4) : i]) and _SYMBOL_AFTER.match(low, i + 1))
+
+
 _CLAUSE_END = re.compile(r"[.;!?。；！？,，:：\n]")
 
 
@@ -456,6 +464,9 @@ def _alias_spans(
         groups = range(1, (m.re.groups or 0) + 1)
         gaps = [m.group(k) or "" for k in groups if k % 2 == 0]
         if any(_turns(g) or any(contains_term(g, b) for b in stops) for g in gaps):
+            continue
+        # a gap stays within one item of a list
+        if any(low[i] == "、" and _item_break(low, i) for k in groups if k % 2 == 0 for i in range(*m.span(k))):
             continue
         parts = [m.span(k) for k in groups if k % 2 == 1]
         if any(a <= ps and pe <= b and (b - a) > (pe - ps) for ps, pe in parts for a, b in names):
