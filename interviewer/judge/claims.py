@@ -179,6 +179,10 @@ def _dropped(after: str) -> bool:
     return m is not None and not _turns(m.group(1))
 
 
+_STILL_DENIED = re.compile(r"的(情况|前提|条件|状态)")
+"""After "无 X": "在无 X 的情况下" (with no X) denies X, as "无 X" alone does."""
+
+
 def _free_of(low: str, start: int, end: int, term_start: int, term_end: int) -> bool:
     """ "无 X 的 Y" names a kind of Y, as "X-free Y" does ("无辅助损失的负载均衡" is aux-loss-free
     balancing, "无状态的服务" a stateless service): it describes Y, it does not deny X. "在无 X 的情况下"
@@ -188,7 +192,7 @@ def _free_of(low: str, start: int, end: int, term_start: int, term_end: int) -> 
         low[start:end] == "无"
         and not low[end:term_start].strip()
         and after.startswith("的")
-        and not re.match(r"的(情况|前提|条件|状态)", after)
+        and not _STILL_DENIED.match(after)
     )
 
 
