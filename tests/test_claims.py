@@ -244,6 +244,26 @@ def test_refutations_are_not_claims() -> None:
     assert not claims.refutes("DPO trains a reward model first and then optimises against it.")
 
 
+def test_a_contrast_sets_aside_only_what_follows_it() -> None:
+    """A contrast ("X rather than Y") states X and rejects Y: a wrong claim before the contrast is an error, one
+    after it is not. A belief reported as a myth is not stated wherever the marker stands."""
+    greedy = Terms(en=["greedy … temperature 0"], zh=["所有头共享一个 kv"])
+    assert claims.alias_hit("Self-consistency runs greedy decoding at temperature 0 rather than sampling.", greedy)
+    assert not claims.alias_hit("We sample each chain hot rather than run greedy decoding at temperature 0.", greedy)
+    assert not claims.alias_hit("Instead of greedy decoding at temperature 0, we sample several chains.", greedy)
+    assert not claims.alias_hit("Greedy decoding at temperature 0 for every chain is a common myth.", greedy)
+    assert claims.alias_hit("GQA 让所有头共享一个 KV，而不是按组共享。", greedy)
+    assert not claims.alias_hit("GQA 是按组共享 KV，而不是所有头共享一个 KV。", greedy)
+    assert not claims.alias_hit("我一开始以为所有头共享一个 KV，后来发现是按组。", greedy)
+    # a clause the judge reads apart from its sentence keeps the sentence's contrast
+    clause, sentence = (
+        "所有头共享一个 KV 的那种做法",
+        "GQA 按组共享 KV，而不是 MQA 的做法、所有头共享一个 KV 的那种做法",
+    )
+    assert claims.alias_hit(clause, greedy)
+    assert not claims.alias_hit(clause, greedy, context=sentence)
+
+
 def test_an_uncalibrated_embedder_grades_with_e5_and_says_so(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
     from interviewer.config import load_settings
     from interviewer.services import Services

@@ -24,8 +24,6 @@ CASES = sorted((Path(__file__).parent / "fixtures" / "misconception_cases").glob
 
 def _stated(question: Question, sentence: str) -> list[str]:
     """The misconceptions of ``question`` whose aliases ``sentence`` states (the claim reader's rule)."""
-    if claims.refutes(sentence):
-        return []
     subjects = claims.all_subjects(question)
     return [
         m.id

@@ -29,10 +29,23 @@ _NOT_NEG_ZH = re.compile(
     r"(不同|不仅|不断|不少|不过|不管|不久|不论|不但|不然|不一定|不妨|不错|不对|不稳定|非常|非线性|非对称|非结构化|非零|"
     r"未来|未知|有无|无论|无法|无损|无关|无限|无状态|无监督|除非|并非只|不只|不止|不光|无偏|不变)"
 )
-_REFUTE = re.compile(
-    r"(misconception|myth|common mistake|wrong to (say|think|assume)|not true that|contrary to|people (often )?think|"
-    r"some (people )?(say|think|believe|claim)|it'?s tempting to|a naive|naively|instead of|rather than|isn'?t that|"
-    r"doesn'?t mean|does not mean|not because|误区|误解|常见错误|有人认为|有人说|很多人以为|很多人认为|并不是|不是说|而不是|而非|并不意味|不等于|以为)",
+_REPORT = (
+    r"misconception|myth|common mistake|wrong to (say|think|assume)|not true that|contrary to|people (often )?think|"
+    r"some (people )?(say|think|believe|claim)|it'?s tempting to|a naive|naively|误区|误解|常见错误|有人认为|有人说|很多人以为|很多人认为"
+)
+"""Markers that report a claim as someone's belief: they may stand after it ("…, a common myth"), so
+the whole sentence is reported, not stated."""
+_CONTRAST = (
+    r"instead\s*of|rather\s*than|isn'?t\s*that|doesn'?t\s*mean|does\s*not\s*mean|not\s*because|"
+    r"并不是|不是说|而不是|而非|并不意味|不等于|以为"
+)
+"""Markers that set aside what follows them, up to the end of the clause: "use top-p sampling rather
+than greedy decoding" rejects greedy decoding and states top-p sampling."""
+_REFUTE = re.compile(f"({_REPORT}|{_CONTRAST})", re.IGNORECASE)
+_REPORTS = re.compile(f"({_REPORT})", re.IGNORECASE)
+_CONTRASTS = re.compile(f"({_CONTRAST})", re.IGNORECASE)
+_CONTRAST_END = re.compile(
+    r"[.;!?。；！？,，:：\n]|\b(but|because|since|whereas|though|although)\b|但|其实|实际上|而是|因为|反而",
     re.IGNORECASE,
 )
 _COMPARE = re.compile(
@@ -47,6 +60,21 @@ _COMPARE = re.compile(
 def refutes(sentence: str) -> bool:
     """The sentence reports or rejects a claim (a myth, 'rather than', 'some think') instead of making it."""
     return _REFUTE.search(sentence) is not None
+
+
+def reports(sentence: str) -> bool:
+    """The sentence reports a claim as someone's belief or a myth: nothing in it is stated."""
+    return _REPORTS.search(sentence) is not None
+
+
+def contrasted(text: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` set aside by a contrast ("rather than …", "而不是 …", "以为 …"): from the
+    marker to the end of its clause. What lies outside them is stated."""
+    spans = []
+    for m in _CONTRASTS.finditer(text):
+        end = _CONTRAST_END.search(text, m.end())
+        spans.append((m.start(), end.start() if end else len(text)))
+    return spans
 
 
 def compares(sentence: str) -> bool:
@@ -501,29 +529,48 @@ def _quoted(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _QUOTED.finditer(text)]
 
 
-def alias_hit(sentence: str, aliases: Terms, blockers: Sequence[str] = (), protected: Sequence[str] = ()) -> str | None:
-    """A misconception's tell-tale phrase in ``sentence``, stated rather than reported, denied or
-    quoted: not inside a refutation ("a common myth is …"), not right after a negator, and not
-    inside quotation marks (the bad prompt an incident story quotes as its cause), unless the
-    phrase itself carries the quotes (we added "do not hallucinate"). Chinese aliases are matched
-    in the text with spaces removed (as :func:`contains_term` does)."""
-    if refutes(sentence):
+def alias_hit(
+    sentence: str,
+    aliases: Terms,
+    blockers: Sequence[str] = (),
+    protected: Sequence[str] = (),
+    context: str | None = None,
+) -> str | None:
+    """A misconception's tell-tale phrase in ``sentence``, stated rather than reported, denied,
+    set aside or quoted: not in a sentence that reports a belief ("a common myth is …"), not right
+    after a negator, not in what a contrast sets aside ("top-p rather than greedy decoding" states
+    top-p), and not inside quotation marks (the bad prompt an incident story quotes as its cause),
+    unless the phrase itself carries the quotes (we added "do not hallucinate"). ``context`` is the
+    whole sentence when ``sentence`` is one of its clauses: a clause a contrast in it sets aside
+    states nothing. Chinese aliases are matched in the text with spaces removed (as
+    :func:`contains_term` does)."""
+    if reports(sentence) or (context is not None and (reports(context) or _set_aside(sentence, context))):
         return None
     low = normalize(sentence)
     squeezed = low.replace(" ", "")
     names = {cjk: [t for t in protected if has_cjk(t) == cjk] for cjk in (False, True)}
     quotes = {False: _quoted(low), True: _quoted(squeezed)}
+    aside = {False: contrasted(low), True: contrasted(squeezed)}
     for alias in aliases.all():
         cjk = has_cjk(alias)
         text = squeezed if cjk else low
         spans = _alias_spans(text, alias, blockers, names[cjk])
         mentioned = quotes[cjk] if not _QUOTE_MARKS.intersection(alias) else []
         if any(
-            not _denied(text, start) and not any(qs < start and end < qe for qs, qe in mentioned)
+            not _denied(text, start)
+            and not any(qs < start and end < qe for qs, qe in mentioned)
+            and not any(cs < end and start < ce for cs, ce in aside[cjk])
             for start, end in spans
         ):
             return alias
     return None
+
+
+def _set_aside(clause: str, sentence: str) -> bool:
+    """``clause`` lies in what a contrast of ``sentence`` sets aside ("而不是 A、B" split at "、")."""
+    low, whole = normalize(clause), normalize(sentence)
+    at = whole.find(low)
+    return at > 0 and any(cs < at < ce for cs, ce in contrasted(whole))
 
 
 def edit_support(unit: str, wrong: str, right: str) -> int:

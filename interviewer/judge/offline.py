@@ -146,6 +146,11 @@ class Unit:
     sentence: str
     code: bool = False
 
+    @property
+    def context(self) -> str | None:
+        """The sentence around a clause (None for a whole sentence)."""
+        return self.sentence if self.sentence != self.text else None
+
 
 @dataclass(frozen=True)
 class Doubt:
@@ -438,7 +443,7 @@ class OfflineJudge:
         seen: set[int] = set()
         n = len(pairs)
         for ui, unit in enumerate(units):
-            if not live or ui in skip or unit.code or claims.refutes(unit.sentence):
+            if not live or ui in skip or unit.code or claims.reports(unit.sentence):
                 continue
             low = normalize(unit.text)
             for f in live:
@@ -446,7 +451,7 @@ class OfflineJudge:
                 # for a bad tool call, fine for a detected loop): the unit must name that key point's topic.
                 if not any(contains_term(low, a) for a in f.protected):
                     continue
-                hit = claims.alias_hit(unit.text, f.misconception.aliases, f.subjects, f.protected)
+                hit = claims.alias_hit(unit.text, f.misconception.aliases, f.subjects, f.protected, unit.context)
                 if hit is None:
                     continue
                 i = int(np.argmax(scores[ui, 1 : 1 + n]))
@@ -529,9 +534,9 @@ class OfflineJudge:
         refuted = claims.refutes(unit.sentence)
         best: tuple[float, FoundError] | None = None
         for owner, m in targets.misconceptions:
-            if owner != i or refuted:
+            if owner != i:
                 continue
-            hit = claims.alias_hit(unit.text, m.aliases, targets.subjects, kp.aliases.all())
+            hit = claims.alias_hit(unit.text, m.aliases, targets.subjects, kp.aliases.all(), unit.context)
             if hit is not None and (best is None or kp_score > best[0] - 1.0):
                 best = (1.0 + kp_score, FoundError(criterion, kp, unit.quote, "misconception", m, hit))
         if best is not None or kp_score < CLAIM_FLOOR:
