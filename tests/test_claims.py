@@ -163,6 +163,10 @@ def test_negated_practice_is_found_but_not_a_negated_negation() -> None:
     assert claims.negated_term("当时没有做灰度发布，直接全量上线。", ["灰度发布"]) == "灰度发布"
     assert claims.negated_term("We kept a rollback plan and a canary.", ["rollback plan"]) is None
     assert claims.negated_term("不同的回滚方案各有代价。", ["回滚方案"]) is None  # 不同 is not a negation
+    # 非 before an English term is the prefix "non-" ("non-pad tokens"), as 无 X 的 Y is "X-free Y"
+    assert claims.negated_term("loss 对所有非 pad token 一起平均。", ["pad token"]) is None
+    assert claims.negated_term("非 MoE 层照常走 dense FFN。", ["moe"]) is None
+    assert claims.negated_term("并非 pad token 都要 mask。", ["pad token"]) == "pad token"
 
 
 def test_a_negation_reaches_every_item_of_a_list() -> None:
