@@ -248,6 +248,17 @@ def test_refutations_are_not_claims() -> None:
     assert not claims.refutes("DPO trains a reward model first and then optimises against it.")
 
 
+def test_not_necessarily_asserts_nothing_after_it() -> None:
+    """不一定 / 未必 ('not necessarily') is no negator of a term, but a claim after it or across it is not made."""
+    cot = Terms(en=[], zh=["思维链 … 真实的计算过程", "一定要部署两个"])
+    assert claims.alias_hit("写出来的思维链就是真实的计算过程。", cot)
+    assert not claims.alias_hit("写出来的思维链不一定反映真实的计算过程。", cot)
+    assert not claims.alias_hit("思维链未必是真实的计算过程。", cot)
+    assert claims.alias_hit("我们一定要部署两个模型。", cot)
+    assert not claims.alias_hit("不一定要部署两个模型。", cot)
+    assert claims.negated_term("不一定需要奖励模型。", ["奖励模型"]) is None
+
+
 def test_a_contrast_sets_aside_only_what_follows_it() -> None:
     """A contrast ("X rather than Y") states X and rejects Y: a wrong claim before the contrast is an error, one
     after it is not. A belief reported as a myth is not stated wherever the marker stands."""

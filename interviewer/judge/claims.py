@@ -394,8 +394,11 @@ _TURN_EN = re.compile(
     r"because|since|but|whereas|although|though|unless)\b"
 )
 _TURN_ZH = re.compile(
-    r"(不擅长|做不好|搞不定|较弱|很弱|更差|较差|而是|反而|因为|由于|但是|但|不过|虽然|除非|也可以是|或者是)"
+    r"(不擅长|做不好|搞不定|较弱|很弱|更差|较差|而是|反而|因为|由于|但是|但|不过|虽然|除非|也可以是|或者是|不一定|未必|不见得)"
 )
+_HEDGE_ZH = re.compile(r"(不一定|未必|不见得)")
+"""'Not necessarily': no negator (不一定 denies no term: "不一定需要 RM" does not say RM is unneeded), but
+a claim after it is not asserted: "思维链不一定反映真实计算" does not say it reflects the computation."""
 
 
 def _turns(gap: str) -> bool:
@@ -516,7 +519,7 @@ def _denied(low: str, start: int) -> bool:
     clause = head[cut:]
     zh = has_cjk(clause[-6:])
     window = clause[-6:] if zh else " ".join(clause.split()[-4:])
-    return bool(_negators(window))
+    return bool(_negators(window) or _HEDGE_ZH.search(window))
 
 
 # A stretch in quotation marks: words the answer mentions (a prompt it quotes, a phrase it names)
