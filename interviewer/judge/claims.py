@@ -42,13 +42,8 @@ _CONTRAST = (
 )
 """Markers that set aside what follows them, up to the end of the clause: "use top-p sampling rather
 than greedy decoding" rejects greedy decoding and states top-p sampling."""
-_REFUTE = re.compile(f"({_REPORT}|{_CONTRAST})", re.IGNORECASE)
 _REPORTS = re.compile(f"({_REPORT})", re.IGNORECASE)
 _CONTRASTS = re.compile(f"({_CONTRAST})", re.IGNORECASE)
-_CONTRAST_END = re.compile(
-    r"[.;!?。；！？,，:：\n]|\b(but|because|since|whereas|though|although)\b|但|其实|实际上|而是|因为|反而",
-    re.IGNORECASE,
-)
 _COMPARE = re.compile(
     r"\b(than|unlike|whereas|while|vs\.?|versus|compared|instead|rather|both|either|same as|like|beats?|outperforms?|"
     r"exceeds?|surpass(es)?|(better|worse) than|overtakes?)\b|"
@@ -60,22 +55,24 @@ _COMPARE = re.compile(
 @lru_cache(maxsize=4096)  # asked per unit and key point, and per misconception: one regex scan per sentence
 def refutes(sentence: str) -> bool:
     """The sentence reports or rejects a claim (a myth, 'rather than', 'some think') instead of making it."""
-    return _REFUTE.search(sentence) is not None
+    return reports(sentence) or _CONTRASTS.search(sentence) is not None
 
 
+@lru_cache(maxsize=4096)  # asked per unit and misconception, like refutes
 def reports(sentence: str) -> bool:
     """The sentence reports a claim as someone's belief or a myth: nothing in it is stated."""
     return _REPORTS.search(sentence) is not None
 
 
-def contrasted(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=4096)  # asked per unit and misconception, like refutes
+def contrasted(text: str) -> tuple[tuple[int, int], ...]:
     """Spans of ``text`` set aside by a contrast ("rather than …", "而不是 …", "以为 …"): from the
     marker to the end of its clause. What lies outside them is stated."""
     spans = []
     for m in _CONTRASTS.finditer(text):
         end = _CONTRAST_END.search(text, m.end())
         spans.append((m.start(), end.start() if end else len(text)))
-    return spans
+    return tuple(spans)
 
 
 def compares(sentence: str) -> bool:
@@ -326,6 +323,11 @@ def _item_break(low: str, i: int) -> bool:
 
 
 _CLAUSE_END = re.compile(r"[.;!?。；！？,，:：\n]")
+_CONTRAST_END = re.compile(
+    rf"{_CLAUSE_END.pattern}|\b(but|because|since|whereas|though|although)\b|但|其实|实际上|而是|因为|反而",
+    re.IGNORECASE,
+)
+"""Where what a contrast sets aside ends: its clause's end or a turn to another proposition."""
 
 
 def _alternation(group: Sequence[str]) -> str:
@@ -393,10 +395,11 @@ _TURN_EN = re.compile(
     r"\b(miss(es|ed)?|fails?|failed|struggles?|lacks?|weak|poor|bad|worse|instead|"
     r"because|since|but|whereas|although|though|unless)\b"
 )
+_HEDGES_ZH = "不一定|未必|不见得"
 _TURN_ZH = re.compile(
-    r"(不擅长|做不好|搞不定|较弱|很弱|更差|较差|而是|反而|因为|由于|但是|但|不过|虽然|除非|也可以是|或者是|不一定|未必|不见得)"
+    rf"(不擅长|做不好|搞不定|较弱|很弱|更差|较差|而是|反而|因为|由于|但是|但|不过|虽然|除非|也可以是|或者是|{_HEDGES_ZH})"
 )
-_HEDGE_ZH = re.compile(r"(不一定|未必|不见得)")
+_HEDGE_ZH = re.compile(_HEDGES_ZH)
 """'Not necessarily': no negator (不一定 denies no term: "不一定需要 RM" does not say RM is unneeded), but
 a claim after it is not asserted: "思维链不一定反映真实计算" does not say it reflects the computation."""
 
@@ -570,6 +573,7 @@ def alias_hit(
     return None
 
 
+@lru_cache(maxsize=4096)  # asked per clause and misconception
 def _set_aside(clause: str, sentence: str) -> bool:
     """``clause`` lies in what a contrast of ``sentence`` sets aside ("而不是 A、B" split at "、")."""
     low, whole = normalize(clause), normalize(sentence)
