@@ -167,6 +167,11 @@ def test_negated_practice_is_found_but_not_a_negated_negation() -> None:
     assert claims.negated_term("loss 对所有非 pad token 一起平均。", ["pad token"]) is None
     assert claims.negated_term("非 MoE 层照常走 dense FFN。", ["moe"]) is None
     assert claims.negated_term("并非 pad token 都要 mask。", ["pad token"]) == "pad token"
+    # A-not-A is a question ("whether"), not a denial
+    assert claims.negated_term("先看有没有回滚方案，再决定要不要灰度发布。", ["回滚方案", "灰度发布"]) is None
+    assert claims.negated_term("排查时先确认是不是 KV cache 满了。", ["kv cache"]) is None
+    assert claims.negated_term("需不需要 reward model 要看场景。", ["reward model"]) is None
+    assert claims.negated_term("当时没有回滚方案。", ["回滚方案"]) == "回滚方案"
 
 
 def test_a_negation_reaches_every_item_of_a_list() -> None:

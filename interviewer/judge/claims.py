@@ -28,7 +28,8 @@ _NEG_ZH = re.compile(r"(没有|没|不|无需|无须|无|未|别|非|并非|毫�
 _NOT_NEG_ZH = re.compile(
     r"(不同|不仅|不断|不少|不过|不管|不久|不论|不但|不然|不一定|不妨|不错|不对|不稳定|非常|非线性|非对称|非结构化|非零|"
     r"未来|未知|有无|无论|无法|无损|无关|无限|无状态|无监督|除非|并非只|不只|不止|不光|无偏|不变|"
-    r"(?<![并绝而])非(?=\s*[a-z0-9]))"  # "非 pad token", "非 MoE 层": the prefix "non-", as English "non-pad"
+    r"(?<![并绝而])非(?=\s*[a-z0-9])|"  # "非 pad token", "非 MoE 层": the prefix "non-", as English "non-pad"
+    r"(?P<a>[\u4e00-\u9fff])[不没](?P=a))"  # A-not-A asks, it does not deny: 是不是, 有没有, 需不需要
 )
 _REPORT = (
     r"misconception|myth|common mistake|wrong to (say|think|assume)|not true that|contrary to|people (often )?think|"
