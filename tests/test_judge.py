@@ -308,3 +308,18 @@ def test_two_wrong_claims_about_one_key_point_are_two_errors(services) -> None:
     assert {e.key_point for e in two.errors} == {"ignore-index"}
     assert {e.misconception for e in two.errors} == {"ignore-index-zero", "attention-mask-enough"}
     assert all(c.score <= 1 for c in two.criteria) and two.overall < one.overall
+
+
+def test_a_full_unit_cache_starts_afresh_without_losing_the_answer_being_graded(services, monkeypatch) -> None:
+    """The judge keeps answer-unit vectors up to UNIT_CACHE and then starts afresh; a grade that needs
+    vectors cached before and new ones at that moment still gets all of them (it raised KeyError)."""
+    from interviewer.judge import offline
+
+    judge = offline.OfflineJudge(services.retriever.embedder, None)
+    q = services.bank.questions["ml-transformer-loss-padding"]
+    first = "The loss is the mean negative log-likelihood of the next token. Pads are kept out of the loss."
+    before = judge.coverage(q, first)
+    monkeypatch.setattr(offline, "UNIT_CACHE", 2)
+    after = judge.coverage(q, first + " With reduction='mean' the average is over all non-pad tokens.")
+    assert len(after.points) == len(before.points)
+    assert judge.coverage(q, first).ratio() == before.ratio()

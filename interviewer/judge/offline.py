@@ -85,6 +85,8 @@ READ_UNITS = 72
 sentence by sentence without clauses, and if it still has more, through the READ_UNITS sentences that share
 the most words with the rubric (key points, aliases, misconceptions) — a 30k-character paste is graded
 in seconds on what it says about the question, not on its length."""
+UNIT_CACHE = 5000
+"""Answer units whose vectors a judge keeps (~1.5 KB each); past it the cache starts afresh."""
 MAX_UNVERIFIED = 3
 """At most this many unverified sentences per grade: they are leads to check, not a verdict."""
 MAX_SUSPECTS = 4
@@ -466,15 +468,15 @@ class OfflineJudge:
         """Embed answer units, reusing earlier ones: a follow-up decision re-reads the answers
         given so far, and the final grade reads them all again."""
         with self._lock:
-            todo = [u for u in dict.fromkeys(units) if u not in self._unit_cache]
+            known = {u: self._unit_cache[u] for u in units if u in self._unit_cache}
+        todo = [u for u in dict.fromkeys(units) if u not in known]
         if todo:
-            vectors = self.embedder.embed_queries(todo)
+            known.update(zip(todo, self.embedder.embed_queries(todo), strict=True))
             with self._lock:
-                if len(self._unit_cache) > 5000:
+                if len(self._unit_cache) + len(todo) > UNIT_CACHE:  # a long session: start afresh
                     self._unit_cache.clear()
-                self._unit_cache.update(zip(todo, vectors, strict=True))
-        with self._lock:
-            return np.vstack([self._unit_cache[u] for u in units])
+                self._unit_cache.update((u, known[u]) for u in todo)
+        return np.vstack([known[u] for u in units])
 
     def graded_text(self, question: Question, answer: str) -> str:
         """What a full grade of ``answer`` reads: the answer itself, or for one of more than READ_UNITS
