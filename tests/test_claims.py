@@ -388,6 +388,12 @@ def test_a_phrase_matches_the_same_claim_in_everyday_synonyms_articles_and_infle
     assert claims.alias_hit("accuracy increases with depth", _terms(["accuracy rises with depth"]))
     # a part made only of everyday words stays exact: 'just' alone does not become 'only'
     assert claims.alias_hit("each token sees only the last w tokens", _terms(["just … the last w tokens"])) is None
+    # any form of a word, in either spelling: an alias written with "reduces" or "generalise"
+    assert claims.alias_hit("GQA is about reducing the query heads", _terms(["gqa … reduces … query heads"]))
+    assert claims.alias_hit("the learned embeddings generalize to new positions", _terms(["embeddings generalise"]))
+    assert claims.alias_hit("quantization errors cancel out", _terms(["quantisation error cancels"]))
+    assert claims.alias_hit("the prefix is cached once", _terms(["prefix … caching once"]))
+    assert claims.alias_hit("a processor", _terms(["process"])) is None  # still whole words
 
 
 def test_a_misconception_in_quotation_marks_is_mentioned_not_claimed() -> None:

@@ -358,7 +358,6 @@ def _term_pattern(term: str, cjk: bool) -> str:
     rise): candidates word the same claim differently."""
     if cjk:
         return _zh_part(term)
-    suffix = _INFLECT if term[-1:].isalpha() else ""
     words = term.split(" ")
     widen = any(w not in _SYN_EN for w in words)  # a part made only of everyday words stays exact
     content = [w for w in words if w not in _ARTICLES]
@@ -367,11 +366,34 @@ def _term_pattern(term: str, cjk: bool) -> str:
     else:
         joiner = re.escape(" ")
     body = joiner.join(
-        (_SYN_EN.get(w) if widen else None)
-        or re.escape(w) + (_INFLECT if len(w) > 3 and w.isalpha() and i < len(words) - 1 else "")
-        for i, w in enumerate(words)
+        (_SYN_EN.get(w) if widen else None) or _word(w, i == len(words) - 1) for i, w in enumerate(words)
     )
-    return rf"(?<![a-z0-9]){body}{suffix}(?![a-z0-9]|{_PROPERTY})"
+    return rf"(?<![a-z0-9]){body}(?![a-z0-9]|{_PROPERTY})"
+
+
+_ENDINGS = ("ing", "ed", "es", "s", "e", "d")
+_FORMS = "(?:e|es|ed|d|ing|s)?"
+
+
+def _word(w: str, last: bool) -> str:
+    """An English word of an alias in any of its forms: "reduces" also matches "reduce", "reduced" and
+    "reducing", "share" "sharing"; British and American spellings alike ("generalise", "quantization").
+    Words of up to three letters take an ending only at the end of the alias ("gpu" "gpus")."""
+    if not w.isalpha():
+        return re.escape(w) + (_INFLECT if last and w[-1:].isalpha() else "")
+    if len(w) <= 3:
+        return re.escape(w) + (_INFLECT if last else "")
+    forms = [_spelt(w) + _INFLECT]
+    if not w.endswith("ss"):
+        end = next((e for e in _ENDINGS if w.endswith(e) and len(w) - len(e) >= 4), None)
+        if end is not None:  # "embed" may be a stem, "based" a form: both are matched
+            forms.append(_spelt(w[: -len(end)]) + _FORMS)
+    return "(?:" + "|".join(forms) + ")" if len(forms) > 1 else forms[0]
+
+
+def _spelt(letters: str) -> str:
+    """The pattern of a run of letters, -ise and -ize alike ("quantisation", "normalize")."""
+    return re.sub(r"i[sz](?=e?$|ation)", "i[sz]", letters)
 
 
 def _zh_tokens(piece: str) -> list[tuple[str, str]]:
