@@ -253,6 +253,15 @@ def test_refutations_are_not_claims() -> None:
     assert not claims.refutes("DPO trains a reward model first and then optimises against it.")
 
 
+def test_a_practice_followed_by_a_negated_verb_is_judged_not_claimed() -> None:
+    live = _terms(["evaluate on the live internet"], ["在线上 … 直接评测"])
+    assert claims.alias_hit("We evaluate on the live internet to get real conditions.", live)
+    assert claims.alias_hit("Evaluating on the live internet isn't reproducible.", live) is None
+    assert claims.alias_hit("because evaluating on the live internet is not reproducible", live) is None
+    assert claims.alias_hit("在线上环境直接评测不可复现。", live) is None
+    assert claims.alias_hit("我们在线上环境直接评测，最贴近真实。", live)
+
+
 def test_not_necessarily_asserts_nothing_after_it() -> None:
     """不一定 / 未必 ('not necessarily') is no negator of a term, but a claim after it or across it is not made."""
     cot = Terms(en=[], zh=["思维链 … 真实的计算过程", "一定要部署两个"])

@@ -548,6 +548,29 @@ def _denied(low: str, start: int) -> bool:
     return bool(_negators(window) or _HEDGE_ZH.search(window))
 
 
+_JUDGED_AFTER = re.compile(
+    r"\s*(?:it\s+)?(?:(?:is|are|was|were)\s+(?:not|never)|isn'?t|aren'?t|wasn'?t|weren'?t|doesn'?t|does\s+not|don'?t|"
+    r"won'?t|can'?t|cannot)\b|\s*(?:是|也|就|都)?(?:不现实|不可行|行不通|不可复现|不能复现|没法复现|不靠谱|不可取|没用)"
+)
+
+
+_LEAD = re.compile(
+    r"\s*(?:(?:and|but|so|because|since|as|while|also|then|plus)\s+)*|\s*(?:因为|所以|但是|但|而且|并且|而)?\s*"
+)
+
+
+def _judged(low: str, start: int, end: int) -> bool:
+    """The phrase is the subject of a negated verb right after it: the sentence says something against
+    the practice it names ("evaluating on the live internet isn't reproducible", "线上直接评测不可复现"),
+    not that it is right. Only a phrase that opens its clause is a subject: in "we set temperature 0 so the
+    agent doesn't loop" the negated verb is part of the claim."""
+    if _JUDGED_AFTER.match(low, end) is None:
+        return False
+    cut = max((m.end() for m in _CLAUSE_END.finditer(low, 0, start)), default=0)
+    lead = _LEAD.match(low, cut, start)
+    return lead is not None and lead.end() == start
+
+
 # A stretch in quotation marks: words the answer mentions (a prompt it quotes, a phrase it names)
 # rather than claims. Backticks, which the injection guard also reads as quoting, are not: code in
 # backticks (`temperature=0`) is the candidate's own claim.
@@ -588,6 +611,7 @@ def alias_hit(
         mentioned = quotes[cjk] if not _QUOTE_MARKS.intersection(alias) else []
         if any(
             not _denied(text, start)
+            and not _judged(text, start, end)
             and not any(qs < start and end < qe for qs, qe in mentioned)
             and not any(cs < end and start < ce for cs, ce in aside[cjk])
             for start, end in spans
