@@ -253,13 +253,19 @@ def test_refutations_are_not_claims() -> None:
     assert not claims.refutes("DPO trains a reward model first and then optimises against it.")
 
 
-def test_a_practice_followed_by_a_negated_verb_is_judged_not_claimed() -> None:
+@pytest.mark.parametrize(
+    ("sentence", "claimed"),
+    [
+        ("We evaluate on the live internet to get real conditions.", True),
+        ("Evaluating on the live internet isn't reproducible.", False),
+        ("because evaluating on the live internet is not reproducible", False),
+        ("在线上环境直接评测不可复现。", False),
+        ("我们在线上环境直接评测，最贴近真实。", True),
+    ],
+)
+def test_a_practice_followed_by_a_negated_verb_is_judged_not_claimed(sentence: str, claimed: bool) -> None:
     live = _terms(["evaluate on the live internet"], ["在线上 … 直接评测"])
-    assert claims.alias_hit("We evaluate on the live internet to get real conditions.", live)
-    assert claims.alias_hit("Evaluating on the live internet isn't reproducible.", live) is None
-    assert claims.alias_hit("because evaluating on the live internet is not reproducible", live) is None
-    assert claims.alias_hit("在线上环境直接评测不可复现。", live) is None
-    assert claims.alias_hit("我们在线上环境直接评测，最贴近真实。", live)
+    assert (claims.alias_hit(sentence, live) is not None) == claimed
 
 
 def test_not_necessarily_asserts_nothing_after_it() -> None:
