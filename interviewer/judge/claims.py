@@ -537,12 +537,15 @@ def _alias_spans(
     return out
 
 
+def _clause_start(low: str, start: int) -> int:
+    """Where the clause holding ``start`` begins: just after the last clause end before it."""
+    return max((m.end() for m in _CLAUSE_END.finditer(low, 0, start)), default=0)
+
+
 def _denied(low: str, start: int) -> bool:
     """A negator shortly before ``start`` in the same clause ("don't put the best chunk in the
     middle", "不要把最相关的放中间"): the sentence rejects the wrong claim instead of making it."""
-    head = low[:start]
-    cut = max((m.end() for m in _CLAUSE_END.finditer(head)), default=0)
-    clause = head[cut:]
+    clause = low[_clause_start(low, start) : start]
     zh = has_cjk(clause[-6:])
     window = clause[-6:] if zh else " ".join(clause.split()[-4:])
     return bool(_negators(window) or _HEDGE_ZH.search(window))
@@ -566,8 +569,7 @@ def _judged(low: str, start: int, end: int) -> bool:
     agent doesn't loop" the negated verb is part of the claim."""
     if _JUDGED_AFTER.match(low, end) is None:
         return False
-    cut = max((m.end() for m in _CLAUSE_END.finditer(low, 0, start)), default=0)
-    lead = _LEAD.match(low, cut, start)
+    lead = _LEAD.match(low, _clause_start(low, start), start)
     return lead is not None and lead.end() == start
 
 
