@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.domain import Question, Terms
+from interviewer.domain import KeyPoint, Misconception, Question, Terms
 from interviewer.judge import claims, guards
 from interviewer.judge.caps import answer_cap, apply_caps
 from interviewer.judge.offline import OfflineJudge
@@ -268,6 +268,50 @@ def test_a_practice_followed_by_a_negated_verb_is_judged_not_claimed(sentence: s
     assert (claims.alias_hit(sentence, live) is not None) == claimed
 
 
+@pytest.mark.parametrize(
+    ("sentence", "claimed"),
+    [
+        ("We route the chat traffic to the Batch API to get the discount.", True),
+        ("You cannot move interactive chat and route the chat traffic to the Batch API, results take hours.", False),
+        ("We should not take the interactive requests and route the chat traffic to the Batch API.", False),
+        ("Not every team can route the chat traffic to the Batch API.", False),
+        ("It is not that we route the chat traffic to the Batch API; it is for offline jobs.", False),
+        ("It is not cheap, but we route the chat traffic to the Batch API anyway.", True),  # the turn resumes
+        ("We didn't wait: we route the chat traffic to the Batch API.", True),  # a new clause
+        ("我们把在线聊天流量切到 Batch API 拿五折。", True),
+        ("不能为了省钱就把在线聊天流量切到 Batch API。", False),
+        ("不是把在线聊天流量切到 Batch API，而是只放离线任务。", False),
+        ("离线任务不是问题，我们把在线聊天流量切到 Batch API。", True),
+        ("不是为了省钱，而是为了稳定，我们把在线聊天流量也切到 Batch API。", True),
+    ],
+)
+def test_a_prohibition_rules_out_the_rest_of_its_clause(sentence: str, claimed: bool) -> None:
+    batch = _terms(["route the chat traffic to the batch api"], ["在线聊天流量 … 切到 batch api"])
+    assert (claims.alias_hit(sentence, batch) is not None) == claimed
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claimed"),
+    [
+        ("We asked users which features they want and built those.", True),
+        ("Asking users which features they want is not enough; watch what they do.", False),
+        ("A survey asking users which features they want doesn't show what they need.", False),
+        ("Asking users which features they want is risky: they describe solutions.", False),
+        ("问用户想要什么功能并不足以了解需求。", False),
+        ("问用户想要什么功能是有风险的。", False),
+        ("我们先问用户想要什么功能，再按票数排期。", True),
+        # the verdict is about another subject named later in the clause, or past a turn
+        ("We asked users which features they want, and the old roadmap was wrong.", True),
+        ("We asked users which features they want because guessing is risky.", True),
+    ],
+)
+def test_a_verdict_right_after_a_practice_judges_it(sentence: str, claimed: bool) -> None:
+    survey = _terms(
+        ["asked users which features they want", "asking users which features they want"], ["问用户想要什么功能"]
+    )
+    assert (claims.alias_hit(sentence, survey) is not None) == claimed
+
+
 def test_not_necessarily_asserts_nothing_after_it() -> None:
     """不一定 / 未必 ('not necessarily') is no negator of a term, but a claim after it or across it is not made."""
     cot = Terms(en=[], zh=["思维链 … 真实的计算过程", "一定要部署两个"])
@@ -455,3 +499,37 @@ def test_a_gap_does_not_cross_the_items_of_a_chinese_list() -> None:
     low_rank = _terms(["ia³ … 低秩矩阵"])
     assert claims.alias_hit("IA³ 是给 Q、K 各学一对低秩矩阵。", low_rank)
     assert claims.alias_hit("IA³ 只学缩放向量、LoRA 学低秩矩阵。", low_rank) is None
+
+
+def _point_with(aliases: list[str], wrong_en: str, wrong_aliases: list[str]) -> tuple[KeyPoint, Misconception]:
+    m = Misconception.model_validate(
+        {
+            "id": "m",
+            "text": {"zh": "?", "en": wrong_en},
+            "aliases": {"en": wrong_aliases, "zh": []},
+            "correction": {"zh": "?", "en": "?"},
+            "note": "n",
+        }
+    )
+    kp = KeyPoint.model_validate(
+        {"id": "k", "text": {"zh": "?", "en": "?"}, "aliases": {"en": aliases, "zh": ["无关"]}, "misconceptions": [m]}
+    )
+    return kp, m
+
+
+def test_a_misconception_may_be_stated_through_its_key_points_own_name() -> None:
+    """A part of a phrase inside a key point's name binds nothing when the name is the right idea ("… in the
+    middle" inside "lost in the middle"), but a misconception about that very thing is stated through it."""
+    kp, m = _point_with(
+        ["long-term decay"], "RoPE's long-term decay favours the first tokens", ["decay … favours … first"]
+    )
+    said = "RoPE has a long-term decay, which favours the first tokens of the prompt."
+    assert claims.protected_terms(kp, m) == ("无关",)
+    assert claims.alias_hit(said, m.aliases, (), claims.protected_terms(kp, m))
+    assert not claims.alias_hit(said, m.aliases, (), kp.aliases.all())  # the old reading missed it
+    kp, m = _point_with(
+        ["lost in the middle"], "Put the most relevant chunk in the middle", ["relevant … in the middle"]
+    )
+    said = "The most relevant chunk gets lost in the middle, so put it first."
+    assert claims.protected_terms(kp, m) == ("lost in the middle", "无关")
+    assert not claims.alias_hit(said, m.aliases, (), claims.protected_terms(kp, m))

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
 
-from interviewer.domain import KeyPoint, Question, Terms
+from interviewer.domain import KeyPoint, Misconception, Question, Terms
 from interviewer.judge.synonyms import EN_GROUPS, ZH_GROUPS
 from interviewer.textproc import QUOTE_PAIRS, contains_term, has_cjk, normalize
 
@@ -537,24 +537,61 @@ def _alias_spans(
     return out
 
 
+def protected_terms(kp: KeyPoint, m: Misconception) -> tuple[str, ...]:
+    """The key point's names that a part of ``m``'s phrases may not lie inside (``_alias_spans``): its
+    aliases, less those ``m``'s own text uses. "lost in the middle" names the right idea, so "… in the
+    middle" inside it binds nothing; but a misconception about the long-term decay ("RoPE 的长程衰减偏向
+    开头") is stated through that very name, so its part "衰减" may match inside "长程衰减"."""
+    own = [normalize(m.text.zh), normalize(m.text.en)]
+    return tuple(a for a in kp.aliases.all() if not any(contains_term(t, a) for t in own))
+
+
 def _clause_start(low: str, start: int) -> int:
     """Where the clause holding ``start`` begins: just after the last clause end before it."""
     return max((m.end() for m in _CLAUSE_END.finditer(low, 0, start)), default=0)
 
 
+_RULED_OUT = re.compile(
+    r"\b(?:cannot|can'?t|can not|should not|shouldn'?t|must not|mustn'?t|is not|isn'?t|are not|aren'?t|"
+    r"it'?s not that|it is not that|there is no|there'?s no|not every|not all)\b"
+    r"|不能|不应该|不应|不该|不要|不可以|不可|不是|并不是|并非|绝不|千万别|切勿|不宜|别(?!人|的|处|名)"
+)
+"""A prohibition or a copular denial ("you cannot …", "should not …", "不能为了拿五折把 …", "不是把 …"): it
+rules out the whole rest of its clause, however far the phrase stands from it. Plain "don't"/"didn't" are
+not among them: "we didn't bother re-indexing when we swapped the query model" tells a practice."""
+_RESUMES = re.compile(
+    r"\b(?:but|rather|instead|so|because|since|yet|though|although|while|whereas)\b|而是|但是|但|而|却|所以|因为|反而|只是"
+)
+"""Words after which a clause asserts again ("不是 A 而是 B" states B)."""
+
+
 def _denied(low: str, start: int) -> bool:
-    """A negator shortly before ``start`` in the same clause ("don't put the best chunk in the
-    middle", "不要把最相关的放中间"): the sentence rejects the wrong claim instead of making it."""
+    """The clause rejects what stands at ``start`` instead of claiming it: a negator shortly before it
+    ("don't put the best chunk in the middle", "不要把最相关的放中间"), or a prohibition or copular denial
+    anywhere before it in the clause with no turn since ("you should not do the softmax first and then
+    zero out the probabilities", "不应该把这 5% 的账号全部封掉")."""
     clause = low[_clause_start(low, start) : start]
     zh = has_cjk(clause[-6:])
     window = clause[-6:] if zh else " ".join(clause.split()[-4:])
-    return bool(_negators(window) or _HEDGE_ZH.search(window))
+    if _negators(window) or _HEDGE_ZH.search(window):
+        return True
+    ends = [m.end() for m in _RULED_OUT.finditer(clause)]
+    return bool(ends) and _RESUMES.search(clause, ends[-1]) is None
 
 
 _JUDGED_AFTER = re.compile(
     r"\s*(?:it\s+)?(?:(?:is|are|was|were)\s+(?:not|never)|isn'?t|aren'?t|wasn'?t|weren'?t|doesn'?t|does\s+not|don'?t|"
     r"won'?t|can'?t|cannot)\b|\s*(?:是|也|就|都)?(?:不现实|不可行|行不通|不可复现|不能复现|没法复现|不靠谱|不可取|没用)"
 )
+_VERDICT = re.compile(
+    r"\b(?:is|are|was|were|it'?s|that'?s)\s+(?:not enough|not sufficient|insufficient|not fine|not ok(?:ay)?|a mistake|"
+    r"wrong|a bad idea|risky|dangerous|misleading|a myth|false|not true|not the case)\b"
+    r"|\b(?:does not|doesn'?t|do not|don'?t|did not|didn'?t)\s+(?:work|prove|help|hold|scale|mean|show)\b"
+    r"|(?:并|也|都|是|就)?(?:不够|不足以|不足够|不能说明|不能证明|并不好|不可取|不靠谱|(?<!对)不对|是错的|是错误的|是误区|有风险|行不通|站不住)"
+)
+"""A verdict on what was just named: "… is not enough", "… is risky", "… does not prove it", "…并不足以", "…是有风险的"."""
+_VERDICT_NEAR = {False: 25, True: 6}
+"""How far (characters) after the phrase a verdict may begin to be about it: a few words, a few characters."""
 
 
 _LEAD = re.compile(
@@ -563,14 +600,27 @@ _LEAD = re.compile(
 
 
 def _judged(low: str, start: int, end: int) -> bool:
-    """The phrase is the subject of a negated verb right after it: the sentence says something against
-    the practice it names ("evaluating on the live internet isn't reproducible", "线上直接评测不可复现"),
-    not that it is right. Only a phrase that opens its clause is a subject: in "we set temperature 0 so the
-    agent doesn't loop" the negated verb is part of the claim."""
-    if _JUDGED_AFTER.match(low, end) is None:
+    """The sentence judges the practice the phrase names instead of recommending it:
+    - the phrase opens its clause and a negated verb follows it ("evaluating on the live internet isn't
+      reproducible", "线上直接评测不可复现"); only a phrase that opens its clause is a subject: in "we set
+      temperature 0 so the agent doesn't loop" the negated verb is part of the claim;
+    - or a verdict follows it within a few words ("a survey asking users which features they want is not
+      enough", "用和智能体同一个模型当评委并不好"), the phrase lying within one clause: in "KV cache 用 fp32
+      存，bf16 精度不够" the verdict is about bf16, part of the claim."""
+    if _JUDGED_AFTER.match(low, end) is not None:
+        lead = _LEAD.match(low, _clause_start(low, start), start)
+        if lead is not None and lead.end() == start:
+            return True
+    if _CLAUSE_END.search(low, start, end):
         return False
-    lead = _LEAD.match(low, _clause_start(low, start), start)
-    return lead is not None and lead.end() == start
+    stop = _CLAUSE_END.search(low, end)
+    rest = low[end : stop.start() if stop else len(low)]
+    verdict = _VERDICT.search(rest)
+    return (
+        verdict is not None
+        and verdict.start() <= _VERDICT_NEAR[has_cjk(low[end - 1 : end] + rest[:1])]
+        and _RESUMES.search(rest, 0, verdict.start()) is None
+    )
 
 
 # A stretch in quotation marks: words the answer mentions (a prompt it quotes, a phrase it names)

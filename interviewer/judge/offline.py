@@ -274,6 +274,9 @@ class _Targets:
     subjects: tuple[str, ...] = ()
     """Every subject name the question's key points declare: a tell-tale phrase with one between its
     parts binds nothing (``claims.alias_hit``)."""
+    protected: list[tuple[str, ...]] = field(default_factory=list)
+    """For each misconception, in order: the names a part of its phrases may not lie inside
+    (``claims.protected_terms``)."""
 
     def fold(self, scores: np.ndarray, n: int) -> np.ndarray:
         """Calibrated scores with each key point's column raised to its best exemplar's."""
@@ -288,8 +291,10 @@ class _Foreign:
     """A misconception of a neighbouring question, with what its own question's patterns need."""
 
     misconception: Misconception
+    topic: tuple[str, ...]
+    """Its key point's aliases: a unit must name one for the misconception to be read in it."""
     protected: tuple[str, ...]
-    """Its key point's aliases (a part inside the right idea's name binds nothing)."""
+    """The names a part of its phrases may not lie inside (``claims.protected_terms``)."""
     subjects: tuple[str, ...]
     """Both questions' subjects (one between a phrase's parts breaks it)."""
 
@@ -367,6 +372,7 @@ class OfflineJudge:
             exemplars,
             _rubric_words(question),
             tuple(claims.all_subjects(question)),
+            [claims.protected_terms(pairs[i][1], m) for i, m in mis],
         )
         with self._lock:
             self._targets_cache[question.id] = targets
@@ -412,7 +418,10 @@ class OfflineJudge:
         for other in self.neighbours(question) if self.neighbours else []:
             subjects = tuple(dict.fromkeys([*claims.all_subjects(question), *claims.all_subjects(other)]))
             for _, kp in other.rubric.key_points():
-                out.extend(_Foreign(m, tuple(kp.aliases.all()), subjects) for m in kp.misconceptions)
+                out.extend(
+                    _Foreign(m, tuple(kp.aliases.all()), claims.protected_terms(kp, m), subjects)
+                    for m in kp.misconceptions
+                )
         with self._lock:
             self._foreign_cache[question.id] = out
         return out
@@ -451,7 +460,7 @@ class OfflineJudge:
             for f in live:
                 # Its phrase alone may be wrong only in its own question's context ("直接终止任务" is wrong
                 # for a bad tool call, fine for a detected loop): the unit must name that key point's topic.
-                if not any(contains_term(low, a) for a in f.protected):
+                if not any(contains_term(low, a) for a in f.topic):
                     continue
                 hit = claims.alias_hit(unit.text, f.misconception.aliases, f.subjects, f.protected, unit.context)
                 if hit is None:
@@ -535,10 +544,10 @@ class OfflineJudge:
         kp_score = float(score_row[1 + i])
         refuted = claims.refutes(unit.sentence)
         best: tuple[float, FoundError] | None = None
-        for owner, m in targets.misconceptions:
+        for (owner, m), protected in zip(targets.misconceptions, targets.protected, strict=True):
             if owner != i:
                 continue
-            hit = claims.alias_hit(unit.text, m.aliases, targets.subjects, kp.aliases.all(), unit.context)
+            hit = claims.alias_hit(unit.text, m.aliases, targets.subjects, protected, unit.context)
             if hit is not None and (best is None or kp_score > best[0] - 1.0):
                 best = (1.0 + kp_score, FoundError(criterion, kp, unit.quote, "misconception", m, hit))
         if best is not None or kp_score < CLAIM_FLOOR:
