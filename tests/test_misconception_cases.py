@@ -29,7 +29,7 @@ def _stated(question: Question, sentence: str) -> list[str]:
         m.id
         for _, kp in question.rubric.key_points()
         for m in kp.misconceptions
-        if claims.alias_hit(sentence, m.aliases, subjects, kp.aliases.all())
+        if claims.alias_hit(sentence, m.aliases, subjects, claims.protected_terms(kp, m))
     ]
 
 
