@@ -276,6 +276,7 @@ def test_a_practice_followed_by_a_negated_verb_is_judged_not_claimed(sentence: s
         ("We should not take the interactive requests and route the chat traffic to the Batch API.", False),
         ("Not every team can route the chat traffic to the Batch API.", False),
         ("It is not that we route the chat traffic to the Batch API; it is for offline jobs.", False),
+        ("You cannot pin SDK v2.1 and route the chat traffic to the Batch API.", False),  # no clause ends at "2.1"
         ("It is not cheap, but we route the chat traffic to the Batch API anyway.", True),  # the turn resumes
         ("We didn't wait: we route the chat traffic to the Batch API.", True),  # a new clause
         ("我们把在线聊天流量切到 Batch API 拿五折。", True),
@@ -310,6 +311,12 @@ def test_a_verdict_right_after_a_practice_judges_it(sentence: str, claimed: bool
         ["asked users which features they want", "asking users which features they want"], ["问用户想要什么功能"]
     )
     assert (claims.alias_hit(sentence, survey) is not None) == claimed
+
+
+def test_a_decimal_or_a_dotted_name_does_not_end_a_clause() -> None:
+    threshold = _terms(["drift threshold … above 0.1"])
+    assert claims.alias_hit("We alert when the drift threshold goes above 0.1 in a week.", threshold)
+    assert not claims.alias_hit("A fixed drift threshold above 0.1 does not work across products.", threshold)
 
 
 def test_not_necessarily_asserts_nothing_after_it() -> None:

@@ -323,7 +323,8 @@ def _item_break(low: str, i: int) -> bool:
     return not (_SYMBOL_BEFORE.search(low[max(0, i - 4) : i]) and _SYMBOL_AFTER.match(low, i + 1))
 
 
-_CLAUSE_END = re.compile(r"[.;!?。；！？,，:：\n]")
+_CLAUSE_END = re.compile(r"[;!?。；！？，:：\n]|\.(?![0-9a-z_])|,(?![0-9])")
+"""A clause ends at a stop, a comma or a colon, but not at the dot of "0.1" or "nn.Module" or the comma of "1,000"."""
 _CONTRAST_END = re.compile(
     rf"{_CLAUSE_END.pattern}|\b(but|because|since|whereas|though|although)\b|但|其实|实际上|而是|因为|反而",
     re.IGNORECASE,
