@@ -554,12 +554,13 @@ def _clause_start(low: str, start: int) -> int:
 
 _RULED_OUT = re.compile(
     r"\b(?:cannot|can'?t|can not|should not|shouldn'?t|must not|mustn'?t|is not|isn'?t|are not|aren'?t|"
-    r"it'?s not that|it is not that|there is no|there'?s no|not every|not all)\b"
+    r"it'?s not that|it is not that|there is no|there'?s no|not every|not all|does not|doesn'?t)\b"
     r"|不能|不应该|不应|不该|不要|不可以|不可|不是|并不是|并非|绝不|千万别|切勿|不宜|别(?!人|的|处|名)"
 )
 """A prohibition or a copular denial ("you cannot …", "should not …", "不能为了拿五折把 …", "不是把 …"): it
-rules out the whole rest of its clause, however far the phrase stands from it. Plain "don't"/"didn't" are
-not among them: "we didn't bother re-indexing when we swapped the query model" tells a practice."""
+rules out the whole rest of its clause, however far the phrase stands from it ("query i does not look at the
+w keys starting from itself going forward"). "don't"/"didn't" are not among them: "we don't wait for the
+nightly job and route chat to the Batch API" tells a practice."""
 _RESUMES = re.compile(
     r"\b(?:but|rather|instead|so|because|since|yet|though|although|while|whereas)\b|而是|但是|但|而|却|所以|因为|反而|只是"
 )
