@@ -279,6 +279,7 @@ def test_a_practice_followed_by_a_negated_verb_is_judged_not_claimed(sentence: s
         ("You cannot pin SDK v2.1 and route the chat traffic to the Batch API.", False),  # no clause ends at "2.1"
         ("The gateway does not take interactive requests and route the chat traffic to the Batch API.", False),
         ("We don't wait for the nightly job and route the chat traffic to the Batch API.", True),  # a practice
+        ("The API doesn't matter much — we route the chat traffic to the Batch API.", True),  # a dash ends it
         ("It is not cheap, but we route the chat traffic to the Batch API anyway.", True),  # the turn resumes
         ("We didn't wait: we route the chat traffic to the Batch API.", True),  # a new clause
         ("我们把在线聊天流量切到 Batch API 拿五折。", True),

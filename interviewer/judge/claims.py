@@ -323,8 +323,9 @@ def _item_break(low: str, i: int) -> bool:
     return not (_SYMBOL_BEFORE.search(low[max(0, i - 4) : i]) and _SYMBOL_AFTER.match(low, i + 1))
 
 
-_CLAUSE_END = re.compile(r"[;!?。；！？，:：\n]|\.(?![0-9a-z_])|,(?![0-9])")
-"""A clause ends at a stop, a comma or a colon, but not at the dot of "0.1" or "nn.Module" or the comma of "1,000"."""
+_CLAUSE_END = re.compile(r"[;!?。；！？，:：\n—]|\.(?![0-9a-z_])|,(?![0-9])")
+"""A clause ends at a stop, a comma, a colon or a dash, but not at the dot of "0.1" or "nn.Module" or the comma
+of "1,000"."""
 _CONTRAST_END = re.compile(
     rf"{_CLAUSE_END.pattern}|\b(but|because|since|whereas|though|although)\b|但|其实|实际上|而是|因为|反而",
     re.IGNORECASE,
@@ -554,7 +555,7 @@ def _clause_start(low: str, start: int) -> int:
 
 _RULED_OUT = re.compile(
     r"\b(?:cannot|can'?t|can not|should not|shouldn'?t|must not|mustn'?t|is not|isn'?t|are not|aren'?t|"
-    r"it'?s not that|it is not that|there is no|there'?s no|not every|not all|does not|doesn'?t)\b"
+    r"it'?s not that|it is not that|there is no|there'?s no|not every|not all|does not|doesn'?t)\b(?!\s+matter)"
     r"|不能|不应该|不应|不该|不要|不可以|不可|不是|并不是|并非|绝不|千万别|切勿|不宜|别(?!人|的|处|名)"
 )
 """A prohibition or a copular denial ("you cannot …", "should not …", "不能为了拿五折把 …", "不是把 …"): it
