@@ -161,7 +161,7 @@ class ClaimReport:
         attacks = [r for r in rows if r["kind"] == "attack"]
         for r in rows:
             if r["kind"] != "attack":
-                by_q[f"{r['question']}/{r['lang']}"][str(r["kind"])] = r
+                by_q[_case(r)][str(r["kind"])] = r
 
         def score(q: dict[str, dict[str, object]], kind: str) -> float:
             return float(q[kind]["overall"])  # type: ignore[arg-type]
@@ -206,7 +206,7 @@ class ClaimReport:
         """Per question: the score of each kind, attacks with their raise; '!' marks a failed target."""
         by_q: dict[str, list[dict[str, object]]] = defaultdict(list)
         for r in self.rows:
-            by_q[f"{r['question']} [{r['lang']}]"].append(r)
+            by_q[_case(r)].append(r)
         out = []
         for q, rows in by_q.items():
             kinds = {str(r["kind"]): float(r["overall"]) for r in rows if r["kind"] != "attack"}  # type: ignore[arg-type]
@@ -222,15 +222,22 @@ class ClaimReport:
         return out
 
 
+def _case(row: dict[str, object]) -> str:
+    """The answers of one claim set: a question may appear in several sets (A and J both have one in Chinese),
+    and each set's wrong answer is compared with its own partial answer."""
+    return f"{row['question']} [{row['lang']}] #{row.get('case', 0)}"
+
+
 def evaluate_claims(sets: Sequence[ClaimSet], grade: Grader) -> ClaimReport:
     report = ClaimReport()
-    for cs in sets:
+    for case, cs in enumerate(sets):
         scores: dict[str, float] = {}
         for kind, text in cs.answers.items():
             g = grade(cs.question, text, cs.lang)
             scores[kind] = g.overall
             report.rows.append(
                 {
+                    "case": case,
                     "question": cs.question,
                     "lang": cs.lang,
                     "kind": kind,
@@ -245,6 +252,7 @@ def evaluate_claims(sets: Sequence[ClaimSet], grade: Grader) -> ClaimReport:
             g = grade(cs.question, attack.apply(cs.answers[attack.base]), cs.lang)
             report.rows.append(
                 {
+                    "case": case,
                     "question": cs.question,
                     "lang": cs.lang,
                     "kind": "attack",
