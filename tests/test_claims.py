@@ -543,3 +543,29 @@ def test_a_misconception_may_be_stated_through_its_key_points_own_name() -> None
     said = "The most relevant chunk gets lost in the middle, so put it first."
     assert claims.protected_terms(kp, m) == ("lost in the middle", "无关")
     assert not claims.alias_hit(said, m.aliases, (), claims.protected_terms(kp, m))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claimed"),
+    [
+        ("Chinchilla 参数更多，所以赢了 Gopher。", True),
+        ("Chinchilla 更大。", True),
+        # the phrase starts with what the sentence compares against
+        ("Gopher 比 Chinchilla 参数更多，但 Chinchilla 的数据多 4 倍。", False),
+        ("Gopher 比 Chinchilla 更大，算力相同。", False),
+    ],
+)
+def test_the_object_of_a_comparison_is_not_its_subject(sentence: str, claimed: bool) -> None:
+    bigger = _terms(["chinchilla had more parameters"], ["chinchilla 参数更多", "chinchilla 更大"])
+    objects = claims.compared_objects(
+        "Chinchilla 能赢 Gopher 是因为它更大", "Chinchilla beat Gopher because it was bigger"
+    )
+    assert (claims.alias_hit(sentence, bigger, objects=objects) is not None) == claimed
+
+
+def test_a_misconception_that_compares_keeps_its_object() -> None:
+    """ "比单次调用效果好就说明值得" is the claim itself: the misconception's own text compares with a single call."""
+    proves = _terms([], ["单次调用效果好 … 就说明"])
+    objects = claims.compared_objects("多智能体系统只要比单次调用的单智能体效果好，就证明它值得", "")
+    assert claims.alias_hit("多智能体比单次调用效果好，就说明这套架构值得。", proves, objects=objects)
+    assert not claims.alias_hit("多智能体比单次调用效果好，就说明这套架构值得。", proves)

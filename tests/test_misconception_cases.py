@@ -29,7 +29,13 @@ def _stated(question: Question, sentence: str) -> list[str]:
         m.id
         for _, kp in question.rubric.key_points()
         for m in kp.misconceptions
-        if claims.alias_hit(sentence, m.aliases, subjects, claims.protected_terms(kp, m))
+        if claims.alias_hit(
+            sentence,
+            m.aliases,
+            subjects,
+            claims.protected_terms(kp, m),
+            objects=claims.compared_objects(m.text.zh, m.text.en),
+        )
     ]
 
 

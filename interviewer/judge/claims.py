@@ -633,6 +633,31 @@ _QUOTED = re.compile(QUOTE_PAIRS)
 _QUOTE_MARKS = frozenset('"“”「」『』‘’')
 
 
+_THAN = re.compile(r"(?:\bthan\s+|比)$")
+
+
+@cache
+def compared_objects(*texts: str) -> tuple[str, ...]:
+    """What a misconception's own wording compares against: the words after each "比" / "than" of its
+    texts (normalised, Chinese without spaces), to the end of their clause."""
+    out = []
+    for text in texts:
+        low = normalize(text)
+        low = low.replace(" ", "") if has_cjk(low) else low
+        for m in re.finditer(r"\bthan\s+|比", low):
+            end = _CLAUSE_END.search(low, m.end())
+            out.append(low[m.end() : end.start() if end else len(low)])
+    return tuple(o for o in out if o)
+
+
+def _compared_to(low: str, start: int, objects: Sequence[str]) -> bool:
+    """The phrase at ``start`` begins with the object of a comparison the misconception does not make."""
+    if _THAN.search(low, max(0, start - 6), start) is None:
+        return False
+    head = low[start : start + 2]
+    return not any(o.startswith(head) for o in objects)
+
+
 def _quoted(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _QUOTED.finditer(text)]
 
@@ -643,6 +668,7 @@ def alias_hit(
     blockers: Sequence[str] = (),
     protected: Sequence[str] = (),
     context: str | None = None,
+    objects: Sequence[str] = (),
 ) -> str | None:
     """A misconception's tell-tale phrase in ``sentence``, stated rather than reported, denied,
     set aside or quoted: not in a sentence that reports a belief ("a common myth is …"), not right
@@ -651,7 +677,10 @@ def alias_hit(
     unless the phrase itself carries the quotes (we added "do not hallucinate"). ``context`` is the
     whole sentence when ``sentence`` is one of its clauses: a clause a contrast in it sets aside
     states nothing. Chinese aliases are matched in the text with spaces removed (as
-    :func:`contains_term` does)."""
+    :func:`contains_term` does). A phrase that starts right after "比" / "than" starts with what is
+    compared against and states nothing, unless the misconception itself compares against it
+    (``objects``, from :func:`compared_objects`): "Gopher 比 Chinchilla 参数更多" does not say that
+    Chinchilla has more parameters, while "比单次调用效果好就说明值得" is the claim itself."""
     if reports(sentence) or (context is not None and (reports(context) or _set_aside(sentence, context))):
         return None
     low = normalize(sentence)
@@ -666,6 +695,7 @@ def alias_hit(
         mentioned = quotes[cjk] if not _QUOTE_MARKS.intersection(alias) else []
         if any(
             not _denied(text, start)
+            and not _compared_to(text, start, objects)
             and not _judged(text, start, end)
             and not any(qs < start and end < qe for qs, qe in mentioned)
             and not any(cs < end and start < ce for cs, ce in aside[cjk])

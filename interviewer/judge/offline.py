@@ -462,7 +462,9 @@ class OfflineJudge:
                 # for a bad tool call, fine for a detected loop): the unit must name that key point's topic.
                 if not any(contains_term(low, a) for a in f.topic):
                     continue
-                hit = claims.alias_hit(unit.text, f.misconception.aliases, f.subjects, f.protected, unit.context)
+                hit = claims.alias_hit(
+                    unit.text, f.misconception.aliases, f.subjects, f.protected, unit.context, _objects(f.misconception)
+                )
                 if hit is None:
                     continue
                 i = int(np.argmax(scores[ui, 1 : 1 + n]))
@@ -547,7 +549,7 @@ class OfflineJudge:
         for (owner, m), protected in zip(targets.misconceptions, targets.protected, strict=True):
             if owner != i:
                 continue
-            hit = claims.alias_hit(unit.text, m.aliases, targets.subjects, protected, unit.context)
+            hit = claims.alias_hit(unit.text, m.aliases, targets.subjects, protected, unit.context, _objects(m))
             if hit is not None and (best is None or kp_score > best[0] - 1.0):
                 best = (1.0 + kp_score, FoundError(criterion, kp, unit.quote, "misconception", m, hit))
         if best is not None or kp_score < CLAIM_FLOOR:
@@ -779,6 +781,10 @@ class OfflineJudge:
             rubric_version=question.rubric.version,
             summary=reason,
         )
+
+
+def _objects(m: Misconception) -> tuple[str, ...]:
+    return claims.compared_objects(m.text.zh, m.text.en)
 
 
 def _with_checks(question: Question, cov: Coverage, exchanges: Sequence[Exchange | tuple[str, str]]) -> Coverage:
