@@ -556,16 +556,22 @@ def test_a_misconception_may_be_stated_through_its_key_points_own_name() -> None
     ],
 )
 def test_the_object_of_a_comparison_is_not_its_subject(sentence: str, claimed: bool) -> None:
-    bigger = _terms(["chinchilla had more parameters"], ["chinchilla 参数更多", "chinchilla 更大"])
-    objects = claims.compared_objects(
-        "Chinchilla 能赢 Gopher 是因为它更大", "Chinchilla beat Gopher because it was bigger"
-    )
-    assert (claims.alias_hit(sentence, bigger, objects=objects) is not None) == claimed
+    bigger = _wrong("Chinchilla 能赢 Gopher 是因为它更大", "Chinchilla beat Gopher because it was bigger")
+    aliases = _terms(["chinchilla had more parameters"], ["chinchilla 参数更多", "chinchilla 更大"])
+    assert claims.compared_objects(bigger) == ()
+    assert (claims.alias_hit(sentence, aliases, objects=claims.compared_objects(bigger)) is not None) == claimed
 
 
 def test_a_misconception_that_compares_keeps_its_object() -> None:
     """ "比单次调用效果好就说明值得" is the claim itself: the misconception's own text compares with a single call."""
     proves = _terms([], ["单次调用效果好 … 就说明"])
-    objects = claims.compared_objects("多智能体系统只要比单次调用的单智能体效果好，就证明它值得", "")
+    objects = claims.compared_objects(_wrong("多智能体系统只要比单次调用的单智能体效果好，就证明它值得", "?"))
+    assert objects == ("单次调用的单智能体效果好",)
     assert claims.alias_hit("多智能体比单次调用效果好，就说明这套架构值得。", proves, objects=objects)
     assert not claims.alias_hit("多智能体比单次调用效果好，就说明这套架构值得。", proves)
+
+
+def _wrong(zh: str, en: str) -> Misconception:
+    return Misconception.model_validate(
+        {"id": "m", "text": {"zh": zh, "en": en}, "correction": {"zh": "?", "en": "?"}, "note": "n"}
+    )

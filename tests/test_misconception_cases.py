@@ -34,7 +34,7 @@ def _stated(question: Question, sentence: str) -> list[str]:
             m.aliases,
             subjects,
             claims.protected_terms(kp, m),
-            objects=claims.compared_objects(m.text.zh, m.text.en),
+            objects=claims.compared_objects(m),
         )
     ]
 

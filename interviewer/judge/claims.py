@@ -633,18 +633,23 @@ _QUOTED = re.compile(QUOTE_PAIRS)
 _QUOTE_MARKS = frozenset('"“”「」『』‘’')
 
 
-_THAN = re.compile(r"(?:\bthan\s+|比)$")
+_THAN = re.compile(r"\bthan\s+|比")
+_AFTER_THAN = re.compile(f"(?:{_THAN.pattern})$")
+
+
+def compared_objects(m: Misconception) -> tuple[str, ...]:
+    """What ``m``'s own wording compares against: the words after each "比" / "than" of its texts
+    (normalised, Chinese without spaces), to the end of their clause (``alias_hit``'s ``objects``)."""
+    return _compared_in(m.text.zh, m.text.en)
 
 
 @cache
-def compared_objects(*texts: str) -> tuple[str, ...]:
-    """What a misconception's own wording compares against: the words after each "比" / "than" of its
-    texts (normalised, Chinese without spaces), to the end of their clause."""
+def _compared_in(*texts: str) -> tuple[str, ...]:
     out = []
     for text in texts:
         low = normalize(text)
         low = low.replace(" ", "") if has_cjk(low) else low
-        for m in re.finditer(r"\bthan\s+|比", low):
+        for m in _THAN.finditer(low):
             end = _CLAUSE_END.search(low, m.end())
             out.append(low[m.end() : end.start() if end else len(low)])
     return tuple(o for o in out if o)
@@ -652,7 +657,7 @@ def compared_objects(*texts: str) -> tuple[str, ...]:
 
 def _compared_to(low: str, start: int, objects: Sequence[str]) -> bool:
     """The phrase at ``start`` begins with the object of a comparison the misconception does not make."""
-    if _THAN.search(low, max(0, start - 6), start) is None:
+    if _AFTER_THAN.search(low, max(0, start - 6), start) is None:
         return False
     head = low[start : start + 2]
     return not any(o.startswith(head) for o in objects)

@@ -463,7 +463,12 @@ class OfflineJudge:
                 if not any(contains_term(low, a) for a in f.topic):
                     continue
                 hit = claims.alias_hit(
-                    unit.text, f.misconception.aliases, f.subjects, f.protected, unit.context, _objects(f.misconception)
+                    unit.text,
+                    f.misconception.aliases,
+                    f.subjects,
+                    f.protected,
+                    unit.context,
+                    claims.compared_objects(f.misconception),
                 )
                 if hit is None:
                     continue
@@ -549,7 +554,9 @@ class OfflineJudge:
         for (owner, m), protected in zip(targets.misconceptions, targets.protected, strict=True):
             if owner != i:
                 continue
-            hit = claims.alias_hit(unit.text, m.aliases, targets.subjects, protected, unit.context, _objects(m))
+            hit = claims.alias_hit(
+                unit.text, m.aliases, targets.subjects, protected, unit.context, claims.compared_objects(m)
+            )
             if hit is not None and (best is None or kp_score > best[0] - 1.0):
                 best = (1.0 + kp_score, FoundError(criterion, kp, unit.quote, "misconception", m, hit))
         if best is not None or kp_score < CLAIM_FLOOR:
@@ -781,10 +788,6 @@ class OfflineJudge:
             rubric_version=question.rubric.version,
             summary=reason,
         )
-
-
-def _objects(m: Misconception) -> tuple[str, ...]:
-    return claims.compared_objects(m.text.zh, m.text.en)
 
 
 def _with_checks(question: Question, cov: Coverage, exchanges: Sequence[Exchange | tuple[str, str]]) -> Coverage:
