@@ -9,7 +9,7 @@ from interviewer.domain import KeyPoint, Misconception, Question, Terms
 from interviewer.judge import claims, guards
 from interviewer.judge.caps import answer_cap, apply_caps
 from interviewer.judge.offline import OfflineJudge
-from interviewer.textproc import code_units, split_code, split_sentences
+from interviewer.textproc import code_units, has_cjk, split_code, split_sentences
 
 # -- sentences and code ---------------------------------------------------------------------------
 
@@ -575,3 +575,32 @@ def _wrong(zh: str, en: str) -> Misconception:
     return Misconception.model_validate(
         {"id": "m", "text": {"zh": zh, "en": en}, "correction": {"zh": "?", "en": "?"}, "note": "n"}
     )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "alias"),
+    [
+        # written as correct candidate sentences that name the wrong practice to reject it
+        (
+            "Because the fused kernel gives p − y directly, nobody materialises the softmax Jacobian.",
+            "materialises the softmax jacobian",
+        ),
+        (
+            "I stop passing is_causal=True once there is a cache offset and hand SDPA an explicit mask.",
+            "pass is_causal=true",
+        ),
+        ("We avoid hashing the raw page and hash the URL plus a DOM digest.", "hashing the raw page"),
+        ("Hashing the raw HTML is useless: timestamps and ad IDs change on every load.", "hashing the raw html"),
+        ("标签平滑对每个样本都一样，跟随机翻转标签加噪声不是一回事。", "随机翻转标签"),
+        ("量化和 batching 的原理我就不展开了，重点讲我为什么选这几个手段。", "batching 的原理"),
+    ],
+)
+def test_a_phrase_named_to_be_rejected_states_nothing(sentence: str, alias: str) -> None:
+    """ "nobody", "stop", "avoid" deny what follows them; "is useless", "不是一回事", "不展开" judge what
+    precedes them: the sentence rejects the practice its phrase names."""
+    zh = [alias] if has_cjk(alias) else []
+    en = [] if zh else [alias]
+    assert claims.alias_hit(sentence, _terms(en, zh)) is None
+    # the same phrase stated is still caught
+    stated = {True: "我们就是" + alias + "。", False: "We just went with " + alias + "."}[bool(zh)]
+    assert claims.alias_hit(stated, _terms(en, zh)) is not None

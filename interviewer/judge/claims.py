@@ -19,8 +19,8 @@ from interviewer.textproc import QUOTE_PAIRS, contains_term, has_cjk, normalize
 # Negators that attach to the next few words. Chinese compounds that merely contain 不/无/非/未
 # (不同 different, 非常 very, 未来 future, 无论 whatever, ...) are not negations.
 _NEG_EN = re.compile(
-    r"\b(not|no|never|none|neither|nor|cannot|can't|won't|don't|doesn't|didn't|isn't|aren't|wasn't|weren't|"
-    r"hasn't|haven't|hadn't|shouldn't|wouldn't|couldn't|skip(ped)?|skipping)\b"
+    r"\b(not|no|never|none|nobody|neither|nor|cannot|can't|won't|don't|doesn't|didn't|isn't|aren't|wasn't|weren't|"
+    r"hasn't|haven't|hadn't|shouldn't|wouldn't|couldn't|skip(ped)?|skipping|stop(ped)?|avoid(ed|s|ing)?)\b"
 )
 # "without" and "lacks" are left out: correct answers use them for properties ("balanced without an
 # auxiliary loss", "needs no reward model"), where they are part of the claim, not its denial.
@@ -588,9 +588,9 @@ _JUDGED_AFTER = re.compile(
 )
 _VERDICT = re.compile(
     r"\b(?:is|are|was|were|it'?s|that'?s)\s+(?:not enough|not sufficient|insufficient|not fine|not ok(?:ay)?|a mistake|"
-    r"wrong|a bad idea|risky|dangerous|misleading|a myth|false|not true|not the case)\b"
+    r"wrong|a bad idea|risky|dangerous|misleading|a myth|false|not true|not the case|useless|pointless|unreliable)\b"
     r"|\b(?:does not|doesn'?t|do not|don'?t|did not|didn'?t)\s+(?:work|prove|help|hold|scale|mean|show)\b"
-    r"|(?:并|也|都|是|就)?(?:不够|不足以|不足够|不能说明|不能证明|并不好|不可取|不靠谱|(?<!对)不对|是错的|是错误的|是误区|有风险|行不通|站不住)"
+    r"|(?:并|也|都|是|就)?(?:不够|不足以|不足够|不能说明|不能证明|并不好|不可取|不靠谱|(?<!对)不对|是错的|是错误的|是误区|有风险|行不通|站不住|不是一回事|是两回事|两码事|不展开|不细讲|不赘述)"
 )
 """A verdict on what was just named: "… is not enough", "… is risky", "… does not prove it", "…并不足以", "…是有风险的"."""
 _VERDICT_NEAR = {False: 25, True: 6}
