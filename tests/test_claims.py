@@ -604,3 +604,11 @@ def test_a_phrase_named_to_be_rejected_states_nothing(sentence: str, alias: str)
     # the same phrase stated is still caught
     stated = {True: "我们就是" + alias + "。", False: "We just went with " + alias + "."}[bool(zh)]
     assert claims.alias_hit(stated, _terms(en, zh)) is not None
+
+
+def test_to_stop_or_to_avoid_states_a_purpose() -> None:
+    """"To stop X, do Y" prevents X and claims Y: the phrase after it is still stated."""
+    aliases = _terms(["hallucination … temperature to 0"])
+    assert claims.alias_hit("To stop hallucination we set temperature to 0.", aliases) is not None
+    assert claims.alias_hit("It helps avoid hallucination to set temperature to 0.", aliases) is not None
+    assert claims.alias_hit("We stopped hallucination talk and set temperature to 0.", aliases) is None

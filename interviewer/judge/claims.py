@@ -20,7 +20,7 @@ from interviewer.textproc import QUOTE_PAIRS, contains_term, has_cjk, normalize
 # (不同 different, 非常 very, 未来 future, 无论 whatever, ...) are not negations.
 _NEG_EN = re.compile(
     r"\b(not|no|never|none|nobody|neither|nor|cannot|can't|won't|don't|doesn't|didn't|isn't|aren't|wasn't|weren't|"
-    r"hasn't|haven't|hadn't|shouldn't|wouldn't|couldn't|skip(ped)?|skipping|stop(ped)?|avoid(ed|s|ing)?)\b"
+    r"hasn't|haven't|hadn't|shouldn't|wouldn't|couldn't|skip(ped)?|skipping|(?<!\bto )(?<!\bhelp )(?<!\bhelps )(?:stop(ped)?|avoid(ed|s|ing)?))\b"
 )
 # "without" and "lacks" are left out: correct answers use them for properties ("balanced without an
 # auxiliary loss", "needs no reward model"), where they are part of the claim, not its denial.
@@ -575,8 +575,10 @@ def _denied(low: str, start: int) -> bool:
     zero out the probabilities", "不应该把这 5% 的账号全部封掉")."""
     clause = low[_clause_start(low, start) : start]
     zh = has_cjk(clause[-6:])
-    window = clause[-6:] if zh else " ".join(clause.split()[-4:])
-    if _negators(window) or _HEDGE_ZH.search(window):
+    # four words back, read with the word before them: "to stop X" is a purpose, "we stop X" a denial
+    words = clause.split()[-5:]
+    window, skip = (clause[-6:], 0) if zh else (" ".join(words), len(words[0]) + 1 if len(words) == 5 else 0)
+    if any(at >= skip for at, _ in _negators(window)) or _HEDGE_ZH.search(window):
         return True
     ends = [m.end() for m in _RULED_OUT.finditer(clause)]
     return bool(ends) and _RESUMES.search(clause, ends[-1]) is None
