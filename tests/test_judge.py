@@ -75,6 +75,30 @@ def test_length_adds_nothing(services) -> None:
     assert "padding" in b.flags
 
 
+@pytest.mark.parametrize(
+    ("qid", "lang", "answer"),
+    [
+        (
+            "agent-benchmarks-eval",
+            "en",
+            "I'd use SWE-bench Verified for coding agents and check success with the repo's own tests. For web tasks "
+            "WebArena gives reproducible sites. Most failures I saw were tool-call format errors.",
+        ),
+        (
+            "sd-multi-agent-system",
+            "zh",
+            "我会先用单智能体加工具做基线，确实需要并行检索时再拆成 orchestrator 加几个 worker，每个 worker 上下文隔离。",
+        ),
+    ],
+)
+def test_markup_without_words_earns_nothing(services, qid: str, lang: str, answer: str) -> None:
+    """A table's separator row, arrows and bare numbers read close to every key point in embedding space;
+    appended to an answer they must not raise its grade."""
+    marks = "\n\n| Item | Status |\n|---|---|\n|:--:|:--:|\n\n-> => 1-5 ... ---"
+    base, marked = grade(services, qid, answer, lang), grade(services, qid, answer + marks, lang)
+    assert marked.overall <= base.overall + 2.5
+
+
 def test_keyword_stuffing_is_flagged_and_low(services) -> None:
     soup = "RoPE, ALiBi, rotary, relative position, linear bias, slopes, extrapolation, NTK, YaRN, theta, interpolation"
     g = grade(services, "llm-rope-vs-alibi", soup)
