@@ -607,7 +607,7 @@ def test_a_phrase_named_to_be_rejected_states_nothing(sentence: str, alias: str)
 
 
 def test_to_stop_or_to_avoid_states_a_purpose() -> None:
-    """"To stop X, do Y" prevents X and claims Y: the phrase after it is still stated."""
+    """ "To stop X, do Y" prevents X and claims Y: the phrase after it is still stated."""
     aliases = _terms(["hallucination … temperature to 0"])
     assert claims.alias_hit("To stop hallucination we set temperature to 0.", aliases) is not None
     assert claims.alias_hit("It helps avoid hallucination to set temperature to 0.", aliases) is not None
