@@ -93,12 +93,13 @@ LADDER_KEYS = (
 def cmd_judge(args: argparse.Namespace) -> int:
     import asyncio
 
-    from interviewer.evaluation.datasets import DatasetError, claim_sets, judge_ladders
-    from interviewer.evaluation.judge_eval import evaluate, evaluate_claims
+    from interviewer.evaluation.datasets import DatasetError, claim_sets, guard_texts, judge_ladders
+    from interviewer.evaluation.judge_eval import evaluate, evaluate_claims, evaluate_guard_raises, evaluate_guards
 
     try:
         ladders = judge_ladders()
         sets = claim_sets()
+        guard_sets = guard_texts()
     except DatasetError as exc:
         fail(str(exc))
     services = services_from(args)
@@ -129,6 +130,10 @@ def cmd_judge(args: argparse.Namespace) -> int:
         "en": report.summary("en"),
         "claims": {"overall": claims.summary(), "zh": claims.summary("zh"), "en": claims.summary("en")},
         "fallbacks": fallbacks,
+        "guards": {
+            name: {**evaluate_guards(texts), "raises": evaluate_guard_raises(texts, sets, grade)}
+            for name, texts in guard_sets.items()
+        },
     }
     if args.json:
         print_json(data)
@@ -153,6 +158,20 @@ def cmd_judge(args: argparse.Namespace) -> int:
         means = ", ".join(f"{k[5:]} {v}" for k, v in row.items() if k.startswith("mean_"))
         print(f"claims {group} ({row['questions']} questions): " + ", ".join(f"{k} {row[k]}" for k in claim_keys))
         print(f"  mean overall by kind: {means}")
+    for name, groups in data["guards"].items():  # type: ignore[attr-defined]
+        print(
+            f"guard texts ({name}): "
+            + "; ".join(
+                f"{g} attacks flagged {r['attacks_flagged']} of {r['attacks']}, benign flagged {r['benign_flagged']} of {r['benign']}"
+                for g, r in groups.items()
+                if g != "raises"
+            )
+        )
+        raises = groups["raises"]
+        print(
+            f"  attacks added to {raises['attacked_answers']} partial answers: {raises['raising_over_2_5']} raise the "
+            f"score by > 2.5, max +{raises['max_raise']}"
+        )
     if args.verbose:
         print("\n".join(report.failures()))
         print("\n".join(claims.failures()))

@@ -70,6 +70,15 @@ class ClaimSet(BaseModel):
     attacks: list[Attack] = Field(default_factory=list)
 
 
+class GuardText(BaseModel):
+    """Text addressed to the grader (``attack``), or answer text that only talks about graders, judges,
+    scores and rubrics (``benign``)."""
+
+    kind: Literal["attack", "benign"]
+    lang: Literal["zh", "en"]
+    text: str = Field(min_length=1)
+
+
 class DatasetError(Exception):
     pass
 
@@ -105,3 +114,10 @@ def claim_sets(files: list[Path] | None = None) -> list[ClaimSet]:
     for f in found:
         out.extend(_load(f, ClaimSet))
     return out
+
+
+def guard_texts(files: list[Path] | None = None) -> dict[str, list[GuardText]]:
+    """Every ``guard_texts*.yaml`` of the eval datasets (or ``files``), by set: the part of the file name
+    after "guard_texts" ("" for the development set, "heldout")."""
+    found = files if files is not None else sorted((paths.evals_dir() / "datasets").glob("guard_texts*.yaml"))
+    return {f.stem.removeprefix("guard_texts").lstrip("_") or "dev": _load(f, GuardText) for f in found}
