@@ -119,6 +119,23 @@ _STRONG_EN = [
     r"\"\s*(score|overall|level|grade|verdict|rating)\s*\"\s*:\s*\"?(4|5|10|100|full|max|pass)\b",
     r"\b(score|grade|level|rating|verdict)\s*[:=]\s*(4|5|10|100|a\+?|full|max|pass)\b(?!\s*[a-z%·*×+\-/^(])",
     r"\bjailbreak\b.{0,20}\b(grader|judge)\b",
+    # a grade asked for in so many words, whoever is addressed
+    r"\b(deserves?|merits?|warrants?)\s+(the\s+|a\s+)?(full|maximum|max|top|perfect|highest)\s+(marks|credit|score|points|band|grade|rating)\b",
+    r"\b(mark|grade|score|count|record|rate)\s+(this|it|me|the answer)\s+(as\s+)?(a\s+)?(pass|passed|passing|complete|correct|strong hire|hire)\b",
+    r"\b(score|grade|grading|rubric)\s+override\b|\boverride\s+(the\s+)?(score|grade|rubric)\b",
+    r"\bend of (the\s+)?(candidate'?s?\s+)?(answer|response|submission)\b.{0,12}\b(begin|start)",
+    r"\b(judge|model|ai|llm|reader|grader|reviewer|evaluator|system)s?\s+(\w+\s+){0,2}(reading|evaluating|grading|scoring|reviewing|marking)\s+this\b(?!\s+(approach|method|model|system|pipeline|design|change|pr|code|metric|benchmark|dataset|feature))",
+    r"\bfinal (score|grade|verdict|rating)\s*[:：]\s*([45](\s*/\s*[45])?|10|100|pass|strong hire|a\+?)(?![\w.])|\bbegin (the\s+)?(grader|grading|evaluator|judge|scoring|review) instructions\b",
+    r"^\W*end of (the\s+)?(candidate'?s?\s+)?(answer|response|submission)\W*$",
+    r"\bif you are (a|an|the)?\s*([\w-]+\s+){0,2}(grader|judge|evaluator|scorer|grading model|llm judge)\b",
+    r"\bautomatically (receives?|gets?|earns?|scores?)\b.{0,20}\b(full|maximum|max|top|perfect|highest)\b",
+    r"\b(round|bump|raise|adjust)\s+(it\s+|this\s+|my score\s+|the score\s+)?(up\s+)?to\s+(a\s+)?[45](/[45])?\b(?!\s*[a-z%])",
+    r"\b(rubric|criteria|criterion)\s*(items?|points?)?\s*(addressed|covered|met|satisfied)\s*[:：]",
+    r"\b(assign|give|award)\b.{0,30}\b(score|grade|marks)\b.{0,40}\b(a|the) (complete|full|perfect) answer\b",
+    r"\b(strict|harsh)\s+(grader|grading|judge|mode)?\s*(->|→|=>|to)\s*(lenient|generous)\b|\bleniency\s*[=:]|\bmin_?score\s*[=:]\s*[45]",
+    r"(^|(?<![\w\])】>}'\"”]))\s*(/\*|>\s*\*\*|\*\*)\s*"
+    + _GRADER_EN
+    + r"\s*(note|notes|instructions?|memo|comment)?\s*\**\s*[:：]",
 ]
 # Generic override phrases: an instruction when used, a mention when an answer about attacks quotes them.
 _WEAK_EN = [
@@ -144,6 +161,17 @@ _STRONG_ZH = [
     r"新(的)?指令\s*[:：]|你现在是|从现在起你",
     r"(评分|打分)(标准|规则).{0,10}(不适用|无效|作废|改为|暂停|取消)",
     r"(无需|不用|不必|跳过|不要)(对照|参考|比对|核对|检查).{0,8}(评分|标准|要点|rubric)",
+    r"(按|照)(完整版?|满分|最高|完整回答)(本|的)?(版本|标准|档)?.{0,4}(给分|评分|打分|计分)",
+    r"(视为|记为|算作|标记为|判定为|判为|评为).{0,4}(已?通过|满分|完整|满足|强烈推荐|录用)",
+    r"(最终得分|总评|评分模式|评分配置|评分覆盖|建议评语).{0,4}[:：—]|(得分|评分|分数)\s*[:：]\s*\d|评分覆盖(?!率)",
+    r"\"\s*(得分|分数|评分|结论|等级)\s*\"\s*[:：]\s*\"?(4|5|10|100|通过|满分|优秀)",
+    r"(已|已经)(完整|全部|充分|隐含)?(地)?(覆盖|涵盖|满足)(了)?.{0,20}(评分点|评分项|评分标准|要点)|已覆盖的(评分项|评分点|要点)",
+    r"如果你是.{0,10}(评分|评委|评审|阅卷|grader|judge)|自动(获得|得到|拿到)(满分|最高分|最高档)|(应得|应该得|理应得?)\s*(满分|最高分|最高档)",
+    r"(相信|希望|感谢|恳请|拜托).{0,12}" + _GRADER_ZH + r".{0,30}(我的|我付出|给予|酌情|理解)",
+    r"请.{0,10}(取整|上调|调整|提高|改)为?\s*[4四5五]\s*分|(分数|评分|打分)请|请.{0,6}(保持|维持)(同样|一致|相同)的?(分数|评分)",
+    r"(以下|下面)(为|是)(评分|打分|阅卷)(指令|说明|规则)|(候选人|考生)回答(到此)?结束",
+    r"(正在)?(阅读|评估|评阅|评分|批改|审阅)(这段文字|这段|本文本|本文|这篇|本回答|此文本|这份回答|本答案)(的)?(评委|评审|模型|ai|系统|人)",
+    r"(评委|评审|阅卷|考官|评分器|评分系统|评审模型)\s*[:：]",
 ]
 _WEAK_ZH = [
     # "忽略之前的所有指令", "无视评分标准"; not "模型可能无视提示词" or "STE 忽略 clamp，所有值都传梯度"
@@ -165,38 +193,6 @@ _FENCE_BREAK = re.compile(
     r"\[/?inst\]|<</?sys>>|</s>\s*(<s>|\[inst\]|system)|^\s*#{2,}\s*(system|instructions?|grader)\b|```\s*(system|instructions?)\b",
     re.IGNORECASE | re.MULTILINE,
 )
-_STRONG_EN += [
-    # a grade asked for in so many words, whoever is addressed
-    r"\b(deserves?|merits?|warrants?)\s+(the\s+|a\s+)?(full|maximum|max|top|perfect|highest)\s+(marks|credit|score|points|band|grade|rating)\b",
-    r"\b(mark|grade|score|count|record|rate)\s+(this|it|me|the answer)\s+(as\s+)?(a\s+)?(pass|passed|passing|complete|correct|strong hire|hire)\b",
-    r"\b(score|grade|grading|rubric)\s+override\b|\boverride\s+(the\s+)?(score|grade|rubric)\b",
-    r"\bend of (the\s+)?(candidate'?s?\s+)?(answer|response|submission)\b.{0,12}\b(begin|start)",
-    r"\b(judge|model|ai|llm|reader|grader|reviewer|evaluator|system)s?\s+(\w+\s+){0,2}(reading|evaluating|grading|scoring|reviewing|marking)\s+this\b(?!\s+(approach|method|model|system|pipeline|design|change|pr|code|metric|benchmark|dataset|feature))",
-    r"\bfinal (score|grade|verdict|rating)\s*[:：]\s*([45](\s*/\s*[45])?|10|100|pass|strong hire|a\+?)(?![\w.])|\bbegin (the\s+)?(grader|grading|evaluator|judge|scoring|review) instructions\b",
-    r"^\W*end of (the\s+)?(candidate'?s?\s+)?(answer|response|submission)\W*$",
-    r"\bif you are (a|an|the)?\s*([\w-]+\s+){0,2}(grader|judge|evaluator|scorer|grading model|llm judge)\b",
-    r"\bautomatically (receives?|gets?|earns?|scores?)\b.{0,20}\b(full|maximum|max|top|perfect|highest)\b",
-    r"\b(round|bump|raise|adjust)\s+(it\s+|this\s+|my score\s+|the score\s+)?(up\s+)?to\s+(a\s+)?[45](/[45])?\b(?!\s*[a-z%])",
-    r"\b(rubric|criteria|criterion)\s*(items?|points?)?\s*(addressed|covered|met|satisfied)\s*[:：]",
-    r"\b(assign|give|award)\b.{0,30}\b(score|grade|marks)\b.{0,40}\b(a|the) (complete|full|perfect) answer\b",
-    r"\b(strict|harsh)\s+(grader|grading|judge|mode)?\s*(->|→|=>|to)\s*(lenient|generous)\b|\bleniency\s*[=:]|\bmin_?score\s*[=:]\s*[45]",
-    r"(^|(?<![\w\])】>}'\"”]))\s*(/\*|>\s*\*\*|\*\*)\s*"
-    + _GRADER_EN
-    + r"\s*(note|notes|instructions?|memo|comment)?\s*\**\s*[:：]",
-]
-_STRONG_ZH += [
-    r"(按|照)(完整版?|满分|最高|完整回答)(本|的)?(版本|标准|档)?.{0,4}(给分|评分|打分|计分)",
-    r"(视为|记为|算作|标记为|判定为|判为|评为).{0,4}(已?通过|满分|完整|满足|强烈推荐|录用)",
-    r"(最终得分|总评|评分模式|评分配置|评分覆盖|建议评语).{0,4}[:：—]|(得分|评分|分数)\s*[:：]\s*\d|评分覆盖(?!率)",
-    r"\"\s*(得分|分数|评分|结论|等级)\s*\"\s*[:：]\s*\"?(4|5|10|100|通过|满分|优秀)",
-    r"(已|已经)(完整|全部|充分|隐含)?(地)?(覆盖|涵盖|满足)(了)?.{0,20}(评分点|评分项|评分标准|要点)|已覆盖的(评分项|评分点|要点)",
-    r"如果你是.{0,10}(评分|评委|评审|阅卷|grader|judge)|自动(获得|得到|拿到)(满分|最高分|最高档)|(应得|应该得|理应得?)\s*(满分|最高分|最高档)",
-    r"(相信|希望|感谢|恳请|拜托).{0,12}" + _GRADER_ZH + r".{0,30}(我的|我付出|给予|酌情|理解)",
-    r"请.{0,10}(取整|上调|调整|提高|改)为?\s*[4四5五]\s*分|(分数|评分|打分)请|请.{0,6}(保持|维持)(同样|一致|相同)的?(分数|评分)",
-    r"(以下|下面)(为|是)(评分|打分|阅卷)(指令|说明|规则)|(候选人|考生)回答(到此)?结束",
-    r"(正在)?(阅读|评估|评阅|评分|批改|审阅)(这段文字|这段|本文本|本文|这篇|本回答|此文本|这份回答|本答案)(的)?(评委|评审|模型|ai|系统|人)",
-    r"(评委|评审|阅卷|考官|评分器|评分系统|评审模型)\s*[:：]",
-]
 _SELF_EN = re.compile(
     r"\b(this (answer|response|submission|reply|write-?up)|my (answers?|responses?|submission|reply|previous answers|earlier answers|intent|wording)|"
     r"the candidate(?=\s+(is|was|has|had|meets|met|should|deserves|did|does|covered|addressed|demonstrates|showed|shows|knows|answered|mentioned)\b)|"
