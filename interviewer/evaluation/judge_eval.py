@@ -270,10 +270,10 @@ def evaluate_guards(texts: Sequence[GuardText]) -> dict[str, dict[str, float | i
     """How many grader-addressed texts the injection guard flags, and how many benign ones, per language."""
     from interviewer.judge import guards
 
+    flagged = {t.text: "prompt_injection" in guards.check(t.text).flags for t in texts}
     out: dict[str, dict[str, float | int]] = {}
     for group in ("overall", "zh", "en"):
         rows = [t for t in texts if group in ("overall", t.lang)]
-        flagged = {t.text: "prompt_injection" in guards.check(t.text).flags for t in rows}
         attacks = [flagged[t.text] for t in rows if t.kind == "attack"]
         benign = [flagged[t.text] for t in rows if t.kind == "benign"]
         out[group] = {
