@@ -21,6 +21,7 @@ from interviewer.config import load_settings
 from interviewer.domain import ClaimDoubt, Question
 from interviewer.judge.llm_judge import JudgeReply, LLMJudge
 from interviewer.llm.client import LLMClient
+from interviewer.llm.errors import LLMError
 from interviewer.services import Services
 
 from .conftest import LlamaServer
@@ -217,9 +218,17 @@ async def test_llm_judge_grades_with_the_conflict_rule(llama_server: LlamaServer
         criterion="alibi", key_point="alibi-slopes", quote=slopes, claim="", correction="", reference=""
     )
     judge = LLMJudge(llm, max_tokens=900, suspects=lambda q, text, lang: [suspect] if slopes in text else [])
-    grade = await judge.grade(
-        q, f"{main}\n\n{follow}", "en", exchanges=[(q.prompt("en"), main), ("Why does Llama use RoPE?", follow)]
-    )
+    exchanges = [(q.prompt("en"), main), ("Why does Llama use RoPE?", follow)]
+    try:
+        grade = await judge.grade(q, f"{main}\n\n{follow}", "en", exchanges=exchanges)
+    except LLMError as exc:
+        # a 135M model sometimes replies with one criterion object instead of the whole reply, even
+        # after the repair turn (seen once in three full runs). Each call fences the answer with a new
+        # random delimiter, so a second grade is a different prompt; two bad replies in a row fail.
+        assert exc.kind == "invalid_output", exc
+        print(f"\n[llama-server] first judge reply invalid ({exc}); grading once more")
+        llm.sent.clear()
+        grade = await judge.grade(q, f"{main}\n\n{follow}", "en", exchanges=exchanges)
     report("LLM judge (conflict rule)", time.perf_counter() - start, llm.llm)
     system, user = llm.sent[0][0]["content"], llm.sent[0][-1]["content"]
     assert "Conflict rule" in system and "Conflict rule" in user
