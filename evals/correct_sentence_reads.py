@@ -28,18 +28,10 @@ def main() -> None:
     for f in files:
         for entry in yaml.safe_load(f.read_text(encoding="utf-8")):
             q = bank.questions[entry["question"]]
-            subjects = claims.all_subjects(q)
             for lang in ("en", "zh"):
                 for s in entry.get(lang) or []:
                     total += 1
-                    found = [
-                        m.id
-                        for _, kp in q.rubric.key_points()
-                        for m in kp.misconceptions
-                        if claims.alias_hit(
-                            s, m.aliases, subjects, claims.protected_terms(kp, m), objects=claims.compared_objects(m)
-                        )
-                    ]
+                    found = claims.stated(q, s)
                     if found:
                         read += 1
                         print(f"{q.id} {found}: {s}")

@@ -16,27 +16,9 @@ import pytest
 import yaml
 
 from interviewer.bank import load_bank
-from interviewer.domain import Question
 from interviewer.judge import claims
 
 CASES = sorted((Path(__file__).parent / "fixtures" / "misconception_cases").glob("*.yaml"))
-
-
-def _stated(question: Question, sentence: str) -> list[str]:
-    """The misconceptions of ``question`` whose aliases ``sentence`` states (the claim reader's rule)."""
-    subjects = claims.all_subjects(question)
-    return [
-        m.id
-        for _, kp in question.rubric.key_points()
-        for m in kp.misconceptions
-        if claims.alias_hit(
-            sentence,
-            m.aliases,
-            subjects,
-            claims.protected_terms(kp, m),
-            objects=claims.compared_objects(m),
-        )
-    ]
 
 
 def _cases(file: Path) -> list[dict[str, Any]]:
@@ -59,9 +41,9 @@ def test_aliases_catch_the_wrong_statements_and_spare_the_truths(file: Path) -> 
         assert case["misconception"] in known, f"{file.name}: {question.id} has no {case['misconception']}"
         for lang in ("en", "zh"):
             for s in (case.get("states") or {}).get(lang) or []:
-                if case["misconception"] not in _stated(question, s):
+                if case["misconception"] not in claims.stated(question, s):
                     problems.append(f"missed {question.id}/{case['misconception']} [{lang}]: {s}")
             for s in (case.get("truths") or {}).get(lang) or []:
-                if found := _stated(question, s):
+                if found := claims.stated(question, s):
                     problems.append(f"truth read as {found} in {question.id} [{lang}]: {s}")
     assert problems == [], "\n".join(problems)

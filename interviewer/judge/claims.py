@@ -712,6 +712,18 @@ def alias_hit(
     return None
 
 
+def stated(question: Question, sentence: str) -> list[str]:
+    """The ids of ``question``'s misconceptions whose tell-tale phrases ``sentence`` states, read
+    alone (the offline judge reads clauses with their sentence as ``context``; see ``alias_hit``)."""
+    subjects = all_subjects(question)
+    return [
+        m.id
+        for _, kp in question.rubric.key_points()
+        for m in kp.misconceptions
+        if alias_hit(sentence, m.aliases, subjects, protected_terms(kp, m), objects=compared_objects(m))
+    ]
+
+
 @lru_cache(maxsize=4096)  # asked per clause and misconception
 def _set_aside(clause: str, sentence: str) -> bool:
     """``clause`` lies in what a contrast of ``sentence`` sets aside ("而不是 A、B" split at "、")."""
