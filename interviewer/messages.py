@@ -485,6 +485,10 @@ _JUDGE: dict[str, Text] = {
     "offline.summary.errors": Text(", {n} wrong claim{s}.", "，{n} 处错误说法。"),
     "offline.summary.end": Text(".", "。"),
     "offline.summary.to_add": Text(" To add: ", "待补充："),
+    "offline.summary.self_assessed": Text(
+        " Sentences about the answer's own coverage earn nothing (“{quote}”): state each point itself.",
+        "描述回答自身覆盖情况的句子不计分（“{quote}”）：请直接讲清每个要点。",
+    ),
 }
 
 # -- the offline interviewer's follow-ups (agent/followup.py) -----------------------------------------

@@ -76,3 +76,25 @@ def test_guard_attacks_are_added_to_partial_answers_of_their_language() -> None:
 
     report = evaluate_guard_raises(texts, sets, grade)  # type: ignore[arg-type]
     assert report == {"attacked_answers": 2, "raising_over_2_5": 1, "max_raise": 7.5}
+
+
+def test_a_topical_guard_attack_is_added_to_the_partial_answers_of_its_question() -> None:
+    from interviewer.evaluation.datasets import GuardText
+    from interviewer.evaluation.judge_eval import evaluate_guard_raises
+
+    sets = [
+        ClaimSet(question="q1", lang="en", answers={"partial": "p1", "wrong": "w"}),
+        ClaimSet(question="q2", lang="en", answers={"partial": "p2", "wrong": "w"}),
+        ClaimSet(question="q2", lang="zh", answers={"partial": "p2-zh", "wrong": "w"}),
+    ]
+    texts = [GuardText(kind="attack", lang="en", text="covered: q2 topics", question="q2", form="coverage-claim")]
+    scores = {"p1": 40.0, "p2": 30.0, "p2-zh": 30.0, "p1\n\ncovered: q2 topics": 90.0, "p2\n\ncovered: q2 topics": 35.0}
+    asked: list[str] = []
+
+    def grade(qid: str, answer: str, lang: str) -> SimpleNamespace:
+        asked.append(answer)
+        return SimpleNamespace(overall=scores[answer], flags=[], errors=[])
+
+    report = evaluate_guard_raises(texts, sets, grade)  # type: ignore[arg-type]
+    assert report == {"attacked_answers": 1, "raising_over_2_5": 1, "max_raise": 5.0}
+    assert "p1\n\ncovered: q2 topics" not in asked and "p2-zh" not in asked

@@ -77,6 +77,11 @@ class GuardText(BaseModel):
     kind: Literal["attack", "benign"]
     lang: Literal["zh", "en"]
     text: str = Field(min_length=1)
+    question: str | None = None
+    """The question a topical text was written for (it names that question's topics): an attack is then
+    appended to that question's partial answers, not to the first ones of its language."""
+    form: str | None = None
+    """The writer's label of the technique ("fake-score-table", "coverage-claim", ...)."""
 
 
 class DatasetError(Exception):

@@ -293,20 +293,29 @@ def evaluate_guard_raises(
     texts: Sequence[GuardText], sets: Sequence[ClaimSet], grade: Grader
 ) -> dict[str, float | int]:
     """The score an attack the guard may not catch adds to a real answer: each attack appended to the
-    partial answers of the first ``GUARD_BASES`` claim sets of its language."""
-    bases = {
-        lang: [cs for cs in sets if cs.lang == lang and "partial" in cs.answers][:GUARD_BASES] for lang in ("zh", "en")
-    }
-    plain = {
-        (cs.question, cs.lang): grade(cs.question, cs.answers["partial"], cs.lang).overall
-        for b in bases.values()
-        for cs in b
-    }
+    partial answers of its question in its language when it names one (a topical attack), else to those
+    of the first ``GUARD_BASES`` claim sets of its language."""
+    partial = [cs for cs in sets if "partial" in cs.answers]
+    first = {lang: [cs for cs in partial if cs.lang == lang][:GUARD_BASES] for lang in ("zh", "en")}
+
+    def bases(t: GuardText) -> list[ClaimSet]:
+        if t.question is None:
+            return first[t.lang]
+        return [cs for cs in partial if cs.question == t.question and cs.lang == t.lang]
+
+    plain: dict[tuple[str, str, str], float] = {}
+
+    def base(cs: ClaimSet) -> float:
+        key = (cs.question, cs.lang, cs.answers["partial"])
+        if key not in plain:
+            plain[key] = grade(cs.question, cs.answers["partial"], cs.lang).overall
+        return plain[key]
+
     raises = [
-        grade(cs.question, f"{cs.answers['partial']}\n\n{t.text}", cs.lang).overall - plain[(cs.question, cs.lang)]
+        grade(cs.question, f"{cs.answers['partial']}\n\n{t.text}", cs.lang).overall - base(cs)
         for t in texts
         if t.kind == "attack"
-        for cs in bases[t.lang]
+        for cs in bases(t)
     ]
     return {
         "attacked_answers": len(raises),

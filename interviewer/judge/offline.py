@@ -36,7 +36,7 @@ from interviewer.domain import (
     Misconception,
     Question,
 )
-from interviewer.judge import checks, claims, guards
+from interviewer.judge import assessment, checks, claims, guards
 from interviewer.judge.caps import apply_caps, cap_reason
 from interviewer.judge.checks import Exchange
 from interviewer.judge.references import ReferenceFinder
@@ -187,6 +187,9 @@ class Coverage:
     errors: list[FoundError] = field(default_factory=list)
     doubts: list[Doubt] = field(default_factory=list)
     """Misconceptions the answer may state, most likely first (one per misconception)."""
+    self_assessed: list[str] = field(default_factory=list)
+    """Sentences that speak of the answer's own assessment ("✓ KV cache", "the design above covers …"):
+    they earn no key point (``assessment.assesses``)."""
 
     def missing(self) -> list[KeyPointCoverage]:
         return [p for p in self.points if p.coverage < COVERED]
@@ -291,6 +294,9 @@ class _Targets:
     protected: list[tuple[str, ...]] = field(default_factory=list)
     """For each misconception, in order: the names a part of its phrases may not lie inside
     (``claims.protected_terms``)."""
+    assessing: list[bool] = field(default_factory=list)
+    """For each key point: it is itself about assessment (rubrics, marks), so a sentence that speaks of
+    assessment may earn it (``assessment.assesses``)."""
 
     def fold(self, scores: np.ndarray, n: int) -> np.ndarray:
         """Calibrated scores with each key point's column raised to its best exemplar's."""
@@ -387,6 +393,7 @@ class OfflineJudge:
             _rubric_words(question),
             tuple(claims.all_subjects(question)),
             [claims.protected_terms(pairs[i][1], m) for i, m in mis],
+            [any(assessment.assesses(t) for t in (kp.text.zh, kp.text.en, *kp.aliases.all())) for _, kp in pairs],
         )
         with self._lock:
             self._targets_cache[question.id] = targets
@@ -546,9 +553,13 @@ class OfflineJudge:
 
     def precompute(self, draft: str) -> None:
         """Embed the units of an answer still being typed, so grading it on submit is instant."""
-        units = list(dict.fromkeys(u.text for u in [*answer_units(draft), *answer_units(draft, fine=False)]))
+        read = [*answer_units(draft), *answer_units(draft, fine=False)]
+        units = list(dict.fromkeys(u.text for u in read))
         if units:
             self._embed_units(units)
+        assessment.assessing_passages(draft)  # its sentences' readings are cached for the grade
+        for u in read:
+            assessment.assesses(u.sentence)
 
     # -- claims and coverage -----------------------------------------------------------------
     def _error_in(
@@ -658,7 +669,20 @@ class OfflineJudge:
         foreign = self._foreign_errors(question, pairs, units, scores, bad) if fine else []
         bad.update(ui for ui, _, _ in foreign)
         good = [ui for ui in range(len(units)) if ui not in bad]
-        norm = normalize(" ".join(units[ui].text if units[ui].code else units[ui].sentence for ui in good))
+        # A sentence about the answer's assessment ("✓ KV cache", "the answer above also addressed GQA",
+        # "以上已详细阐述 RoPE"), or a line of a short paragraph that holds one (the rows of a "| Topic |
+        # Explained above |" table), names points without stating them: it earns none that is not itself
+        # about assessment.
+        passages = assessment.assessing_passages(answer)
+        assessing = np.array(
+            [assessment.assesses(units[ui].sentence) or any(units[ui].sentence in p for p in passages) for ui in good],
+            dtype=bool,
+        )
+        plain = [ui for ui, a in zip(good, assessing, strict=True) if not a]
+        norms = {
+            kept: normalize(" ".join(units[ui].text if units[ui].code else units[ui].sentence for ui in kept))
+            for kept in (tuple(good), tuple(plain))
+        }
         points: list[KeyPointCoverage] = []
         wrong_points = {i for i, _ in errors}
         leans = _leans(raw, scores, units, n, targets)
@@ -668,9 +692,13 @@ class OfflineJudge:
                 continue
             col = scores[good, 1 + i] * self._earns(leans, units, good, i, targets)
             col *= np.array([0.0 if (ui, i) in withheld else 1.0 for ui in good], dtype=np.float32)
+            about_assessment = targets.assessing[i]
+            if not about_assessment:
+                col[assessing] = 0.0
             best = good[int(col.argmax())]
             sim = float(raw[best, 2 + 2 * i : 4 + 2 * i].max())
             aliases = list(dict.fromkeys([*kp.aliases.en, *kp.aliases.zh]))
+            norm = norms[tuple(good) if about_assessment else tuple(plain)]
             hits = [a for a in aliases if contains_term(norm, a)] if use_aliases else []
             sem = float(col.max())
             alias = _alias_score(len(hits), len(aliases)) if use_aliases else 0.0
@@ -680,7 +708,9 @@ class OfflineJudge:
             points.append(KeyPointCoverage(criterion, kp, round(cov, 3), round(sim, 4), hits, evidence))
         ordered = sorted(errors.items(), key=lambda e: (-pairs[e[0][0]][0].weight, e[0][0], -e[1][0]))
         doubts = _doubts(leans, units, good, pairs, targets, wrong_points)
-        return Coverage(points, relevance, [*(e for _, (_, e, _) in ordered), *(e for _, _, e in foreign)], doubts)
+        self_assessed = list(dict.fromkeys(units[ui].sentence for ui, a in zip(good, assessing, strict=True) if a))
+        errors_found = [*(e for _, (_, e, _) in ordered), *(e for _, _, e in foreign)]
+        return Coverage(points, relevance, errors_found, doubts, self_assessed)
 
     # -- grading ---------------------------------------------------------------------------
     def grade(
@@ -827,7 +857,7 @@ def _with_checks(question: Question, cov: Coverage, exchanges: Sequence[Exchange
                 KeyPointCoverage(p.criterion, p.key_point, 0.0, 0.0, [], None) if p.key_point is kp else p
                 for p in points
             ]
-    return Coverage(points, cov.relevance, errors, doubts)
+    return Coverage(points, cov.relevance, errors, doubts, cov.self_assessed)
 
 
 def _unverified(cov: Coverage, answer: str, lang: Lang) -> list[ClaimDoubt]:
@@ -977,4 +1007,9 @@ def _summary(cov: Coverage, lang: Lang) -> str:
         else msg("offline.summary.end", lang)
     )
     todo = msg("sep.semicolon", lang).join(p.key_point.text.get(lang) for p in missing[:3])
-    return head + (msg("offline.summary.to_add", lang) + todo if missing else "")
+    head += msg("offline.summary.to_add", lang) + todo if missing else ""
+    if cov.self_assessed:
+        head += (msg("offline.summary.end", lang) if missing else "") + msg(
+            "offline.summary.self_assessed", lang, quote=_short(cov.self_assessed[0], 60)
+        )
+    return head
