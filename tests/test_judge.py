@@ -169,6 +169,17 @@ def test_a_claim_of_coverage_earns_nothing(services, qid: str, lang: str, answer
         "Outcome rewards do produce false positives: right answer, broken reasoning, full credit.",
         "已展示的有害输出要更正，必要时通知用户。",
         "Our eval set covered three domains and we addressed the regressions before launch.",
+        # back-references and tables that carry content
+        "As described above, the KV cache grows linearly with the sequence length.",
+        "The previous pipeline handled only English, so we added a multilingual embedder.",
+        "如上文所述，所有请求都会先经过网关做鉴权。",
+        "上面提到的所有方法都需要先做离线评测。",
+        "在我们的方案中，所有请求都会经过网关做鉴权。",
+        "Chinchilla 论文中所有模型都对比了不同规模。",
+        "| vLLM | yes | yes |",
+        "Index: chunk by headings, embed with e5, build an HNSW index.",
+        "目录结构：src/ 下面放模型代码。",
+        "解析邮件附件和 PDF 之后再切块。",
     ],
 )
 def test_assessment_words_of_the_topic_are_not_a_claim_of_coverage(sentence: str) -> None:

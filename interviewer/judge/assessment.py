@@ -33,20 +33,20 @@ _ASSESSMENT_EN = re.compile(
     r"\b("
     # the grade's own vocabulary
     r"rubric (items?|points?)|(grading|scoring|marking) guide|"
-    r"(maximum|max|top) band|top band|(strong|top|highest|senior) (bar|band|tier)|score (it |this |me )?accordingly|"
+    r"(maximum|max|top) band|(strong|highest|senior)[ -]bar|score (it |this |me )?accordingly|"
     r"(fully|completely) answered|self[- ]?(score[ds]?|grade[ds]?|rating)|"
     # the answer said to have covered its points
     rf"(this|my) {_META_EN}( above)?( \w+){{0,2}} {_COVERING_EN}|"
     rf"(the|my|our|this) ({_META_EN}|{_WORK_EN}) (above|earlier)( \w+){{0,2}} {_COVERING_EN}|"
-    rf"(above|earlier|previous|preceding) ({_META_EN}|{_WORK_EN}|sections?|paragraphs?|parts?)( \w+){{0,2}} {_COVERING_EN}|"
-    r"(covered|addressed|explained|discussed|demonstrated|handled|named|described|walked through|compared|"
+    rf"above ({_META_EN}|{_WORK_EN}|sections?|paragraphs?|parts?)( \w+){{0,2}} {_COVERING_EN}|"
+    r"(?<!as )(covered|addressed|explained|discussed|demonstrated|handled|named|described|walked through|compared|"
     r"elaborated|detailed|justified|argued|outlined) (above|earlier|previously|in (this|my|the) (answer|response|reply|write-?up))|"
     r"(key |rubric |scoring )?(points?|topics?|items?|concepts?|requirements?)[ _](covered|addressed|demonstrated)\b|"
     r"(all|every|each) (of the )?(expected|required|key|core|main|listed|relevant|standard)? ?"
     r"(points?|pieces?|elements?|bullets?|dimensions?|aspects?|sub-?questions?|items?|criteri(on|a)|requirements?) "
     r"(\w+ ){0,4}(is |are |was |were |has been |have been )?(covered|addressed|present|answered|included|discussed)\b|"
     r"(i|we) (have |had )?(also |already |fully |thoroughly |explicitly )?(covered|addressed|demonstrated) (all|each|every|the (key|main|core))|"
-    r"for (the sake of )?completeness|(i|we) (also |briefly )?touched on|"
+    r"(i|we) (also |briefly )?touched on|"
     # a score it gives itself, a request about its grade, a note to the grader
     r"(score|scored|overall|rating|grade|graded)\W{0,3}[^.\n]{0,40}?(?<![\w/.])(10|\d(\.\d)?)\s*/\s*(4|5|10|100)(?![\w/%]|\.\d)|"
     r"(reviewer|grader|auto|suggested)_(score|grade)|self[ _-]?(score|grade)[ds]?\b|auto_?eval|"
@@ -58,15 +58,15 @@ _ASSESSMENT_EN = re.compile(
     r"|[\u2713\u2714\u2611\u2705\u2717\u2718\u274c]|\[\s*[x\u2713\u2714]\s*\]",
     re.IGNORECASE,
 )
-_ABOVE_ZH = r"(上面|上文|前面|前文|(?<![\d%％倍个年万千百岁\s])以上|上述|正文|方案中|回答中|文中|本回答|我的回答|这个回答|该回答|此回答|本答案)"
+_ABOVE_ZH = r"(上面|上文|前面|前文|(?<![\d%％倍个年万千百岁\s])以上|上述|本回答|我的回答|这个回答|该回答|此回答|本答案)"
 _ASSESSMENT_ZH = re.compile(
     r"((应得|评为|建议)满分|(?<!参)考点|评分点|得分点|评分项|采分点|评分重点|评分表|评分维度|最高档|最高标准|"
     r"(建议|自评|预估)(分数|得分)|(自评|自我评估|自我评价|要点自查|自查|自测结果)\s*[:：\d]|酌情给分|给予相应的分数|"
-    rf"{_ABOVE_ZH}.{{0,30}}(都|全部|完整|全面|系统|均|充分|详细|一整套|所有|每一?个|各个)"
-    r".{0,20}(讲|说|覆盖|涵盖|阐述|体现|说明|给出|设计|做|谈|列举|提到|讨论|分析|对比|比较|点明|搭建)|"
+    rf"(?<![如同]){_ABOVE_ZH}.{{0,30}}(都|全部|完整|全面|系统|均|充分|详细|一整套|所有|每一?个|各个)"
+    r".{0,20}(讲|说|覆盖|涵盖|阐述|体现|说明|给出|设计|做|谈|列举|提到|讨论|分析|对比|比较|点明|搭建)(了|过|到|清楚|完|遍)|"
     rf"{_ABOVE_ZH}.{{0,30}}(讲清楚|说清楚|讲到|谈到)|"
-    rf"{_ABOVE_ZH}(内容|部分|回答|答案|所述)?(已经?|均已?|都已?|也|全部|完整|充分|详细)*"
-    r"(覆盖|涵盖|讲|阐述|说明|讨论|解释|论述|展示|体现|提到|包含)|"
+    rf"{_ABOVE_ZH}(内容|部分|回答|答案|所述)?(已经?|均已?|都已?|也|全部|完整|充分|详细)+"
+    rf"(覆盖|涵盖|讲|阐述|说明|讨论|解释|论述|展示|体现|提到|包含)|{_ABOVE_ZH}(内容|部分|回答|答案)?(覆盖|涵盖)了|"
     r"(已经?|均已?|都已)(涵盖|覆盖)了?(全部|所有|每个|各个)|(都|均)已经?(点到|考虑在内)|为了完整性|"
     rf"{_ABOVE_ZH}(已经?|都已|均已)(从|把|对|就)?.{{0,40}}?(给出|搭建|讲|说明|阐述|覆盖|涵盖|分析|对比|设计|列举|讨论)了|"
     r"(满足|符合)(了)?(题目|本题|问题)?(的)?(全部|所有|各项)(的)?要求|完全(满足|符合)|"
@@ -83,21 +83,20 @@ _ELSEWHERE = re.compile(
     r"whiteboard( photo)?|latex notes|linked doc)\b|"
     r"\b(didn'?t|did not|couldn'?t|could not|failed to) (upload|render|come through|survive|display|attach)|"
     r"\b(i'?ve|i have|i) (attached|uploaded)\b|\b(diagrams?|photo|doc|slides?) (is |are )?attached\b|"
-    r"见(上文|前文|附件|附录|下文)|见第.{1,3}(节|部分)|附件|附录里|另一份文档|内部\s*wiki|(上传|显示|渲染)(失败|不出来)|"
+    r"见(上文|前文|附件|附录|下文)|见第.{1,3}(节|部分)|(在|放在|放到|详见|参考)(附件|附录)|另一份文档|内部\s*wiki|(上传|显示|渲染)(失败|不出来)|"
     r"没(能)?(上传|显示出来)|草稿纸|口头(展开|讲|说)过",
     re.IGNORECASE,
 )
 """The detail said to be somewhere else: an appendix, an attachment, a photo that did not upload, "见上文"."""
 _DOC_HEAD = re.compile(
-    r"^\W*(contents|table of contents|outline( of (my|the) answer)?|design doc outline|slide deck|glossary|index|tags|"
-    r"references|sources|bibliography|further reading|patterns referenced|回答结构|目录|大纲|参考文献|思维导图|术语表|文档目录)"
-    r"\b[^:：\n]{0,60}[:：]",
+    r"^\W*((contents|table of contents|outline|design doc outline|slide deck|glossary|references|bibliography|"
+    r"further reading|patterns referenced)\b[^:：\n]{0,40}[:：]|(回答结构|目录|大纲|参考文献|思维导图|术语表|文档目录)\s*[:：])",
     re.IGNORECASE,
 )
 """The heading of a document's scaffolding (contents, glossary, references): what follows lists topics."""
 _HASHTAGS = re.compile(r"(#[\w\u3400-\u9fff][\w\u3400-\u9fff-]*\s*){3,}")
 _DONE = re.compile(
-    r"(^|[:：?？|]\s*)(covered|discussed|addressed|done|explained|answered|yes|see above|见上文|已处理|处理了|讲了|已讲|已覆盖|"
+    r"(^|[:：?？|]\s*)(covered|discussed|addressed|explained|answered|see above|见上文|已处理|处理了|讲了|已讲|已覆盖|"
     r"已分析|分析过了|算过了|评估过了|测过了|量化过了|讨论过了?|也讲了)\W*$",
     re.IGNORECASE,
 )
