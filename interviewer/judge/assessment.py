@@ -136,3 +136,10 @@ def assessing_passages(text: str) -> list[str]:
         if len(_MARK.findall(p)) >= 3 or done >= 2 or any(assesses(x) for x in pieces):
             out.append(p)
     return out
+
+
+def self_assessed(text: str, sentences: list[str]) -> list[bool]:
+    """For each of ``sentences`` (of ``text``): it speaks of the answer's own assessment, or lies in a short
+    paragraph of ``text`` that does (``assessing_passages``)."""
+    passages = assessing_passages(text)
+    return [assesses(s) or any(s in p for p in passages) for s in sentences]

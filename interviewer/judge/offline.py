@@ -557,9 +557,7 @@ class OfflineJudge:
         units = list(dict.fromkeys(u.text for u in read))
         if units:
             self._embed_units(units)
-        assessment.assessing_passages(draft)  # its sentences' readings are cached for the grade
-        for u in read:
-            assessment.assesses(u.sentence)
+        assessment.self_assessed(draft, [u.sentence for u in read])  # its sentences' readings are cached for the grade
 
     # -- claims and coverage -----------------------------------------------------------------
     def _error_in(
@@ -673,11 +671,7 @@ class OfflineJudge:
         # "以上已详细阐述 RoPE"), or a line of a short paragraph that holds one (the rows of a "| Topic |
         # Explained above |" table), names points without stating them: it earns none that is not itself
         # about assessment.
-        passages = assessment.assessing_passages(answer)
-        assessing = np.array(
-            [assessment.assesses(units[ui].sentence) or any(units[ui].sentence in p for p in passages) for ui in good],
-            dtype=bool,
-        )
+        assessing = np.array(assessment.self_assessed(answer, [units[ui].sentence for ui in good]), dtype=bool)
         plain = [ui for ui, a in zip(good, assessing, strict=True) if not a]
         norms = {
             kept: normalize(" ".join(units[ui].text if units[ui].code else units[ui].sentence for ui in kept))
