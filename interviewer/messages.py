@@ -501,6 +501,10 @@ _FOLLOWUP: dict[str, Text] = {
     "followup.challenge": Text(
         'You said "{said}" — walk me through why. {probe}', "你刚才说“{said}”——能讲讲为什么吗？{probe}"
     ),
+    "followup.challenge_figure": Text(
+        'You said "{said}" — how do you get to {figure}? Walk me through the arithmetic.',
+        "你刚才说“{said}”——{figure} 这个数是怎么得出来的？能算一下吗？",
+    ),
     "followup.challenge_topic": Text(
         'You said "{said}" — walk me through why. What happens to {topic} then?',
         "你刚才说“{said}”——能讲讲为什么吗？这样的话，「{topic}」会怎样？",

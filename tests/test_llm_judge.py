@@ -311,7 +311,7 @@ async def test_the_judge_sees_each_follow_up_with_its_answer(question: Question)
         ("And Llama 4?", "   "),
     ]
     llm = FakeLLM([verdicts(question, 3, ["fixed geometric sequence per head"])])
-    judge = Judge(SimpleNamespace(references=None, suspects=lambda q, text, lang: []))  # type: ignore[arg-type]
+    judge = Judge(SimpleNamespace(references=None, suspects=lambda q, text, lang: [], read_appeals=lambda text: []))  # type: ignore[arg-type]
     g, fallback = await judge.grade(question, f"{main}\n\n{follow}", "en", llm=llm, exchanges=exchanges)
     assert fallback is None and g.judge == "llm:fake"
     user = user_prompt(llm)

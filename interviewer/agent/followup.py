@@ -191,8 +191,10 @@ def quote_of(text: str, lang: Lang) -> str:
 
 def challenge_text(error: FoundError, lang: Lang) -> str:
     """A push-back on a wrong claim: say back what was said, ask why, then ask about the point the
-    claim gets wrong (its probe) — never the correction."""
+    claim gets wrong (its probe) — never the correction. A wrong figure is asked for its arithmetic."""
     said = quote_of(error.quote, lang)
+    if error.kind == "wrong_figure" and error.detail:  # a number: ask how they got it
+        return msg("followup.challenge_figure", lang, said=said, figure=error.detail)
     point = KeyPointCoverage(error.criterion, error.key_point, 0.0, 0.0, [], None)
     probe = error.key_point.probe.get(lang) if error.key_point.probe is not None else ""
     if probe and not probe.lower().startswith(msg("followup.said_prefix", lang)):
@@ -267,11 +269,11 @@ _NEGATOR_ZH = r"(?:没有|没|不|无|未|缺乏|缺少|跳过)"
 
 def sure(error: FoundError) -> bool:
     """Whether an error is clear enough to say back to the candidate: a misconception's tell-tale
-    phrase, or a term negated right before it ("no rollback plan", "没有灰度"). A claim matched by
+    phrase or wrong figure, or a term negated right before it ("no rollback plan", "没有灰度"). A claim matched by
     meaning alone costs the candidate its point in the grade but is not pushed back on: challenging
     a correct sentence would be worse than letting one pass. (A point bound to a rival subject only
     withholds credit; the offline judge reports no error for it.)"""
-    if error.kind == "misconception":
+    if error.kind in ("misconception", "wrong_figure"):  # a tell-tale phrase, or the misconception's number
         return bool(error.detail)
     if error.kind == "negation" and error.detail:
         text, term = normalize(error.quote), re.escape(normalize(error.detail))

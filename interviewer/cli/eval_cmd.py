@@ -131,7 +131,10 @@ def cmd_judge(args: argparse.Namespace) -> int:
         "claims": {"overall": claims.summary(), "zh": claims.summary("zh"), "en": claims.summary("en")},
         "fallbacks": fallbacks,
         "guards": {
-            name: {**evaluate_guards(texts), "raises": evaluate_guard_raises(texts, sets, grade)}
+            name: {
+                **evaluate_guards(texts, lambda text: judge.offline.guard(text, set())),
+                "raises": evaluate_guard_raises(texts, sets, grade),
+            }
             for name, texts in guard_sets.items()
         },
     }

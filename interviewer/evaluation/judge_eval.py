@@ -9,9 +9,13 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import TYPE_CHECKING
 
 from interviewer.domain import Grade
 from interviewer.evaluation.datasets import ClaimSet, GuardText, Ladder
+
+if TYPE_CHECKING:
+    from interviewer.judge.guards import GuardReport
 
 Grader = Callable[[str, str, str], Grade]
 """(question id, answer, lang) -> Grade"""
@@ -266,11 +270,15 @@ def evaluate_claims(sets: Sequence[ClaimSet], grade: Grader) -> ClaimReport:
     return report
 
 
-def evaluate_guards(texts: Sequence[GuardText]) -> dict[str, dict[str, float | int]]:
-    """How many grader-addressed texts the injection guard flags, and how many benign ones, per language."""
+def evaluate_guards(
+    texts: Sequence[GuardText], check: Callable[[str], GuardReport] | None = None
+) -> dict[str, dict[str, float | int]]:
+    """How many grader-addressed texts the injection guard flags, and how many benign ones, per language.
+    ``check``: the guard as the judge runs it (its appeal reader included); the patterns alone by default."""
     from interviewer.judge import guards
 
-    flagged = {t.text: "prompt_injection" in guards.check(t.text).flags for t in texts}
+    run = check or guards.check
+    flagged = {t.text: "prompt_injection" in run(t.text).flags for t in texts}
     out: dict[str, dict[str, float | int]] = {}
     for group in ("overall", "zh", "en"):
         rows = [t for t in texts if group in ("overall", t.lang)]

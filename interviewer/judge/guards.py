@@ -1,7 +1,8 @@
 """Guards that run before any judge sees an answer: empty, too short, injection, stuffing, padding.
 
-They are language-aware (Chinese and English) and purely lexical, so they cost microseconds and
-behave the same for the offline and the LLM judge.
+They are language-aware (Chinese and English) and lexical, so they cost microseconds and behave the
+same for the offline and the LLM judge; both judges also hand the injection guard a reader of appeals
+by meaning (``judge/appeals.py``) for the sentences its patterns let through.
 
 - Text addressed to the grader (in any language, in prose, brackets, quotes, HTML or code comments,
   obfuscated with homoglyphs, zero-width characters or leetspeak) is cut out of the answer and
@@ -15,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from interviewer.textproc import QUOTE_PAIRS, STOPWORDS, has_cjk, split_code, split_sentences, tokenize
@@ -275,10 +277,11 @@ def score_sheet(text: str) -> list[str]:
     return [ln.strip() for ln in lines if ln in scored or ln in heads or re.fullmatch(r"\s*\|[-:| ]+\|\s*", ln)]
 
 
-def find_injections(text: str) -> list[str]:
+def find_injections(text: str, appeals: Callable[[str], Sequence[str]] | None = None) -> list[str]:
     """Parts of ``text`` that address a grader instead of answering: HTML comments, bracketed notes and
     code comments first, then whole sentences. Quoted override phrases in an answer about attacks are
-    mentions, not instructions."""
+    mentions, not instructions. ``appeals``, when given, reads the sentences the patterns let through
+    by meaning and returns those addressed to the grader (``judge/appeals.py``)."""
     found: list[str] = []
     for m in _SIDE.finditer(text):
         seg = m.group(0)
@@ -294,6 +297,8 @@ def find_injections(text: str) -> list[str]:
     for seg in sheet:
         rest = rest.replace(seg, " ")
     found.extend(s for s in split_sentences(rest) if _addresses_grader(s))
+    if appeals is not None:
+        found.extend(s for s in appeals(cut(rest, found)) if s in text)
     found.extend(_tainted_paragraphs(text, found))
     return found
 
@@ -492,15 +497,18 @@ def cut(text: str, segments: list[str]) -> str:
             return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
-def check(answer: str, term_vocabulary: set[str] | None = None) -> GuardReport:
-    """Run every lexical guard over ``answer``. ``term_vocabulary``: lower-cased alias terms of the question."""
+def check(
+    answer: str, term_vocabulary: set[str] | None = None, appeals: Callable[[str], Sequence[str]] | None = None
+) -> GuardReport:
+    """Run every guard over ``answer``. ``term_vocabulary``: lower-cased alias terms of the question;
+    ``appeals``: a reader of sentences addressed to the grader by meaning (see ``find_injections``)."""
     report = GuardReport(clean_text=answer)
     stripped = re.sub(r"[\s\W_]+", "", _INVISIBLE.sub("", answer), flags=re.UNICODE)
     if not stripped:
         report.flags.append("empty")
         report.clean_text = ""
         return report
-    injected = find_injections(answer)
+    injected = find_injections(answer, appeals)
     if injected:
         report.flags.append("prompt_injection")
         report.injected = injected

@@ -199,9 +199,12 @@ class LLMJudge:
         temperature: float | None = None,
         max_tokens: int = 2000,
         suspects: Callable[[Question, str, Lang], list[ClaimDoubt]] | None = None,
+        appeals: Callable[[str], Sequence[str]] | None = None,
     ) -> None:
         self.llm = llm
         self.suspects = suspects
+        self.appeals = appeals
+        """Reads sentences addressed to the grader by meaning (the offline judge's), for the injection guard."""
         self.max_tokens = max_tokens
         self.references = references
         self.samples = max(1, samples)
@@ -402,11 +405,11 @@ class LLMJudge:
         prompt (the question, then each follow-up) with the answer it got; the judge sees them as
         the conversation. Without them the answer is shown as the reply to the question."""
         vocab = {a.lower() for _, kp in question.rubric.key_points() for a in kp.aliases.all()}
-        report = guards.check(answer, vocab)
+        report = guards.check(answer, vocab, self.appeals)
         flags = list(report.flags)
         if "empty" in flags:
             return self._empty(question, flags, lang)
-        turns = _turns(question, answer, lang, exchanges, report, vocab)
+        turns = _turns(question, answer, lang, exchanges, report, vocab, self.appeals)
         seen = "\n\n".join(t.answer for t in turns)
         (refs, passages), leads = await asyncio.gather(
             asyncio.to_thread(self._references, question), self._suspects(question, seen, lang)
@@ -499,6 +502,7 @@ def _turns(
     exchanges: Sequence[Exchange | tuple[str, str]] | None,
     report: guards.GuardReport,
     vocab: set[str],
+    appeals: Callable[[str], Sequence[str]] | None = None,
 ) -> list[Exchange]:
     """The conversation the judge sees, each answer with the text addressed to the grader removed."""
     if not exchanges:
@@ -506,7 +510,7 @@ def _turns(
     out: list[Exchange] = []
     for e in exchanges:
         asked, said = as_pair(e)
-        clean = guards.check(said, vocab).clean_text if said.strip() else ""
+        clean = guards.check(said, vocab, appeals).clean_text if said.strip() else ""
         out.append(Exchange(asked, guards.cut(clean, report.injected)))  # what was cut from the whole answer goes too
     return out
 

@@ -5,7 +5,8 @@ the words of its identifiers. For each key point:
 
 - **errors first**: a unit that states one of the key point's misconceptions (closer to the
   misconception than to the truth, or using its tell-tale phrase), negates the point ("we had no
-  rollback plan"), or binds the point to a rival subject ("GQA shares one K/V head across all
+  rollback plan"), states a misconception's wrong figure ("10M 768-d float32 vectors take ~3 GB"),
+  or binds the point to a rival subject ("GQA shares one K/V head across all
   heads") is an error. The point earns nothing, its criterion is capped at 1 (``caps.apply_caps``),
   and the error is reported with the correction and the note to read. An error is never evidence.
 - **coverage** combines the best calibrated similarity between the remaining units and the key
@@ -36,7 +37,7 @@ from interviewer.domain import (
     Misconception,
     Question,
 )
-from interviewer.judge import assessment, checks, claims, guards
+from interviewer.judge import appeals, assessment, checks, claims, figures, guards
 from interviewer.judge.caps import apply_caps, cap_reason
 from interviewer.judge.checks import Exchange
 from interviewer.judge.references import ReferenceFinder
@@ -73,6 +74,11 @@ LEAN_FLOOR = 0.8
 as "applied in an absolute way" is near everything and leans nowhere)."""
 CLAIM_FLOOR = 0.6
 """Calibrated similarity at which a unit is clearly about a key point (for negation and subject checks)."""
+FIGURE_FLOOR = 0.3
+"""Calibrated similarity at which a unit that reads as a key point more than as any other may state one
+of its misconceptions by its wrong figure: the figure is the evidence ("10M passages at 768 dims in fp32
+come to roughly 3GB" reads only loosely as the memory estimate it gets wrong). Measured with no floor
+at all, the figure rule read none of 12,269 correct sentences (``evals/figure_reads.py``)."""
 RIVAL_MARGIN = 0.25
 """A sentence binds a key point to a rival subject only when it reads as that point clearly more than as
 any of the rival's own points (a correct sentence about the rival is close to both)."""
@@ -297,6 +303,13 @@ class _Targets:
     assessing: list[bool] = field(default_factory=list)
     """For each key point: it is itself about assessment (rubrics, marks), so a sentence that speaks of
     assessment may earn it (``assessment.assesses``)."""
+    truths: list[tuple[figures.Figure, ...]] = field(default_factory=list)
+    """For each key point: the figures it and its misconceptions' corrections give (``figures.truths``)."""
+    wrong_figures: list[tuple[figures.Figure, ...]] = field(default_factory=list)
+    """For each misconception, in order: the wrong figures it states (``figures.wrong``)."""
+    known: tuple[figures.Figure, ...] = ()
+    """Every figure the question's rubric and model answer give as true: a sentence's figure that agrees
+    with one of them is never called wrong."""
 
     def fold(self, scores: np.ndarray, n: int) -> np.ndarray:
         """Calibrated scores with each key point's column raised to its best exemplar's."""
@@ -363,6 +376,8 @@ class OfflineJudge:
         self.calibration = calibration or CALIBRATION
         self.note = note
         """Said in every grade's summary when the judge is not using the configured embedder."""
+        self.appeal_reader = appeals.reader_for(embedder.spec)
+        """Reads sentences addressed to the grader by meaning (None: this embedder has no trained reader)."""
         self._targets_cache: dict[str, _Targets] = {}
         self._foreign_cache: dict[str, list[_Foreign]] = {}
         self._unit_cache: dict[str, np.ndarray] = {}
@@ -394,6 +409,9 @@ class OfflineJudge:
             tuple(claims.all_subjects(question)),
             [claims.protected_terms(pairs[i][1], m) for i, m in mis],
             [any(assessment.assesses(t) for t in (kp.text.zh, kp.text.en, *kp.aliases.all())) for _, kp in pairs],
+            [figures.truths(kp) for _, kp in pairs],
+            [figures.wrong(m, pairs[i][1]) for i, m in mis],
+            figures.known(question),
         )
         with self._lock:
             self._targets_cache[question.id] = targets
@@ -537,6 +555,36 @@ class OfflineJudge:
         units = self._read(question, answer, fine)
         return list(dict.fromkeys(u.text for u in units))
 
+    def read_appeals(self, text: str, question: Question | None = None) -> list[str]:
+        """The sentences of ``text`` the appeal reader flags as addressed to the grader: what the
+        injection guard cuts out beside what its patterns find (``guards.check(appeals=...)``)."""
+        if self.appeal_reader is None:
+            return []
+
+        def worth_reading(said: list[str]) -> list[str]:
+            # A long answer is graded through its READ_UNITS most relevant sentences: the reader reads
+            # those (or, with no question, those already embedded), never a model pass over a whole paste.
+            if len(said) <= READ_UNITS:
+                return said
+            if question is not None:
+                graded = set(self.units_read(question, text))
+                return [s for s in said if s in graded]
+            with self._lock:
+                return [s for s in said if s in self._unit_cache]
+
+        return appeals.flagged(self.appeal_reader, text, self._embed_units, worth_reading)
+
+    def guard(self, answer: str, vocab: set[str], question: Question | None = None) -> guards.GuardReport:
+        """The guards' report on ``answer``, appeals read by meaning as well as by pattern."""
+        return guards.check(answer, vocab, lambda text: self.read_appeals(text, question))
+
+    def _set_aside(self, sentences: list[str]) -> list[bool]:
+        """Which ``sentences`` read as talk about the answer rather than its topic (the appeal reader's
+        ``set_aside``): like a self-assessment, they earn no key point."""
+        if self.appeal_reader is None:
+            return [False] * len(sentences)
+        return appeals.set_aside(self.appeal_reader, sentences, self._embed_units)
+
     def embed_units(self, units: list[str]) -> None:
         """Embed answer unit texts into the judge's cache (see ``units_read``)."""
         if units:
@@ -582,6 +630,20 @@ class OfflineJudge:
             )
             if hit is not None and (best is None or kp_score > best[0] - 1.0):
                 best = (1.0 + kp_score, FoundError(criterion, kp, unit.quote, "misconception", m, hit))
+        # A misconception said by its number, in any words: embeddings barely see figures, and a wrong
+        # figure ("10M 768-d float32 vectors are ~3 GB") reads like the right one ("~31 GB").
+        if (
+            best is None
+            and kp_score >= FIGURE_FLOOR
+            and kp_score >= float(score_row[1 : 1 + len(pairs)].max())
+            and not refuted
+        ):
+            for (owner, m), wrongs in zip(targets.misconceptions, targets.wrong_figures, strict=True):
+                if owner != i:
+                    continue
+                said = figures.stated_wrong(unit.text, wrongs, targets.truths[i], targets.known)
+                if said is not None:
+                    return kp_score, FoundError(criterion, kp, unit.quote, "wrong_figure", m, said.text)
         if best is not None or kp_score < CLAIM_FLOOR:
             return best
         rival = claims.wrong_subject(unit.text, question, kp)
@@ -671,7 +733,13 @@ class OfflineJudge:
         # "以上已详细阐述 RoPE"), or a line of a short paragraph that holds one (the rows of a "| Topic |
         # Explained above |" table), names points without stating them: it earns none that is not itself
         # about assessment.
-        assessing = np.array(assessment.self_assessed(answer, [units[ui].sentence for ui in good]), dtype=bool)
+        # So does a prose sentence the appeal reader takes for talk about the answer rather than its topic
+        # (the reader was trained on prose, and the guard hands it prose only).
+        said = [units[ui].sentence for ui in good]
+        prose = ["" if units[ui].code else units[ui].sentence for ui in good]
+        assessing = np.array(assessment.self_assessed(answer, said), dtype=bool) | np.array(
+            self._set_aside(prose), dtype=bool
+        )
         plain = [ui for ui, a in zip(good, assessing, strict=True) if not a]
         norms = {
             kept: normalize(" ".join(units[ui].text if units[ui].code else units[ui].sentence for ui in kept))
@@ -718,7 +786,7 @@ class OfflineJudge:
         paired with what each answered, let the doubt checks count: a reply that agrees with a
         misconception the interviewer put to the candidate is a wrong claim (``judge/checks.py``)."""
         vocab = {a.lower() for _, kp in question.rubric.key_points() for a in kp.aliases.all()}
-        report = guards.check(answer, vocab)
+        report = self.guard(answer, vocab, question)
         flags = list(report.flags)
         if report.has("empty"):
             return self._zero(question, flags, lang, msg("judge.empty", lang))

@@ -88,4 +88,6 @@ def llm(ctx: JudgeContext) -> Grader:
     """The built-in LLM judge; it needs a model (``model`` or ``judge_model``)."""
     if ctx.llm is None:
         raise ValueError("the llm judge needs a model (setting model or judge_model, or --model)")
-    return LLMJudge(ctx.llm, ctx.references, samples=ctx.samples, suspects=ctx.offline.suspects)
+    return LLMJudge(
+        ctx.llm, ctx.references, samples=ctx.samples, suspects=ctx.offline.suspects, appeals=ctx.offline.read_appeals
+    )
