@@ -63,23 +63,29 @@ async def test_strong_answer_is_not_asked_about_what_it_covered(services) -> Non
         assert f.key_point not in covered
 
 
-class SlowReader:
-    """Takes a moment over each question (so background grades arrive), passes on follow-ups."""
+class GradeWaiter:
+    """Takes its time over each question until the previous question's grade has arrived in the
+    background (so the test does not depend on how fast this machine grades), passes on follow-ups."""
 
-    def __init__(self, answer: str, pause_s: float) -> None:
-        self.answer, self.pause_s = answer, pause_s
+    def __init__(self, answer: str, interviewer, timeout_s: float = 60.0) -> None:
+        self.answer, self.interviewer, self.timeout_s = answer, interviewer, timeout_s
+        self.questions_seen = 0
 
     async def reply(self, prompt: QuestionAsked | FollowUpAsked) -> Reply:
         if isinstance(prompt, FollowUpAsked):
             return Reply("pass")
-        await asyncio.sleep(self.pause_s)
+        self.questions_seen += 1
+        waited = 0.0
+        while len(self.interviewer.session.grades) < self.questions_seen - 1 and waited < self.timeout_s:
+            await asyncio.sleep(0.05)
+            waited += 0.05
         return Reply("answer", self.answer)
 
 
 async def test_difficulty_adapts_to_grades_that_arrive_in_the_background(services) -> None:
     interviewer = services.interviewer(InterviewPlan(count=3))
     assert interviewer.selector.target_difficulty is None
-    async for _ in interviewer.events(SlowReader("No idea, sorry.", pause_s=0.8)):
+    async for _ in interviewer.events(GradeWaiter("No idea, sorry.", interviewer)):
         pass
     # Q1's weak grade arrived while Q2 was being read: it steered the choice of Q3 (once), even
     # though Q2's own grade was still being computed when Q3 was chosen.
