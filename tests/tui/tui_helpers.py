@@ -11,6 +11,7 @@ from typing import Any
 
 from rich.console import Console
 from textual.app import App
+from textual.errors import NoWidget
 from textual.pilot import Pilot
 
 from interviewer import paths
@@ -28,6 +29,7 @@ from interviewer.bank import Bank
 from interviewer.domain import CriterionGrade, Grade, Question, Session
 from interviewer.services import Services
 from interviewer.store.db import Store
+from interviewer.tui.widgets import InterviewerTurn
 
 BANK_DIR = Path(__file__).parent / "bank"
 SIZE = (100, 32)
@@ -79,9 +81,25 @@ def listening(screen: Any, kind: type | None = None, index: int | None = None) -
     prompt = screen.source.waiting
     if screen.phase != "listening" or prompt is None or (kind is not None and not isinstance(prompt, kind)):
         return False
-    if index is None:
-        return True
-    return (prompt.follow_up_index if hasattr(prompt, "follow_up_index") else prompt.index) == index
+    if index is not None and (prompt.follow_up_index if hasattr(prompt, "follow_up_index") else prompt.index) != index:
+        return False
+    return prompt_drawn(screen)
+
+
+def prompt_drawn(screen: Any) -> bool:
+    """The last interviewer turn's text is laid out on screen. The screen listens once the turn is
+    mounted, but its Markdown mounts its blocks in its own mount handler and the compositor places
+    them on a later refresh: on a slow machine a test could read the screen a frame too early."""
+    turns = screen.query(InterviewerTurn)
+    if not turns:
+        return False
+    blocks = turns.last().body.children
+    if not blocks:
+        return False
+    try:
+        return bool(screen.find_widget(blocks[-1]).region.height)
+    except NoWidget:
+        return False
 
 
 def notifications(app: App[Any]) -> list[str]:
