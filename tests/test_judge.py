@@ -481,3 +481,26 @@ def test_a_full_unit_cache_starts_afresh_without_losing_the_answer_being_graded(
     after = judge.coverage(q, first + " With reduction='mean' the average is over all non-pad tokens.")
     assert len(after.points) == len(before.points)
     assert judge.coverage(q, first).ratio() == before.ratio()
+
+
+def test_a_sentence_closer_to_the_model_answer_or_the_correction_than_to_the_misconception_keeps_its_credit() -> None:
+    """Doubts set a unit against the key point alone; withholding credit sets it against every statement
+    of the truth (key point, model-answer exemplars, the misconception's correction)."""
+    import numpy as np
+
+    from interviewer.judge.offline import LEAN, WITHHOLD_LEAN, Unit, _leans, _Targets
+
+    # rows: question zh/en, key point zh/en, misconception zh/en, exemplar zh (zero)/en, correction zh/en
+    mis = [(0, None)]
+    targets = _Targets(np.zeros((10, 4), dtype=np.float32), mis, [0])  # type: ignore[arg-type]
+    units = [Unit(t, t, t) for t in ("worded like the model answer", "worded like the correction", "plainly wrong")]
+    raw = np.zeros((3, 10), dtype=np.float32)
+    raw[:, 3] = 0.80  # the key point
+    raw[:, 5] = [0.86, 0.86, 0.92]  # the misconception
+    raw[:, 7] = [0.85, 0.70, 0.80]  # the exemplar
+    raw[:, 9] = [0.70, 0.84, 0.80]  # the correction
+    scores = np.ones((3, 4), dtype=np.float32)
+    doubts = _leans(raw, scores, units, 1, targets)[:, 0]
+    withholds = _leans(raw, scores, units, 1, targets, against_all=True)[:, 0]
+    assert (doubts > LEAN).all()  # each is asked about
+    assert list(withholds > WITHHOLD_LEAN) == [False, False, True]  # only the plainly wrong one earns nothing
