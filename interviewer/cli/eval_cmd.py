@@ -92,6 +92,7 @@ LADDER_KEYS = (
 
 def cmd_judge(args: argparse.Namespace) -> int:
     import asyncio
+    import functools
 
     from interviewer.evaluation.datasets import DatasetError, claim_sets, guard_texts, judge_ladders
     from interviewer.evaluation.judge_eval import evaluate, evaluate_claims, evaluate_guard_raises, evaluate_guards
@@ -111,7 +112,10 @@ def cmd_judge(args: argparse.Namespace) -> int:
     llm = services.llm(args.model)
     fallbacks = 0
 
+    @functools.cache
     def grade(qid: str, answer: str, lang: str):  # type: ignore[no-untyped-def]
+        """Each answer graded once: the guard sets add their attacks to the claim sets' partial answers,
+        graded plain by the claim metrics already."""
         nonlocal fallbacks
         # the ladders measure how the judge reads answers: no hidden tests (a coding question's
         # correctness criterion is tested in tests/coding_integration)
