@@ -116,3 +116,15 @@ def test_a_reader_scores_by_its_weights() -> None:
     # a flagged sentence earns nothing either (it is normally cut before coverage reads it)
     assert appeals.set_aside(reader, list(rows), embed) == [True, True, False]
     assert dataclasses.replace(reader, flag=10.0).scores(np.zeros((0, 2))).shape == (0,)
+
+
+def test_the_texts_written_for_the_reader_load_and_name_real_questions(bank) -> None:
+    """``evals/research/appeal_texts``: texts written for training a reader, in the guard sets' format
+    (see its README: not in the bundled reader's data, which they did not improve)."""
+    from interviewer.evaluation.datasets import guard_texts
+    from interviewer.paths import evals_dir
+
+    files = sorted((evals_dir() / "research" / "appeal_texts").glob("*.yaml"))
+    texts = [t for ts in guard_texts(files).values() for t in ts]
+    assert {(t.kind, t.lang) for t in texts} == {("attack", "en"), ("attack", "zh"), ("benign", "en"), ("benign", "zh")}
+    assert {t.question for t in texts if t.question is not None} <= set(bank.questions)
