@@ -359,3 +359,20 @@ def test_after_a_wrong_claim_the_doubt_is_checked_before_the_answer_is_pushed_de
     assert first(clean, ("deepen",)) == "check"
     assert first(flawed, ("challenge",)) == "check"
     assert first(flawed, ("challenge", "check")) == "deepen"
+
+
+def test_a_sentence_is_doubted_once_however_many_misconceptions_it_reads_close_to(services: Any) -> None:
+    # A short clause ("CrossEntropyLoss 的 ignore_index") reads close to every misconception of its topic
+    # (ignore_index's default, what ignored positions cost): the grade names the likeliest one for it.
+    judge = services.offline_judge
+    question = services.bank.questions["ml-transformer-loss-padding"]
+    answer = (
+        "就是逐 token 的交叉熵，对有效 token 求平均。padding 要 mask 掉（比如 labels 设成 -100，CrossEntropyLoss 的"
+        " ignore_index），不然模型会去学预测 pad，而且 batch 里 pad 比例一变 loss 尺度就跟着变。"
+    )
+    cov = judge.coverage(question, answer)
+    quotes = [d.quote for d in cov.open_doubts()]
+    assert len(quotes) > len(set(quotes))  # the reading: one clause close to several misconceptions
+    shown = [d.quote for d in judge.grade(question, answer, "zh").unverified]
+    assert shown and len(shown) == len(set(shown))
+    assert shown[0] == quotes[0]  # the likeliest doubt leads

@@ -500,7 +500,7 @@ def test_a_sentence_closer_to_the_model_answer_or_the_correction_than_to_the_mis
     raw[:, 7] = [0.85, 0.70, 0.80]  # the exemplar
     raw[:, 9] = [0.70, 0.84, 0.80]  # the correction
     scores = np.ones((3, 4), dtype=np.float32)
-    doubts = _leans(raw, scores, units, 1, targets)[:, 0]
-    withholds = _leans(raw, scores, units, 1, targets, against_all=True)[:, 0]
+    leans, against_all = _leans(raw, scores, units, 1, targets)
+    doubts, withholds = leans[:, 0], against_all[:, 0]
     assert (doubts > LEAN).all()  # each is asked about
     assert list(withholds > WITHHOLD_LEAN) == [False, False, True]  # only the plainly wrong one earns nothing

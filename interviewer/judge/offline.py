@@ -682,8 +682,8 @@ class OfflineJudge:
     @staticmethod
     def _earns(leans: np.ndarray, units: list[Unit], good: list[int], i: int, targets: _Targets) -> np.ndarray:
         """1 for each unit of ``good`` that may earn key point ``i``, 0 for one in a sentence that leans
-        towards one of the key point's misconceptions rather than the truth (see WITHHOLD_LEAN; ``leans``
-        from ``_leans(..., against_all=True)``)."""
+        towards one of the key point's misconceptions rather than the truth (see WITHHOLD_LEAN; ``leans``:
+        the second array of ``_leans``)."""
         mine = [j for j, (owner, _) in enumerate(targets.misconceptions) if owner == i]
         out = np.ones(len(good), dtype=np.float32)
         if not mine:
@@ -761,8 +761,7 @@ class OfflineJudge:
         }
         points: list[KeyPointCoverage] = []
         wrong_points = {i for i, _ in errors}
-        leans = _leans(raw, scores, units, n, targets)
-        withholds = _leans(raw, scores, units, n, targets, against_all=True)
+        leans, withholds = _leans(raw, scores, units, n, targets)
         for i, (criterion, kp) in enumerate(pairs):
             if i in wrong_points or not good:
                 points.append(KeyPointCoverage(criterion, kp, 0.0, 0.0, [], None))
@@ -938,9 +937,13 @@ def _with_checks(question: Question, cov: Coverage, exchanges: Sequence[Exchange
 
 
 def _unverified(cov: Coverage, answer: str, lang: Lang) -> list[ClaimDoubt]:
-    """The doubts a grade reports: quoted verbatim, none about a key point already found wrong, at most
-    MAX_UNVERIFIED (most likely first)."""
-    return _shown_doubts(cov.open_doubts(), answer, lang, MAX_UNVERIFIED)
+    """The doubts a grade reports: quoted verbatim, none about a key point already found wrong, one per
+    quote (its likeliest misconception: a short clause reads close to several misconceptions of its topic
+    at once, and listing each is noise about one sentence), at most MAX_UNVERIFIED (most likely first)."""
+    first: dict[str, Doubt] = {}
+    for d in cov.open_doubts():
+        first.setdefault(d.quote, d)
+    return _shown_doubts(list(first.values()), answer, lang, MAX_UNVERIFIED)
 
 
 def _shown_doubts(doubts: Sequence[Doubt], answer: str, lang: Lang, limit: int) -> list[ClaimDoubt]:
@@ -950,33 +953,35 @@ def _shown_doubts(doubts: Sequence[Doubt], answer: str, lang: Lang, limit: int) 
 
 
 def _leans(
-    raw: np.ndarray, scores: np.ndarray, units: list[Unit], n: int, targets: _Targets, against_all: bool = False
-) -> np.ndarray:
-    """Units x misconceptions: how much closer (raw cosine, in the unit's language) a unit reads to each
-    misconception than to the misconception's own key point; -inf where the unit is code or not clearly
-    about that misconception (calibrated score under LEAN_FLOOR). Above LEAN, the unit leans towards it.
-    ``against_all``: than to the closest of the key point, its exemplars and the misconception's
-    correction (see WITHHOLD_LEAN)."""
+    raw: np.ndarray, scores: np.ndarray, units: list[Unit], n: int, targets: _Targets
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two units x misconceptions arrays: how much closer (raw cosine, in the unit's language) a unit
+    reads to each misconception than (1) to the misconception's own key point (above LEAN, a doubt) and
+    (2) to the closest statement of its truth: the key point, its exemplars and the misconception's
+    correction (above WITHHOLD_LEAN, no credit). -inf where the unit is code or not clearly about that
+    misconception (calibrated score under LEAN_FLOOR)."""
     m = len(targets.misconceptions)
     if not m or not units:
-        return np.full((len(units), m), -np.inf, dtype=np.float32)
+        empty = np.full((len(units), m), -np.inf, dtype=np.float32)
+        return empty, empty.copy()
     col = np.array([[0 if has_cjk(u.text) else 1] for u in units])
     owners = np.array([i for i, _ in targets.misconceptions])
     rows = np.arange(len(units))[:, None]
-    truth = raw[rows, 2 + 2 * owners + col]
-    if against_all:
-        start = 2 + 2 * n + 2 * m
-        if targets.exemplars:  # an exemplar's other-language row is zero: its cosine there is 0
-            said = raw[rows, start + 2 * np.arange(len(targets.exemplars)) + col]
-            kinds = np.array(targets.exemplars)
-            for i in set(targets.exemplars):
-                best = said[:, kinds == i].max(axis=1, keepdims=True)
-                truth = np.where(owners[None, :] == i, np.maximum(truth, best), truth)
-        truth = np.maximum(truth, raw[rows, targets.correction_row(n) + 2 * np.arange(m) + col])
-    margin = raw[rows, 2 + 2 * n + 2 * np.arange(m) + col] - truth
+    point = raw[rows, 2 + 2 * owners + col]
+    truth = point
+    start = 2 + 2 * n + 2 * m
+    if targets.exemplars:  # an exemplar's other-language row is zero: its cosine there is 0
+        said = raw[rows, start + 2 * np.arange(len(targets.exemplars)) + col]
+        kinds = np.array(targets.exemplars)
+        for i in set(targets.exemplars):
+            best = said[:, kinds == i].max(axis=1, keepdims=True)
+            truth = np.where(owners[None, :] == i, np.maximum(truth, best), truth)
+    truth = np.maximum(truth, raw[rows, targets.correction_row(n) + 2 * np.arange(m) + col])
+    wrong = raw[rows, 2 + 2 * n + 2 * np.arange(m) + col]
     close = scores[:, 1 + n : 1 + n + m] >= LEAN_FLOOR
     code = np.array([[u.code] for u in units])
-    return np.where(close & ~code, margin, -np.inf)
+    keep = close & ~code
+    return np.where(keep, wrong - point, -np.inf), np.where(keep, wrong - truth, -np.inf)
 
 
 def _doubts(
