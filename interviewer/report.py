@@ -119,7 +119,9 @@ def tests_headline(run: dict[str, object], lang: Lang) -> str:
     status = str(run.get("status") or "")
     if status == "skipped":
         return f"{t['tests']}{colon}{t['tests_skipped']} — {run.get('detail') or ''}".rstrip(" —")
-    head = t["tests_passed"].format(passed=run.get("passed", 0), total=run.get("total", 0))
+    total = run.get("total", 0)
+    # code that fails to import (or tests that fail to load) runs no test: "not run", not "0/0 passed"
+    head = t["tests_passed"].format(passed=run.get("passed", 0), total=total) if total else t["tests_skipped"]
     time_s, peak = _num(run.get("time_s")), _num(run.get("peak_mb"))
     line = f"{t['tests']}{colon}{head} ({status}, {time_s:.2f} s, {peak:.0f} MB)"
     detail = str(run.get("detail") or "")

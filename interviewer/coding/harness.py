@@ -17,6 +17,7 @@ them; the process, its resource limits and (where available) Linux namespaces ar
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import resource
@@ -146,6 +147,30 @@ def _describe(exc: BaseException) -> str:
     return text[:MESSAGE_CAP]
 
 
+def _unprovided(exc: BaseException, requires: list[str]) -> str:
+    """When ``solution.py`` failed on one of its own import lines, naming a module this task does not
+    provide (neither the standard library nor the task's requirements: ``import torch`` in a NumPy
+    task, whose native libraries the guard will not load), what to do about it; else ''."""
+    lines = [f for f in traceback.extract_tb(exc.__traceback__) if os.path.basename(f.filename) == "solution.py"]
+    if not lines or not lines[-1].line:
+        return ""
+    try:
+        tree = ast.parse(lines[-1].line.strip())
+    except SyntaxError:
+        return ""
+    names = [
+        (a.name if isinstance(node, ast.Import) else node.module or "").split(".")[0]
+        for node in tree.body
+        if isinstance(node, ast.Import | ast.ImportFrom) and not (isinstance(node, ast.ImportFrom) and node.level)
+        for a in (node.names if isinstance(node, ast.Import) else node.names[:1])
+    ]
+    missing = [n for n in names if n and n not in sys.stdlib_module_names and n not in requires]
+    if not missing:
+        return ""
+    has = " and ".join([*requires, "the standard library"])
+    return f" — {missing[0]} is not available to this task: it runs with {has} only"
+
+
 def main() -> int:
     out = os.fdopen(int(sys.argv[1]), "w", encoding="utf-8", buffering=1)
 
@@ -183,7 +208,8 @@ def main() -> int:
     try:
         __import__("solution")
     except BaseException as exc:
-        emit(event="error", where="solution", message=_describe(exc))
+        message = _describe(exc) + _unprovided(exc, list(config["requires"]))
+        emit(event="error", where="solution", message=message[:MESSAGE_CAP])
         return 0
     namespace: dict[str, object] = {"__name__": config["tests_name"]}
     try:

@@ -109,6 +109,24 @@ def test_syntax_error_is_an_error_with_the_line():
     assert "your code failed to import: SyntaxError" in run.detail and "line 1" in run.detail
 
 
+def test_a_library_the_task_does_not_provide_is_named_with_what_it_runs_with():
+    # torch in a NumPy task: its native libraries are not loaded under the guard, and "ctypes.dlopen is
+    # not allowed" alone does not tell the candidate to write it with NumPy
+    task = _task("code-sliding-window-attention")
+    run = run_tests(task, "import math\nimport torch\n\ndef sliding_window_attention(q, k, v, window):\n    pass\n")
+    assert run.status == "error" and run.total == 0
+    assert "solution.py:2" in run.detail
+    assert "torch is not available to this task: it runs with numpy and the standard library only" in run.detail
+    from interviewer.report import tests_headline
+
+    assert tests_headline(run.public(), "en").startswith("Hidden tests: not run (error")
+    # a missing name from a module the task does provide is the candidate's own error, with no hint
+    other = run_tests(task, "from numpy import no_such_function\n")
+    assert (
+        other.status == "error" and "ImportError" in other.detail and "not available to this task" not in other.detail
+    )
+
+
 def test_data_coding_ships_in_the_wheel():
     text = (Path(__file__).resolve().parents[2] / "pyproject.toml").read_text()
     assert '"data" = "interviewer/_bundled/data"' in text
