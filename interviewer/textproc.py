@@ -192,9 +192,14 @@ def tokenize(text: str, *, drop_stopwords: bool = True) -> list[str]:
 
 
 _ABBREV = re.compile(
-    r"(?:\b(?:e\.g|i\.e|et al|etc|vs|cf|approx|fig|eq|no|dr|mr|ms|mrs|prof|resp|incl|esp|ca|viz)\.|\b[A-Za-z]\.)$",
+    r"(?:\b(?:e\.g|i\.e|et al|etc|vs|cf|approx|fig|eq|no|dr|mr|mrs|prof|resp|incl|esp|ca|viz)\.|(?-i:\bv\.)|(?:\b[A-Za-z]\.){2,})$",
     re.IGNORECASE,
 )
+"""What a period ends without ending the sentence: a listed abbreviation ("e.g.", "et al.", "Mata v.
+Avianca") or a run of dotted letters ("U.S.", "S.D.N.Y."). A single letter is not one: in an answer it
+is a variable far more often than an initial ("…then multiply by V. For generation…", "O is divided by
+l."), and "ms." is milliseconds ("p99 under 50 ms. Then…"): a sentence run into the next one earns and
+loses key points as one."""
 _BOUNDARY = re.compile(r"[.!?;]+(?=\s)|[。！？；]+|\n+")
 
 QUOTE_PAIRS = r"\"[^\"]{0,200}\"|“[^”]{0,200}”|「[^」]{0,200}」|『[^』]{0,200}』|‘[^’]{0,200}’"

@@ -25,6 +25,26 @@ def test_sentences_keep_decimals_versions_and_abbreviations() -> None:
     ]
 
 
+def test_a_variable_at_the_end_of_a_sentence_ends_it() -> None:
+    # a single letter before a period is a variable far more often than an initial: read as one, two
+    # sentences earned and lost key points as one ("…multiply by V. In Adam the decay…")
+    text = (
+        "Then multiply by V. For generation you cache K and V. The update already includes lambda*w. In Adam "
+        "the decay is folded in. Mata v. Avianca (S.D.N.Y., 2023) is the famous case. The U.S. courts noticed. "
+        "Keep p99 TPOT under 50 ms. Then scale out."
+    )
+    assert split_sentences(text) == [
+        "Then multiply by V.",
+        "For generation you cache K and V.",
+        "The update already includes lambda*w.",
+        "In Adam the decay is folded in.",
+        "Mata v. Avianca (S.D.N.Y., 2023) is the famous case.",
+        "The U.S. courts noticed.",
+        "Keep p99 TPOT under 50 ms.",
+        "Then scale out.",
+    ]
+
+
 REACT_CODE = """The loop stops on a final answer or after max_steps; parse errors go back as observations.
 
 ```python
