@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -504,3 +505,18 @@ def test_a_sentence_closer_to_the_model_answer_or_the_correction_than_to_the_mis
     doubts, withholds = leans[:, 0], against_all[:, 0]
     assert (doubts > LEAN).all()  # each is asked about
     assert list(withholds > WITHHOLD_LEAN) == [False, False, True]  # only the plainly wrong one earns nothing
+
+
+def test_a_point_the_answer_names_without_explaining_is_said_to_be_named(services: Any) -> None:
+    # "merge the two lists with RRF" names the fusion without its formula: not covered, but the reason
+    # must not read as if the judge missed the word (a candidate reads "not covered: … RRF" as a bug)
+    answer = (
+        "I'd chunk docs at ~500 tokens with some overlap, embed them with bge-m3 and put them in Qdrant. For hybrid "
+        "search, the dense side is what catches exact product codes and error IDs, while BM25 handles paraphrases and "
+        "synonyms, and I merge the two lists with RRF. A cross-encoder reranker on the top 50 gives the biggest "
+        "precision jump. For eval I track recall@k on a labelled query set plus faithfulness with RAGAS."
+    )
+    grade = services.offline_judge.grade(services.bank.questions["sd-rag-pipeline"], answer, "en")
+    hybrid = next(c for c in grade.criteria if "rrf" in c.missing_ids)
+    assert "names “RRF” but does not explain: Merges the two lists" in hybrid.reason
+    assert "not covered: Merges the two lists" not in hybrid.reason

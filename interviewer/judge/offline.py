@@ -879,7 +879,7 @@ class OfflineJudge:
         return CriterionGrade(
             id=criterion.id,
             score=score,
-            reason=_reason(score, covered, missing, wrong, capped, lang),
+            reason=_reason(score, covered, missing, wrong, capped, lang, answer),
             evidence=evidence,
             missing=[p.key_point.text.get(lang) for p in missing],
             missing_ids=[p.key_point.id for p in missing],
@@ -1070,9 +1070,11 @@ def _reason(
     wrong: Sequence[FoundError],
     capped: str,
     lang: Lang,
+    answer: str = "",
 ) -> str:
     """Why a criterion scored what it did, from what the answer said: its wrong claims first, then
-    what it states, then what it leaves out."""
+    what it states, then the points it only names (by a term found in ``answer``), then what it
+    leaves out."""
     w = table("offline.reason", lang)
     parts = [
         w["wrong"].format(
@@ -1084,13 +1086,25 @@ def _reason(
     if covered and score > 0:
         parts.append(w["states"].format(quote=_short(covered[0].evidence or "", 70)))
     wrong_ids = {e.key_point.id for e in wrong}
-    gaps = [_label(p.key_point, lang) for p in missing if p.key_point.id not in wrong_ids]
+    # A point the answer names without stating it ("I merge the two lists with RRF" for the fusion
+    # formula) is said to be named, so the feedback does not read as if the judge missed the word.
+    named = [p for p in missing if p.key_point.id not in wrong_ids and p.alias_hits and p.coverage >= TOUCHED]
+    parts += [
+        w["named"].format(term=_as_written(p.alias_hits[0], answer), point=_label(p.key_point, lang)) for p in named[:2]
+    ]
+    gaps = [_label(p.key_point, lang) for p in missing if p.key_point.id not in wrong_ids and p not in named[:2]]
     if gaps:
         parts.append(w["gaps"] + w["join"].join(gaps[:3]) + (w["more"] if len(gaps) > 3 else ""))
     if not covered and not wrong and not gaps:
         parts.append(w["nothing"])
     text = f"{score}/4{w['dash']}" + w["join"].join(parts)
     return text + (w["capped"].format(capped) if capped else "")
+
+
+def _as_written(term: str, answer: str) -> str:
+    """``term`` (an alias, as the bank spells it) the way ``answer`` writes it ("RRF" for "rrf")."""
+    found = re.search(re.escape(term).replace(r"\ ", r"\s*"), answer, re.IGNORECASE)
+    return found.group(0) if found else term
 
 
 def _summary(cov: Coverage, lang: Lang) -> str:
