@@ -1070,7 +1070,7 @@ def _reason(
     wrong: Sequence[FoundError],
     capped: str,
     lang: Lang,
-    answer: str = "",
+    answer: str,
 ) -> str:
     """Why a criterion scored what it did, from what the answer said: its wrong claims first, then
     what it states, then the points it only names (by a term found in ``answer``), then what it
@@ -1088,11 +1088,12 @@ def _reason(
     wrong_ids = {e.key_point.id for e in wrong}
     # A point the answer names without stating it ("I merge the two lists with RRF" for the fusion
     # formula) is said to be named, so the feedback does not read as if the judge missed the word.
-    named = [p for p in missing if p.key_point.id not in wrong_ids and p.alias_hits and p.coverage >= TOUCHED]
+    named = [p for p in missing if p.key_point.id not in wrong_ids and p.alias_hits and p.coverage >= TOUCHED][:2]
     parts += [
-        w["named"].format(term=_as_written(p.alias_hits[0], answer), point=_label(p.key_point, lang)) for p in named[:2]
+        w["named"].format(term=_as_written(p.alias_hits[0], answer), point=_label(p.key_point, lang)) for p in named
     ]
-    gaps = [_label(p.key_point, lang) for p in missing if p.key_point.id not in wrong_ids and p not in named[:2]]
+    said = wrong_ids | {p.key_point.id for p in named}
+    gaps = [_label(p.key_point, lang) for p in missing if p.key_point.id not in said]
     if gaps:
         parts.append(w["gaps"] + w["join"].join(gaps[:3]) + (w["more"] if len(gaps) > 3 else ""))
     if not covered and not wrong and not gaps:
