@@ -520,3 +520,12 @@ def test_a_point_the_answer_names_without_explaining_is_said_to_be_named(service
     hybrid = next(c for c in grade.criteria if "rrf" in c.missing_ids)
     assert "names “RRF” but does not explain: Merges the two lists" in hybrid.reason
     assert "not covered: Merges the two lists" not in hybrid.reason
+
+
+def test_a_named_term_is_shown_as_the_answer_writes_it_as_a_whole_word() -> None:
+    from interviewer.judge.offline import _as_written
+
+    assert _as_written("rag", "fragments of the RAG index") == "RAG"
+    assert _as_written("cross encoder", "a Cross  Encoder") == "Cross  Encoder"
+    assert _as_written("忠实度", "加了忠实度评测") == "忠实度"
+    assert _as_written("hnsw", "no such word here") == "hnsw"

@@ -1103,8 +1103,12 @@ def _reason(
 
 
 def _as_written(term: str, answer: str) -> str:
-    """``term`` (an alias, as the bank spells it) the way ``answer`` writes it ("RRF" for "rrf")."""
-    found = re.search(re.escape(term).replace(r"\ ", r"\s*"), answer, re.IGNORECASE)
+    """``term`` (an alias, as the bank spells it) the way ``answer`` writes it ("RRF" for "rrf"); a Latin
+    term as a whole word, as ``contains_term`` found it ("rag" is not the "rag" of "fragment")."""
+    pattern = re.escape(term).replace(r"\ ", r"\s*")
+    if not has_cjk(term):
+        pattern = rf"(?<![a-z0-9]){pattern}(?![a-z0-9])"
+    found = re.search(pattern, answer, re.IGNORECASE)
     return found.group(0) if found else term
 
 
