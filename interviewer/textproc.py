@@ -232,13 +232,59 @@ def sentences(text: str, min_chars: int = 6) -> list[str]:
     return [p for p in split_sentences(text) if len(p) >= min_chars]
 
 
+_PAIRS = {"(": ")", "[": "]", "{": "}", "（": "）", "【": "】", "《": "》", "“": "”", "「": "」"}
+
+
+def _enclosed(sentence: str) -> list[bool]:
+    """For each character: it lies inside a pair of brackets or quotation marks that closes within the
+    sentence ("(policy, reference, reward, value)", "“不是 A，而是 B”"). An opening mark never closed
+    ("1) first, 2) second", a stray "(") encloses nothing."""
+    inside = [False] * len(sentence)
+    stack: list[tuple[str, int]] = []
+    quote: int | None = None
+    for i, ch in enumerate(sentence):
+        if ch == '"':
+            if quote is None:
+                quote = i
+            else:
+                inside[quote : i + 1] = [True] * (i + 1 - quote)
+                quote = None
+        elif ch in _PAIRS:
+            stack.append((_PAIRS[ch], i))
+        elif stack and ch == stack[-1][0]:
+            _, start = stack.pop()
+            inside[start : i + 1] = [True] * (i + 1 - start)
+    return inside
+
+
+def split_clauses(sentence: str, separators: str = "，,、：:") -> list[str]:
+    """The parts of ``sentence`` between its clause separators (commas, "、", colons): not at a
+    separator inside brackets or quotes (a parenthesised list is one part: "(chosen, rejected) pairs"
+    is not cut into "…(chosen" and "rejected) pairs…"), not at a comma between digits ("1,000") and
+    not at an ASCII colon without a space after it ("http://", "12:30")."""
+    inside = _enclosed(sentence)
+    parts: list[str] = []
+    start = 0
+    for i, ch in enumerate(sentence):
+        if ch not in separators or inside[i]:
+            continue
+        if ch == "," and 0 < i < len(sentence) - 1 and sentence[i - 1].isdigit() and sentence[i + 1].isdigit():
+            continue
+        if ch == ":" and not sentence[i + 1 : i + 2].isspace():
+            continue
+        parts.append(sentence[start:i])
+        start = i + 1
+    parts.append(sentence[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
 def clauses(text: str, min_chars: int = 6) -> list[str]:
     """Sentences, plus comma-separated clauses of long sentences: finer units for matching."""
     out: list[str] = []
     for s in sentences(text, min_chars):
         out.append(s)
         if len(s) > 80:
-            out.extend(p.strip() for p in re.split(r"[，,、：]|:(?=\s)", s) if len(p.strip()) >= 20)
+            out.extend(p for p in split_clauses(s) if len(p) >= 20)
     return out
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from interviewer.textproc import clauses, contains_term, normalize, tokenize
+from interviewer.judge.offline import answer_units
+from interviewer.textproc import clauses, contains_term, normalize, split_clauses, tokenize
 
 
 def test_chinese_terms_match_regardless_of_spacing_around_latin() -> None:
@@ -26,3 +27,35 @@ def test_tokenize_segments_chinese_and_drops_stopwords() -> None:
 def test_clauses_split_both_languages() -> None:
     units = clauses("First point here. Second point there! 第一点在这里。第二点在那里？")
     assert len(units) == 4
+
+
+def test_clauses_keep_brackets_quotes_and_numbers_whole() -> None:
+    sentence = (
+        "DPO trains directly on (chosen, rejected) pairs against a frozen reference, "
+        "which keeps the 1,000 examples cheap: no reward model"
+    )
+    assert split_clauses(sentence) == [
+        "DPO trains directly on (chosen, rejected) pairs against a frozen reference",
+        "which keeps the 1,000 examples cheap",
+        "no reward model",
+    ]
+    assert split_clauses("他说“不是 A，而是 B”，然后（按 p99、p50 两个分位）看延迟") == [
+        "他说“不是 A，而是 B”",
+        "然后（按 p99、p50 两个分位）看延迟",
+    ]
+    # a bracket that never closes protects nothing; "http://" and "12:30" are not clause breaks
+    assert split_clauses("1) first item, 2) second item at 12:30, see http://x.y") == [
+        "1) first item",
+        "2) second item at 12:30",
+        "see http://x.y",
+    ]
+
+
+def test_the_judge_reads_no_clause_cut_inside_brackets() -> None:
+    answer = (
+        "PPO needs four models in memory (policy, reference, reward, value), which is why it is expensive "
+        "and finicky to tune at scale."
+    )
+    units = [u.text for u in answer_units(answer)]
+    assert "PPO needs four models in memory (policy, reference, reward, value)" in units
+    assert not any(u.endswith("(policy") or u.startswith("value)") for u in units)

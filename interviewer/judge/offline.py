@@ -43,7 +43,16 @@ from interviewer.judge.checks import Exchange
 from interviewer.judge.references import ReferenceFinder
 from interviewer.messages import msg, table
 from interviewer.rag.embedders import Embedder
-from interviewer.textproc import code_units, contains_term, has_cjk, normalize, sentences, split_code, tokenize
+from interviewer.textproc import (
+    code_units,
+    contains_term,
+    has_cjk,
+    normalize,
+    sentences,
+    split_clauses,
+    split_code,
+    tokenize,
+)
 
 # Similarity calibration for multilingual-e5-small, whose cosines crowd into 0.8-0.95 and sit
 # higher for Chinese-Chinese pairs than for English-English or cross-lingual ones. Per pair of
@@ -274,8 +283,7 @@ def answer_units(text: str, fine: bool = True) -> list[Unit]:
             continue
         units.append(Unit(s, s, s))
         if fine and len(s) > 80:
-            for part in re.split(r"[，,、：;；]|:(?=\s)", s):
-                part = part.strip()
+            for part in split_clauses(s, "，,、：:;；"):
                 if len(part) >= 20 and part != s:
                     units.append(Unit(part, part, s))
     for block in blocks:
