@@ -362,13 +362,15 @@ def test_after_a_wrong_claim_the_doubt_is_checked_before_the_answer_is_pushed_de
 
 
 def test_a_sentence_is_doubted_once_however_many_misconceptions_it_reads_close_to(services: Any) -> None:
-    # A short clause ("CrossEntropyLoss 的 ignore_index") reads close to every misconception of its topic
-    # (ignore_index's default, what ignored positions cost): the grade names the likeliest one for it.
+    # A short clause ("DPO skips the reward model and RL entirely") reads close to several misconceptions of
+    # its topic (DPO training a reward model, DPO immune to over-optimisation, …): the grade names the
+    # likeliest one for it.
     judge = services.offline_judge
-    question = services.bank.questions["ml-transformer-loss-padding"]
+    question = services.bank.questions["llm-preference-optimization"]
     answer = (
-        "就是逐 token 的交叉熵，对有效 token 求平均。padding 要 mask 掉（比如 labels 设成 -100，CrossEntropyLoss 的"
-        " ignore_index），不然模型会去学预测 pad，而且 batch 里 pad 比例一变 loss 尺度就跟着变。"
+        "DPO skips the reward model and RL entirely: it shows the optimal KL-regularised policy can be written in "
+        "closed form, so you train directly on (chosen, rejected) pairs with a logistic loss on the log-ratio "
+        "differences against a frozen reference."
     )
     cov = judge.coverage(question, answer)
     quotes = [d.quote for d in cov.open_doubts()]

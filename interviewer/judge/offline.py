@@ -77,13 +77,10 @@ itself (same language) by more than this may be saying the wrong thing: the inte
 (a doubt, ``judge/checks.py``). Measured on the eval sets, embedding similarity alone cannot tell a
 minimal-edit misconception from the truth reliably enough to call it an error (about half the units
 it would flag were correct); errors come from lexical evidence (tell-tale phrases, negation, rival
-subjects, wrong figures)."""
-WITHHOLD_LEAN = 0.03
-"""A unit does not earn a key point when its raw cosine to one of the point's misconceptions exceeds
-by more than this its cosine to every statement of the truth: the key point, the model-answer sentences
-that state it (exemplars) and the misconception's own correction. Against the key point alone, each new
-misconception was one more chance to withhold credit from a correct sentence that happens to be worded
-like it (the model answers' own sentences lost points once the bank had ~3 misconceptions a point)."""
+subjects, wrong figures). Nor does a lean withhold credit: withholding a key point from a unit that read
+closer to one of its misconceptions than to every statement of its truth (by 0.03) was measured on the claim
+sets to take ~5 times as much from correct answers as from wrong ones, and the grade then called "missing"
+a point the sentence stated ("accuracy is high at the start or the end and drops in the middle")."""
 LEAN_FLOOR = 0.8
 """Calibrated similarity to a misconception at which a unit is clearly about it (a generic clause such
 as "applied in an absolute way" is near everything and leans nowhere)."""
@@ -300,8 +297,8 @@ def answer_units(text: str, fine: bool = True) -> list[Unit]:
 @dataclass
 class _Targets:
     vectors: np.ndarray
-    """Rows: [question zh, question en, kp1 zh, kp1 en, ..., m1 zh, m1 en, ..., e1 zh, e1 en, ...,
-    c1 zh, c1 en, ...] where c are the misconceptions' corrections (after the exemplars)."""
+    """Rows: [question zh, question en, kp1 zh, kp1 en, ..., m1 zh, m1 en, ..., e1 zh, e1 en, ...] where e
+    are the model-answer sentences taken as exemplars."""
     misconceptions: list[tuple[int, Misconception]]
     """(key point index, misconception) for each misconception row pair, in order."""
     exemplars: list[int] = field(default_factory=list)
@@ -325,10 +322,6 @@ class _Targets:
     known: tuple[figures.Figure, ...] = ()
     """Every figure the question's rubric and model answer give as true: a sentence's figure that agrees
     with one of them is never called wrong."""
-
-    def correction_row(self, n: int) -> int:
-        """The first correction row of ``vectors`` (``n`` key points)."""
-        return 2 + 2 * n + 2 * len(self.misconceptions) + 2 * len(self.exemplars)
 
     def fold(self, scores: np.ndarray, n: int) -> np.ndarray:
         """Calibrated scores with each key point's column raised to its best exemplar's."""
@@ -420,8 +413,6 @@ class OfflineJudge:
                 mis.append((i, m))
         vectors = self.embedder.embed_queries(texts)
         exemplars, rows = self._exemplars(question, vectors[2 : 2 + 2 * len(pairs)])
-        if mis:  # the truth each misconception is set against (see WITHHOLD_LEAN)
-            rows.append(self.embedder.embed_queries([t for _, m in mis for t in (m.correction.zh, m.correction.en)]))
         targets = _Targets(
             np.vstack([vectors, *rows]) if rows else vectors,
             mis,
@@ -687,23 +678,6 @@ class OfflineJudge:
                 return kp_score, FoundError(criterion, kp, unit.quote, "negation", None, term)
         return None
 
-    @staticmethod
-    def _earns(leans: np.ndarray, units: list[Unit], good: list[int], i: int, targets: _Targets) -> np.ndarray:
-        """1 for each unit of ``good`` that may earn key point ``i``, 0 for one in a sentence that leans
-        towards one of the key point's misconceptions rather than the truth (see WITHHOLD_LEAN; ``leans``:
-        the second array of ``_leans``)."""
-        mine = [j for j, (owner, _) in enumerate(targets.misconceptions) if owner == i]
-        out = np.ones(len(good), dtype=np.float32)
-        if not mine:
-            return out
-        leaning = {units[ui].sentence for ui in good if leans[ui, mine].max() > WITHHOLD_LEAN}
-        # A sentence with one leaning clause earns nothing through its other clauses or as a whole:
-        # "dense handles exact IDs, while BM25 covers paraphrases" is wrong even if half of it reads right.
-        for r, ui in enumerate(good):
-            if units[ui].sentence in leaning:
-                out[r] = 0.0
-        return out
-
     def coverage(self, question: Question, answer: str, use_aliases: bool = True, fine: bool = True) -> Coverage:
         """Key-point coverage of ``answer`` and the wrong claims it makes. ``fine=False`` reads whole
         sentences only (no sub-clauses): fewer embeddings, for the follow-up decision that must come
@@ -769,13 +743,12 @@ class OfflineJudge:
         }
         points: list[KeyPointCoverage] = []
         wrong_points = {i for i, _ in errors}
-        leans, withholds = _leans(raw, scores, units, n, targets)
+        leans = _leans(raw, scores, units, n, targets)
         for i, (criterion, kp) in enumerate(pairs):
             if i in wrong_points or not good:
                 points.append(KeyPointCoverage(criterion, kp, 0.0, 0.0, [], None))
                 continue
-            col = scores[good, 1 + i] * self._earns(withholds, units, good, i, targets)
-            col *= np.array([0.0 if (ui, i) in withheld else 1.0 for ui in good], dtype=np.float32)
+            col = scores[good, 1 + i] * np.array([0.0 if (ui, i) in withheld else 1.0 for ui in good], dtype=np.float32)
             about_assessment = targets.assessing[i]
             if not about_assessment:
                 col[assessing] = 0.0
@@ -960,36 +933,22 @@ def _shown_doubts(doubts: Sequence[Doubt], answer: str, lang: Lang, limit: int) 
     return [d.claim_doubt(lang) for d in shown[:limit]]
 
 
-def _leans(
-    raw: np.ndarray, scores: np.ndarray, units: list[Unit], n: int, targets: _Targets
-) -> tuple[np.ndarray, np.ndarray]:
-    """Two units x misconceptions arrays: how much closer (raw cosine, in the unit's language) a unit
-    reads to each misconception than (1) to the misconception's own key point (above LEAN, a doubt) and
-    (2) to the closest statement of its truth: the key point, its exemplars and the misconception's
-    correction (above WITHHOLD_LEAN, no credit). -inf where the unit is code or not clearly about that
-    misconception (calibrated score under LEAN_FLOOR)."""
+def _leans(raw: np.ndarray, scores: np.ndarray, units: list[Unit], n: int, targets: _Targets) -> np.ndarray:
+    """Units x misconceptions: how much closer (raw cosine, in the unit's language) a unit reads to each
+    misconception than to the misconception's own key point (above LEAN, a doubt); -inf where the unit is
+    code or not clearly about that misconception (calibrated score under LEAN_FLOOR). A lean is never
+    taken as a verdict: it costs the unit no credit (see LEAN)."""
     m = len(targets.misconceptions)
     if not m or not units:
-        empty = np.full((len(units), m), -np.inf, dtype=np.float32)
-        return empty, empty.copy()
+        return np.full((len(units), m), -np.inf, dtype=np.float32)
     col = np.array([[0 if has_cjk(u.text) else 1] for u in units])
     owners = np.array([i for i, _ in targets.misconceptions])
     rows = np.arange(len(units))[:, None]
     point = raw[rows, 2 + 2 * owners + col]
-    truth = point
-    start = 2 + 2 * n + 2 * m
-    if targets.exemplars:  # an exemplar's other-language row is zero: its cosine there is 0
-        said = raw[rows, start + 2 * np.arange(len(targets.exemplars)) + col]
-        kinds = np.array(targets.exemplars)
-        for i in set(targets.exemplars):
-            best = said[:, kinds == i].max(axis=1, keepdims=True)
-            truth = np.where(owners[None, :] == i, np.maximum(truth, best), truth)
-    truth = np.maximum(truth, raw[rows, targets.correction_row(n) + 2 * np.arange(m) + col])
     wrong = raw[rows, 2 + 2 * n + 2 * np.arange(m) + col]
     close = scores[:, 1 + n : 1 + n + m] >= LEAN_FLOOR
     code = np.array([[u.code] for u in units])
-    keep = close & ~code
-    return np.where(keep, wrong - point, -np.inf), np.where(keep, wrong - truth, -np.inf)
+    return np.where(close & ~code, wrong - point, -np.inf)
 
 
 def _doubts(

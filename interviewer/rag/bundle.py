@@ -29,12 +29,7 @@ def main() -> None:
     for q in bank.questions.values():
         texts += [q.text.zh, q.text.en]
         texts += [t for _, k in q.rubric.key_points() for t in (k.text.zh, k.text.en)]
-        texts += [  # a misconception and the truth it is set against (judge.offline.WITHHOLD_LEAN)
-            t
-            for _, k in q.rubric.key_points()
-            for m in k.misconceptions
-            for t in (m.text.zh, m.text.en, m.correction.zh, m.correction.en)
-        ]
+        texts += [t for _, k in q.rubric.key_points() for m in k.misconceptions for t in (m.text.zh, m.text.en)]
         if q.model_answer is not None:  # the offline judge's exemplars (judge.offline.EXEMPLAR_MIN)
             texts += [x for lang in ("zh", "en") for x in exemplar_sentences(q.model_answer.get(lang))]
     texts = list(dict.fromkeys(texts))
