@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import signal
 from typing import Any
 
@@ -108,6 +109,7 @@ def _report(task: CodingTask, result: SandboxResult, *, hidden: bool, timeout_s:
 
     status, detail = _verdict(result, error, done, running, timeout_s)
     detail = _limit_hint(detail, list(outcomes.values()), memory_mb)
+    detail = _interface_hint(detail, task)
     tests = []
     for name in names:
         if name in outcomes:
@@ -166,6 +168,21 @@ def _limit_hint(detail: str, outcomes: list[TestCase], memory_mb: int) -> str:
     if not hints:
         return detail
     return f"{detail} — {'; '.join(hints)}" if detail else "; ".join(hints)
+
+
+_UNDEFINED = re.compile(r"cannot import name '(\w+)' from 'solution'")
+
+
+def _interface_hint(detail: str, task: CodingTask) -> str:
+    """When the tests could not import a name from the solution (the code defines ``react`` where the
+    task's tests call ``run_agent``), which name the task asks for and where its interface is written."""
+    found = _UNDEFINED.search(detail)
+    if not found:
+        return detail
+    return (
+        f"{detail} — the tests call {found.group(1)}, with the signature of the task's starter code "
+        f"(interviewer code show {task.question_id} writes it)"
+    )
 
 
 def _signal_reason(sig: int, timeout_s: float) -> str:

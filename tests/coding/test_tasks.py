@@ -127,6 +127,13 @@ def test_a_library_the_task_does_not_provide_is_named_with_what_it_runs_with():
     )
 
 
+def test_code_without_the_tasks_function_is_told_which_one_the_tests_call():
+    task = _task("code-react-agent")
+    run = run_tests(task, "def react(question, llm, tools):\n    return ''\n", hidden=True)
+    assert run.status == "error" and "cannot import name 'run_agent'" in run.detail
+    assert "the tests call run_agent" in run.detail and "interviewer code show code-react-agent" in run.detail
+
+
 def test_data_coding_ships_in_the_wheel():
     text = (Path(__file__).resolve().parents[2] / "pyproject.toml").read_text()
     assert '"data" = "interviewer/_bundled/data"' in text
