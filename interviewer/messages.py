@@ -472,6 +472,9 @@ _JUDGE: dict[str, Text] = {
     "offline.reason.states": Text("the answer states: “{quote}”", "答案提到：“{quote}”"),
     "offline.reason.gaps": Text("not covered: ", "未涉及："),
     "offline.reason.named": Text("names “{term}” but does not explain: {point}", "提到了“{term}”，但没有讲清：{point}"),
+    "offline.reason.near": Text(
+        "comes close in “{quote}” but does not state in full: {point}", "“{quote}”有所涉及，但没有讲全：{point}"
+    ),
     "offline.reason.join": Text("; ", "；"),
     "offline.reason.more": Text(" …", "等"),
     "offline.reason.nothing": Text("the answer does not address this criterion", "答案没有谈到这一项"),

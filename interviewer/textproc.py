@@ -292,9 +292,11 @@ def normalize(text: str) -> str:
     return re.sub(r"\s+", " ", text.lower().replace("−", "-").replace("–", "-")).strip()
 
 
-def contains_term(text_norm: str, term: str) -> bool:
-    """Whole-word match for Latin terms, substring match for Chinese ones; ``text_norm`` is normalize()d."""
-    matcher = _term_matcher(term)
+def contains_term(text_norm: str, term: str, inflected: bool = False) -> bool:
+    """Whole-word match for Latin terms, substring match for Chinese ones; ``text_norm`` is normalize()d.
+    ``inflected``: a Latin term's last word may also take an English ending ("a/b test" in "we A/B tested",
+    "rollback" in "rollbacks", "cache" in "caching"): terms are written in their dictionary form."""
+    matcher = _term_matcher(term, inflected)
     if matcher is None:
         return False
     if isinstance(matcher, str):  # Chinese: writers space Latin words inconsistently ("KV 缓存" = "KV缓存")
@@ -302,8 +304,11 @@ def contains_term(text_norm: str, term: str) -> bool:
     return matcher.search(text_norm) is not None
 
 
+_ENDING = r"(?:s|es|ed|d|ing)?"
+
+
 @lru_cache(maxsize=16384)
-def _term_matcher(term: str) -> re.Pattern[str] | str | None:
+def _term_matcher(term: str, inflected: bool = False) -> re.Pattern[str] | str | None:
     """How :func:`contains_term` looks for ``term``: a Chinese term squeezed of spaces, a Latin one's
     whole-word pattern, None for an empty one. Cached: the judge asks ~200k times for one long
     answer's decision, over a few thousand terms, and normalising the term and going through
@@ -313,7 +318,10 @@ def _term_matcher(term: str) -> re.Pattern[str] | str | None:
         return None
     if has_cjk(term):
         return term.replace(" ", "")
-    return re.compile(rf"(?<![a-z0-9]){re.escape(term)}(?![a-z0-9])")
+    body = re.escape(term)
+    if inflected and re.search(r"[a-z]{3}$", term):
+        body = re.escape(term[:-1]) + "(?:e" + _ENDING + "|ing|ed)" if term.endswith("e") else body + _ENDING
+    return re.compile(rf"(?<![a-z0-9]){body}(?![a-z0-9])")
 
 
 _FENCE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?(?:^[ \t]*\1[ \t]*$|\Z)", re.MULTILINE | re.DOTALL)

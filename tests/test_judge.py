@@ -524,3 +524,21 @@ def test_a_named_term_is_shown_as_the_answer_writes_it_as_a_whole_word() -> None
     assert _as_written("cross encoder", "a Cross  Encoder") == "Cross  Encoder"
     assert _as_written("忠实度", "加了忠实度评测") == "忠实度"
     assert _as_written("hnsw", "no such word here") == "hnsw"
+    assert _as_written("a/b test", "we A/B tested it") == "A/B tested"  # with the ending it took
+
+
+def test_a_criterion_scored_above_zero_without_a_covered_point_shows_what_came_closest(services: Any) -> None:
+    # A 2/4 next to "not covered: …" for every point reads as a contradiction: the reason quotes the
+    # sentence that touched the point it does not state in full.
+    answer = (
+        "QLoRA freezes the base model in 4-bit NF4 and trains LoRA adapters in bf16 on top. Paged optimizers use "
+        "NVIDIA unified memory to page optimizer states to CPU RAM when the GPU runs out, to survive memory spikes "
+        "from long sequences."
+    )
+    grade = services.offline_judge.grade(services.bank.questions["train-qlora-internals"], answer, "en")
+    near = [c for c in grade.criteria if "comes close in “" in c.reason]
+    assert near
+    for c in near:
+        quote = c.reason.split("comes close in “", 1)[1].split("”", 1)[0].rstrip("…")
+        assert quote and quote in answer
+        assert c.missing  # the point it came close to is still listed as missing

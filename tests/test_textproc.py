@@ -59,3 +59,12 @@ def test_the_judge_reads_no_clause_cut_inside_brackets() -> None:
     units = [u.text for u in answer_units(answer)]
     assert "PPO needs four models in memory (policy, reference, reward, value)" in units
     assert not any(u.endswith("(policy") or u.startswith("value)") for u in units)
+
+
+def test_an_inflected_term_is_found_only_when_asked_for() -> None:
+    said = normalize("Quality: we A/B tested it, kept two rollbacks ready and were caching the prefix.")
+    for term in ("a/b test", "rollback", "cache"):
+        assert not contains_term(said, term)
+        assert contains_term(said, term, inflected=True)
+    assert not contains_term(normalize("fragments of text"), "rag", inflected=True)
+    assert not contains_term(normalize("testament"), "test", inflected=True)

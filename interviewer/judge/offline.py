@@ -40,6 +40,7 @@ from interviewer.domain import (
 from interviewer.judge import appeals, assessment, checks, claims, figures, guards
 from interviewer.judge.caps import apply_caps, cap_reason
 from interviewer.judge.checks import Exchange
+from interviewer.judge.code_facts import code_facts
 from interviewer.judge.references import ReferenceFinder
 from interviewer.messages import msg, table
 from interviewer.rag.embedders import Embedder
@@ -121,6 +122,8 @@ class KeyPointCoverage:
     similarity: float
     alias_hits: list[str]
     evidence: str | None
+    nearest: str | None = None
+    """For a point touched but not covered (TOUCHED <= coverage < COVERED): the quote that comes closest."""
 
 
 @dataclass
@@ -165,6 +168,9 @@ class Unit:
     quote: str
     sentence: str
     code: bool = False
+    derived: bool = False
+    """Written by the judge, not the candidate (what a line of code does, ``code_facts``): read for its
+    meaning, never searched for the rubric's terms."""
 
     @property
     def context(self) -> str | None:
@@ -291,6 +297,7 @@ def answer_units(text: str, fine: bool = True) -> list[Unit]:
             words = set(re.findall(r"[a-z]+", u.lower()))
             quote = max(lines, key=lambda ln: len(words & set(re.findall(r"[a-z]+", ln.lower()))))
             units.append(Unit(u, quote, quote, code=True))
+        units.extend(Unit(f.text, f.line, f.line, code=True, derived=True) for f in code_facts(block))
     return units[:MAX_UNITS]
 
 
@@ -738,7 +745,11 @@ class OfflineJudge:
         )
         plain = [ui for ui, a in zip(good, assessing, strict=True) if not a]
         norms = {
-            kept: normalize(" ".join(units[ui].text if units[ui].code else units[ui].sentence for ui in kept))
+            kept: normalize(
+                " ".join(
+                    units[ui].text if units[ui].code else units[ui].sentence for ui in kept if not units[ui].derived
+                )
+            )
             for kept in (tuple(good), tuple(plain))
         }
         points: list[KeyPointCoverage] = []
@@ -756,13 +767,14 @@ class OfflineJudge:
             sim = float(raw[best, 2 + 2 * i : 4 + 2 * i].max())
             aliases = list(dict.fromkeys([*kp.aliases.en, *kp.aliases.zh]))
             norm = norms[tuple(good) if about_assessment else tuple(plain)]
-            hits = [a for a in aliases if contains_term(norm, a)] if use_aliases else []
+            hits = [a for a in aliases if contains_term(norm, a, inflected=True)] if use_aliases else []
             sem = float(col.max())
             alias = _alias_score(len(hits), len(aliases)) if use_aliases else 0.0
             # Meaning counts most; terms alone cannot cover a point, but confirm a close paraphrase.
-            cov = min(1.0, 0.7 * sem + 0.3 * alias + (0.15 if sem > 0.3 and hits else 0.0))
-            evidence = units[best].quote if cov >= COVERED else None
-            points.append(KeyPointCoverage(criterion, kp, round(cov, 3), round(sim, 4), hits, evidence))
+            cov = round(min(1.0, 0.7 * sem + 0.3 * alias + (0.15 if sem > 0.3 and hits else 0.0)), 3)
+            evidence = units[best].quote if cov >= COVERED else None  # rounded first: covered() reads the rounded
+            nearest = units[best].quote if TOUCHED <= cov < COVERED and sem > 0 else None
+            points.append(KeyPointCoverage(criterion, kp, cov, round(sim, 4), hits, evidence, nearest))
         ordered = sorted(errors.items(), key=lambda e: (-pairs[e[0][0]][0].weight, e[0][0], -e[1][0]))
         doubts = _doubts(leans, units, good, pairs, targets, wrong_points)
         self_assessed = list(dict.fromkeys(units[ui].sentence for ui, a in zip(good, assessing, strict=True) if a))
@@ -1040,8 +1052,8 @@ def _reason(
     answer: str,
 ) -> str:
     """Why a criterion scored what it did, from what the answer said: its wrong claims first, then
-    what it states, then the points it only names (by a term found in ``answer``), then what it
-    leaves out."""
+    what it states, then the points it only names (by a term found in ``answer``), the one it comes
+    closest to without stating it, then what it leaves out."""
     w = table("offline.reason", lang)
     parts = [
         w["wrong"].format(
@@ -1060,6 +1072,11 @@ def _reason(
         w["named"].format(term=_as_written(p.alias_hits[0], answer), point=_label(p.key_point, lang)) for p in named
     ]
     said = wrong_ids | {p.key_point.id for p in named}
+    # A point the answer comes close to without stating it is shown with the sentence that comes closest,
+    # so a partial score does not read as "not covered" next to an answer that touched it.
+    near = [p for p in missing if p.key_point.id not in said and p.nearest][:1]
+    parts += [w["near"].format(quote=_short(p.nearest or "", 60), point=_label(p.key_point, lang)) for p in near]
+    said |= {p.key_point.id for p in near}
     gaps = [_label(p.key_point, lang) for p in missing if p.key_point.id not in said]
     if gaps:
         parts.append(w["gaps"] + w["join"].join(gaps[:3]) + (w["more"] if len(gaps) > 3 else ""))
@@ -1074,7 +1091,7 @@ def _as_written(term: str, answer: str) -> str:
     term as a whole word, as ``contains_term`` found it ("rag" is not the "rag" of "fragment")."""
     pattern = re.escape(term).replace(r"\ ", r"\s*")
     if not has_cjk(term):
-        pattern = rf"(?<![a-z0-9]){pattern}(?![a-z0-9])"
+        pattern = rf"(?<![a-z0-9]){pattern}(?:s|es|ed|d|ing)?(?![a-z0-9])"  # with an ending it may take ("A/B tested")
     found = re.search(pattern, answer, re.IGNORECASE)
     return found.group(0) if found else term
 
