@@ -475,6 +475,9 @@ _JUDGE: dict[str, Text] = {
     "offline.reason.near": Text(
         "comes close in “{quote}” but does not state in full: {point}", "“{quote}”有所涉及，但没有讲全：{point}"
     ),
+    "offline.reason.near_same": Text(
+        "which comes close to, without stating in full: {point}", "这句也有所涉及，但没有讲全：{point}"
+    ),
     "offline.reason.join": Text("; ", "；"),
     "offline.reason.more": Text(" …", "等"),
     "offline.reason.nothing": Text("the answer does not address this criterion", "答案没有谈到这一项"),

@@ -542,3 +542,14 @@ def test_a_criterion_scored_above_zero_without_a_covered_point_shows_what_came_c
         quote = c.reason.split("comes close in “", 1)[1].split("”", 1)[0].rstrip("…")
         assert quote and quote in answer
         assert c.missing  # the point it came close to is still listed as missing
+    # the sentence a reason has just quoted as stating one point is not quoted again for the next
+    zh = (
+        "主要三层防护。第一，硬上限：max_steps（比如 15 步）、总 token 预算和墙钟超时，到了就强制结束并返回部分结果。"
+        "第二，检测重复：把每次 (tool, 参数) 做个哈希，同样的调用连续出现两三次就判定打转，给模型注入一条提示让它换个思路；"
+        "还不行就终止。第三，工具失败要给结构化的错误信息，不然模型会一直重试同一个坏调用。"
+    )
+    grade = services.offline_judge.grade(services.bank.questions["agent-infinite-loops"], zh, "zh")
+    assert any("这句也有所涉及，但没有讲全" in c.reason for c in grade.criteria)
+    for c in grade.criteria:
+        quotes = [q.split("”", 1)[0] for q in c.reason.split("“")[1:]]
+        assert len(quotes) == len(set(quotes)), c.reason

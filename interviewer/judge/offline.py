@@ -1075,7 +1075,13 @@ def _reason(
     # A point the answer comes close to without stating it is shown with the sentence that comes closest,
     # so a partial score does not read as "not covered" next to an answer that touched it.
     near = [p for p in missing if p.key_point.id not in said and p.nearest][:1]
-    parts += [w["near"].format(quote=_short(p.nearest or "", 60), point=_label(p.key_point, lang)) for p in near]
+    stated = covered[0].evidence if covered and score > 0 else None
+    parts += [
+        w["near_same"].format(point=_label(p.key_point, lang))  # the sentence just quoted: not twice
+        if p.nearest == stated
+        else w["near"].format(quote=_short(p.nearest or "", 60), point=_label(p.key_point, lang))
+        for p in near
+    ]
     said |= {p.key_point.id for p in near}
     gaps = [_label(p.key_point, lang) for p in missing if p.key_point.id not in said]
     if gaps:
