@@ -318,10 +318,16 @@ def _term_matcher(term: str, inflected: bool = False) -> re.Pattern[str] | str |
         return None
     if has_cjk(term):
         return term.replace(" ", "")
+    return re.compile(rf"(?<![a-z0-9]){term_pattern(term, inflected)}(?![a-z0-9])")
+
+
+def term_pattern(term: str, inflected: bool) -> str:
+    """The regex for a lower-case Latin ``term`` (no word boundaries): escaped, and when ``inflected``
+    with the English endings its last word may take ("test" -> "tested", "cache" -> "caching")."""
     body = re.escape(term)
     if inflected and re.search(r"[a-z]{3}$", term):
-        body = re.escape(term[:-1]) + "(?:e" + _ENDING + "|ing|ed)" if term.endswith("e") else body + _ENDING
-    return re.compile(rf"(?<![a-z0-9]){body}(?![a-z0-9])")
+        return re.escape(term[:-1]) + "(?:e" + _ENDING + "|ing|ed)" if term.endswith("e") else body + _ENDING
+    return body
 
 
 _FENCE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?(?:^[ \t]*\1[ \t]*$|\Z)", re.MULTILINE | re.DOTALL)

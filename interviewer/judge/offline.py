@@ -52,6 +52,7 @@ from interviewer.textproc import (
     sentences,
     split_clauses,
     split_code,
+    term_pattern,
     tokenize,
 )
 
@@ -1062,8 +1063,9 @@ def _reason(
         )
         for e in wrong
     ]
-    if covered and score > 0:
-        parts.append(w["states"].format(quote=_short(covered[0].evidence or "", 70)))
+    stated = covered[0].evidence if covered and score > 0 else None
+    if stated is not None:
+        parts.append(w["states"].format(quote=_short(stated, 70)))
     wrong_ids = {e.key_point.id for e in wrong}
     # A point the answer names without stating it ("I merge the two lists with RRF" for the fusion
     # formula) is said to be named, so the feedback does not read as if the judge missed the word.
@@ -1075,7 +1077,6 @@ def _reason(
     # A point the answer comes close to without stating it is shown with the sentence that comes closest,
     # so a partial score does not read as "not covered" next to an answer that touched it.
     near = [p for p in missing if p.key_point.id not in said and p.nearest][:1]
-    stated = covered[0].evidence if covered and score > 0 else None
     parts += [
         w["near_same"].format(point=_label(p.key_point, lang))  # the sentence just quoted: not twice
         if p.nearest == stated
@@ -1095,9 +1096,10 @@ def _reason(
 def _as_written(term: str, answer: str) -> str:
     """``term`` (an alias, as the bank spells it) the way ``answer`` writes it ("RRF" for "rrf"); a Latin
     term as a whole word, as ``contains_term`` found it ("rag" is not the "rag" of "fragment")."""
-    pattern = re.escape(term).replace(r"\ ", r"\s*")
-    if not has_cjk(term):
-        pattern = rf"(?<![a-z0-9]){pattern}(?:s|es|ed|d|ing)?(?![a-z0-9])"  # with an ending it may take ("A/B tested")
+    body = re.escape(term) if has_cjk(term) else term_pattern(term.lower(), inflected=True)
+    pattern = body.replace(r"\ ", r"\s*")
+    if not has_cjk(term):  # with an ending it may take ("A/B tested"), as the coverage found it
+        pattern = rf"(?<![a-z0-9]){pattern}(?![a-z0-9])"
     found = re.search(pattern, answer, re.IGNORECASE)
     return found.group(0) if found else term
 
