@@ -267,6 +267,18 @@ def test_a_point_bound_to_its_rival_is_a_wrong_subject() -> None:
     assert claims.wrong_subject("Unlike GQA, MQA keeps one K/V head.", q, mqa) is None  # a comparison
 
 
+def test_a_point_named_by_the_verb_of_its_subject_is_not_bound_to_a_rival() -> None:
+    """A sentence that says "route only hard queries to the 70B" names routing, and distillation too."""
+    from interviewer.bank import load_bank
+
+    q = load_bank().questions["sd-70b-cost-reduction"]
+    router = next(kp for _, kp in q.rubric.key_points() if kp.id == "model-router")
+    both = "Distill into a 8B for the easy 70% of traffic and route only hard queries to the 70B."
+    assert claims.names_own_subject(both, router)
+    assert claims.wrong_subject(both, q, router) is None
+    assert claims.wrong_subject("Distill into a 8B for the easy 70% of traffic.", q, router) is not None
+
+
 def test_refutations_are_not_claims() -> None:
     assert claims.refutes("It's a common misconception that DPO trains a reward model first.")
     assert claims.refutes("很多人以为 DPO 要先训练奖励模型，其实不用。")

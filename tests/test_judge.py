@@ -553,3 +553,22 @@ def test_a_criterion_scored_above_zero_without_a_covered_point_shows_what_came_c
     for c in grade.criteria:
         quotes = [q.split("”", 1)[0] for q in c.reason.split("“")[1:]]
         assert len(quotes) == len(set(quotes)), c.reason
+
+
+def test_the_sentence_quoted_for_a_point_names_it_when_one_scores_nearly_as_well(services: Any) -> None:
+    # e5 reads "a small draft model from the same family" as close to distilling into a student, closer
+    # than the sentence that says "Distill into a 8B": the point is covered either way, but the quote
+    # a candidate reads as the grade's evidence must be the sentence that says it.
+    answer = (
+        "Biggest levers, roughly in order. (1) Quantize: AWQ or FP8 weights gets you ~2x memory and usually <1% "
+        "quality drop on a 70B; INT4 is fine for most chat tasks but check your evals, long-context and math degrade "
+        "first. (2) Serving: vLLM with continuous batching and paged attention. (3) Speculative decoding with a small "
+        "draft model from the same family - it reduces the number of tokens the big model has to generate, keep the "
+        "acceptance rate above 60%. (4) Distill into a 8B for the easy 70% of traffic and route only hard queries to "
+        "the 70B. (5) Prefix caching for the shared system prompt."
+    )
+    q = services.bank.questions["sd-70b-cost-reduction"]
+    cov = services.offline_judge.coverage(q, answer)
+    points = {p.key_point.id: p for p in cov.points}
+    for kp in ("distillation", "model-router"):
+        assert points[kp].evidence is not None and "Distill into a 8B" in points[kp].evidence, kp

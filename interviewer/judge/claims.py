@@ -282,13 +282,31 @@ def mentions(sentence: str, terms: Iterable[str]) -> list[str]:
     return [t for t in terms if contains_term(low, t)]
 
 
+_DERIVED = re.compile(r"(?<=[a-z]{3})(ing|er)$")
+
+
+def _family(term: str) -> list[str]:
+    """``term`` and the verb it is made from, when its last word is an "-ing" or "-er" noun: "routing"
+    and "router" are said as "route only hard queries to the 70B", "caching" as "cache the prefix"."""
+    stem = _DERIVED.sub("", term)
+    return [term] if stem == term or has_cjk(term) else [term, stem, stem + "e"]
+
+
+def names_own_subject(sentence: str, kp: KeyPoint) -> bool:
+    """The sentence names the key point's own subject in any English form of it ("route", "routed"
+    for "routing"). Lenient on purpose: missing the point's own subject would take its credit away
+    as if the sentence spoke of a rival."""
+    low = normalize(sentence)
+    return any(contains_term(low, f, inflected=True) for t in subject_terms(kp) for f in _family(t))
+
+
 def wrong_subject(sentence: str, question: Question, kp: KeyPoint) -> str | None:
     """The rival a sentence binds this key point's statement to, if it names a rival and not the key
     point's own subject and is not a comparison ("GQA shares one K/V head across all heads" for the
     MQA point). None otherwise."""
     if kp.subject is None or compares(sentence) or refutes(sentence):
         return None
-    if mentions(sentence, subject_terms(kp)):
+    if names_own_subject(sentence, kp):
         return None
     own_text = normalize(f"{kp.text.zh} {kp.text.en}")
     # a rival the key point itself names ("HF now points new deployments to vLLM", for the TGI point)
@@ -302,7 +320,7 @@ def about_rival(sentence: str, question: Question, kp: KeyPoint) -> bool:
     the rival ("DPO needs no reward model" is no denial of RLHF's reward model)."""
     return (
         kp.subject is not None
-        and not mentions(sentence, subject_terms(kp))
+        and not names_own_subject(sentence, kp)
         and bool(mentions(sentence, rivals(question, kp)))
     )
 

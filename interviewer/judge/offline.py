@@ -756,6 +756,7 @@ class OfflineJudge:
         points: list[KeyPointCoverage] = []
         wrong_points = {i for i, _ in errors}
         leans = _leans(raw, scores, units, n, targets)
+        doubted = _doubted(leans, targets, n)
         for i, (criterion, kp) in enumerate(pairs):
             if i in wrong_points or not good:
                 points.append(KeyPointCoverage(criterion, kp, 0.0, 0.0, [], None))
@@ -767,14 +768,15 @@ class OfflineJudge:
             best = good[int(col.argmax())]
             sim = float(raw[best, 2 + 2 * i : 4 + 2 * i].max())
             aliases = list(dict.fromkeys([*kp.aliases.en, *kp.aliases.zh]))
+            shown = _evidence_unit(units, good, col, aliases, doubted[:, i])
             norm = norms[tuple(good) if about_assessment else tuple(plain)]
             hits = [a for a in aliases if contains_term(norm, a, inflected=True)] if use_aliases else []
             sem = float(col.max())
             alias = _alias_score(len(hits), len(aliases)) if use_aliases else 0.0
             # Meaning counts most; terms alone cannot cover a point, but confirm a close paraphrase.
             cov = round(min(1.0, 0.7 * sem + 0.3 * alias + (0.15 if sem > 0.3 and hits else 0.0)), 3)
-            evidence = units[best].quote if cov >= COVERED else None  # rounded first: covered() reads the rounded
-            nearest = units[best].quote if TOUCHED <= cov < COVERED and sem > 0 else None
+            evidence = units[shown].quote if cov >= COVERED else None  # rounded first: covered() reads the rounded
+            nearest = units[shown].quote if TOUCHED <= cov < COVERED and sem > 0 else None
             points.append(KeyPointCoverage(criterion, kp, cov, round(sim, 4), hits, evidence, nearest))
         ordered = sorted(errors.items(), key=lambda e: (-pairs[e[0][0]][0].weight, e[0][0], -e[1][0]))
         doubts = _doubts(leans, units, good, pairs, targets, wrong_points)
@@ -962,6 +964,39 @@ def _leans(raw: np.ndarray, scores: np.ndarray, units: list[Unit], n: int, targe
     close = scores[:, 1 + n : 1 + n + m] >= LEAN_FLOOR
     code = np.array([[u.code] for u in units])
     return np.where(close & ~code, wrong - point, -np.inf)
+
+
+def _doubted(leans: np.ndarray, targets: _Targets, n: int) -> np.ndarray:
+    """Units x key points: the unit leans towards one of the point's misconceptions (a doubt)."""
+    out = np.zeros((leans.shape[0], n), dtype=bool)
+    for j, (i, _) in enumerate(targets.misconceptions):
+        out[:, i] |= leans[:, j] > LEAN
+    return out
+
+
+EVIDENCE_SLACK = 0.3
+"""How much less a sentence may score on a key point than the answer's best one and still be the one
+quoted for it, when it says the point in the point's own terms or is not in doubt (see
+``_evidence_unit``). The score is the best sentence's either way."""
+
+
+def _evidence_unit(
+    units: list[Unit], good: list[int], col: np.ndarray, aliases: Sequence[str], doubted: np.ndarray
+) -> int:
+    """The unit to quote for a key point: among those scoring within EVIDENCE_SLACK of the best, one that
+    names the point in its own terms before one that only reads close to it ("Distill into an 8B…" for
+    distillation, not "a small draft model from the same family"), then one not in doubt before one that
+    is (a grade quotes for a point the sentence it lists as worth checking only when no other will do),
+    then the best score."""
+    top = float(col.max())
+
+    def rank(k: int) -> tuple[bool, bool, float]:
+        u = units[good[k]]
+        named = any(contains_term(normalize(u.sentence), a, inflected=True) for a in aliases)
+        return (named, not bool(doubted[good[k]]), float(col[k]))
+
+    near = [k for k in range(len(good)) if col[k] > 0 and col[k] >= top - EVIDENCE_SLACK]
+    return good[max(near, key=rank)] if near else good[int(col.argmax())]
 
 
 def _doubts(
