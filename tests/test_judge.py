@@ -572,3 +572,85 @@ def test_the_sentence_quoted_for_a_point_names_it_when_one_scores_nearly_as_well
     points = {p.key_point.id: p for p in cov.points}
     for kp in ("distillation", "model-router"):
         assert points[kp].evidence is not None and "Distill into a 8B" in points[kp].evidence, kp
+
+
+def test_a_story_told_in_results_and_roles_is_never_set_aside_as_talk_about_the_answer(services: Any) -> None:
+    # The appeal reader sets aside sentences that read like talk about an answer's assessment; an eval-set
+    # result in a behavioural story reads like one, and there it is the answer (Question.experience).
+    answer = (
+        "Our support bot quoted a refund policy we had retired, to a few hundred customers. I pulled the stale "
+        "doc from the index and added an effective-date filter. Result: on our 300-question eval set the "
+        "hallucination rate went from 7% to 1.2%, and it hasn't recurred in five months."
+    )
+    q = services.bank.questions["beh-worst-hallucination"]
+    assert q.experience
+    result = "Result: on our 300-question eval set the hallucination rate went from 7% to 1.2%, and it hasn't recurred in five months."
+    assert result not in services.offline_judge.coverage(q, answer).self_assessed
+    as_if_technical = q.model_copy(update={"experience": False, "id": "beh-worst-hallucination-as-technical"})
+    assert result in services.offline_judge.coverage(as_if_technical, answer).self_assessed
+
+
+def test_a_story_earns_a_point_written_as_what_an_answer_should_do_through_its_examples(services: Any) -> None:
+    # "States their own role in the response and the fix" reads far from any one story; the key point's
+    # examples say it the way stories do, so "I ran the incident channel and made the call…" earns it.
+    answer = (
+        "Our support bot quoted a refund policy we had retired, to a few hundred customers. I was the on-call "
+        "lead, so I ran the incident channel and made the call to turn the refunds intent off before we knew "
+        "the cause. The stale policy PDF was still in the index; I pulled it and added an effective-date filter."
+    )
+    q = services.bank.questions["beh-worst-hallucination"]
+    role = next(kp for _, kp in q.rubric.key_points() if kp.id == "hallucination-role")
+    assert role.examples.en and role.examples.zh
+    told = {p.key_point.id: p for p in services.offline_judge.coverage(q, answer).points}["hallucination-role"]
+    assert "I was the on-call lead" in (told.evidence or told.nearest or "")
+    bare = q.model_copy(
+        update={
+            "id": "beh-worst-hallucination-without-examples",
+            "rubric": q.rubric.model_copy(
+                update={
+                    "criteria": [
+                        c.model_copy(
+                            update={
+                                "key_points": [
+                                    k.model_copy(update={"examples": type(k.examples)()}) for k in c.key_points
+                                ]
+                            }
+                        )
+                        for c in q.rubric.criteria
+                    ]
+                }
+            ),
+        }
+    )
+    unaided = {p.key_point.id: p for p in services.offline_judge.coverage(bare, answer).points}["hallucination-role"]
+    assert told.coverage >= unaided.coverage + 0.1  # measured: 0.44 against 0.27
+
+
+def test_a_story_about_something_else_earns_nothing_from_the_examples(services: Any) -> None:
+    # The examples say how a story about this subject states a point; a good story about a database
+    # failover matches their form, not their subject.
+    answer = (
+        "The worst incident I handled was a database failover that didn't fire. The primary's disk filled up at "
+        "3am and the service was down for forty minutes. I moved traffic to the replica by hand and purged old "
+        "binlogs; afterwards I added disk-usage alerts and we drill the failover script every quarter."
+    )
+    grade = services.offline_judge.grade(services.bank.questions["beh-worst-hallucination"], answer, "en")
+    assert grade.overall <= 10
+
+
+def test_the_examples_count_in_proportion_to_how_near_the_answer_comes_to_the_points() -> None:
+    import numpy as np
+
+    from interviewer.judge.offline import TOUCHED, _Targets
+
+    # columns: question, kp1, kp2, then one example of kp2 (no misconceptions)
+    targets = _Targets(np.zeros((8, 4)), [], exemplars=[1], examples=1)
+
+    def folded(kp1: float) -> float:
+        scores = np.array([[0.0, kp1, 0.0, 0.9]], dtype=np.float32)
+        return float(targets.fold(scores, 2)[0, 2])
+
+    assert folded(TOUCHED) == pytest.approx(0.9)  # an answer on the subject: the example in full
+    assert folded(TOUCHED / 2) == pytest.approx(0.45)  # half as near: half the example's credit
+    assert folded(0.0) == 0.0  # about something else: nothing
+    assert folded(TOUCHED * 0.99) == pytest.approx(0.9 * 0.99)  # no step a sentence added could cross

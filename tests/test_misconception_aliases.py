@@ -1,9 +1,9 @@
 """A misconception's tell-tale phrases must not fire on the bank's own correct texts.
 
 The offline judge reports an *error* when a sentence states a misconception's alias
-(``judge/claims.py:alias_hit``). A phrase that also turns up in a reference note or in a model
-answer, outside a refutation, would report errors on correct answers: this test lists every such
-phrase with the sentence it fired on. Sections of the notes that list pitfalls (headings with
+(``judge/claims.py:alias_hit``). A phrase that also turns up in a reference note, a model answer
+or a key point's example, outside a refutation, would report errors on correct answers: this test
+lists every such phrase with the sentence it fired on. Sections of the notes that list pitfalls (headings with
 "mistake", "pitfall", "misconception", "误区", "常见错误"...) state the wrong claims on purpose
 and are skipped.
 """
@@ -22,7 +22,8 @@ _PITFALL_HEADING = re.compile(
 
 
 def _correct_texts() -> list[tuple[str, str]]:
-    """(where, sentence) for every sentence of the notes (outside pitfall sections) and model answers."""
+    """(where, sentence) for every sentence of the notes (outside pitfall sections) and model answers, and
+    every key point's examples."""
     bank = load_bank()
     out: list[tuple[str, str]] = []
     for note in bank.notes.values():
@@ -38,6 +39,8 @@ def _correct_texts() -> list[tuple[str, str]]:
         if q.model_answer is not None:
             for lang in ("zh", "en"):
                 out.extend((f"model answer {q.id} [{lang}]", s) for s in sentences(q.model_answer.get(lang)))
+        for _, kp in q.rubric.key_points():
+            out.extend((f"example of {q.id}/{kp.id}", s) for s in kp.examples.all())
     return out
 
 

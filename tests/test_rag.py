@@ -241,6 +241,29 @@ def test_bundled_embedding_cache_covers_every_builtin_chunk() -> None:
     assert stale == [], "run `python -m interviewer.rag.bundle` after editing notes"
 
 
+def test_bundled_embedding_cache_covers_every_key_point_and_example() -> None:
+    """The judge embeds a question's key points, misconceptions and examples when it is first asked:
+    bundled, that costs a lookup, not seconds of model time (the four behavioural questions have 540
+    examples)."""
+    from interviewer.rag.cache import EmbeddingCache, query_key
+    from interviewer.rag.embedders import get_embedder
+
+    cache = EmbeddingCache(get_embedder("e5-small").identity)
+    texts = [
+        t
+        for q in load_bank().questions.values()
+        for _, kp in q.rubric.key_points()
+        for t in (
+            kp.text.zh,
+            kp.text.en,
+            *kp.examples.all(),
+            *(x for m in kp.misconceptions for x in (m.text.zh, m.text.en)),
+        )
+    ]
+    stale = [t for t in texts if cache.get(query_key(t)) is None]
+    assert stale == [], "run `python -m interviewer.rag.bundle` after editing the bank"
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

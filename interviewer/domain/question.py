@@ -81,6 +81,11 @@ class KeyPoint(BaseModel):
     misconceptions: list[Misconception] = Field(default_factory=list)
     probe: LocalizedText | None = None
     """A natural follow-up question aimed at this point, asked when no seed fits and the answer missed it."""
+    examples: Terms = Field(default_factory=Terms)
+    """Sentences in which candidates state this point, each from a different story ("I ran the incident
+    bridge and made the call to switch the intent off"): a point written as what an answer should do
+    ("States their own role") reads far from any one story, and the judge matches answers against these
+    as well as against the point itself."""
 
     @model_validator(mode="after")
     def _has_aliases(self) -> KeyPoint:
@@ -166,6 +171,10 @@ class Question(BaseModel):
     follow_ups: list[FollowUpSeed] = Field(min_length=2, max_length=4)
     model_answer: LocalizedText | None = None
     """What a strong senior answer says, in the candidate's voice (shown after grading)."""
+    experience: bool = False
+    """The question asks for the candidate's own experience ("Tell me about…", "Describe a time…"): what
+    they did and what came of it ("I was incident commander", "cost fell from $160k to $52k a month") is
+    the answer, never read as talk about the answer (``judge/appeals.py``)."""
     as_of: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}$")
     """For time-sensitive questions: the month (YYYY-MM) the rubric's facts were checked."""
 

@@ -310,7 +310,10 @@ class _Targets:
     misconceptions: list[tuple[int, Misconception]]
     """(key point index, misconception) for each misconception row pair, in order."""
     exemplars: list[int] = field(default_factory=list)
-    """Key point index of each exemplar row pair (a model-answer sentence; its other language's row is zero)."""
+    """Key point index of each exemplar row pair (a key point's example or a model-answer sentence; its
+    other language's row is zero)."""
+    examples: int = 0
+    """How many of the exemplars, first, are key points' own examples (``KeyPoint.examples``)."""
     words: frozenset[str] = frozenset()
     """The rubric's words (question, key points, aliases, misconceptions): what a very long answer is
     read through (see READ_UNITS)."""
@@ -332,10 +335,18 @@ class _Targets:
     with one of them is never called wrong."""
 
     def fold(self, scores: np.ndarray, n: int) -> np.ndarray:
-        """Calibrated scores with each key point's column raised to its best exemplar's."""
+        """Calibrated scores with each key point's column raised to its best exemplar's. The key points'
+        own examples count in full for an answer that touches one of the points by itself (TOUCHED), and
+        less the further it stays from all of them: they say how a story about this subject states a
+        point, and a story about something else (a data warehouse's bill for "a time you cut inference
+        cost") matches their form alone. The weight is continuous, so text added to an answer cannot
+        switch the examples on for all of it."""
         base = 1 + n + len(self.misconceptions)
+        touched = float(scores[:, 1 : 1 + n].max()) if n and len(scores) else 0.0
+        weight = min(1.0, touched / TOUCHED)
         for e, i in enumerate(self.exemplars):
-            np.maximum(scores[:, 1 + i], scores[:, base + e], out=scores[:, 1 + i])
+            column = scores[:, base + e] * weight if e < self.examples else scores[:, base + e]
+            np.maximum(scores[:, 1 + i], column, out=scores[:, 1 + i])
         return scores
 
 
@@ -425,6 +436,7 @@ class OfflineJudge:
             np.vstack([vectors, *rows]) if rows else vectors,
             mis,
             exemplars,
+            sum(len(kp.examples.all()) for _, kp in pairs),
             _rubric_words(question),
             tuple(claims.all_subjects(question)),
             [claims.protected_terms(pairs[i][1], m) for i, m in mis],
@@ -438,10 +450,19 @@ class OfflineJudge:
         return targets
 
     def _exemplars(self, question: Question, kp_vectors: np.ndarray) -> tuple[list[int], list[np.ndarray]]:
-        """Model-answer sentences assigned to the key point each states (see EXEMPLAR_MIN), as row pairs."""
+        """The key points' own examples, and model-answer sentences assigned to the key point each states
+        (see EXEMPLAR_MIN), as row pairs."""
         owners: list[int] = []
         rows: list[np.ndarray] = []
-        if question.model_answer is None or not len(kp_vectors):
+        if not len(kp_vectors):
+            return owners, rows
+        for i, (_, kp) in enumerate(question.rubric.key_points()):
+            for said, zh in ((kp.examples.zh, True), (kp.examples.en, False)):
+                for vec in self.embedder.embed_queries(said) if said else []:
+                    zero = np.zeros_like(vec)
+                    owners.append(i)
+                    rows.append(np.vstack([vec, zero] if zh else [zero, vec]))
+        if question.model_answer is None:
             return owners, rows
         for lang in ("zh", "en"):
             found = exemplar_sentences(question.model_answer.get(lang))
@@ -742,7 +763,7 @@ class OfflineJudge:
         said = [units[ui].sentence for ui in good]
         prose = ["" if units[ui].code else units[ui].sentence for ui in good]
         assessing = np.array(assessment.self_assessed(answer, said), dtype=bool) | np.array(
-            self._set_aside(prose), dtype=bool
+            self._set_aside(prose) if not question.experience else [False] * len(prose), dtype=bool
         )
         plain = [ui for ui, a in zip(good, assessing, strict=True) if not a]
         norms = {

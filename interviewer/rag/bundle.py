@@ -1,5 +1,5 @@
 """Build the bundled vector cache (``data/embeddings``): every chunk of the built-in notes as a
-passage, and every question, key point, misconception, correction and model-answer exemplar as a query, for
+passage, and every question, key point, key-point example, misconception, correction and model-answer exemplar as a query, for
 the default embedder. Run after editing notes or the bank: ``python -m interviewer.rag.bundle``."""
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ def main() -> None:
         texts += [q.text.zh, q.text.en]
         texts += [t for _, k in q.rubric.key_points() for t in (k.text.zh, k.text.en)]
         texts += [t for _, k in q.rubric.key_points() for m in k.misconceptions for t in (m.text.zh, m.text.en)]
+        texts += [t for _, k in q.rubric.key_points() for t in k.examples.all()]
         if q.model_answer is not None:  # the offline judge's exemplars (judge.offline.EXEMPLAR_MIN)
             texts += [x for lang in ("zh", "en") for x in exemplar_sentences(q.model_answer.get(lang))]
     texts = list(dict.fromkeys(texts))
