@@ -634,8 +634,7 @@ def test_a_story_about_something_else_earns_nothing_from_the_examples(services: 
         "3am and the service was down for forty minutes. I moved traffic to the replica by hand and purged old "
         "binlogs; afterwards I added disk-usage alerts and we drill the failover script every quarter."
     )
-    grade = services.offline_judge.grade(services.bank.questions["beh-worst-hallucination"], answer, "en")
-    assert grade.overall <= 10
+    assert grade(services, "beh-worst-hallucination", answer).overall <= 10
 
 
 def test_the_examples_count_in_proportion_to_how_near_the_answer_comes_to_the_points() -> None:

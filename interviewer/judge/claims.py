@@ -277,9 +277,10 @@ def rivals(question: Question, kp: KeyPoint) -> list[str]:
     return out
 
 
-def mentions(sentence: str, terms: Iterable[str]) -> list[str]:
+def mentions(sentence: str, terms: Iterable[str], inflected: bool = False) -> list[str]:
+    """The ``terms`` the sentence names (``inflected``: in any English ending, see ``contains_term``)."""
     low = normalize(sentence)
-    return [t for t in terms if contains_term(low, t)]
+    return [t for t in terms if contains_term(low, t, inflected)]
 
 
 _DERIVED = re.compile(r"(?<=[a-z]{3})(ing|er)$")
@@ -296,8 +297,7 @@ def names_own_subject(sentence: str, kp: KeyPoint) -> bool:
     """The sentence names the key point's own subject in any English form of it ("route", "routed"
     for "routing"). Lenient on purpose: missing the point's own subject would take its credit away
     as if the sentence spoke of a rival."""
-    low = normalize(sentence)
-    return any(contains_term(low, f, inflected=True) for t in subject_terms(kp) for f in _family(t))
+    return bool(mentions(sentence, [f for t in subject_terms(kp) for f in _family(t)], inflected=True))
 
 
 def wrong_subject(sentence: str, question: Question, kp: KeyPoint) -> str | None:

@@ -456,12 +456,18 @@ class OfflineJudge:
         rows: list[np.ndarray] = []
         if not len(kp_vectors):
             return owners, rows
-        for i, (_, kp) in enumerate(question.rubric.key_points()):
-            for said, zh in ((kp.examples.zh, True), (kp.examples.en, False)):
-                for vec in self.embedder.embed_queries(said) if said else []:
-                    zero = np.zeros_like(vec)
-                    owners.append(i)
-                    rows.append(np.vstack([vec, zero] if zh else [zero, vec]))
+        said = [
+            (i, zh, text)
+            for i, (_, kp) in enumerate(question.rubric.key_points())
+            for zh, texts in ((True, kp.examples.zh), (False, kp.examples.en))
+            for text in texts
+        ]
+        for (i, zh, _), vec in zip(
+            said, self.embedder.embed_queries([t for *_, t in said]) if said else [], strict=True
+        ):
+            zero = np.zeros_like(vec)
+            owners.append(i)
+            rows.append(np.vstack([vec, zero] if zh else [zero, vec]))
         if question.model_answer is None:
             return owners, rows
         for lang in ("zh", "en"):
@@ -619,10 +625,11 @@ class OfflineJudge:
         """The guards' report on ``answer``, appeals read by meaning as well as by pattern."""
         return guards.check(answer, vocab, lambda text: self.read_appeals(text, question))
 
-    def _set_aside(self, sentences: list[str]) -> list[bool]:
+    def _set_aside(self, sentences: list[str], question: Question) -> list[bool]:
         """Which ``sentences`` read as talk about the answer rather than its topic (the appeal reader's
-        ``set_aside``): like a self-assessment, they earn no key point."""
-        if self.appeal_reader is None:
+        ``set_aside``): like a self-assessment, they earn no key point. None on a question that asks for
+        the candidate's own experience: there what they did and what came of it is the topic."""
+        if self.appeal_reader is None or question.experience:
             return [False] * len(sentences)
         return appeals.set_aside(self.appeal_reader, sentences, self._embed_units)
 
@@ -763,7 +770,7 @@ class OfflineJudge:
         said = [units[ui].sentence for ui in good]
         prose = ["" if units[ui].code else units[ui].sentence for ui in good]
         assessing = np.array(assessment.self_assessed(answer, said), dtype=bool) | np.array(
-            self._set_aside(prose) if not question.experience else [False] * len(prose), dtype=bool
+            self._set_aside(prose, question), dtype=bool
         )
         plain = [ui for ui, a in zip(good, assessing, strict=True) if not a]
         norms = {
@@ -1012,8 +1019,7 @@ def _evidence_unit(
     top = float(col.max())
 
     def rank(k: int) -> tuple[bool, bool, float]:
-        u = units[good[k]]
-        named = any(contains_term(normalize(u.sentence), a, inflected=True) for a in aliases)
+        named = bool(claims.mentions(units[good[k]].sentence, aliases, inflected=True))
         return (named, not bool(doubted[good[k]]), float(col[k]))
 
     near = [k for k in range(len(good)) if col[k] > 0 and col[k] >= top - EVIDENCE_SLACK]
