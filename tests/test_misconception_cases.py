@@ -47,3 +47,20 @@ def test_aliases_catch_the_wrong_statements_and_spare_the_truths(file: Path) -> 
                 if found := claims.stated(question, s):
                     problems.append(f"truth read as {found} in {question.id} [{lang}]: {s}")
     assert problems == [], "\n".join(problems)
+
+
+def test_the_probe_sentences_name_real_misconceptions() -> None:
+    """``evals/research/claim_probes`` measure how the phrases generalise (``evals/claim_probes.py``): each
+    probe names a misconception of its question and states it twice per language, with one truth beside."""
+    bank = load_bank()
+    probes = sorted((Path(__file__).parents[1] / "evals" / "research" / "claim_probes").glob("*.yaml"))
+    assert probes
+    for f in probes:
+        for case in _cases(f):
+            question = bank.questions[case["question"]]
+            assert case["misconception"] in {m.id for _, kp in question.rubric.key_points() for m in kp.misconceptions}
+            for lang in ("en", "zh"):
+                assert len(case["states"][lang]) == 2 and len(case["truths"][lang]) == 1, (
+                    f.name,
+                    case["misconception"],
+                )
