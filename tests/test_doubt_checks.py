@@ -197,6 +197,38 @@ def test_a_rescore_reads_the_replies_to_claim_checks(indexed_home: Any, tmp_path
 
 
 # -- what the grade reports of its doubts (Grade.unverified) ------------------------------------------------
+@pytest.fixture
+def every_doubt_listed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A grade lists every doubt past LEAN in either language: these tests are about how a listed doubt is
+    reported, and ANSWER_ZH's doubt leans 0.027, under the bar a grade lists doubts at (SHOWN_LEAN)."""
+    from interviewer.judge import offline
+
+    monkeypatch.setattr(offline, "SHOWN_LEAN", {"zh": offline.LEAN, "en": offline.LEAN})
+
+
+def test_a_grade_lists_only_doubts_that_lean_past_the_bar_for_their_language(services: Any) -> None:
+    # e5's lean tells a wrong Chinese sentence from a true one only past 0.06, and an English one not at all
+    # (evals/research/claim_probes): a doubt under the bar leads a doubt check, but the grade does not list it
+    from interviewer.judge import offline
+
+    judge = services.offline_judge
+    question = services.bank.questions["sd-multi-agent-system"]
+    [doubt] = [
+        d for d in judge.coverage(question, ANSWER_ZH).open_doubts() if d.misconception.id == "multi-agent-cheaper"
+    ]
+    assert offline.LEAN < doubt.margin < offline.SHOWN_LEAN["zh"]
+    assert judge.grade(question, ANSWER_ZH, "zh").unverified == []
+    assert offline.SHOWN_LEAN["en"] is None
+    english = services.bank.questions["llm-preference-optimization"]
+    answer = (
+        "DPO skips the reward model and RL entirely: it shows the optimal KL-regularised policy can be written in "
+        "closed form, so you train directly on (chosen, rejected) pairs with a logistic loss on the log-ratio "
+        "differences against a frozen reference."
+    )
+    assert judge.coverage(english, answer).open_doubts() and judge.grade(english, answer, "en").unverified == []
+
+
+@pytest.mark.usefixtures("every_doubt_listed")
 def test_a_grade_reports_the_sentence_it_could_not_verify_and_deducts_nothing(services: Any) -> None:
     judge = services.offline_judge
     question = services.bank.questions["sd-multi-agent-system"]
@@ -220,6 +252,7 @@ def test_a_grade_reports_the_sentence_it_could_not_verify_and_deducts_nothing(se
     assert judge.grade(question, rest, "zh").overall <= grade.overall
 
 
+@pytest.mark.usefixtures("every_doubt_listed")
 @pytest.mark.parametrize("reply", ["同意，每个子智能体的上下文短，加起来自然更省。", "不同意，加起来是好几倍。"])
 def test_a_doubt_the_candidate_answered_is_no_longer_unverified(services: Any, reply: str) -> None:
     judge = services.offline_judge
@@ -233,6 +266,7 @@ def test_a_doubt_the_candidate_answered_is_no_longer_unverified(services: Any, r
     assert "multi-agent-cheaper" in [d.misconception for d in still.unverified]
 
 
+@pytest.mark.usefixtures("every_doubt_listed")
 def test_reports_and_the_feedback_show_unverified_sentences_apart_from_errors(services: Any) -> None:
     from interviewer.domain import Session, Turn
     from interviewer.report import grade_lines, transcript_html, transcript_markdown
@@ -304,6 +338,7 @@ def test_the_model_deciding_follow_ups_is_shown_the_sentences_in_doubt() -> None
         assert word not in messages("follow_up", lang, doubts=[], **kwargs)[-1]["content"]
 
 
+@pytest.mark.usefixtures("every_doubt_listed")
 async def test_the_feedback_screen_shows_unverified_sentences_below_the_wrong_claims(services: Any) -> None:
     from textual.app import App, ComposeResult
     from textual.widgets import DataTable, Static
@@ -361,6 +396,7 @@ def test_after_a_wrong_claim_the_doubt_is_checked_before_the_answer_is_pushed_de
     assert first(flawed, ("challenge", "check")) == "deepen"
 
 
+@pytest.mark.usefixtures("every_doubt_listed")
 def test_a_sentence_is_doubted_once_however_many_misconceptions_it_reads_close_to(services: Any) -> None:
     # A short clause ("DPO skips the reward model and RL entirely") reads close to several misconceptions of
     # its topic (DPO training a reward model, DPO immune to over-optimisation, …): the grade names the
