@@ -114,8 +114,8 @@ SHOWN_LEAN: dict[Lang, float | None] = {"zh": 0.06, "en": None}
 never. Measured on fresh wordings of 352 misconceptions and correct sentences on the same points
 (``evals/research/claim_probes``): a Chinese sentence leans past 0.06 towards its misconception 4 times as
 often when it states it as when it is true (0.18 against 0.045); an English one leans as often either way at
-every margin (0.57 against 0.67 at LEAN, 0.39 against 0.40 at 0.06), and every expert answer of the claim
-sets had a doubt. A doubt the grade does not list still leads a doubt check and a model judge's suspects."""
+every margin (0.57 against 0.67 at LEAN, 0.39 against 0.40 at 0.06), and every English expert answer of the
+claim sets listed one. A doubt the grade does not list still leads a doubt check and a model judge's suspects."""
 MAX_SUSPECTS = 4
 """Sentences in doubt a model judge is asked to verify (``OfflineJudge.suspects``)."""
 TOUCHED = 0.25
@@ -969,8 +969,9 @@ def _with_checks(question: Question, cov: Coverage, exchanges: Sequence[Exchange
 
 def _unverified(cov: Coverage, answer: str, lang: Lang) -> list[ClaimDoubt]:
     """The doubts a grade reports: leaning past SHOWN_LEAN, quoted verbatim, none about a key point already
-    found wrong, one per quote (its likeliest misconception: a short clause reads close to several misconceptions of its topic
-    at once, and listing each is noise about one sentence), at most MAX_UNVERIFIED (most likely first)."""
+    found wrong, one per quote (its likeliest misconception: a short clause reads close to several
+    misconceptions of its topic at once, and listing each is noise about one sentence), at most
+    MAX_UNVERIFIED (most likely first)."""
     first: dict[str, Doubt] = {}
     for d in cov.open_doubts():
         if (bar := SHOWN_LEAN["zh" if has_cjk(d.quote) else "en"]) is not None and d.margin > bar:
