@@ -748,12 +748,3 @@ def _set_aside(clause: str, sentence: str) -> bool:
     low, whole = normalize(clause), normalize(sentence)
     at = whole.find(low)
     return at > 0 and any(cs < at < ce for cs, ce in contrasted(whole))
-
-
-def edit_support(unit: str, wrong: str, right: str) -> int:
-    """How a unit leans across a minimal edit: words it shares with the wrong claim's side of the
-    edit (in ``wrong`` but not ``right``) minus words it shares with the right side. 0 for a pure swap."""
-    from interviewer.textproc import tokenize
-
-    u, w, r = set(tokenize(unit)), set(tokenize(wrong)), set(tokenize(right))
-    return len(u & (w - r)) - len(u & (r - w))
