@@ -91,7 +91,8 @@ class Services:
 
     @cached_property
     def offline_judge(self) -> OfflineJudge:
-        from interviewer.judge.offline import OfflineJudge, calibration_for
+        from interviewer.judge.calibration import calibration_for
+        from interviewer.judge.offline import OfflineJudge
 
         embedder = self.retriever.embedder
         table = calibration_for(embedder.spec)

@@ -38,6 +38,7 @@ from interviewer.domain import (
     Question,
 )
 from interviewer.judge import appeals, assessment, checks, claims, figures, guards
+from interviewer.judge.calibration import CALIBRATION, Table, calibrated
 from interviewer.judge.caps import apply_caps, cap_reason
 from interviewer.judge.checks import Exchange
 from interviewer.judge.code_facts import code_facts
@@ -56,23 +57,6 @@ from interviewer.textproc import (
     tokenize,
 )
 
-# Similarity calibration for multilingual-e5-small, whose cosines crowd into 0.8-0.95 and sit
-# higher for Chinese-Chinese pairs than for English-English or cross-lingual ones. Per pair of
-# (answer language, key-point language): at LOW a sentence says nothing about the key point,
-# at HIGH it states it. Derived from the question bank alone by evals/calibrate_offline_judge.py
-# (floor = best similarity to key points of other tracks; LOW = floor - 0.01, HIGH = floor + 0.045),
-# never fitted to the judge eval set.
-CALIBRATIONS: dict[str, dict[tuple[str, str], tuple[float, float]]] = {
-    "e5-small": {
-        ("zh", "zh"): (0.887, 0.942),
-        ("zh", "en"): (0.824, 0.879),
-        ("en", "zh"): (0.822, 0.877),
-        ("en", "en"): (0.849, 0.904),
-    },
-}
-"""Per embedder setting: an embedder without a calibration is not used by the judge (``Services``
-grades with e5-small instead and every grade's summary says so)."""
-CALIBRATION = CALIBRATIONS["e5-small"]
 LEAN = 0.02
 """A unit whose raw cosine to one of a key point's misconceptions exceeds its cosine to the key point
 itself (same language) by more than this may be saying the wrong thing: the interviewer asks about it
@@ -240,20 +224,6 @@ class Coverage:
         return got / total if total else 0.0
 
 
-def calibrated(
-    sims: np.ndarray, unit_langs: list[str], calibration: dict[tuple[str, str], tuple[float, float]] | None = None
-) -> np.ndarray:
-    """Map raw cosines (units x [zh, en, zh, en, ...] targets) to 0..1 'states it' scores, taking
-    for each unit and target pair the better of its zh and en versions."""
-    table = calibration or CALIBRATION
-    out = np.zeros((sims.shape[0], sims.shape[1] // 2), dtype=np.float32)
-    for i, lang in enumerate(unit_langs):
-        for j, target_lang in enumerate(("zh", "en")):
-            lo, hi = table[(lang, target_lang)]
-            out[i] = np.maximum(out[i], np.clip((sims[i, j::2] - lo) / (hi - lo), 0.0, 1.0))
-    return out
-
-
 def _alias_score(hits: int, total: int) -> float:
     if total == 0:
         return 0.0
@@ -380,11 +350,6 @@ EXEMPLAR_MARGIN = 0.05
 serves two points equally is evidence of neither)."""
 
 
-def calibration_for(spec: str) -> dict[tuple[str, str], tuple[float, float]] | None:
-    """The judge's similarity calibration for an embedder setting ('e5-small', ...), or None."""
-    return CALIBRATIONS.get(spec)
-
-
 def _short(text: str, limit: int = 90) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -403,7 +368,7 @@ class OfflineJudge:
         self,
         embedder: Embedder,
         references: ReferenceFinder | None = None,
-        calibration: dict[tuple[str, str], tuple[float, float]] | None = None,
+        calibration: Table | None = None,
         note: str = "",
         neighbours: Callable[[Question], Sequence[Question]] | None = None,
     ) -> None:
