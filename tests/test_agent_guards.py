@@ -23,7 +23,7 @@ from interviewer.agent.events import (
 from interviewer.agent.followup import LLMDecision, check_llm_decision, similar
 from interviewer.agent.headless import ScriptedAnswer, ScriptedAnswers
 from interviewer.agent.loop import InterviewPlan, Reply
-from interviewer.judge.offline import Coverage, KeyPointCoverage
+from interviewer.judge.coverage import Coverage, KeyPointCoverage
 from interviewer.llm.errors import LLMError
 from interviewer.llm.fake import FakeLLM
 from interviewer.services import Services

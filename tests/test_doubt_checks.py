@@ -16,7 +16,7 @@ from interviewer.agent.followup import offline_decision
 from interviewer.agent.headless import ScriptedAnswer, ScriptedAnswers
 from interviewer.agent.loop import InterviewPlan
 from interviewer.judge.checks import check_text, checked, first_sentence, verdict
-from interviewer.judge.offline import Coverage, Doubt, KeyPointCoverage
+from interviewer.judge.coverage import Coverage, Doubt, KeyPointCoverage
 
 
 def misconception(question: Any, mid: str) -> tuple[Any, Any, Any]:
@@ -201,24 +201,24 @@ def test_a_rescore_reads_the_replies_to_claim_checks(indexed_home: Any, tmp_path
 def every_doubt_listed(monkeypatch: pytest.MonkeyPatch) -> None:
     """A grade lists every doubt past LEAN in either language: these tests are about how a listed doubt is
     reported, and ANSWER_ZH's doubt leans 0.027, under the bar a grade lists doubts at (SHOWN_LEAN)."""
-    from interviewer.judge import offline
+    from interviewer.judge import doubts
 
-    monkeypatch.setattr(offline, "SHOWN_LEAN", {"zh": offline.LEAN, "en": offline.LEAN})
+    monkeypatch.setattr(doubts, "SHOWN_LEAN", {"zh": doubts.LEAN, "en": doubts.LEAN})
 
 
 def test_a_grade_lists_only_doubts_that_lean_past_the_bar_for_their_language(services: Any) -> None:
     # e5's lean tells a wrong Chinese sentence from a true one only past 0.06, and an English one not at all
     # (evals/research/claim_probes): a doubt under the bar leads a doubt check, but the grade does not list it
-    from interviewer.judge import offline
+    from interviewer.judge import doubts
 
     judge = services.offline_judge
     question = services.bank.questions["sd-multi-agent-system"]
     [doubt] = [
         d for d in judge.coverage(question, ANSWER_ZH).open_doubts() if d.misconception.id == "multi-agent-cheaper"
     ]
-    assert offline.LEAN < doubt.margin < offline.SHOWN_LEAN["zh"]
+    assert doubts.LEAN < doubt.margin < doubts.SHOWN_LEAN["zh"]
     assert judge.grade(question, ANSWER_ZH, "zh").unverified == []
-    assert offline.SHOWN_LEAN["en"] is None
+    assert doubts.SHOWN_LEAN["en"] is None
     english = services.bank.questions["llm-preference-optimization"]
     answer = (
         "DPO skips the reward model and RL entirely: it shows the optimal KL-regularised policy can be written in "
@@ -375,7 +375,7 @@ async def test_the_feedback_screen_shows_unverified_sentences_below_the_wrong_cl
 def test_after_a_wrong_claim_the_doubt_is_checked_before_the_answer_is_pushed_deeper(services: Any) -> None:
     """One false claim makes the others worth asking about: a strong answer with a found error gets its
     doubt checked before a deepening; a strong answer without one is pushed deeper first."""
-    from interviewer.judge.offline import FoundError
+    from interviewer.judge.coverage import FoundError
 
     question = services.bank.questions["sd-multi-agent-system"]
     coverage = services.offline_judge.coverage(question, ANSWER_ZH, fine=False)

@@ -19,7 +19,7 @@ from interviewer.agent.headless import ScriptedAnswer, ScriptedAnswers
 from interviewer.agent.loop import InterviewPlan
 from interviewer.bank import load_bank
 from interviewer.domain import Question, Session
-from interviewer.judge.offline import Coverage, FoundError, KeyPointCoverage
+from interviewer.judge.coverage import Coverage, FoundError, KeyPointCoverage
 from interviewer.llm.fake import FakeLLM
 from interviewer.services import Services
 

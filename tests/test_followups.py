@@ -23,7 +23,7 @@ from interviewer.agent.followup import (
 from interviewer.agent.headless import ScriptedAnswer, ScriptedAnswers
 from interviewer.agent.loop import InterviewPlan
 from interviewer.domain import FollowUpSeed, LocalizedText, Question, Terms
-from interviewer.judge.offline import Coverage, FoundError, KeyPointCoverage
+from interviewer.judge.coverage import Coverage, FoundError, KeyPointCoverage
 from interviewer.llm.fake import FakeLLM
 from interviewer.services import Services
 

@@ -518,13 +518,13 @@ def test_a_point_the_answer_names_without_explaining_is_said_to_be_named(service
 
 
 def test_a_named_term_is_shown_as_the_answer_writes_it_as_a_whole_word() -> None:
-    from interviewer.judge.offline import _as_written
+    from interviewer.judge.feedback import as_written
 
-    assert _as_written("rag", "fragments of the RAG index") == "RAG"
-    assert _as_written("cross encoder", "a Cross  Encoder") == "Cross  Encoder"
-    assert _as_written("忠实度", "加了忠实度评测") == "忠实度"
-    assert _as_written("hnsw", "no such word here") == "hnsw"
-    assert _as_written("a/b test", "we A/B tested it") == "A/B tested"  # with the ending it took
+    assert as_written("rag", "fragments of the RAG index") == "RAG"
+    assert as_written("cross encoder", "a Cross  Encoder") == "Cross  Encoder"
+    assert as_written("忠实度", "加了忠实度评测") == "忠实度"
+    assert as_written("hnsw", "no such word here") == "hnsw"
+    assert as_written("a/b test", "we A/B tested it") == "A/B tested"  # with the ending it took
 
 
 def test_a_criterion_scored_above_zero_without_a_covered_point_shows_what_came_closest(services: Any) -> None:
@@ -640,7 +640,8 @@ def test_a_story_about_something_else_earns_nothing_from_the_examples(services: 
 def test_the_examples_count_in_proportion_to_how_near_the_answer_comes_to_the_points() -> None:
     import numpy as np
 
-    from interviewer.judge.offline import TOUCHED, _Targets
+    from interviewer.judge.coverage import TOUCHED
+    from interviewer.judge.offline import _Targets
 
     # columns: question, kp1, kp2, then one example of kp2 (no misconceptions)
     targets = _Targets(np.zeros((8, 4)), [], exemplars=[1], examples=1)

@@ -208,8 +208,9 @@ def test_reading_ahead_embeds_what_the_grade_reads_and_nothing_it_skips(services
     """A long answer is graded through its READ_UNITS most relevant sentences, never their clauses:
     reading ahead embedded the clauses of every one of them too (a 30k paste: 277 embeddings where
     the decision and the grade read 84), and the grade waited for them."""
-    from interviewer.judge.offline import READ_UNITS, OfflineJudge, answer_units
+    from interviewer.judge.offline import READ_UNITS, OfflineJudge
     from interviewer.judge.service import Judge
+    from interviewer.judge.units import answer_units
 
     question = services.bank.questions["sd-rag-pipeline"]
     spy = SpyEmbedder(services.offline_judge.embedder)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from interviewer.judge.offline import answer_units
+from interviewer.judge.units import answer_units
 from interviewer.textproc import clauses, contains_term, normalize, split_clauses, tokenize
 
 

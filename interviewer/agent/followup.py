@@ -42,7 +42,7 @@ from pydantic import BaseModel, Field
 
 from interviewer.domain import Criterion, FollowUpSeed, Lang, Question
 from interviewer.judge.checks import check_text
-from interviewer.judge.offline import COVERED, TOUCHED, Coverage, FoundError, KeyPointCoverage
+from interviewer.judge.coverage import COVERED, TOUCHED, Coverage, FoundError, KeyPointCoverage
 from interviewer.messages import has, msg
 from interviewer.textproc import contains_term, normalize, tokenize
 

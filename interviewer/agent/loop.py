@@ -48,7 +48,7 @@ from interviewer.agent.transcript import exchanges, submitted_code
 from interviewer.domain import Lang, Question, Session, Track
 from interviewer.judge.checks import claim_of
 from interviewer.judge.correctness import judged_text
-from interviewer.judge.offline import Coverage, FoundError
+from interviewer.judge.coverage import Coverage, FoundError
 from interviewer.judge.service import Judge
 from interviewer.llm.base import ChatModel
 from interviewer.llm.errors import LLMError

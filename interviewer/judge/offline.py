@@ -18,9 +18,8 @@ coverage tells the agent which key points are still missing.
 
 from __future__ import annotations
 
-import re
 import threading
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,7 +27,6 @@ import numpy as np
 from interviewer.bank.exemplars import exemplar_sentences
 from interviewer.domain import (
     ClaimDoubt,
-    ClaimError,
     Criterion,
     CriterionGrade,
     Grade,
@@ -37,39 +35,29 @@ from interviewer.domain import (
     Misconception,
     Question,
 )
-from interviewer.judge import appeals, assessment, checks, claims, figures, guards
+from interviewer.judge import appeals, assessment, checks, claims, doubts, feedback, figures, guards
 from interviewer.judge.calibration import CALIBRATION, Table, calibrated
 from interviewer.judge.caps import apply_caps, cap_reason
 from interviewer.judge.checks import Exchange
-from interviewer.judge.code_facts import code_facts
+from interviewer.judge.coverage import (
+    COVERED,
+    TOUCHED,
+    Coverage,
+    Doubt,
+    FoundError,
+    KeyPointCoverage,
+    level_from_coverage,
+)
 from interviewer.judge.references import ReferenceFinder
-from interviewer.messages import msg, table
+from interviewer.judge.units import Unit, answer_units, in_answer, most_relevant, rubric_words
+from interviewer.messages import msg
 from interviewer.rag.embedders import Embedder
 from interviewer.textproc import (
-    code_units,
     contains_term,
     has_cjk,
     normalize,
-    sentences,
-    split_clauses,
-    split_code,
-    term_pattern,
-    tokenize,
 )
 
-LEAN = 0.02
-"""A unit whose raw cosine to one of a key point's misconceptions exceeds its cosine to the key point
-itself (same language) by more than this may be saying the wrong thing: the interviewer asks about it
-(a doubt, ``judge/checks.py``). Measured on the eval sets, embedding similarity alone cannot tell a
-minimal-edit misconception from the truth reliably enough to call it an error (about half the units
-it would flag were correct); errors come from lexical evidence (tell-tale phrases, negation, rival
-subjects, wrong figures). Nor does a lean withhold credit: withholding a key point from a unit that read
-closer to one of its misconceptions than to every statement of its truth (by 0.03) was measured on the claim
-sets to take ~5 times as much from correct answers as from wrong ones, and the grade then called "missing"
-a point the sentence stated ("accuracy is high at the start or the end and drops in the middle")."""
-LEAN_FLOOR = 0.8
-"""Calibrated similarity to a misconception at which a unit is clearly about it (a generic clause such
-as "applied in an absolute way" is near everything and leans nowhere)."""
 CLAIM_FLOOR = 0.6
 """Calibrated similarity at which a unit is clearly about a key point (for negation and subject checks)."""
 FIGURE_FLOOR = 0.3
@@ -80,10 +68,6 @@ at all, the figure rule read none of 12,269 correct sentences (``evals/figure_re
 RIVAL_MARGIN = 0.25
 """A sentence binds a key point to a rival subject only when it reads as that point clearly more than as
 any of the rival's own points (a correct sentence about the rival is close to both)."""
-COVERED = 0.5
-"""Coverage at which a key point counts as covered."""
-MAX_UNITS = 400
-"""Units considered per answer: a pasted 200 KB answer is cut to its first ~400 sentences and clauses."""
 READ_UNITS = 72
 """Units embedded per answer at most (~60 ms each on a 2-core laptop: ~4.5 s). A longer answer is read
 sentence by sentence without clauses, and if it still has more, through the READ_UNITS sentences that share
@@ -91,192 +75,12 @@ the most words with the rubric (key points, aliases, misconceptions) — a 30k-c
 in seconds on what it says about the question, not on its length."""
 UNIT_CACHE = 5000
 """Answer units whose vectors a judge keeps (~1.5 KB each); past it the cache starts afresh."""
-MAX_UNVERIFIED = 3
-"""At most this many unverified sentences per grade: they are leads to check, not a verdict."""
-SHOWN_LEAN: dict[Lang, float | None] = {"zh": 0.06, "en": None}
-"""The lean (see LEAN) at which a grade lists a sentence as worth checking, by the sentence's language; None:
-never. Measured on fresh wordings of 352 misconceptions and correct sentences on the same points
-(``evals/research/claim_probes``): a Chinese sentence leans past 0.06 towards its misconception 4 times as
-often when it states it as when it is true (0.18 against 0.045); an English one leans as often either way at
-every margin (0.57 against 0.67 at LEAN, 0.39 against 0.40 at 0.06), and every English expert answer of the
-claim sets listed one. A doubt the grade does not list still leads a doubt check and a model judge's suspects."""
-MAX_SUSPECTS = 4
-"""Sentences in doubt a model judge is asked to verify (``OfflineJudge.suspects``)."""
-TOUCHED = 0.25
-"""Coverage at which a key point counts as mentioned, if vaguely."""
-
-
-@dataclass
-class KeyPointCoverage:
-    criterion: Criterion
-    key_point: KeyPoint
-    coverage: float
-    similarity: float
-    alias_hits: list[str]
-    evidence: str | None
-    nearest: str | None = None
-    """For a point touched but not covered (TOUCHED <= coverage < COVERED): the quote that comes closest."""
-
-
-@dataclass
-class FoundError:
-    """A wrong claim about a key point, with the answer's words."""
-
-    criterion: Criterion
-    key_point: KeyPoint
-    quote: str
-    kind: str
-    misconception: Misconception | None = None
-    detail: str = ""
-    """The rival subject or negated term, for the feedback."""
-
-    def claim_error(self, lang: Lang) -> ClaimError:
-        if self.misconception is not None and self.kind == "agreed":  # the claim was put to the candidate
-            fix = self.misconception.correction.get(lang)
-            correction = msg("check.agreed", lang, claim=checks.claim_of(self.misconception, lang), fix=fix)
-            ref = self.misconception.note
-        elif self.misconception is not None:
-            correction, ref = self.misconception.correction.get(lang), self.misconception.note
-        else:
-            correction = self.key_point.text.get(lang)
-            ref = ""
-        return ClaimError(
-            criterion=self.criterion.id,
-            key_point=self.key_point.id,
-            quote=self.quote,
-            correction=correction,
-            reference=ref,
-            misconception=self.misconception.id if self.misconception else None,
-            kind=self.kind,
-        )
-
-
-@dataclass(frozen=True)
-class Unit:
-    """A piece of the answer the judge reads: ``text`` is matched, ``quote`` is what evidence cites
-    (a verbatim substring of the answer), ``sentence`` the sentence around it."""
-
-    text: str
-    quote: str
-    sentence: str
-    code: bool = False
-    derived: bool = False
-    """Written by the judge, not the candidate (what a line of code does, ``code_facts``): read for its
-    meaning, never searched for the rubric's terms."""
-
-    @property
-    def context(self) -> str | None:
-        """The sentence around a clause (None for a whole sentence)."""
-        return self.sentence if self.sentence != self.text else None
-
-
-@dataclass(frozen=True)
-class Doubt:
-    """A sentence that reads closer to one of a key point's misconceptions than to the key point: not
-    enough to call it an error (see LEAN), enough for the interviewer to ask (``judge/checks.py``)."""
-
-    criterion: Criterion
-    key_point: KeyPoint
-    misconception: Misconception
-    quote: str
-    margin: float
-
-    def claim_doubt(self, lang: Lang) -> ClaimDoubt:
-        return ClaimDoubt(
-            criterion=self.criterion.id,
-            key_point=self.key_point.id,
-            quote=self.quote,
-            claim=checks.claim_of(self.misconception, lang),
-            correction=self.misconception.correction.get(lang),
-            reference=self.misconception.note,
-            misconception=self.misconception.id,
-        )
-
-
-@dataclass
-class Coverage:
-    """What an answer covers of a question's rubric, and what it gets wrong."""
-
-    points: list[KeyPointCoverage] = field(default_factory=list)
-    relevance: float = 0.0
-    """Best calibrated score (0..1) of any answer unit against the question or its key points."""
-    errors: list[FoundError] = field(default_factory=list)
-    doubts: list[Doubt] = field(default_factory=list)
-    """Misconceptions the answer may state, most likely first (one per misconception)."""
-    self_assessed: list[str] = field(default_factory=list)
-    """Sentences that speak of the answer's own assessment ("✓ KV cache", "the design above covers …"):
-    they earn no key point (``assessment.assesses``)."""
-
-    def missing(self) -> list[KeyPointCoverage]:
-        return [p for p in self.points if p.coverage < COVERED]
-
-    def open_doubts(self) -> list[Doubt]:
-        """The doubts about key points not already found wrong (a wrong point needs no doubt), in order."""
-        wrong = {e.key_point.id for e in self.errors}
-        return [d for d in self.doubts if d.key_point.id not in wrong]
-
-    def covered(self) -> list[KeyPointCoverage]:
-        return [p for p in self.points if p.coverage >= COVERED]
-
-    def ratio(self) -> float:
-        total = sum(p.criterion.weight / len(p.criterion.key_points) for p in self.points)
-        got = sum(p.criterion.weight / len(p.criterion.key_points) * p.coverage for p in self.points)
-        return got / total if total else 0.0
 
 
 def _alias_score(hits: int, total: int) -> float:
     if total == 0:
         return 0.0
     return min(1.0, hits / min(2, total))
-
-
-def level_from_coverage(c: float) -> int:
-    if c < 0.12:
-        return 0
-    if c < 0.35:
-        return 1
-    if c < 0.6:
-        return 2
-    if c < 0.82:
-        return 3
-    return 4
-
-
-_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
-_CJK = re.compile(r"[\u3400-\u9fff]")
-
-
-def _says_something(unit: str) -> bool:
-    """A unit with words in it: three letters or two Chinese characters. A markdown table's "|---|---|",
-    an arrow, "1-5" or "OK" say nothing, yet read close to every key point (a short string's embedding
-    sits near everything): measured on the eval sets' partial answers, a table of "| Item | Met |" rows
-    appended to them raised 98 of 220 grades by more than 2.5 points, by up to 44, through its separator row."""
-    return len(_LETTER.findall(unit)) >= 3 or len(_CJK.findall(unit)) >= 2
-
-
-def answer_units(text: str, fine: bool = True) -> list[Unit]:
-    """The units of ``text`` the judge reads: sentences (and, when ``fine``, the clauses of long
-    sentences) of its prose, and the comments and identifier words of its code."""
-    prose, blocks = split_code(text)
-    units: list[Unit] = []
-    for s in sentences(prose):
-        if not _says_something(s):
-            continue
-        units.append(Unit(s, s, s))
-        if fine and len(s) > 80:
-            for part in split_clauses(s, "，,、：:;；"):
-                if len(part) >= 20 and part != s:
-                    units.append(Unit(part, part, s))
-    for block in blocks:
-        lines = [ln.strip() for ln in block.splitlines() if ln.strip() and not ln.strip().startswith(("```", "~~~"))]
-        if not lines:
-            continue
-        for u in code_units(block):
-            words = set(re.findall(r"[a-z]+", u.lower()))
-            quote = max(lines, key=lambda ln: len(words & set(re.findall(r"[a-z]+", ln.lower()))))
-            units.append(Unit(u, quote, quote, code=True))
-        units.extend(Unit(f.text, f.line, f.line, code=True, derived=True) for f in code_facts(block))
-    return units[:MAX_UNITS]
 
 
 @dataclass
@@ -350,15 +154,6 @@ EXEMPLAR_MARGIN = 0.05
 serves two points equally is evidence of neither)."""
 
 
-def _short(text: str, limit: int = 90) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _label(kp: KeyPoint, lang: Lang) -> str:
-    return _short(kp.text.get(lang), 60)
-
-
 class OfflineJudge:
     """Grades answers against a question's rubric with no LLM."""
 
@@ -409,7 +204,7 @@ class OfflineJudge:
             mis,
             exemplars,
             sum(len(kp.examples.all()) for _, kp in pairs),
-            _rubric_words(question),
+            rubric_words(question),
             tuple(claims.all_subjects(question)),
             [claims.protected_terms(pairs[i][1], m) for i, m in mis],
             [any(assessment.assesses(t) for t in (kp.text.zh, kp.text.en, *kp.aliases.all())) for _, kp in pairs],
@@ -565,7 +360,7 @@ class OfflineJudge:
         units = answer_units(answer, fine)
         if len(units) <= READ_UNITS:
             return units
-        return _most_relevant(answer_units(answer, fine=False), self._targets(question).words, READ_UNITS)
+        return most_relevant(answer_units(answer, fine=False), self._targets(question).words, READ_UNITS)
 
     def units_read(self, question: Question, answer: str, fine: bool = True) -> list[str]:
         """The unit texts ``coverage`` embeds for ``answer`` (``fine``: a grade; ``fine=False``: a
@@ -755,8 +550,8 @@ class OfflineJudge:
         }
         points: list[KeyPointCoverage] = []
         wrong_points = {i for i, _ in errors}
-        leans = _leans(raw, scores, units, n, targets)
-        doubted = _doubted(leans, targets, n)
+        leans = doubts.lean_matrix(raw, scores, units, n, targets.misconceptions)
+        doubted = doubts.doubted(leans, targets.misconceptions, n)
         for i, (criterion, kp) in enumerate(pairs):
             if i in wrong_points or not good:
                 points.append(KeyPointCoverage(criterion, kp, 0.0, 0.0, [], None))
@@ -779,10 +574,10 @@ class OfflineJudge:
             nearest = units[shown].quote if TOUCHED <= cov < COVERED and sem > 0 else None
             points.append(KeyPointCoverage(criterion, kp, cov, round(sim, 4), hits, evidence, nearest))
         ordered = sorted(errors.items(), key=lambda e: (-pairs[e[0][0]][0].weight, e[0][0], -e[1][0]))
-        doubts = _doubts(leans, units, good, pairs, targets, wrong_points)
+        in_doubt = doubts.found(leans, units, good, pairs, targets.misconceptions, wrong_points)
         self_assessed = list(dict.fromkeys(units[ui].sentence for ui, a in zip(good, assessing, strict=True) if a))
         errors_found = [*(e for _, (_, e, _) in ordered), *(e for _, _, e in foreign)]
-        return Coverage(points, relevance, errors_found, doubts, self_assessed)
+        return Coverage(points, relevance, errors_found, in_doubt, self_assessed)
 
     # -- grading ---------------------------------------------------------------------------
     def grade(
@@ -824,7 +619,7 @@ class OfflineJudge:
             for c in question.rubric.criteria
         ]
         overall = 100.0 * sum(c.weight * scores[c.id] / 4 for c in question.rubric.criteria)
-        summary = _summary(cov, lang) + (f" ({self.note})" if self.note else "")
+        summary = feedback.summary(cov, lang) + (f" ({self.note})" if self.note else "")
         return Grade(
             question_id=question.id,
             overall=round(overall, 1),
@@ -833,17 +628,17 @@ class OfflineJudge:
             judge="offline",
             rubric_version=question.rubric.version,
             summary=summary,
-            errors=[e.claim_error(lang) for e in cov.errors if _in(e.quote, answer)],
-            unverified=_unverified(cov, answer, lang),
+            errors=[e.claim_error(lang) for e in cov.errors if in_answer(e.quote, answer)],
+            unverified=doubts.unverified(cov, answer, lang),
         )
 
     def suspects(self, question: Question, answer: str, lang: Lang) -> list[ClaimDoubt]:
         """The sentences of ``answer`` this reader takes for a listed misconception (its errors) or
-        finds reading close to one (its doubts), errors first, at most MAX_SUSPECTS: for a model
+        finds reading close to one (its doubts), errors first, at most ``doubts.MAX_SUSPECTS``: for a model
         judge to verify (``llm_judge``), since the reader cannot tell a claim from its denial."""
         cov = self.coverage(question, answer)
         found = [Doubt(e.criterion, e.key_point, e.misconception, e.quote, 1.0) for e in cov.errors if e.misconception]
-        return _shown_doubts([*found, *cov.open_doubts()], answer, lang, MAX_SUSPECTS)
+        return doubts.shown_doubts([*found, *cov.open_doubts()], answer, lang, doubts.MAX_SUSPECTS)
 
     @staticmethod
     def _level(cov: Coverage, criterion: Criterion) -> int:
@@ -868,14 +663,14 @@ class OfflineJudge:
         covered = [p for p in mine if p.coverage >= COVERED]
         missing = [p for p in mine if p.coverage < COVERED]
         wrong = [e for e in cov.errors if e.criterion.id == criterion.id]
-        evidence = [q for q in dict.fromkeys(p.evidence for p in covered if p.evidence) if _in(q, answer)]
+        evidence = [q for q in dict.fromkeys(p.evidence for p in covered if p.evidence) if in_answer(q, answer)]
         if score == 0:
             evidence = []
         refs = self.references.for_criterion(question, criterion) if self.references else []
         return CriterionGrade(
             id=criterion.id,
             score=score,
-            reason=_reason(score, covered, missing, wrong, capped, lang, answer),
+            reason=feedback.reason(score, covered, missing, wrong, capped, lang, answer),
             evidence=evidence,
             missing=[p.key_point.text.get(lang) for p in missing],
             missing_ids=[p.key_point.id for p in missing],
@@ -932,50 +727,6 @@ def _with_checks(question: Question, cov: Coverage, exchanges: Sequence[Exchange
     return Coverage(points, cov.relevance, errors, doubts, cov.self_assessed)
 
 
-def _unverified(cov: Coverage, answer: str, lang: Lang) -> list[ClaimDoubt]:
-    """The doubts a grade reports: leaning past SHOWN_LEAN, quoted verbatim, none about a key point already
-    found wrong, one per quote (its likeliest misconception: a short clause reads close to several
-    misconceptions of its topic at once, and listing each is noise about one sentence), at most
-    MAX_UNVERIFIED (most likely first)."""
-    first: dict[str, Doubt] = {}
-    for d in cov.open_doubts():
-        if (bar := SHOWN_LEAN["zh" if has_cjk(d.quote) else "en"]) is not None and d.margin > bar:
-            first.setdefault(d.quote, d)
-    return _shown_doubts(list(first.values()), answer, lang, MAX_UNVERIFIED)
-
-
-def _shown_doubts(doubts: Sequence[Doubt], answer: str, lang: Lang, limit: int) -> list[ClaimDoubt]:
-    """The first ``limit`` of ``doubts`` whose quote is in ``answer`` (verbatim), as ClaimDoubts."""
-    shown = [d for d in doubts if _in(d.quote, answer)]
-    return [d.claim_doubt(lang) for d in shown[:limit]]
-
-
-def _leans(raw: np.ndarray, scores: np.ndarray, units: list[Unit], n: int, targets: _Targets) -> np.ndarray:
-    """Units x misconceptions: how much closer (raw cosine, in the unit's language) a unit reads to each
-    misconception than to the misconception's own key point (above LEAN, a doubt); -inf where the unit is
-    code or not clearly about that misconception (calibrated score under LEAN_FLOOR). A lean is never
-    taken as a verdict: it costs the unit no credit (see LEAN)."""
-    m = len(targets.misconceptions)
-    if not m or not units:
-        return np.full((len(units), m), -np.inf, dtype=np.float32)
-    col = np.array([[0 if has_cjk(u.text) else 1] for u in units])
-    owners = np.array([i for i, _ in targets.misconceptions])
-    rows = np.arange(len(units))[:, None]
-    point = raw[rows, 2 + 2 * owners + col]
-    wrong = raw[rows, 2 + 2 * n + 2 * np.arange(m) + col]
-    close = scores[:, 1 + n : 1 + n + m] >= LEAN_FLOOR
-    code = np.array([[u.code] for u in units])
-    return np.where(close & ~code, wrong - point, -np.inf)
-
-
-def _doubted(leans: np.ndarray, targets: _Targets, n: int) -> np.ndarray:
-    """Units x key points: the unit leans towards one of the point's misconceptions (a doubt)."""
-    out = np.zeros((leans.shape[0], n), dtype=bool)
-    for j, (i, _) in enumerate(targets.misconceptions):
-        out[:, i] |= leans[:, j] > LEAN
-    return out
-
-
 EVIDENCE_SLACK = 0.3
 """How much less a sentence may score on a key point than the answer's best one and still be the one
 quoted for it, when it says the point in the point's own terms or is not in doubt (see
@@ -1000,34 +751,6 @@ def _evidence_unit(
     return good[max(near, key=rank)] if near else good[int(col.argmax())]
 
 
-def _doubts(
-    leans: np.ndarray,
-    units: list[Unit],
-    good: list[int],
-    pairs: Sequence[tuple[Criterion, KeyPoint]],
-    targets: _Targets,
-    wrong_points: Collection[int],
-) -> list[Doubt]:
-    """The misconceptions some unit of ``good`` leans towards (see LEAN), strongest lean first (ties: the one
-    the answer leans to first), one per misconception; none for a key point already found wrong (that one
-    is an error, not a doubt)."""
-    if not good:
-        return []
-    found: list[tuple[float, int, int, Doubt]] = []
-    for j, (i, m) in enumerate(targets.misconceptions):
-        if i in wrong_points:
-            continue
-        column = leans[good, j]
-        over = np.flatnonzero(column > LEAN)
-        if not len(over):
-            continue
-        best = good[int(column.argmax())]
-        margin = round(float(column.max()), 4)
-        criterion, kp = pairs[i]
-        found.append((-margin, int(over[0]), j, Doubt(criterion, kp, m, units[best].quote, margin)))
-    return [d for *_, d in sorted(found, key=lambda f: f[:3])]
-
-
 def _one_per_sentence(
     errors: dict[tuple[int, str], tuple[float, FoundError, str]],
 ) -> dict[tuple[int, str], tuple[float, FoundError, str]]:
@@ -1042,117 +765,7 @@ def _one_per_sentence(
     return {key: value for key, value in errors.items() if key in keep}
 
 
-def _rubric_words(question: Question) -> frozenset[str]:
-    texts: list[str] = [question.text.zh, question.text.en]
-    for _, kp in question.rubric.key_points():
-        texts += [kp.text.zh, kp.text.en, *kp.aliases.all()]
-        texts += [t for m in kp.misconceptions for t in (m.text.zh, m.text.en, *m.aliases.all())]
-    return frozenset(tokenize(" ".join(texts)))
-
-
-def _most_relevant(units: list[Unit], words: frozenset[str], limit: int) -> list[Unit]:
-    """The ``limit`` units that share the most of ``words`` (code units first, they are few and
-    dense), in the answer's order."""
-    if len(units) <= limit:
-        return units
-
-    def weight(u: Unit) -> float:
-        toks = tokenize(u.text)
-        return (2.0 if u.code else 0.0) + (len(set(toks) & words) / (1 + len(toks)) ** 0.5 if toks else 0.0)
-
-    keep = set(sorted(range(len(units)), key=lambda k: -weight(units[k]))[:limit])
-    return [u for k, u in enumerate(units) if k in keep]
-
-
-def _in(quote: str, answer: str) -> bool:
-    """Evidence rule: a quote is a verbatim substring of the answer (whitespace-insensitive)."""
-
-    def squash(t: str) -> str:
-        return re.sub(r"\s+", " ", t).strip()
-
-    return bool(quote.strip()) and squash(quote) in squash(answer)
-
-
 def guards_order(flag: str) -> int:
     from interviewer.domain.grade import FLAGS
 
     return FLAGS.index(flag) if flag in FLAGS else len(FLAGS)
-
-
-def _reason(
-    score: int,
-    covered: Sequence[KeyPointCoverage],
-    missing: Sequence[KeyPointCoverage],
-    wrong: Sequence[FoundError],
-    capped: str,
-    lang: Lang,
-    answer: str,
-) -> str:
-    """Why a criterion scored what it did, from what the answer said: its wrong claims first, then
-    what it states, then the points it only names (by a term found in ``answer``), the one it comes
-    closest to without stating it, then what it leaves out."""
-    w = table("offline.reason", lang)
-    parts = [
-        w["wrong"].format(
-            quote=_short(e.quote, 70),
-            fix=_short((e.misconception.correction if e.misconception else e.key_point.text).get(lang), 90),
-        )
-        for e in wrong
-    ]
-    stated = covered[0].evidence if covered and score > 0 else None
-    if stated is not None:
-        parts.append(w["states"].format(quote=_short(stated, 70)))
-    wrong_ids = {e.key_point.id for e in wrong}
-    # A point the answer names without stating it ("I merge the two lists with RRF" for the fusion
-    # formula) is said to be named, so the feedback does not read as if the judge missed the word.
-    named = [p for p in missing if p.key_point.id not in wrong_ids and p.alias_hits and p.coverage >= TOUCHED][:2]
-    parts += [
-        w["named"].format(term=_as_written(p.alias_hits[0], answer), point=_label(p.key_point, lang)) for p in named
-    ]
-    said = wrong_ids | {p.key_point.id for p in named}
-    # A point the answer comes close to without stating it is shown with the sentence that comes closest,
-    # so a partial score does not read as "not covered" next to an answer that touched it.
-    near = [p for p in missing if p.key_point.id not in said and p.nearest][:1]
-    parts += [
-        w["near_same"].format(point=_label(p.key_point, lang))  # the sentence just quoted: not twice
-        if p.nearest == stated
-        else w["near"].format(quote=_short(p.nearest or "", 60), point=_label(p.key_point, lang))
-        for p in near
-    ]
-    said |= {p.key_point.id for p in near}
-    gaps = [_label(p.key_point, lang) for p in missing if p.key_point.id not in said]
-    if gaps:
-        parts.append(w["gaps"] + w["join"].join(gaps[:3]) + (w["more"] if len(gaps) > 3 else ""))
-    if not covered and not wrong and not gaps:
-        parts.append(w["nothing"])
-    text = f"{score}/4{w['dash']}" + w["join"].join(parts)
-    return text + (w["capped"].format(capped) if capped else "")
-
-
-def _as_written(term: str, answer: str) -> str:
-    """``term`` (an alias, as the bank spells it) the way ``answer`` writes it ("RRF" for "rrf"); a Latin
-    term as a whole word, as ``contains_term`` found it ("rag" is not the "rag" of "fragment")."""
-    body = re.escape(term) if has_cjk(term) else term_pattern(term.lower(), inflected=True)
-    pattern = body.replace(r"\ ", r"\s*")
-    if not has_cjk(term):  # with an ending it may take ("A/B tested"), as the coverage found it
-        pattern = rf"(?<![a-z0-9]){pattern}(?![a-z0-9])"
-    found = re.search(pattern, answer, re.IGNORECASE)
-    return found.group(0) if found else term
-
-
-def _summary(cov: Coverage, lang: Lang) -> str:
-    covered, missing = cov.covered(), cov.missing()
-    n_err = len(cov.errors)
-    head = msg("offline.summary.covered", lang, n=len(covered), total=len(cov.points))
-    head += (
-        msg("offline.summary.errors", lang, n=n_err, s="s" if n_err > 1 else "")
-        if n_err
-        else msg("offline.summary.end", lang)
-    )
-    todo = msg("sep.semicolon", lang).join(p.key_point.text.get(lang) for p in missing[:3])
-    head += msg("offline.summary.to_add", lang) + todo if missing else ""
-    if cov.self_assessed:
-        head += (msg("offline.summary.end", lang) if missing else "") + msg(
-            "offline.summary.self_assessed", lang, quote=_short(cov.self_assessed[0], 60)
-        )
-    return head

@@ -14,7 +14,8 @@ from typing import Any
 from interviewer.domain import Grade, Lang, Question
 from interviewer.judge import correctness, registry
 from interviewer.judge.checks import Exchange, as_pair
-from interviewer.judge.offline import Coverage, OfflineJudge
+from interviewer.judge.coverage import Coverage
+from interviewer.judge.offline import OfflineJudge
 from interviewer.judge.references import tracking_misses
 from interviewer.llm.base import ChatModel
 from interviewer.llm.errors import LLMError
