@@ -55,11 +55,11 @@ def main() -> None:
         misses: list[str] = []
         for case in cases:
             for s in [s for s in case["states"][lang] if s not in seen]:
-                found = read(case["question"], case["misconception"], s)
+                as_its_own, as_any = read(case["question"], case["misconception"], s)
                 states += 1
-                own += found[0]
-                anything += found[1]
-                if not found[1]:
+                own += as_its_own
+                anything += as_any
+                if not as_any:
                     misses.append(f"  {case['question']}/{case['misconception']}: {s}")
             for s in case["truths"][lang]:
                 truths += 1

@@ -14,12 +14,15 @@ and every grade says so. ``python evals/calibrate_offline_judge.py --embedder SP
 from __future__ import annotations
 
 import random
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from interviewer.bank import Bank
 from interviewer.domain import Lang
-from interviewer.rag.embedders import Embedder
+
+if TYPE_CHECKING:
+    from interviewer.bank import Bank
+    from interviewer.rag.embedders import Embedder
 
 Table = dict[tuple[str, str], tuple[float, float]]
 """(answer language, key-point language) -> (LOW, HIGH)."""
@@ -79,6 +82,6 @@ def floors(embedder: Embedder, bank: Bank) -> dict[tuple[str, str], float]:
     return out
 
 
-def derive(floors: dict[tuple[str, str], float]) -> Table:
+def derive(measured: dict[tuple[str, str], float]) -> Table:
     """The calibration table an embedder's :func:`floors` give."""
-    return {pair: (round(floor - BELOW_FLOOR, 3), round(floor + ABOVE_FLOOR, 3)) for pair, floor in floors.items()}
+    return {pair: (round(floor - BELOW_FLOOR, 3), round(floor + ABOVE_FLOOR, 3)) for pair, floor in measured.items()}

@@ -99,7 +99,7 @@ def found(
     is an error, not a doubt)."""
     if not good:
         return []
-    found: list[tuple[float, int, int, Doubt]] = []
+    ranked: list[tuple[float, int, int, Doubt]] = []
     for j, (i, m) in enumerate(misconceptions):
         if i in wrong_points:
             continue
@@ -110,5 +110,5 @@ def found(
         best = good[int(column.argmax())]
         margin = round(float(column.max()), 4)
         criterion, kp = pairs[i]
-        found.append((-margin, int(over[0]), j, Doubt(criterion, kp, m, units[best].quote, margin)))
-    return [d for *_, d in sorted(found, key=lambda f: f[:3])]
+        ranked.append((-margin, int(over[0]), j, Doubt(criterion, kp, m, units[best].quote, margin)))
+    return [d for *_, d in sorted(ranked, key=lambda f: f[:3])]

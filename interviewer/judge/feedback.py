@@ -12,13 +12,13 @@ from interviewer.messages import msg, table
 from interviewer.textproc import has_cjk, term_pattern
 
 
-def short(text: str, limit: int = 90) -> str:
+def _short(text: str, limit: int = 90) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def label(kp: KeyPoint, lang: Lang) -> str:
-    return short(kp.text.get(lang), 60)
+def _label(kp: KeyPoint, lang: Lang) -> str:
+    return _short(kp.text.get(lang), 60)
 
 
 def reason(
@@ -36,33 +36,33 @@ def reason(
     w = table("offline.reason", lang)
     parts = [
         w["wrong"].format(
-            quote=short(e.quote, 70),
-            fix=short((e.misconception.correction if e.misconception else e.key_point.text).get(lang), 90),
+            quote=_short(e.quote, 70),
+            fix=_short((e.misconception.correction if e.misconception else e.key_point.text).get(lang), 90),
         )
         for e in wrong
     ]
     stated = covered[0].evidence if covered and score > 0 else None
     if stated is not None:
-        parts.append(w["states"].format(quote=short(stated, 70)))
+        parts.append(w["states"].format(quote=_short(stated, 70)))
     wrong_ids = {e.key_point.id for e in wrong}
     # A point the answer names without stating it ("I merge the two lists with RRF" for the fusion
     # formula) is said to be named, so the feedback does not read as if the judge missed the word.
     named = [p for p in missing if p.key_point.id not in wrong_ids and p.alias_hits and p.coverage >= TOUCHED][:2]
     parts += [
-        w["named"].format(term=as_written(p.alias_hits[0], answer), point=label(p.key_point, lang)) for p in named
+        w["named"].format(term=as_written(p.alias_hits[0], answer), point=_label(p.key_point, lang)) for p in named
     ]
     said = wrong_ids | {p.key_point.id for p in named}
     # A point the answer comes close to without stating it is shown with the sentence that comes closest,
     # so a partial score does not read as "not covered" next to an answer that touched it.
     near = [p for p in missing if p.key_point.id not in said and p.nearest][:1]
     parts += [
-        w["near_same"].format(point=label(p.key_point, lang))  # the sentence just quoted: not twice
+        w["near_same"].format(point=_label(p.key_point, lang))  # the sentence just quoted: not twice
         if p.nearest == stated
-        else w["near"].format(quote=short(p.nearest or "", 60), point=label(p.key_point, lang))
+        else w["near"].format(quote=_short(p.nearest or "", 60), point=_label(p.key_point, lang))
         for p in near
     ]
     said |= {p.key_point.id for p in near}
-    gaps = [label(p.key_point, lang) for p in missing if p.key_point.id not in said]
+    gaps = [_label(p.key_point, lang) for p in missing if p.key_point.id not in said]
     if gaps:
         parts.append(w["gaps"] + w["join"].join(gaps[:3]) + (w["more"] if len(gaps) > 3 else ""))
     if not covered and not wrong and not gaps:
@@ -95,6 +95,6 @@ def summary(cov: Coverage, lang: Lang) -> str:
     head += msg("offline.summary.to_add", lang) + todo if missing else ""
     if cov.self_assessed:
         head += (msg("offline.summary.end", lang) if missing else "") + msg(
-            "offline.summary.self_assessed", lang, quote=short(cov.self_assessed[0], 60)
+            "offline.summary.self_assessed", lang, quote=_short(cov.self_assessed[0], 60)
         )
     return head

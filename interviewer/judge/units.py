@@ -37,7 +37,7 @@ _LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
-def says_something(unit: str) -> bool:
+def _says_something(unit: str) -> bool:
     """A unit with words in it: three letters or two Chinese characters. A markdown table's "|---|---|",
     an arrow, "1-5" or "OK" say nothing, yet read close to every key point (a short string's embedding
     sits near everything): measured on the eval sets' partial answers, a table of "| Item | Met |" rows
@@ -51,7 +51,7 @@ def answer_units(text: str, fine: bool = True) -> list[Unit]:
     prose, blocks = split_code(text)
     units: list[Unit] = []
     for s in sentences(prose):
-        if not says_something(s):
+        if not _says_something(s):
             continue
         units.append(Unit(s, s, s))
         if fine and len(s) > 80:
